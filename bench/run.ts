@@ -1,0 +1,40 @@
+/**
+ * `bun run bench [--quick] [suite ...]`: runs the benchmark suites side by side, prints a table and
+ * writes bench/results.json. No figure here is ever asserted; `--quick` is CI's smoke run.
+ */
+import { ecsMovement } from "./suites/ecs-movement.ts";
+import { frameTs } from "./suites/frame-ts.ts";
+import { printTable, type MeasureOptions, type Row } from "./lib.ts";
+import type { SuiteResult } from "./suite.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.filter((a) => !a.startsWith("--"));
+const options: MeasureOptions = quick ? { samples: 5, sampleMs: 5 } : { samples: 15, sampleMs: 20 };
+
+const suites: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
+  frame_ts: () => frameTs(options),
+  ecs_movement: () => ecsMovement(options, quick ? 10_000 : 100_000),
+};
+
+const unknown = only.filter((name) => !(name in suites));
+if (unknown.length) {
+  console.error(`bench: unknown suite ${unknown.join(", ")} (have: ${Object.keys(suites).join(", ")})`);
+  process.exit(2);
+}
+
+const results: Record<string, unknown> = {
+  meta: { bun: Bun.version, date: new Date().toISOString(), quick, cpus: navigator.hardwareConcurrency },
+};
+const rows: Row[] = [];
+for (const [name, suite] of Object.entries(suites)) {
+  if (only.length && !only.includes(name)) continue;
+  console.error(`bench: ${name}...`);
+  const result = await suite();
+  results[name] = result.json;
+  rows.push(...result.rows);
+}
+printTable(rows);
+const out = new URL("./results.json", import.meta.url).pathname;
+await Bun.write(out, JSON.stringify(results, null, 2) + "\n");
+console.log(`\nwrote ${out}`);

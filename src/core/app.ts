@@ -1,0 +1,224 @@
+import { ComponentRegistry, createWorld, despawn, spawn, type Component, type ComponentInit, type World } from "../ecs/index.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { Input } from "./input.ts";
+import type { Plugin } from "./plugin.ts";
+import { Resources, type ResourceKey } from "./resources.ts";
+import { Schedule } from "./schedule.ts";
+import { FixedUpdate, FRAME_SCHEDULES, Startup, type ScheduleLabel } from "./schedule-label.ts";
+import { flattenSystems, type SystemContext, type SystemLike } from "./system.ts";
+import { Time } from "./time.ts";
+
+/** Options of a new App. */
+export interface AppOptions {
+  /** Where time comes from; a {@link ManualClock} in tests. Default: `performance.now()`. */
+  readonly clock?: Clock;
+  /** Fixed updates per second. Default 64, as in Bevy. */
+  readonly fixedHz?: number;
+  /** Clamp on a frame's delta in seconds. Default 0.25. */
+  readonly maxDelta?: number;
+}
+
+/** Options of the runner. */
+export interface RunOptions {
+  /** Frames per second to aim for; 0 runs unthrottled (still yielding every frame). Default 60. */
+  readonly targetFps?: number;
+  /** Stop after this many frames (headless demos, tests). */
+  readonly maxFrames?: number;
+}
+
+/** A hook run between two frames, before anything of the next frame (where hot swaps happen). */
+export type FrameBoundaryHook = (app: App) => void;
+
+/** A hook run once when the app shuts down (close windows, delete temp files). */
+export type ShutdownHook = (app: App) => void;
+
+/**
+ * The app: a bitecs world, resources, schedules and the fixed-timestep loop, in Bevy's shape.
+ *
+ *     const app = new App().addPlugins(MyPlugin).addSystems(FixedUpdate, movement);
+ *     await app.run();
+ */
+export class App {
+  readonly world: World = createWorld();
+  readonly resources = new Resources();
+  readonly components = new ComponentRegistry();
+  readonly time: Time;
+  readonly input: Input;
+  readonly clock: Clock;
+  /** The context every system receives; one object for the app's lifetime. */
+  readonly context: SystemContext;
+
+  readonly #schedules = new Map<ScheduleLabel, Schedule>();
+  /** FRAME_SCHEDULES resolved to schedules (or undefined), so a frame does no map lookups. */
+  readonly #frameSchedules: (Schedule | undefined)[] = FRAME_SCHEDULES.map(() => undefined);
+  readonly #fixedIndex = FRAME_SCHEDULES.indexOf(FixedUpdate);
+  readonly #boundaryHooks: FrameBoundaryHook[] = [];
+  readonly #shutdownHooks: ShutdownHook[] = [];
+  #lastMs: number | undefined;
+  #started = false;
+  #exitCode: number | undefined;
+  #shutDown = false;
+
+  constructor(options: AppOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.time = this.insertResource(new Time({ fixedHz: options.fixedHz, maxDelta: options.maxDelta }));
+    this.input = this.insertResource(new Input());
+    const app = this;
+    this.context = {
+      app,
+      world: this.world,
+      time: this.time,
+      input: this.input,
+      resource: (key) => app.resources.get(key),
+      spawn: (...components: readonly ComponentInit[]) => spawn(app.world, ...components),
+      despawn: (eid: number) => despawn(app.world, eid),
+      exit: (code = 0) => app.exit(code),
+    };
+  }
+
+  /** Adds plugins, in order. */
+  addPlugins(...plugins: Plugin[]): this {
+    for (const plugin of plugins) {
+      if (typeof plugin === "function") plugin(this);
+      else plugin.build(this);
+    }
+    return this;
+  }
+
+  /** Inserts or replaces a resource, keyed by its class. Returns the value. */
+  insertResource<T extends object>(value: T): T {
+    return this.resources.insert(value);
+  }
+
+  /** A resource by class; a one-line error if it is missing. */
+  resource<T>(key: ResourceKey<T>): T {
+    return this.resources.get(key);
+  }
+
+  /** A resource by class, or undefined. */
+  getResource<T>(key: ResourceKey<T>): T | undefined {
+    return this.resources.tryGet(key);
+  }
+
+  /** Whether a resource of that class exists. */
+  hasResource(key: ResourceKey<unknown>): boolean {
+    return this.resources.has(key);
+  }
+
+  /** Registers components by name, so hot libraries can name them and have their layouts checked. */
+  registerComponents(...components: Component[]): this {
+    this.components.register(...components);
+    return this;
+  }
+
+  /** Adds systems to a schedule. Order: declaration order, refined by `before`/`after`/`chain`. */
+  addSystems(schedule: ScheduleLabel, ...systems: SystemLike[]): this {
+    const target = this.schedule(schedule);
+    for (const config of flattenSystems(systems)) target.add(config, config.factory(this, schedule));
+    return this;
+  }
+
+  /** The schedule of a label, created on first use. */
+  schedule(label: ScheduleLabel): Schedule {
+    let schedule = this.#schedules.get(label);
+    if (!schedule) {
+      schedule = new Schedule(label);
+      this.#schedules.set(label, schedule);
+      const index = FRAME_SCHEDULES.indexOf(label);
+      if (index >= 0) this.#frameSchedules[index] = schedule;
+    }
+    return schedule;
+  }
+
+  /** Runs `hook` between frames, before each `update()` does anything else. */
+  onFrameBoundary(hook: FrameBoundaryHook): this {
+    this.#boundaryHooks.push(hook);
+    return this;
+  }
+
+  /** Runs `hook` once at shutdown (after `run()` ends, or on `shutdown()`). */
+  onShutdown(hook: ShutdownHook): this {
+    this.#shutdownHooks.push(hook);
+    return this;
+  }
+
+  /** Asks the runner to stop after the current frame. */
+  exit(code = 0): void {
+    if (this.#exitCode === undefined) this.#exitCode = code;
+  }
+
+  /** The exit code once an exit was requested, else undefined. */
+  get exitRequested(): number | undefined {
+    return this.#exitCode;
+  }
+
+  /**
+   * Advances exactly one frame: frame-boundary hooks, Startup (first frame only), First,
+   * PreUpdate, FixedUpdate as many times as the accumulator owes, Update, PostUpdate, Render, Last.
+   */
+  update(): void {
+    for (let i = 0; i < this.#boundaryHooks.length; i++) this.#boundaryHooks[i]!(this);
+    const nowMs = this.clock.now();
+    const deltaNs = this.#lastMs === undefined ? 0 : Math.round((nowMs - this.#lastMs) * 1e6);
+    this.#lastMs = nowMs;
+    const fixedSteps = this.time.beginFrame(deltaNs);
+    this.input.beginFrame();
+    const ctx = this.context;
+    if (!this.#started) {
+      this.#started = true;
+      this.#schedules.get(Startup)?.run(ctx);
+    }
+    const schedules = this.#frameSchedules;
+    for (let i = 0; i < schedules.length; i++) {
+      const schedule = schedules[i];
+      if (i === this.#fixedIndex) {
+        for (let step = 0; step < fixedSteps; step++) {
+          this.time.enterFixedStep();
+          schedule?.run(ctx);
+        }
+        if (fixedSteps > 0) this.time.enterFrameContext();
+      } else {
+        schedule?.run(ctx);
+      }
+    }
+  }
+
+  /**
+   * Loops `update()` until an exit is requested (or `maxFrames`), pacing to `targetFps` and
+   * yielding to Bun's event loop every frame so watchers and timers are serviced. Resolves to the
+   * exit code after the shutdown hooks ran.
+   */
+  async run(options: RunOptions = {}): Promise<number> {
+    const targetFps = options.targetFps ?? 60;
+    const frameMs = targetFps > 0 ? 1000 / targetFps : 0;
+    let frames = 0;
+    let next = performance.now();
+    try {
+      while (this.#exitCode === undefined) {
+        this.update();
+        frames++;
+        if (options.maxFrames !== undefined && frames >= options.maxFrames) this.exit(0);
+        if (this.#exitCode !== undefined) break;
+        next += frameMs;
+        const wait = next - performance.now();
+        if (wait < -4 * frameMs) next = performance.now(); // fell far behind: don't try to catch up
+        await (wait >= 1 ? Bun.sleep(wait) : yieldToEventLoop());
+      }
+    } finally {
+      this.shutdown();
+    }
+    return this.#exitCode ?? 0;
+  }
+
+  /** Runs the shutdown hooks once, newest first (as resources are torn down in reverse). */
+  shutdown(): void {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    for (const hook of [...this.#shutdownHooks].reverse()) hook(this);
+  }
+}
+
+/** Lets Bun's event loop run pending I/O and timers, then resumes. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,13 @@
+/**
+ * hotloop's core: the App builder, schedules, the fixed-timestep loop, resources, time and input.
+ * Depends on src/ecs only; hot systems (src/hot) and rendering (src/render) plug into it.
+ */
+export * from "./app.ts";
+export * from "./clock.ts";
+export * from "./input.ts";
+export * from "./plugin.ts";
+export * from "./resources.ts";
+export * from "./schedule.ts";
+export * from "./schedule-label.ts";
+export * from "./system.ts";
+export * from "./time.ts";

@@ -1,0 +1,90 @@
+import type { ScheduleLabel } from "./schedule-label.ts";
+import type { Condition, SystemConfig, SystemContext, SystemFn } from "./system.ts";
+
+/** A system added to a schedule: its config and the function made for this app. */
+interface ScheduledSystem {
+  readonly config: SystemConfig;
+  readonly run: SystemFn;
+  readonly conditions: readonly Condition[];
+}
+
+/**
+ * The systems of one schedule, run in an order that honours `before`/`after` and otherwise
+ * keeps declaration order. The order is computed once per change, not per frame.
+ */
+export class Schedule {
+  readonly #systems: ScheduledSystem[] = [];
+  #order: ScheduledSystem[] | undefined = [];
+  // The run order flattened into parallel arrays: the per-frame loop touches nothing else.
+  #runs: SystemFn[] = [];
+  #conditions: (readonly Condition[] | undefined)[] = [];
+
+  constructor(readonly label: ScheduleLabel) {}
+
+  /** Adds a system; the order is recomputed before the next run. */
+  add(config: SystemConfig, run: SystemFn): void {
+    this.#systems.push({ config, run, conditions: config.conditions });
+    this.#order = undefined;
+  }
+
+  /** Number of systems. */
+  get size(): number {
+    return this.#systems.length;
+  }
+
+  /** System names in run order (for messages and tests). */
+  names(): string[] {
+    return this.#sorted().map((s) => s.config.name);
+  }
+
+  /** Runs every system whose conditions hold. */
+  run(ctx: SystemContext): void {
+    if (!this.#order) this.#sorted();
+    const runs = this.#runs;
+    const conditions = this.#conditions;
+    for (let i = 0; i < runs.length; i++) {
+      const c = conditions[i];
+      if (c !== undefined && !allHold(c, ctx)) continue;
+      runs[i]!(ctx);
+    }
+  }
+
+  /** Kahn's algorithm with declaration order as the tie-break; a cycle is a clear error. */
+  #sorted(): ScheduledSystem[] {
+    if (this.#order) return this.#order;
+    const n = this.#systems.length;
+    const byName = new Map<string, number[]>();
+    this.#systems.forEach((s, i) => byName.set(s.config.name, [...(byName.get(s.config.name) ?? []), i]));
+    const edges: number[][] = Array.from({ length: n }, () => []);
+    const indegree = new Array<number>(n).fill(0);
+    const link = (from: number, to: number): void => {
+      edges[from]!.push(to);
+      indegree[to]!++;
+    };
+    this.#systems.forEach((s, i) => {
+      for (const name of s.config.beforeNames) for (const j of byName.get(name) ?? []) link(i, j);
+      for (const name of s.config.afterNames) for (const j of byName.get(name) ?? []) link(j, i);
+    });
+    const order: ScheduledSystem[] = [];
+    const done = new Array<boolean>(n).fill(false);
+    while (order.length < n) {
+      const next = indegree.findIndex((d, i) => d === 0 && !done[i]);
+      if (next < 0) {
+        const stuck = this.#systems.filter((_, i) => !done[i]).map((s) => s.config.name);
+        throw new Error(`schedule ${this.label.name}: before/after constraints form a cycle among ${stuck.join(", ")}`);
+      }
+      done[next] = true;
+      order.push(this.#systems[next]!);
+      for (const j of edges[next]!) indegree[j]!--;
+    }
+    this.#order = order;
+    this.#runs = order.map((s) => s.run);
+    this.#conditions = order.map((s) => (s.conditions.length ? s.conditions : undefined));
+    return order;
+  }
+}
+
+function allHold(conditions: readonly Condition[], ctx: SystemContext): boolean {
+  for (let i = 0; i < conditions.length; i++) if (!conditions[i]!(ctx)) return false;
+  return true;
+}

@@ -1,0 +1,110 @@
+import { nativeBuffer } from "../ecs/native-buffer.ts";
+
+const NS_PER_S = 1e9;
+
+/** Index of each TimeData field (docs/abi.md): the layout native systems read. */
+const enum Slot {
+  Delta = 0,
+  Elapsed = 1,
+  FrameDelta = 2,
+  FixedDelta = 3,
+  Overstep = 4,
+  Frame = 5,
+}
+
+/** Options of the fixed timestep. */
+export interface TimeOptions {
+  /** Fixed updates per second (Bevy's default: 64). */
+  readonly fixedHz?: number;
+  /** Largest frame delta in seconds; longer frames are clamped against the spiral of death (0.25). */
+  readonly maxDelta?: number;
+}
+
+/**
+ * The Time resource, in Bevy's shape. `delta` and `elapsed` are the fixed step's inside
+ * FixedUpdate and the frame's elsewhere, so one system body works in either schedule.
+ * The values live in a Float64Array that native systems read through one pointer (TimeData).
+ */
+export class Time {
+  /** The TimeData block handed to native systems. */
+  readonly data = new Float64Array(nativeBuffer(6 * 8), 0, 6);
+  #fixedNs = 0;
+  #maxDeltaNs = 0;
+  #accumulatorNs = 0;
+  #elapsedNs = 0;
+  #fixedElapsedNs = 0;
+
+  constructor(options: TimeOptions = {}) {
+    this.setFixedHz(options.fixedHz ?? 64);
+    this.setMaxDelta(options.maxDelta ?? 0.25);
+  }
+
+  /** Seconds: the fixed step inside FixedUpdate, else this frame's delta. */
+  get delta(): number {
+    return this.data[Slot.Delta]!;
+  }
+  /** Seconds since the first frame (on the fixed clock inside FixedUpdate). */
+  get elapsed(): number {
+    return this.data[Slot.Elapsed]!;
+  }
+  /** Seconds: this frame's delta after clamping. */
+  get frameDelta(): number {
+    return this.data[Slot.FrameDelta]!;
+  }
+  /** Seconds: the fixed timestep. */
+  get fixedDelta(): number {
+    return this.data[Slot.FixedDelta]!;
+  }
+  /** 0..1: how far the frame is between two fixed steps, for interpolating what is drawn. */
+  get overstep(): number {
+    return this.data[Slot.Overstep]!;
+  }
+  /** Frames begun so far; 1 during the first frame. */
+  get frame(): number {
+    return this.data[Slot.Frame]!;
+  }
+
+  /** Sets the fixed rate in Hz. */
+  setFixedHz(hz: number): void {
+    if (!(hz > 0) || !Number.isFinite(hz)) throw new Error(`fixed timestep rate must be a positive number of Hz, got ${hz}`);
+    this.#fixedNs = Math.round(NS_PER_S / hz);
+    this.data[Slot.FixedDelta] = this.#fixedNs / NS_PER_S;
+  }
+
+  /** Sets the clamp on a frame's delta, in seconds. */
+  setMaxDelta(seconds: number): void {
+    if (!(seconds > 0)) throw new Error(`maxDelta must be positive, got ${seconds}`);
+    this.#maxDeltaNs = Math.round(seconds * NS_PER_S);
+  }
+
+  /**
+   * Starts a frame of `deltaNs` nanoseconds (clamped) and returns how many fixed steps it owes.
+   * Integer nanoseconds keep the accumulator exact: 64 Hz is 15 625 000 ns.
+   */
+  beginFrame(deltaNs: number): number {
+    const clamped = Math.min(Math.max(0, deltaNs), this.#maxDeltaNs);
+    this.#elapsedNs += clamped;
+    this.#accumulatorNs += clamped;
+    const steps = Math.floor(this.#accumulatorNs / this.#fixedNs);
+    this.#accumulatorNs -= steps * this.#fixedNs;
+    const d = this.data;
+    d[Slot.FrameDelta] = clamped / NS_PER_S;
+    d[Slot.Frame] = d[Slot.Frame]! + 1;
+    d[Slot.Overstep] = this.#accumulatorNs / this.#fixedNs;
+    this.enterFrameContext();
+    return steps;
+  }
+
+  /** Switches `delta`/`elapsed` to one fixed step (called before each FixedUpdate run). */
+  enterFixedStep(): void {
+    this.#fixedElapsedNs += this.#fixedNs;
+    this.data[Slot.Delta] = this.#fixedNs / NS_PER_S;
+    this.data[Slot.Elapsed] = this.#fixedElapsedNs / NS_PER_S;
+  }
+
+  /** Switches `delta`/`elapsed` back to the frame's. */
+  enterFrameContext(): void {
+    this.data[Slot.Delta] = this.data[Slot.FrameDelta]!;
+    this.data[Slot.Elapsed] = this.#elapsedNs / NS_PER_S;
+  }
+}

@@ -1,0 +1,115 @@
+import { FieldTypes, isFieldType, type ColumnOf, type FieldType } from "./field.ts";
+import { layoutOf, type Layout } from "./layout.ts";
+import { nativeBuffer } from "./native-buffer.ts";
+
+/** A component's fields and their types, in declaration order: `{ x: "f32", y: "f32" }`. */
+export type Schema = Readonly<Record<string, FieldType>>;
+
+/** The metadata every component carries beside its columns. */
+export interface ComponentInfo<S extends Schema = Schema> {
+  /** The component's name: a Rust type name, since generated Rust views use it. */
+  readonly name: string;
+  readonly schema: S;
+  /** Field names in declaration order: the order of columns handed to native code. */
+  readonly fieldNames: readonly (keyof S & string)[];
+  readonly layout: Layout;
+  /** Elements per column; every entity id stored must be below it. */
+  readonly capacity: number;
+}
+
+/**
+ * A component: bitecs-style SoA storage, one typed-array column per field (`Position.x[eid]`),
+ * each over its own explicit ArrayBuffer so native code can take a stable pointer to it.
+ * Columns are replaced when storage grows: read `Position.x` inside the system, don't cache it.
+ */
+export type Component<S extends Schema = Schema> = ComponentInfo<S> & Columns<S>;
+
+/** The typed columns of a schema; nothing for the open `Schema`, so any component fits `Component`. */
+export type Columns<S extends Schema> = string extends keyof S ? unknown : { readonly [K in keyof S]: ColumnOf<S[K]> };
+
+/** A component with no fields, used to mark entities (`Player`) and to filter queries. */
+export type Tag = Component<Record<never, never>>;
+
+/** Options for {@link defineComponent}. */
+export interface ComponentOptions {
+  /** Initial elements per column (default {@link DEFAULT_CAPACITY}); grows by doubling. */
+  readonly capacity?: number;
+}
+
+/** Default column capacity: above the 1000-element inline-typed-array hazard of bun:ffi. */
+export const DEFAULT_CAPACITY = 4096;
+
+const RESERVED = new Set(["name", "schema", "fieldNames", "layout", "capacity"]);
+const RUST_TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
+const FIELD_NAME = /^[a-z_][a-z0-9_]*$/;
+
+let epoch = 0;
+
+/**
+ * A counter bumped whenever any column is reallocated. Native callers compare it with the value
+ * they saw when they took their column pointers and re-take them when it differs.
+ */
+export function storageEpoch(): number {
+  return epoch;
+}
+
+/** Defines a component with numeric fields. Throws a one-line error on a bad name or type. */
+export function defineComponent<const S extends Schema>(name: string, schema: S, options: ComponentOptions = {}): Component<S> {
+  if (!RUST_TYPE_NAME.test(name)) {
+    throw new Error(`component name "${name}" must be a Rust type name (UpperCamelCase, ASCII letters and digits)`);
+  }
+  const fieldNames = Object.keys(schema) as (keyof S & string)[];
+  for (const field of fieldNames) {
+    if (!FIELD_NAME.test(field)) throw new Error(`component ${name}: field "${field}" must be snake_case (a-z, 0-9, _)`);
+    if (RESERVED.has(field)) throw new Error(`component ${name}: field name "${field}" is reserved`);
+    if (!isFieldType(schema[field])) {
+      throw new Error(`component ${name}: field "${field}" has unknown type "${String(schema[field])}" (use ${Object.keys(FieldTypes).join(", ")})`);
+    }
+  }
+  const capacity = options.capacity ?? DEFAULT_CAPACITY;
+  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`component ${name}: capacity must be a positive integer`);
+  const component: Record<string, unknown> = {
+    name,
+    schema,
+    fieldNames,
+    layout: layoutOf(name, fieldNames.map((f) => ({ name: f, type: schema[f]! }))),
+    capacity,
+  };
+  for (const field of fieldNames) component[field] = allocateColumn(schema[field]!, capacity);
+  return component as Component<S>;
+}
+
+/** Defines a tag: a component without fields. */
+export function defineTag(name: string): Tag {
+  return defineComponent(name, {});
+}
+
+function allocateColumn<T extends FieldType>(type: T, capacity: number): ColumnOf<T> {
+  const Ctor = FieldTypes[type];
+  return new Ctor(nativeBuffer(capacity * Ctor.BYTES_PER_ELEMENT), 0, capacity) as ColumnOf<T>;
+}
+
+/** The columns of a component in field order: what a native system receives. */
+export function columnsOf(component: Component): ColumnOf<FieldType>[] {
+  const record = component as unknown as Record<string, ColumnOf<FieldType>>;
+  return component.fieldNames.map((f) => record[f]!);
+}
+
+/**
+ * Makes room for entity `eid`: doubles the columns until `eid < capacity`, copying the data and
+ * bumping {@link storageEpoch}. A no-op (one comparison) when there is room already.
+ */
+export function ensureCapacity(component: Component, eid: number): void {
+  if (eid < component.capacity) return;
+  let capacity = component.capacity;
+  while (capacity <= eid) capacity *= 2;
+  const record = component as unknown as Record<string, unknown>;
+  for (const field of component.fieldNames) {
+    const old = record[field] as ColumnOf<FieldType>;
+    const grown = allocateColumn(component.schema[field]!, capacity);
+    grown.set(old);
+    record[field] = grown;
+  }
+  record.capacity = capacity;
+  epoch++;
+}

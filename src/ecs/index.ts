@@ -1,0 +1,11 @@
+/**
+ * hotloop's ECS: bitecs worlds with components stored as native-ready SoA columns.
+ * Knows nothing of the App (src/core) or of hot systems (src/hot).
+ */
+export * from "./field.ts";
+export * from "./layout.ts";
+export * from "./native-buffer.ts";
+export * from "./component.ts";
+export * from "./registry.ts";
+export * from "./world.ts";
+export * from "./query.ts";

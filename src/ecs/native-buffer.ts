@@ -1,0 +1,13 @@
+/**
+ * Memory that native code may keep a pointer to.
+ *
+ * bun:ffi hazard (DESIGN.md): a typed array of 1000 elements or fewer may keep its data inline in
+ * the GC heap, where it can move and leave an earlier pointer dangling. Everything hotloop hands to
+ * native code is therefore a view over an explicit ArrayBuffer of at least this many bytes.
+ */
+export const MIN_NATIVE_BYTES = 8192;
+
+/** An explicit, out-of-line ArrayBuffer of at least `byteLength` bytes (zeroed). */
+export function nativeBuffer(byteLength: number): ArrayBuffer {
+  return new ArrayBuffer(Math.max(MIN_NATIVE_BYTES, byteLength));
+}

@@ -1,0 +1,81 @@
+import {
+  addComponent as bitecsAddComponent,
+  addEntity,
+  createWorld as bitecsCreateWorld,
+  entityExists,
+  hasComponent as bitecsHasComponent,
+  removeComponent as bitecsRemoveComponent,
+  removeEntity,
+  type World as BitecsWorld,
+} from "bitecs";
+import { ensureCapacity, type Component, type Schema } from "./component.ts";
+
+/** A bitecs world: entity ids and component bitmasks; the data lives in the components. */
+export type World = BitecsWorld;
+
+/** Initial values for some fields of a component. */
+export type Values<S extends Schema> = { readonly [K in keyof S]?: number };
+
+/** A component, optionally with initial values: what {@link spawn} takes. */
+export type ComponentInit = Component | readonly [Component, Values<Schema>];
+
+/** Creates an empty world. Entity ids start at 1 and are recycled last-in first-out. */
+export function createWorld(): World {
+  return bitecsCreateWorld();
+}
+
+/**
+ * Adds a component to an entity, growing the component's columns first if the id does not fit
+ * (so native code never sees an id beyond a column), and writes the given field values.
+ */
+export function addComponent<S extends Schema>(world: World, eid: number, component: Component<S>, values?: Values<S>): void {
+  ensureCapacity(component as Component, eid);
+  bitecsAddComponent(world, eid, component);
+  if (values) setValues(component, eid, values);
+}
+
+/** Writes field values of one entity; fields not named keep their value. */
+export function setValues<S extends Schema>(component: Component<S>, eid: number, values: Values<S>): void {
+  const columns = component as unknown as Record<string, { [i: number]: number }>;
+  for (const field in values) {
+    const value = values[field];
+    if (value !== undefined) columns[field]![eid] = value;
+  }
+}
+
+/** Removes a component from an entity. Queries drop it at their next read. */
+export function removeComponent(world: World, eid: number, component: Component): void {
+  bitecsRemoveComponent(world, eid, component);
+}
+
+/** Whether the entity has the component. */
+export function hasComponent(world: World, eid: number, component: Component): boolean {
+  return bitecsHasComponent(world, eid, component);
+}
+
+/**
+ * Creates an entity with components: `spawn(world, Player, [Position, { x: 10, y: 5 }])`.
+ * Field values of a recycled id are reset to 0 unless given, so no state leaks from a despawned entity.
+ */
+export function spawn(world: World, ...components: readonly ComponentInit[]): number {
+  const eid = addEntity(world);
+  for (const init of components) {
+    const [component, values] = Array.isArray(init) ? (init as readonly [Component, Values<Schema>]) : [init as Component, undefined];
+    addComponent(world, eid, component);
+    zeroFields(component, eid);
+    if (values) setValues(component, eid, values);
+  }
+  return eid;
+}
+
+function zeroFields(component: Component, eid: number): void {
+  const columns = component as unknown as Record<string, { [i: number]: number }>;
+  for (const field of component.fieldNames) columns[field]![eid] = 0;
+}
+
+/** Removes an entity and all its components; its id is reused by the next spawn. */
+export function despawn(world: World, eid: number): void {
+  if (entityExists(world, eid)) removeEntity(world, eid);
+}
+
+export { entityExists };

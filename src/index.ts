@@ -1,0 +1,3 @@
+/** hotloop: a Bun-first game-loop framework with an ECS and hot Rust systems. */
+export * from "./ecs/index.ts";
+export * from "./core/index.ts";
