@@ -11,3 +11,4 @@ export * from "./schedule.ts";
 export * from "./schedule-label.ts";
 export * from "./system.ts";
 export * from "./time.ts";
+export * from "./scripted-input.ts";

@@ -1,0 +1,23 @@
+/**
+ * Hot systems: Rust functions in a cdylib, loaded through bun:ffi, watched, validated and swapped
+ * between frames. Plugs into src/core through HotPlugin and hotSystem().
+ *
+ * The path of a reload: watcher.ts (chokidar, debounce) → reloader.ts (#stage: read, hash,
+ * elf.ts check, shadow copy, library.ts dlopen + manifest.ts validation) → reloader.ts
+ * (#onFrameBoundary: observers, hooks, binding swap) → hot-system.ts (the call site).
+ */
+export * from "./call-context.ts";
+export * from "./elf.ts";
+export * from "./features.ts";
+export * from "./hot-system.ts";
+export * from "./library.ts";
+export * from "./manifest.ts";
+export * from "./maps.ts";
+export * from "./plugin.ts";
+export * from "./reloader.ts";
+export * from "./report.ts";
+export * from "./shadow-dir.ts";
+export * from "./watcher.ts";
+export * from "./cargo.ts";
+export * from "./codegen.ts";
+export * from "./inspect.ts";

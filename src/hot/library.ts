@@ -1,0 +1,121 @@
+import { CString, dlopen, FFIType, linkSymbols, ptr, read, type Pointer } from "bun:ffi";
+import { ManifestError, parseManifest, type Manifest } from "./manifest.ts";
+import { HOTLOOP_ABI_VERSION } from "./manifest.ts";
+
+/** A system's entry point: `(ctx: *const u64) -> i32`, 0 returned, 1 panicked. */
+export type SystemEntry = (ctx: Pointer) => number;
+
+const EXPORTS = {
+  hotloop_abi_version: { args: [], returns: FFIType.u32 },
+  hotloop_manifest: { args: [], returns: FFIType.ptr },
+  hotloop_system_table: { args: [], returns: FFIType.ptr },
+  hotloop_load: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
+  hotloop_unload: { args: [], returns: FFIType.i32 },
+  hotloop_last_error: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.u64 },
+} as const;
+
+const ERROR_BUFFER_BYTES = 16 * 1024;
+
+/** Why a library could not be opened or read; the reloader prefixes the file name. */
+export class LibraryError extends Error {
+  override name = "LibraryError";
+}
+
+/**
+ * One opened hot library: its manifest and one callable entry per system, resolved once when it
+ * is opened (no symbol lookup per call). Closing it invalidates every entry.
+ */
+export class HotLibrary {
+  readonly manifest: Manifest;
+  readonly #lib: ReturnType<typeof dlopen<typeof EXPORTS>>;
+  readonly #entries: Map<string, SystemEntry>;
+  readonly #linked: { close(): void };
+  readonly #errorBuffer = new Uint8Array(new ArrayBuffer(ERROR_BUFFER_BYTES));
+  #closed = false;
+
+  /**
+   * Opens `path` (a shadow copy, or the build output in static mode) and reads its manifest.
+   * Throws LibraryError (cannot open, not a hotloop library, ABI mismatch) or ManifestError.
+   */
+  constructor(
+    readonly path: string,
+    /** The file it was copied from (the build output), for messages. */
+    readonly source: string,
+    /** Content hash of the image, to ignore rewrites with identical bytes. */
+    readonly hash: string,
+  ) {
+    try {
+      this.#lib = dlopen(path, EXPORTS);
+    } catch (e) {
+      throw new LibraryError(describeOpenError((e as Error).message));
+    }
+    try {
+      const abi = this.#lib.symbols.hotloop_abi_version();
+      if (abi !== HOTLOOP_ABI_VERSION) {
+        throw new ManifestError(`SDK ABI version ${abi} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
+      }
+      const manifestPtr = this.#lib.symbols.hotloop_manifest();
+      if (!manifestPtr) throw new LibraryError("hotloop_manifest returned null (the SDK panicked while building it)");
+      this.manifest = parseManifest(new CString(manifestPtr).toString());
+      const table = this.#lib.symbols.hotloop_system_table();
+      if (!table && this.manifest.systems.length) throw new LibraryError("hotloop_system_table returned null");
+      const defs: Record<string, { ptr: Pointer; args: [typeof FFIType.ptr]; returns: typeof FFIType.i32 }> = {};
+      this.manifest.systems.forEach((s, i) => {
+        const fn = read.ptr(table!, i * 8) as Pointer;
+        if (!fn) throw new LibraryError(`system table entry ${i} (${s.name}) is null`);
+        defs[s.name] = { ptr: fn, args: [FFIType.ptr], returns: FFIType.i32 };
+      });
+      const linked = linkSymbols(defs);
+      this.#linked = linked;
+      this.#entries = new Map(Object.entries(linked.symbols) as [string, SystemEntry][]);
+    } catch (e) {
+      this.#lib.close();
+      throw e;
+    }
+  }
+
+  /** The system's entry point, or undefined if the library does not export it. */
+  entry(name: string): SystemEntry | undefined {
+    return this.#entries.get(name);
+  }
+
+  /** Runs the SDK's load step and the user's `on_load` with the host memory; returns the panic text or undefined. */
+  load(hostMemory: Uint8Array): string | undefined {
+    const rc = this.#lib.symbols.hotloop_load(ptr(hostMemory), hostMemory.byteLength);
+    return rc === 0 ? undefined : this.lastError() || "load hook panicked";
+  }
+
+  /** Runs the user's `on_unload`; returns the panic text or undefined. */
+  unload(): string | undefined {
+    const rc = this.#lib.symbols.hotloop_unload();
+    return rc === 0 ? undefined : this.lastError() || "unload hook panicked";
+  }
+
+  /** The text of the last panic in this library (cleared by reading). */
+  lastError(): string {
+    const n = Number(this.#lib.symbols.hotloop_last_error(ptr(this.#errorBuffer), ERROR_BUFFER_BYTES));
+    return new TextDecoder().decode(this.#errorBuffer.subarray(0, Math.min(n, ERROR_BUFFER_BYTES)));
+  }
+
+  /** Whether `close()` ran. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Frees the entries and dlcloses the library. Nothing of it may be called afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#linked.close();
+    this.#lib.close();
+  }
+}
+
+function describeOpenError(message: string): string {
+  const missing = /undefined symbol: (\w+)|symbol not found.*?(\w+)/i.exec(message);
+  if (missing) return `not a hotloop library: it lacks ${missing[1] ?? missing[2]} (build it with hotloop_sdk::export!)`;
+  if (/invalid ELF header|file too short|not a dynamic|wrong ELF class|mach-o|not a valid/i.test(message)) {
+    return `not a loadable shared library (${message.replace(/^.*?:\s*/, "").trim()})`;
+  }
+  return `dlopen failed: ${message}`;
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import type { ComponentRegistry } from "../ecs/index.ts";
+
+/** The ABI this host speaks (docs/abi.md). A library of another version is refused. */
+export const HOTLOOP_ABI_VERSION = 1;
+
+/** Resources a hot system may ask for, by their manifest names. */
+export const HOT_RESOURCES = ["Time", "Input"] as const;
+
+const Name = z.string().min(1);
+
+const QueryParam = z.object({
+  kind: z.literal("query"),
+  components: z.array(z.object({ name: Name, access: z.enum(["read", "write"]) })),
+  with: z.array(Name).default([]),
+  without: z.array(Name).default([]),
+});
+
+const ResParam = z.object({ kind: z.literal("res"), name: z.enum(HOT_RESOURCES) });
+
+/** The manifest a hot library exports (docs/abi.md), checked field by field. */
+export const ManifestSchema = z.object({
+  abi: z.number().int(),
+  sdk: z.string(),
+  crate: z.string(),
+  error: z.string().optional(),
+  hooks: z.object({ load: z.boolean(), unload: z.boolean() }),
+  components: z.array(
+    z.object({
+      name: Name,
+      hash: z.string().regex(/^[0-9a-f]{16}$/, "a layout hash is 16 lowercase hex digits"),
+      fields: z.array(z.object({ name: Name, type: z.string() })),
+    }),
+  ),
+  systems: z.array(z.object({ name: Name, params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])) })),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type SystemManifest = Manifest["systems"][number];
+export type ParamManifest = SystemManifest["params"][number];
+export type QueryParamManifest = z.infer<typeof QueryParam>;
+
+/** A refusal: why a library cannot be used, as one line without the file name (the caller adds it). */
+export class ManifestError extends Error {
+  override name = "ManifestError";
+}
+
+/** Parses and shape-checks manifest JSON text; throws a ManifestError with the first problem. */
+export function parseManifest(text: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`manifest is not valid JSON (${(e as Error).message})`);
+  }
+  if (json && typeof json === "object" && "abi" in json && json.abi !== HOTLOOP_ABI_VERSION) {
+    throw new ManifestError(`SDK ABI version ${String(json.abi)} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") : "manifest";
+    throw new ManifestError(`manifest ${where}: ${issue.message}`);
+  }
+  if (parsed.data.error) throw new ManifestError(`library reports: ${parsed.data.error}`);
+  return parsed.data;
+}
+
+/** A system's parameters as Rust-like text: `Query<(Write<Position>, Read<Velocity>), With<Player>>, Res<Time>`. */
+export function describeParams(params: readonly ParamManifest[]): string {
+  return params.map(describeParam).join(", ") || "(no parameters)";
+}
+
+function describeParam(p: ParamManifest): string {
+  if (p.kind === "res") return `Res<${p.name}>`;
+  const items = p.components.map((c) => `${c.access === "write" ? "Write" : "Read"}<${c.name}>`);
+  const data = items.length === 1 ? items[0]! : `(${items.join(", ")})`;
+  const filters = [...p.with.map((n) => `With<${n}>`), ...p.without.map((n) => `Without<${n}>`)];
+  const filter = filters.length === 0 ? "" : filters.length === 1 ? `, ${filters[0]}` : `, (${filters.join(", ")})`;
+  return `Query<${data}${filter}>`;
+}
+
+/** The system of that name, or undefined. */
+export function findSystem(manifest: Manifest, name: string): SystemManifest | undefined {
+  return manifest.systems.find((s) => s.name === name);
+}
+
+/**
+ * Checks one system's use of components against the app: every component it names is registered
+ * and has the layout the library was compiled against; no column is written by one parameter and
+ * touched by another, or named twice in one query (that would alias in Rust).
+ */
+export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry): void {
+  const compiled = new Map(manifest.components.map((c) => [c.name, c]));
+  const access = new Map<string, { param: number; write: boolean }[]>();
+  system.params.forEach((p, index) => {
+    if (p.kind !== "query") return;
+    const seen = new Set<string>();
+    for (const c of p.components) {
+      if (seen.has(c.name)) throw new ManifestError(`system ${system.name} names component ${c.name} twice in one query`);
+      seen.add(c.name);
+      access.set(c.name, [...(access.get(c.name) ?? []), { param: index, write: c.access === "write" }]);
+    }
+    for (const name of [...p.components.map((c) => c.name), ...p.with, ...p.without]) {
+      const app = registry.get(name);
+      if (!app) {
+        throw new ManifestError(`system ${system.name} uses component ${name}, which the app has not registered (app.registerComponents(${name}))`);
+      }
+      const lib = compiled.get(name);
+      if (!lib) throw new ManifestError(`system ${system.name} uses component ${name}, missing from the manifest's components`);
+      if (lib.hash !== app.layout.hash) {
+        const libLayout = `${name}{${lib.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
+        throw new ManifestError(
+          `component ${name} layout differs: the library was compiled against ${libLayout} (hash ${lib.hash}), the app has ${app.layout.text} (hash ${app.layout.hash}): run \`bun run codegen\` and rebuild`,
+        );
+      }
+    }
+  });
+  for (const [name, uses] of access) {
+    if (uses.length > 1 && uses.some((u) => u.write)) {
+      throw new ManifestError(`system ${system.name} writes component ${name} in one parameter and reads it in another: merge them into one query`);
+    }
+  }
+}
+
+/**
+ * Checks a new library against the systems the app registered: each is still exported, with the
+ * same parameters, against the same component layouts. Throws a ManifestError on the first problem.
+ */
+export function checkCompatible(manifest: Manifest, registered: ReadonlyMap<string, string>, registry: ComponentRegistry): void {
+  for (const [name, params] of registered) {
+    const system = findSystem(manifest, name);
+    if (!system) {
+      throw new ManifestError(`system ${name} is registered by the app but the library no longer exports it (exports: ${exportList(manifest)})`);
+    }
+    const now = describeParams(system.params);
+    if (now !== params) {
+      throw new ManifestError(`system ${name} changed its parameters from ${params} to ${now}: restart the game to use the new signature`);
+    }
+    checkSystemComponents(manifest, system, registry);
+  }
+}
+
+/** The exported system names, for messages. */
+export function exportList(manifest: Manifest): string {
+  return manifest.systems.map((s) => s.name).join(", ") || "none";
+}

@@ -1,0 +1,25 @@
+import { suffix } from "bun:ffi";
+import { join } from "node:path";
+import type { App } from "../core/index.ts";
+import { HotReloader, type ReloaderOptions } from "./reloader.ts";
+
+/** The file name cargo gives a cdylib on this platform: libgame.so, libgame.dylib, game.dll. */
+export function libraryFileName(crateName: string): string {
+  const name = crateName.replaceAll("-", "_");
+  return process.platform === "win32" ? `${name}.${suffix}` : `lib${name}.${suffix}`;
+}
+
+/** The build output of a cdylib: `<targetDir>/<profile>/lib<name>.<suffix>`. */
+export function libraryPath(targetDir: string, crateName: string, profile: "debug" | "release"): string {
+  return join(targetDir, profile, libraryFileName(crateName));
+}
+
+/**
+ * Loads a hot library into the app (as the HotReloader resource) so `hotSystem(name)` can bind to
+ * it. With `reload: true` it is watched and swapped between frames; without, loaded once.
+ */
+export function HotPlugin(options: ReloaderOptions): (app: App) => void {
+  return function hotPlugin(app: App) {
+    app.insertResource(new HotReloader(app, options));
+  };
+}

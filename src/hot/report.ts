@@ -1,0 +1,51 @@
+import { basename } from "node:path";
+
+/** Something a person (or a tool) wants to know about builds and reloads. */
+export type HotEvent =
+  | { type: "build"; status: "started"; crate: string }
+  | { type: "build"; status: "finished"; crate: string; ms: number }
+  | { type: "build"; status: "failed"; crate: string; ms: number; error: string }
+  | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
+  | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
+  | { type: "reload"; status: "rolled_back"; file: string; version: number; reason: string }
+  | { type: "panic"; system: string; version: number; message: string; action: "rolled_back" | "disabled" }
+  | { type: "warning"; file: string; message: string }
+  | { type: "info"; message: string };
+
+/** Where events go. */
+export type Reporter = (event: HotEvent) => void;
+
+/** Output formats: readable lines, or one JSON object per line (`--log-format json`). */
+export type LogFormat = "human" | "json";
+
+/** A reporter that prints to stderr in the given format. */
+export function consoleReporter(format: LogFormat = "human", write: (line: string) => void = (l) => console.error(l)): Reporter {
+  if (format === "json") return (event) => write(JSON.stringify({ time: new Date().toISOString(), ...event }));
+  return (event) => write(formatEvent(event));
+}
+
+/** One readable line for an event. */
+export function formatEvent(e: HotEvent): string {
+  switch (e.type) {
+    case "build":
+      if (e.status === "started") return `hotloop: building ${e.crate}…`;
+      if (e.status === "finished") return `hotloop: built ${e.crate} in ${ms(e.ms)}`;
+      return `hotloop: build of ${e.crate} failed after ${ms(e.ms)}; the game keeps running the last good code\n${e.error}`;
+    case "reload":
+      if (e.status === "ok") {
+        return `hotloop: reloaded ${basename(e.file)} → v${e.version} in ${ms(e.totalMs)} (detected ${ms(e.detectedMs)}, loaded ${ms(e.loadMs)}, swapped ${ms(e.swapMs)})`;
+      }
+      if (e.status === "refused") return `hotloop: refused ${e.file}: ${e.reason} (still running v${e.version})`;
+      return `hotloop: rolled back to v${e.version}: ${e.reason} (${e.file})`;
+    case "panic":
+      return `hotloop: system ${e.system} panicked (v${e.version}): ${e.message}; ${e.action === "rolled_back" ? "rolled back to the previous library" : "disabled until the next good build"}`;
+    case "warning":
+      return `hotloop: warning: ${e.file}: ${e.message}`;
+    case "info":
+      return `hotloop: ${e.message}`;
+  }
+}
+
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+}

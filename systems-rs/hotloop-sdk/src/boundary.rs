@@ -1,0 +1,209 @@
+//! The FFI boundary: where panics stop.
+//!
+//! Why: a panic must never unwind into the host (that is undefined behaviour across
+//! `extern "C"`), and the host wants one line of text saying what went wrong and where.
+//! Every export runs its body through [`boundary`], which catches the unwind; the SDK's panic
+//! hook records `message (at file:line:col)` for `hotloop_last_error` and prints nothing.
+//!
+//! The same module keeps a per-thread *call epoch*: system parameters remember the epoch they
+//! were fetched in and refuse to be used after their call ended (see [`check_epoch`]).
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Mutex, Once, PoisonError};
+
+/// The text of the last panic caught at the boundary; empty when there is none.
+static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
+
+/// Guards the one-time installation of the SDK's panic hook in this library's copy of std.
+static HOOK: Once = Once::new();
+
+/// Per-thread boundary state, in one thread-local so a call looks it up once.
+struct ThreadState {
+    /// True while this thread runs code inside [`boundary`].
+    in_boundary: Cell<bool>,
+    /// Bumped at the end of every system call on this thread.
+    epoch: Cell<u64>,
+}
+
+thread_local! {
+    // Const-initialised and without `Drop`: std registers no TLS destructor for it, so it
+    // cannot keep the library from unloading (rust-lang/rust#59629).
+    static STATE: ThreadState = const {
+        ThreadState { in_boundary: Cell::new(false), epoch: Cell::new(0) }
+    };
+}
+
+/// Installs the SDK's panic hook once. Panics inside a boundary are recorded silently;
+/// panics elsewhere (e.g. a thread the user spawned, or a failing unit test) go to the hook
+/// that was there before, so they still print.
+#[inline]
+pub(crate) fn install_panic_hook() {
+    if !HOOK.is_completed() {
+        install_panic_hook_once();
+    }
+}
+
+#[cold]
+fn install_panic_hook_once() {
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if STATE.with(|state| state.in_boundary.get()) {
+                let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
+                let text = match info.location() {
+                    Some(at) => {
+                        format!("{message} (at {}:{}:{})", at.file(), at.line(), at.column())
+                    }
+                    None => message.to_owned(),
+                };
+                set_last_error(text);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Removes the SDK's hook again (restoring std's default) so its allocation is freed before
+/// the library image goes away. Called only from the library destructor.
+pub(crate) fn uninstall_panic_hook() {
+    if HOOK.is_completed() && !std::thread::panicking() {
+        drop(panic::take_hook());
+    }
+}
+
+/// Replaces the last error's text.
+pub(crate) fn set_last_error(text: String) {
+    *LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner) = text;
+}
+
+/// Frees the last error's text. Called only from the library destructor.
+pub(crate) fn clear_last_error() {
+    *LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner) = String::new();
+}
+
+/// A copy of the last error's text (without clearing it), for tests.
+#[cfg(test)]
+pub(crate) fn peek_last_error() -> String {
+    LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
+/// Implements `hotloop_last_error`: copies at most `cap` bytes of the last error into `buf`
+/// and returns its full length. A call with a null `buf` or `cap == 0` only reports the length;
+/// any other call clears the error.
+///
+/// # Safety
+/// `buf` must be null or valid for writes of `cap` bytes.
+pub(crate) unsafe fn take_last_error(buf: *mut u8, cap: usize) -> usize {
+    let mut text = LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner);
+    let len = text.len();
+    if len == 0 || buf.is_null() || cap == 0 {
+        return len;
+    }
+    let n = len.min(cap);
+    // SAFETY: the caller promises `buf` is valid for `cap >= n` bytes; the source is our own
+    // String (at least `n` bytes) and cannot overlap a host buffer.
+    unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), buf, n) };
+    *text = String::new();
+    len
+}
+
+/// Runs `f`, catching any panic. `Err(())` means it panicked; its text is in the last error.
+pub(crate) fn boundary<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
+    boundary_with(f, false)
+}
+
+/// [`boundary`], optionally ending the call epoch afterwards (for system calls).
+#[inline]
+fn boundary_with<R>(f: impl FnOnce() -> R, end_epoch: bool) -> Result<R, ()> {
+    install_panic_hook();
+    let result = STATE.with(|state| {
+        let outer = state.in_boundary.replace(true);
+        let result = panic::catch_unwind(AssertUnwindSafe(f));
+        state.in_boundary.set(outer);
+        if end_epoch {
+            state.epoch.set(state.epoch.get().wrapping_add(1));
+        }
+        result
+    });
+    result.map_err(|payload| {
+        // The hook normally recorded the text already; this covers a hook that was replaced.
+        let recorded = !LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
+        if !recorded {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "Box<dyn Any>".to_owned());
+            set_last_error(text);
+        }
+        // A payload whose destructor panics must not escape either.
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
+    })
+}
+
+/// Runs one system call inside the boundary and ends its epoch afterwards, so parameters
+/// smuggled out of the call are refused later.
+pub(crate) fn system_call(f: impl FnOnce()) -> i32 {
+    match boundary_with(f, true) {
+        Ok(()) => 0,
+        Err(()) => 1,
+    }
+}
+
+/// The current call epoch on this thread; parameters store it when fetched.
+#[inline]
+pub(crate) fn epoch() -> u64 {
+    STATE.with(|state| state.epoch.get())
+}
+
+/// Panics when a parameter fetched in call `fetched` is used in another call.
+#[inline]
+#[track_caller]
+pub(crate) fn check_epoch(fetched: u64) {
+    if fetched != epoch() {
+        stale_param();
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn stale_param() -> ! {
+    panic!(
+        "hotloop: a system parameter was used after its system returned \
+         (queries and resources are only valid during the call they were passed to)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_catches_and_records() {
+        let _serial = crate::tests::serial();
+        set_last_error(String::new());
+        let line = line!() + 1;
+        let r = boundary(|| panic!("boom {}", 7));
+        assert!(r.is_err());
+        let text = peek_last_error();
+        assert!(text.starts_with("boom 7 (at "), "{text}");
+        assert!(text.contains(&format!("boundary.rs:{line}:")), "{text}");
+    }
+
+    #[test]
+    fn last_error_peek_then_take() {
+        let _serial = crate::tests::serial();
+        set_last_error("héllo".to_owned());
+        // SAFETY: a null buffer is allowed and only reports the length.
+        assert_eq!(unsafe { take_last_error(std::ptr::null_mut(), 0) }, 6);
+        let mut buf = [0u8; 3];
+        // SAFETY: `buf` is valid for 3 bytes.
+        assert_eq!(unsafe { take_last_error(buf.as_mut_ptr(), buf.len()) }, 6);
+        assert_eq!(&buf, b"h\xc3\xa9");
+        // SAFETY: as above; the error was cleared by the previous read.
+        assert_eq!(unsafe { take_last_error(buf.as_mut_ptr(), buf.len()) }, 0);
+    }
+}

@@ -1,0 +1,215 @@
+//! The library's exports: what `export!` writes and the SDK functions behind them.
+//!
+//! Why a macro: `#[no_mangle]` symbols must be defined in the `cdylib` crate itself, once, and
+//! the system table needs one `extern "C"` entry per system. Everything with logic lives in
+//! the functions below so the generated code stays a thin, readable layer.
+
+use crate::boundary;
+use crate::host;
+use crate::SystemFn;
+use std::ffi::CString;
+use std::sync::{Mutex, PoisonError};
+
+/// The manifest, built on first request; freed when the library is unloaded.
+static MANIFEST: Mutex<Option<CString>> = Mutex::new(None);
+
+/// What `on_load` may be: `fn()` or `fn(&mut [u8])` (the latter receives the host memory).
+///
+/// Why two forms: most hooks need no memory; those that restore state get it directly.
+pub trait LoadHook<Marker> {
+    #[doc(hidden)]
+    fn call(self);
+}
+
+impl<F: FnOnce()> LoadHook<fn()> for F {
+    fn call(self) {
+        self()
+    }
+}
+
+impl<F: FnOnce(&mut [u8])> LoadHook<fn(&mut [u8])> for F {
+    fn call(self) {
+        host::with_host_memory(self)
+    }
+}
+
+/// `hotloop_load`: installs the panic hook, remembers the host memory, runs `hook`.
+///
+/// # Safety
+/// `host` must be null or valid for reads and writes of `host_len` bytes for as long as the
+/// library stays loaded, and not be accessed by anyone else while library code runs.
+pub unsafe fn load(host: *mut u8, host_len: usize, hook: impl FnOnce()) -> i32 {
+    boundary::install_panic_hook();
+    host::set_host_memory(host, host_len);
+    match boundary::boundary(hook) {
+        Ok(()) => 0,
+        Err(()) => 1,
+    }
+}
+
+/// `hotloop_unload`: runs `hook` (the user's `on_unload`, or nothing).
+pub fn unload(hook: impl FnOnce()) -> i32 {
+    match boundary::boundary(hook) {
+        Ok(()) => 0,
+        Err(()) => 1,
+    }
+}
+
+/// `hotloop_manifest`: the cached manifest, built by `build` on first call; null on panic.
+pub fn manifest(build: impl FnOnce() -> String) -> *const u8 {
+    boundary::boundary(|| {
+        let mut cached = MANIFEST.lock().unwrap_or_else(PoisonError::into_inner);
+        cached
+            .get_or_insert_with(|| {
+                // The escaper writes control characters as \u escapes: no NUL can occur.
+                CString::new(build()).expect("the manifest JSON contains no NUL byte")
+            })
+            .as_ptr()
+            .cast::<u8>()
+    })
+    .unwrap_or(std::ptr::null())
+}
+
+/// `hotloop_system_table`: the table's address; null on panic.
+pub fn system_table(table: &'static [SystemFn]) -> *const SystemFn {
+    boundary::boundary(|| table.as_ptr()).unwrap_or(std::ptr::null())
+}
+
+/// `hotloop_last_error`: see docs/abi.md; 0 if even this panicked.
+///
+/// # Safety
+/// `buf` must be null or valid for writes of `cap` bytes.
+pub unsafe fn last_error(buf: *mut u8, cap: usize) -> usize {
+    // SAFETY: forwarded from our caller's contract.
+    boundary::boundary(|| unsafe { boundary::take_last_error(buf, cap) }).unwrap_or(0)
+}
+
+/// Frees what the SDK allocated for this library (manifest, last error, panic hook), so
+/// nothing is left behind on the heap when the host closes it. `export!` registers it as a
+/// library destructor (run by `dlclose`, and at process exit); nothing else should call it.
+pub extern "C" fn release() {
+    if let Ok(mut cached) = MANIFEST.try_lock() {
+        *cached = None;
+    }
+    boundary::clear_last_error();
+    boundary::uninstall_panic_hook();
+}
+
+/// Declares the library's systems and hooks, and writes every export of docs/abi.md.
+///
+/// ```ignore
+/// hotloop_sdk::export! {
+///     systems: [player_movement, spin_coins],
+///     on_load: init,        // optional: fn() or fn(&mut [u8]) (the host memory), after each load
+///     on_unload: shutdown,  // optional: fn(), before the library is unloaded
+/// }
+/// ```
+///
+/// Write it once per `cdylib` crate, at module level. `systems` may be paths
+/// (`movement::apply`); the manifest names each system by its last segment, which is the name
+/// `hotSystem("...")` uses. The keys come in this order; the hooks may be left out.
+///
+/// It expands (inside an anonymous `const` block, so it adds no names to your module) to
+/// `hotloop_abi_version`, `hotloop_manifest`, `hotloop_system_table` (one `extern "C"`
+/// trampoline per system, in the listed order), `hotloop_load`, `hotloop_unload`,
+/// `hotloop_last_error`, and a library destructor that frees the SDK's allocations on unload.
+#[macro_export]
+macro_rules! export {
+    (
+        systems: [$($system:path),* $(,)?]
+        $(, on_load: $on_load:path)?
+        $(, on_unload: $on_unload:path)?
+        $(,)?
+    ) => {
+        const _: () = {
+            static SYSTEMS: &[$crate::SystemFn] = &[$({
+                unsafe extern "C" fn trampoline(ctx: *const u64) -> i32 {
+                    // SAFETY: the host calls entry i of the table with a ctx laid out for the
+                    // i-th system of the manifest, as docs/abi.md requires.
+                    unsafe { $crate::__private::run_system($system, ctx) }
+                }
+                trampoline as $crate::SystemFn
+            }),*];
+
+            const HAS_LOAD: bool = {
+                let hooks: &[&str] = &[$(stringify!($on_load))?];
+                !hooks.is_empty()
+            };
+            const HAS_UNLOAD: bool = {
+                let hooks: &[&str] = &[$(stringify!($on_unload))?];
+                !hooks.is_empty()
+            };
+
+            /// The ABI version this library was built for.
+            #[no_mangle]
+            pub extern "C" fn hotloop_abi_version() -> u32 {
+                $crate::HOTLOOP_ABI_VERSION
+            }
+
+            /// The manifest: NUL-terminated JSON, valid until the library is closed.
+            #[no_mangle]
+            pub extern "C" fn hotloop_manifest() -> *const u8 {
+                $crate::__private::manifest(|| {
+                    let crate_name = match ::core::option_env!("CARGO_CRATE_NAME") {
+                        ::core::option::Option::Some(name) => name,
+                        ::core::option::Option::None => "unknown",
+                    };
+                    let mut manifest =
+                        $crate::__private::ManifestBuilder::new(crate_name, HAS_LOAD, HAS_UNLOAD);
+                    $(manifest.system(stringify!($system), &$system);)*
+                    manifest.to_json()
+                })
+            }
+
+            /// The systems' entry points, in manifest order.
+            #[no_mangle]
+            pub extern "C" fn hotloop_system_table() -> *const $crate::SystemFn {
+                $crate::__private::system_table(SYSTEMS)
+            }
+
+            /// Installs the panic hook, keeps the host memory, runs `on_load`.
+            ///
+            /// # Safety
+            /// `host` is null or a block of `host_len` bytes that outlives the library.
+            #[no_mangle]
+            pub unsafe extern "C" fn hotloop_load(host: *mut u8, host_len: usize) -> i32 {
+                // SAFETY: the host passes its memory block, which outlives every library
+                // (docs/abi.md, "Host memory").
+                unsafe {
+                    $crate::__private::load(host, host_len, || {
+                        $($crate::__private::LoadHook::call($on_load);)?
+                    })
+                }
+            }
+
+            /// Runs `on_unload`.
+            #[no_mangle]
+            pub extern "C" fn hotloop_unload() -> i32 {
+                $crate::__private::unload(|| {
+                    $($on_unload();)?
+                })
+            }
+
+            /// Copies (and clears) the last panic's text.
+            ///
+            /// # Safety
+            /// `buf` is null or valid for writes of `cap` bytes.
+            #[no_mangle]
+            pub unsafe extern "C" fn hotloop_last_error(buf: *mut u8, cap: usize) -> usize {
+                // SAFETY: the host passes a buffer of `cap` bytes (docs/abi.md).
+                unsafe { $crate::__private::last_error(buf, cap) }
+            }
+
+            // Frees the SDK's allocations when the library is unloaded (ELF: DT_FINI_ARRAY,
+            // run by dlclose and at exit; Mach-O: module terminators).
+            #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+            #[used]
+            #[link_section = ".fini_array"]
+            static RELEASE: extern "C" fn() = $crate::__private::release;
+            #[cfg(target_vendor = "apple")]
+            #[used]
+            #[link_section = "__DATA,__mod_term_func,mod_term_funcs"]
+            static RELEASE: extern "C" fn() = $crate::__private::release;
+        };
+    };
+}

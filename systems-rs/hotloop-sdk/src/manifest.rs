@@ -1,0 +1,273 @@
+//! The manifest: the JSON a library hands the host so it can refuse a mismatch before any call.
+//!
+//! Why by hand: std only, and the shape is small and fixed (docs/abi.md, "The manifest").
+//! Problems the type system cannot catch (a component named twice in one query, two systems
+//! with one name, ...) are reported in a top-level `"error"` string instead of panicking; the
+//! host refuses a library whose manifest has one and shows the message.
+
+use crate::component::{Component, Field};
+use crate::system::System;
+use crate::HOTLOOP_ABI_VERSION;
+use std::fmt::Write as _;
+
+/// A component as the manifest lists it.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComponentInfo {
+    /// Its name.
+    pub name: &'static str,
+    /// Its layout hash.
+    pub hash: u64,
+    /// Its fields.
+    pub fields: &'static [Field],
+}
+
+impl ComponentInfo {
+    /// The manifest entry of `C`.
+    pub fn of<C: Component>() -> ComponentInfo {
+        ComponentInfo { name: C::NAME, hash: C::LAYOUT_HASH, fields: C::FIELDS }
+    }
+}
+
+/// How a query touches a component's columns.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// `Read<C>`.
+    Read,
+    /// `Write<C>`.
+    Write,
+}
+
+/// One system parameter as the manifest describes it.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamInfo {
+    /// A `Query<D, F>`.
+    Query {
+        /// The accessed components, in query order (these take column slots).
+        data: Vec<(ComponentInfo, Access)>,
+        /// `With<T>` filters.
+        with: Vec<ComponentInfo>,
+        /// `Without<T>` filters.
+        without: Vec<ComponentInfo>,
+    },
+    /// A `Res<T>`, by resource name.
+    Res(&'static str),
+}
+
+/// Collects the systems of one library and writes its manifest.
+#[doc(hidden)]
+pub struct ManifestBuilder {
+    crate_name: &'static str,
+    load: bool,
+    unload: bool,
+    systems: Vec<(&'static str, Vec<ParamInfo>)>,
+}
+
+impl ManifestBuilder {
+    /// Starts a manifest for `crate_name`, saying whether the load/unload hooks were given.
+    pub fn new(crate_name: &'static str, load: bool, unload: bool) -> ManifestBuilder {
+        ManifestBuilder { crate_name, load, unload, systems: Vec::new() }
+    }
+
+    /// Adds a system. `path` is how `export!` named it; the manifest uses its last segment.
+    pub fn system<M, S: System<M>>(&mut self, path: &'static str, _system: &S) -> &mut Self {
+        let name = path.rsplit("::").next().unwrap_or(path).trim();
+        let mut params = Vec::new();
+        S::describe(&mut params);
+        self.systems.push((name, params));
+        self
+    }
+
+    /// Checks what the types could not and writes the JSON.
+    pub fn to_json(&self) -> String {
+        let errors = self.errors();
+        let components = self.components();
+        let mut out = String::with_capacity(512);
+        let _ = write!(
+            out,
+            "{{\"abi\":{HOTLOOP_ABI_VERSION},\"sdk\":{},\"crate\":{},",
+            Json(env!("CARGO_PKG_VERSION")),
+            Json(self.crate_name)
+        );
+        if !errors.is_empty() {
+            let _ = write!(out, "\"error\":{},", Json(&errors.join("; ")));
+        }
+        let _ = write!(out, "\"hooks\":{{\"load\":{},\"unload\":{}}},", self.load, self.unload);
+        out.push_str("\"components\":[");
+        for (i, c) in components.iter().enumerate() {
+            comma(&mut out, i);
+            let _ = write!(
+                out,
+                "{{\"name\":{},\"hash\":\"{:016x}\",\"fields\":[",
+                Json(c.name),
+                c.hash
+            );
+            for (j, f) in c.fields.iter().enumerate() {
+                comma(&mut out, j);
+                let _ = write!(out, "{{\"name\":{},\"type\":{}}}", Json(f.name), Json(f.ty));
+            }
+            out.push_str("]}");
+        }
+        out.push_str("],\"systems\":[");
+        for (i, (name, params)) in self.systems.iter().enumerate() {
+            comma(&mut out, i);
+            let _ = write!(out, "{{\"name\":{},\"params\":[", Json(name));
+            for (j, p) in params.iter().enumerate() {
+                comma(&mut out, j);
+                write_param(&mut out, p);
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Every component any system names, once, in order of first appearance.
+    fn components(&self) -> Vec<ComponentInfo> {
+        let mut all: Vec<ComponentInfo> = Vec::new();
+        for (_, params) in &self.systems {
+            for p in params {
+                if let ParamInfo::Query { data, with, without } = p {
+                    let named = data.iter().map(|(c, _)| c).chain(with).chain(without);
+                    for c in named {
+                        if !all.iter().any(|seen| seen == c) {
+                            all.push(*c);
+                        }
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    fn errors(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        for (i, (name, params)) in self.systems.iter().enumerate() {
+            if self.systems[..i].iter().any(|(other, _)| other == name) {
+                errors.push(format!("two systems are named `{name}`"));
+            }
+            for p in params {
+                if let ParamInfo::Query { data, with, without } = p {
+                    query_errors(name, data, with, without, &mut errors);
+                }
+            }
+        }
+        let components = self.components();
+        for (i, c) in components.iter().enumerate() {
+            if components[..i].iter().any(|other| other.name == c.name) {
+                errors.push(format!(
+                    "component `{}` is declared with two different layouts",
+                    c.name
+                ));
+            }
+        }
+        errors
+    }
+}
+
+fn query_errors(
+    system: &str,
+    data: &[(ComponentInfo, Access)],
+    with: &[ComponentInfo],
+    without: &[ComponentInfo],
+    errors: &mut Vec<String>,
+) {
+    for (i, (c, _)) in data.iter().enumerate() {
+        if data[..i].iter().any(|(other, _)| other.name == c.name) {
+            errors.push(format!(
+                "system `{system}`: a query names component `{}` twice",
+                c.name
+            ));
+        }
+        if without.iter().any(|other| other.name == c.name) {
+            errors.push(format!(
+                "system `{system}`: a query accesses component `{}` and excludes it with Without",
+                c.name
+            ));
+        }
+    }
+    for c in with {
+        if without.iter().any(|other| other.name == c.name) {
+            errors.push(format!(
+                "system `{system}`: a query has both With<{0}> and Without<{0}>",
+                c.name
+            ));
+        }
+    }
+}
+
+fn write_param(out: &mut String, param: &ParamInfo) {
+    match param {
+        ParamInfo::Res(name) => {
+            let _ = write!(out, "{{\"kind\":\"res\",\"name\":{}}}", Json(name));
+        }
+        ParamInfo::Query { data, with, without } => {
+            out.push_str("{\"kind\":\"query\",\"components\":[");
+            for (i, (c, access)) in data.iter().enumerate() {
+                comma(out, i);
+                let access = match access {
+                    Access::Read => "read",
+                    Access::Write => "write",
+                };
+                let _ = write!(out, "{{\"name\":{},\"access\":\"{access}\"}}", Json(c.name));
+            }
+            out.push_str("],\"with\":");
+            write_names(out, with);
+            out.push_str(",\"without\":");
+            write_names(out, without);
+            out.push('}');
+        }
+    }
+}
+
+fn write_names(out: &mut String, components: &[ComponentInfo]) {
+    out.push('[');
+    for (i, c) in components.iter().enumerate() {
+        comma(out, i);
+        let _ = write!(out, "{}", Json(c.name));
+    }
+    out.push(']');
+}
+
+fn comma(out: &mut String, index: usize) {
+    if index > 0 {
+        out.push(',');
+    }
+}
+
+/// Displays a string as a JSON string literal (quoted and escaped).
+struct Json<'a>(&'a str);
+
+impl std::fmt::Display for Json<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_char('"')?;
+        for ch in self.0.chars() {
+            match ch {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if (c as u32) < 0x20 || c == '\u{7f}' => write!(f, "\\u{:04x}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(Json("plain").to_string(), "\"plain\"");
+        assert_eq!(
+            Json("a\"b\\c\nd\u{1}é").to_string(),
+            "\"a\\\"b\\\\c\\nd\\u0001é\""
+        );
+    }
+}

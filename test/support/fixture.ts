@@ -1,0 +1,70 @@
+/**
+ * A real hot library for tests: test/fixtures/hot-fixture copied to a temp dir under a unique
+ * crate name (so each copy has its own output file while all share one target dir and the
+ * compiled SDK), edited and rebuilt with cargo.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { cargoBuild, type CargoResult } from "../../src/hot/cargo.ts";
+import { libraryPath } from "../../src/hot/plugin.ts";
+
+const REPO = resolve(import.meta.dir, "../..");
+const FIXTURE = join(REPO, "test/fixtures/hot-fixture");
+/** Shared by every fixture copy, so the SDK compiles once per machine. */
+export const FIXTURE_TARGET_DIR = join(REPO, "target/test-fixtures");
+
+let counter = 0;
+
+export class Fixture {
+  readonly dir: string;
+  readonly crate: string;
+  readonly library: string;
+
+  constructor() {
+    this.crate = `hot_fixture_${process.pid}_${++counter}`;
+    this.dir = mkdtempSync(join(tmpdir(), "hotloop-fixture-"));
+    cpSync(join(FIXTURE, "src"), join(this.dir, "src"), { recursive: true });
+    const manifest = readFileSync(join(FIXTURE, "Cargo.toml"), "utf8")
+      .replace('name = "hot_fixture"', `name = "${this.crate}"`)
+      .replace('path = "../../../systems-rs/hotloop-sdk"', `path = ${JSON.stringify(join(REPO, "systems-rs/hotloop-sdk"))}`);
+    writeFileSync(join(this.dir, "Cargo.toml"), manifest);
+    this.library = libraryPath(FIXTURE_TARGET_DIR, this.crate, "debug");
+  }
+
+  /** The path of a source file in the copy. */
+  path(file = "src/lib.rs"): string {
+    return join(this.dir, file);
+  }
+
+  /** Replaces text in a source file; throws if the text is not there (a test that cannot fail is worse). */
+  edit(from: string | RegExp, to: string, file = "src/lib.rs"): void {
+    const text = readFileSync(this.path(file), "utf8");
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`fixture edit: ${String(from)} not found in ${file}`);
+    writeFileSync(this.path(file), next);
+  }
+
+  /** Sets `const NAME: T = value;` in lib.rs. */
+  setConst(name: string, value: string): void {
+    this.edit(new RegExp(`const ${name}: (\\w+) = [^;]+;`), `const ${name}: $1 = ${value};`);
+  }
+
+  /** Builds the copy (debug profile); throws with the diagnostics unless `allowFailure`. */
+  async build(allowFailure = false): Promise<CargoResult> {
+    const result = await cargoBuild({ cwd: this.dir, targetDir: FIXTURE_TARGET_DIR });
+    if (!result.ok && !allowFailure) throw new Error(`fixture build failed:\n${result.errors}`);
+    return result;
+  }
+
+  /** Removes the copy and its build outputs. */
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    for (const file of [this.library]) rmSync(file, { force: true });
+  }
+}
+
+/** Reads a u32 of host memory (the fixture's hooks count there). */
+export function hostU32(memory: Uint8Array, offset: number): number {
+  return new DataView(memory.buffer, memory.byteOffset).getUint32(offset, true);
+}
