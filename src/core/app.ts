@@ -5,7 +5,7 @@ import type { Plugin } from "./plugin.ts";
 import { Resources, type ResourceKey } from "./resources.ts";
 import { Schedule } from "./schedule.ts";
 import { FixedUpdate, FRAME_SCHEDULES, Startup, type ScheduleLabel } from "./schedule-label.ts";
-import { flattenSystems, type SystemContext, type SystemLike } from "./system.ts";
+import { flattenSystems, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
 import { Time } from "./time.ts";
 
 /** Options of a new App. */
@@ -128,6 +128,15 @@ export class App {
       if (index >= 0) this.#frameSchedules[index] = schedule;
     }
     return schedule;
+  }
+
+  /**
+   * Runs `before` ahead of a schedule's systems and `after` behind them on each of its runs (see
+   * {@link Schedule.around}); `after` runs even when a system throws.
+   */
+  aroundSchedule(label: ScheduleLabel, before?: SystemFn, after?: SystemFn): this {
+    this.schedule(label).around(before, after);
+    return this;
   }
 
   /** Runs `hook` between frames, before each `update()` does anything else. */

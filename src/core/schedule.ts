@@ -18,6 +18,8 @@ export class Schedule {
   // The run order flattened into parallel arrays: the per-frame loop touches nothing else.
   #runs: SystemFn[] = [];
   #conditions: (readonly Condition[] | undefined)[] = [];
+  readonly #before: SystemFn[] = [];
+  readonly #after: SystemFn[] = [];
 
   constructor(readonly label: ScheduleLabel) {}
 
@@ -37,8 +39,31 @@ export class Schedule {
     return this.#sorted().map((s) => s.config.name);
   }
 
-  /** Runs every system whose conditions hold. */
+  /**
+   * Runs `before` ahead of this schedule's systems and `after` behind them on every run, whatever
+   * systems are added later and in whatever order; `after` runs even when a system throws. A
+   * render plugin brackets Render with begin/end drawing this way, an input source fills Input
+   * ahead of First's systems.
+   */
+  around(before?: SystemFn, after?: SystemFn): void {
+    if (before) this.#before.push(before);
+    if (after) this.#after.unshift(after); // nested like brackets: the first added closes last
+  }
+
+  /** Runs the before-hooks, every system whose conditions hold, then the after-hooks. */
   run(ctx: SystemContext): void {
+    const before = this.#before;
+    for (let i = 0; i < before.length; i++) before[i]!(ctx);
+    if (this.#after.length === 0) return this.#runSystems(ctx);
+    try {
+      this.#runSystems(ctx);
+    } finally {
+      const after = this.#after;
+      for (let i = 0; i < after.length; i++) after[i]!(ctx);
+    }
+  }
+
+  #runSystems(ctx: SystemContext): void {
     if (!this.#order) this.#sorted();
     const runs = this.#runs;
     const conditions = this.#conditions;

@@ -159,3 +159,22 @@ describe("input", () => {
     expect(seen).toEqual(["---", "DP-", "D--", "--R", "---"]);
   });
 });
+
+describe("schedule hooks", () => {
+  test("aroundSchedule brackets a schedule's systems, added before or after, even when one throws", () => {
+    const { app } = manualApp();
+    const log: string[] = [];
+    app.addSystems(Update, () => void log.push("early"));
+    app.aroundSchedule(Update, () => void log.push("begin"), () => void log.push("end"));
+    app.aroundSchedule(Update, () => void log.push("begin2"), () => void log.push("end2"));
+    app.addSystems(Update, () => void log.push("late"));
+    app.update();
+    expect(log).toEqual(["begin", "begin2", "early", "late", "end2", "end"]);
+    log.length = 0;
+    app.addSystems(Update, () => {
+      throw new Error("boom");
+    });
+    expect(() => app.update()).toThrow("boom");
+    expect(log).toEqual(["begin", "begin2", "early", "late", "end2", "end"]);
+  });
+});

@@ -10,6 +10,7 @@
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
 
 /// The text of the last panic caught at the boundary; empty when there is none.
@@ -18,20 +19,21 @@ static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
 /// Guards the one-time installation of the SDK's panic hook in this library's copy of std.
 static HOOK: Once = Once::new();
 
-/// Per-thread boundary state, in one thread-local so a call looks it up once.
-struct ThreadState {
-    /// True while this thread runs code inside [`boundary`].
-    in_boundary: Cell<bool>,
-    /// Bumped at the end of every system call on this thread.
-    epoch: Cell<u64>,
-}
+/// True while code runs inside [`boundary`], so the hook knows to record silently.
+///
+/// Why a global and not a thread-local: this is read and written on every call, and a
+/// thread-local costs a `__tls_get_addr` call in a `cdylib`. Plain loads and stores (no
+/// read-modify-write) keep it at a couple of `mov`s. If two threads ever ran boundaries at
+/// once, the worst case is a panic printed instead of recorded (its text is then still
+/// recorded from the payload, without a location) or an unrelated thread's panic recorded.
+static IN_BOUNDARY: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
-    // Const-initialised and without `Drop`: std registers no TLS destructor for it, so it
-    // cannot keep the library from unloading (rust-lang/rust#59629).
-    static STATE: ThreadState = const {
-        ThreadState { in_boundary: Cell::new(false), epoch: Cell::new(0) }
-    };
+    /// Bumped at the end of every system call (with parameters) on this thread.
+    ///
+    /// Const-initialised and without `Drop`: std registers no TLS destructor for it, so it
+    /// cannot keep the library from unloading (rust-lang/rust#59629).
+    static EPOCH: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Installs the SDK's panic hook once. Panics inside a boundary are recorded silently;
@@ -49,7 +51,7 @@ fn install_panic_hook_once() {
     HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if STATE.with(|state| state.in_boundary.get()) {
+            if IN_BOUNDARY.load(Ordering::Relaxed) {
                 let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
                 let text = match info.location() {
                     Some(at) => {
@@ -118,15 +120,13 @@ pub(crate) fn boundary<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
 #[inline]
 fn boundary_with<R>(f: impl FnOnce() -> R, end_epoch: bool) -> Result<R, ()> {
     install_panic_hook();
-    let result = STATE.with(|state| {
-        let outer = state.in_boundary.replace(true);
-        let result = panic::catch_unwind(AssertUnwindSafe(f));
-        state.in_boundary.set(outer);
-        if end_epoch {
-            state.epoch.set(state.epoch.get().wrapping_add(1));
-        }
-        result
-    });
+    let outer = IN_BOUNDARY.load(Ordering::Relaxed);
+    IN_BOUNDARY.store(true, Ordering::Relaxed);
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    IN_BOUNDARY.store(outer, Ordering::Relaxed);
+    if end_epoch {
+        EPOCH.set(EPOCH.get().wrapping_add(1));
+    }
     result.map_err(|payload| {
         // The hook normally recorded the text already; this covers a hook that was replaced.
         let recorded = !LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
@@ -143,10 +143,12 @@ fn boundary_with<R>(f: impl FnOnce() -> R, end_epoch: bool) -> Result<R, ()> {
     })
 }
 
-/// Runs one system call inside the boundary and ends its epoch afterwards, so parameters
-/// smuggled out of the call are refused later.
-pub(crate) fn system_call(f: impl FnOnce()) -> i32 {
-    match boundary_with(f, true) {
+/// Runs one system call inside the boundary. For a system with parameters it then ends the
+/// call's epoch, so parameters smuggled out of the call are refused later (a system without
+/// parameters has nothing to smuggle and skips the thread-local access).
+#[inline]
+pub(crate) fn system_call(has_params: bool, f: impl FnOnce()) -> i32 {
+    match boundary_with(f, has_params) {
         Ok(()) => 0,
         Err(()) => 1,
     }
@@ -155,7 +157,7 @@ pub(crate) fn system_call(f: impl FnOnce()) -> i32 {
 /// The current call epoch on this thread; parameters store it when fetched.
 #[inline]
 pub(crate) fn epoch() -> u64 {
-    STATE.with(|state| state.epoch.get())
+    EPOCH.get()
 }
 
 /// Panics when a parameter fetched in call `fetched` is used in another call.

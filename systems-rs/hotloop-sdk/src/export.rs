@@ -97,12 +97,18 @@ pub extern "C" fn release() {
 
 /// Declares the library's systems and hooks, and writes every export of docs/abi.md.
 ///
-/// ```ignore
+/// ```
+/// # fn player_movement() {}
+/// # mod coins { pub fn spin_coins() {} }
+/// fn init(memory: &mut [u8]) { /* restore state from the host memory */ }
+/// fn shutdown() {}
+///
 /// hotloop_sdk::export! {
-///     systems: [player_movement, spin_coins],
+///     systems: [player_movement, coins::spin_coins],
 ///     on_load: init,        // optional: fn() or fn(&mut [u8]) (the host memory), after each load
 ///     on_unload: shutdown,  // optional: fn(), before the library is unloaded
 /// }
+/// # fn main() {}
 /// ```
 ///
 /// Write it once per `cdylib` crate, at module level. `systems` may be paths

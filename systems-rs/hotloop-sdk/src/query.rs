@@ -249,12 +249,26 @@ tuple_filter!(A, B, C, D, E, F);
 
 /// The entities matching `D` and `F`, as the host found them for this call.
 ///
-/// ```ignore
+/// ```
+/// # hotloop_sdk::component!(Position, 0x37ea27f4a9910cc1, { x: f32, y: f32 });
+/// # hotloop_sdk::component!(Velocity, 0x856b7bc046b0cf09, { x: f32, y: f32 });
+/// # hotloop_sdk::component!(Player, 0x394d4931d2fe7654, {});
+/// use hotloop_sdk::prelude::*;
+///
 /// fn movement(mut q: Query<(Write<Position>, Read<Velocity>), With<Player>>, time: Res<Time>) {
 ///     let dt = time.delta_f32();
 ///     for (pos, vel) in q.iter_mut() {
 ///         *pos.x += vel.x * dt;
+///         *pos.y += vel.y * dt;
 ///     }
+/// }
+///
+/// fn report(q: Query<(Entity, Read<Position>)>) {
+///     for (id, pos) in q.iter() {
+///         let _ = (id, pos.x, pos.y); // u32, f32, f32
+///     }
+///     let _count = q.len();
+///     let _ids: &[u32] = q.ids();
 /// }
 /// ```
 ///

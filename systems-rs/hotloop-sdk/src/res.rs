@@ -20,10 +20,15 @@ pub trait Resource: sealed::Sealed + 'static {
 
 /// Read access to a host resource for the duration of one system call; derefs to `T`.
 ///
-/// ```ignore
+/// ```
+/// use hotloop_sdk::prelude::*;
+///
 /// fn tick(time: Res<Time>, input: Res<Input>) {
-///     if input.key_down(Key::SPACE) { /* ... */ }
 ///     let dt = time.delta_f32();
+///     if input.key_pressed(Key::SPACE) || input.mouse_down(MouseButton::LEFT) {
+///         let (_mx, _my) = input.mouse_position();
+///     }
+///     let _dx = input.axis(Key::LEFT, Key::RIGHT) * dt;
 /// }
 /// ```
 pub struct Res<T: Resource> {

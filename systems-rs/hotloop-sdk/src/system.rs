@@ -33,6 +33,8 @@ pub trait SystemParam: sealed::Sealed + Sized {
 /// the impls for different arities apart; it is always inferred.
 pub trait System<Marker>: 'static {
     #[doc(hidden)]
+    const HAS_PARAMS: bool;
+    #[doc(hidden)]
     fn describe(out: &mut Vec<ParamInfo>);
     #[doc(hidden)]
     /// # Safety
@@ -46,6 +48,8 @@ macro_rules! impl_system {
         where
             Func: Fn($($P),*) + 'static,
         {
+            const HAS_PARAMS: bool = 0 $(+ { let _ = stringify!($P); 1 })* > 0;
+
             fn describe(_out: &mut Vec<ParamInfo>) {
                 $($P::describe(_out);)*
             }
@@ -78,7 +82,7 @@ impl_system!(P1, P2, P3, P4, P5, P6, P7, P8);
 /// system as its manifest entry describes, honouring the host's guarantees in docs/abi.md.
 #[doc(hidden)]
 pub unsafe fn run_system<M, S: System<M>>(system: S, ctx: *const u64) -> i32 {
-    boundary::system_call(|| {
+    boundary::system_call(S::HAS_PARAMS, || {
         // SAFETY: forwarded from our caller's contract.
         let mut slots = unsafe { Slots::new(ctx) };
         // SAFETY: `slots` starts at this system's ctx.

@@ -1,0 +1,494 @@
+/**
+ * Finds or builds the raylib shared library and the hotloop C shim next to it.
+ *
+ * Order of preference:
+ *  1. `HOTLOOP_RAYLIB=/path/to/libraylib.so` (optionally `HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h`);
+ *  2. a system raylib 5.x on the standard library paths;
+ *  3. a build from the C sources bundled in the `raylib-sys` crate from crates.io (fetched with
+ *     `cargo fetch`, nothing else is downloaded), cached under `<repo>/.hotloop/raylib/`.
+ *
+ * Run it directly (`bun src/render/build-raylib.ts`) to prepare the cache ahead of time; it prints
+ * the two library paths on stdout.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** The `raylib-sys` crate whose bundled C sources we build: pinned so the cache key is stable. */
+export const RAYLIB_SYS_VERSION = "5.5.1";
+/** The raylib version (`RAYLIB_VERSION` in raylib.h) that `raylib-sys` {@link RAYLIB_SYS_VERSION} bundles. */
+export const RAYLIB_VERSION = "5.6-dev";
+
+/** Where the two shared libraries came from and where they are; what {@link ensureRaylib} resolves to. */
+export interface RaylibPaths {
+  /** Absolute path of the libraylib shared library to dlopen. */
+  raylib: string;
+  /** Absolute path of the hotloop shim (struct-by-value wrappers), linked against `raylib`. */
+  shim: string;
+}
+
+/** The repository root (two levels above this file), so the cache lands in `<repo>/.hotloop/`. */
+const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+/** The cache root for everything raylib-related; gitignored. */
+const CACHE_ROOT = join(REPO_ROOT, ".hotloop", "raylib");
+/** The shim's C source, compiled on demand and keyed by its hash. */
+const SHIM_SOURCE = join(import.meta.dir, "shim.c");
+/** The directory name of one cached build: version of raylib and of the crate that carried it. */
+const BUILD_KEY = `raylib-${RAYLIB_VERSION}_sys-${RAYLIB_SYS_VERSION}`;
+
+/** Progress goes to stderr so `bun src/render/build-raylib.ts` can print paths on stdout. */
+function log(msg: string): void {
+  process.stderr.write(`raylib: ${msg}\n`);
+}
+
+/** A failure the user can act on: its message is one line that says what to do. */
+export class RaylibSetupError extends Error {
+  override name = "RaylibSetupError";
+}
+
+/** One external command the resolver wants run; a driver runs it and hands back its stdout. */
+interface Command {
+  cmd: string[];
+  cwd?: string;
+  logFile?: string;
+}
+
+/**
+ * The resolver is a generator of commands, so one body serves both drivers: {@link ensureRaylib}
+ * runs them without blocking the event loop, {@link ensureRaylibSync} runs them in place.
+ */
+type Steps<T> = Generator<Command, T, string>;
+
+/** Writes a finished command's output to its log and turns a failure into a readable error. */
+function finish(c: Command, code: number | null, stdout: string, stderr: string): string {
+  const out = stdout + stderr;
+  if (c.logFile) writeFileSync(c.logFile, `$ ${c.cmd.join(" ")}\n${out}`, { flag: "a" });
+  if (code !== 0) {
+    const tail = out.trim().split("\n").slice(-25).join("\n");
+    throw new RaylibSetupError(`command failed (${code}): ${c.cmd.join(" ")}\n${tail}`);
+  }
+  return stdout;
+}
+
+/** Runs the resolver's commands synchronously (blocks; fine before a game starts). */
+function driveSync<T>(gen: Steps<T>): T {
+  let step = gen.next();
+  while (!step.done) {
+    const c = step.value;
+    let out: string;
+    try {
+      const p = Bun.spawnSync(c.cmd, { cwd: c.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      out = finish(c, p.exitCode, p.stdout.toString(), p.stderr.toString());
+    } catch (e) {
+      step = gen.throw(e);
+      continue;
+    }
+    step = gen.next(out);
+  }
+  return step.value;
+}
+
+/** Runs the resolver's commands as child processes, awaiting each without blocking the event loop. */
+async function driveAsync<T>(gen: Steps<T>): Promise<T> {
+  let step = gen.next();
+  while (!step.done) {
+    const c = step.value;
+    let out: string;
+    try {
+      const p = Bun.spawn(c.cmd, { cwd: c.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      out = finish(c, code, stdout, stderr);
+    } catch (e) {
+      step = gen.throw(e);
+      continue;
+    }
+    step = gen.next(out);
+  }
+  return step.value;
+}
+
+/** Finds an executable on PATH (Bun.which), so a missing tool is reported before anything runs. */
+function which(tool: string): string | null {
+  return Bun.which(tool);
+}
+
+/** Hex sha256 of some strings/buffers, used for cache keys. */
+function hash(...parts: (string | Uint8Array)[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating an existing raylib
+// ---------------------------------------------------------------------------------------------
+
+/** Is this libraylib file a 5.x one (by its versioned name: libraylib.so.5.x.y, .500, .550…)? */
+function isRaylib5(file: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return false;
+  }
+  return /libraylib\.so\.5/.test(basename(real));
+}
+
+/** Looks for a system libraylib 5.x via `ldconfig -p` and the usual library directories. */
+export function findSystemRaylib(): string | null {
+  const candidates: string[] = [];
+  const ldconfig = which("ldconfig") ?? (existsSync("/sbin/ldconfig") ? "/sbin/ldconfig" : null);
+  if (ldconfig) {
+    const p = Bun.spawnSync([ldconfig, "-p"], { stdout: "pipe", stderr: "ignore" });
+    for (const line of p.stdout.toString().split("\n")) {
+      const m = /^\s*(libraylib\.so[^\s]*)\s.*=>\s*(\S+)/.exec(line);
+      if (m?.[2]) candidates.push(m[2]);
+    }
+  }
+  for (const dir of ["/usr/local/lib", "/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) if (n === "libraylib.so" || n.startsWith("libraylib.so.5")) candidates.push(join(dir, n));
+  }
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    if (isRaylib5(c)) return c;
+    log(`ignoring ${c}: not a raylib 5.x shared library`);
+  }
+  return null;
+}
+
+/** Finds raylib.h for an external libraylib: HOTLOOP_RAYLIB_INCLUDE, `<libdir>/../include`, system dirs. */
+function findHeaderDirFor(lib: string): string | null {
+  const libDir = dirname(lib);
+  const dirs = [
+    process.env.HOTLOOP_RAYLIB_INCLUDE,
+    join(libDir, "..", "include"),
+    libDir,
+    "/usr/local/include",
+    "/usr/include",
+  ];
+  for (const d of dirs) if (d && existsSync(join(d, "raylib.h"))) return resolve(d);
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fetching raylib-sys and building raylib
+// ---------------------------------------------------------------------------------------------
+
+/** Packages the cmake build needs on Debian, and the file by which each one is recognised. */
+const BUILD_DEPS: { pkg: string; file?: string; tool?: string }[] = [
+  { pkg: "cmake", tool: "cmake" },
+  { pkg: "gcc", tool: "cc" },
+  { pkg: "make", tool: "make" },
+  { pkg: "libx11-dev", file: "/usr/include/X11/Xlib.h" },
+  { pkg: "libxrandr-dev", file: "/usr/include/X11/extensions/Xrandr.h" },
+  { pkg: "libxinerama-dev", file: "/usr/include/X11/extensions/Xinerama.h" },
+  { pkg: "libxcursor-dev", file: "/usr/include/X11/Xcursor/Xcursor.h" },
+  { pkg: "libxi-dev", file: "/usr/include/X11/extensions/XInput2.h" },
+  { pkg: "libxext-dev", file: "/usr/include/X11/extensions/shape.h" },
+  { pkg: "libgl-dev", file: "/usr/include/GL/gl.h" },
+];
+
+/** Throws one clear line naming any missing build dependency and the `apt-get` command that fixes it. */
+export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
+  const deps = needed === "shim" ? BUILD_DEPS.filter((d) => d.tool === "cc") : BUILD_DEPS;
+  const missing = deps.filter((d) => (d.tool ? !which(d.tool) : !existsSync(d.file!))).map((d) => d.pkg);
+  if (missing.length > 0) {
+    throw new RaylibSetupError(
+      `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}`,
+    );
+  }
+}
+
+/** Runs `cargo fetch` for `raylib-sys` in a throwaway project and returns the crate's raylib/ source dir. */
+export function* fetchRaylibSources(): Steps<string> {
+  if (!which("cargo")) {
+    throw new RaylibSetupError(
+      "cargo not found: it is needed to fetch the raylib C sources from crates.io (raylib-sys); install Rust (e.g. apt-get install -y cargo) or set HOTLOOP_RAYLIB=/path/to/libraylib.so",
+    );
+  }
+  const dir = join(tmpdir(), `hotloop-raylib-fetch-${process.pid}-${Date.now()}`);
+  mkdirSync(join(dir, "src"), { recursive: true });
+  try {
+    writeFileSync(
+      join(dir, "Cargo.toml"),
+      `[package]\nname = "hotloop-raylib-fetch"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n` +
+        `[dependencies]\nraylib-sys = { version = "=${RAYLIB_SYS_VERSION}", default-features = false }\n\n[workspace]\n`,
+    );
+    writeFileSync(join(dir, "src", "lib.rs"), "");
+    log(`fetching raylib-sys ${RAYLIB_SYS_VERSION} (cargo fetch: cargo's cache, else crates.io)…`);
+    try {
+      // Already in cargo's cache: no network needed (and none used).
+      yield { cmd: ["cargo", "fetch", "--quiet", "--offline"], cwd: dir };
+    } catch {
+      yield { cmd: ["cargo", "fetch", "--quiet"], cwd: dir };
+    }
+    const meta = JSON.parse(yield { cmd: ["cargo", "metadata", "--format-version", "1", "--offline", "--quiet"], cwd: dir }) as {
+      packages: { name: string; version: string; manifest_path: string }[];
+    };
+    const pkg = meta.packages.find((p) => p.name === "raylib-sys" && p.version === RAYLIB_SYS_VERSION);
+    if (!pkg) throw new RaylibSetupError(`cargo fetched no raylib-sys ${RAYLIB_SYS_VERSION}`);
+    const src = join(dirname(pkg.manifest_path), "raylib");
+    if (!existsSync(join(src, "CMakeLists.txt")) || !existsSync(join(src, "src", "raylib.h"))) {
+      throw new RaylibSetupError(`raylib-sys ${RAYLIB_SYS_VERSION} at ${dirname(pkg.manifest_path)} bundles no raylib C sources`);
+    }
+    const m = /#define\s+RAYLIB_VERSION\s+"([^"]+)"/.exec(readFileSync(join(src, "src", "raylib.h"), "utf8"));
+    if (m?.[1] !== RAYLIB_VERSION) {
+      throw new RaylibSetupError(
+        `raylib-sys ${RAYLIB_SYS_VERSION} bundles raylib ${m?.[1] ?? "?"}, expected ${RAYLIB_VERSION}: update RAYLIB_VERSION in build-raylib.ts`,
+      );
+    }
+    return src;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Metadata written last into a finished build; its presence is what makes a cache entry valid. */
+interface Stamp {
+  raylibVersion: string;
+  raylibSysVersion: string;
+  lib: string;
+  seconds: number;
+  builtAt: string;
+}
+
+/** The cached build's directory when complete (stamp present), else null. */
+function cachedBuild(): { dir: string; lib: string } | null {
+  const dir = join(CACHE_ROOT, BUILD_KEY);
+  const stampFile = join(dir, "stamp.json");
+  if (!existsSync(stampFile)) return null;
+  try {
+    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as Stamp;
+    const lib = join(dir, stamp.lib);
+    if (stamp.raylibVersion === RAYLIB_VERSION && existsSync(lib)) return { dir, lib };
+  } catch {
+    // unreadable stamp: treat as absent and rebuild
+  }
+  return null;
+}
+
+/** Deletes `.tmp-*-<pid>` build dirs left by processes that died mid-build (their pid is gone). */
+function removeAbandonedBuilds(): void {
+  let names: string[];
+  try {
+    names = readdirSync(CACHE_ROOT);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^\.tmp-.*-(\d+)$/.exec(n);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+    if (!alive) rmSync(join(CACHE_ROOT, n), { recursive: true, force: true });
+  }
+}
+
+/** Builds raylib as a shared library with cmake into a temp dir, then renames it into the cache. */
+function* buildRaylib(): Steps<{ dir: string; lib: string }> {
+  checkBuildDeps("raylib");
+  const src = yield* fetchRaylibSources();
+  mkdirSync(CACHE_ROOT, { recursive: true });
+  const finalDir = join(CACHE_ROOT, BUILD_KEY);
+  removeAbandonedBuilds();
+  const work = join(CACHE_ROOT, `.tmp-${BUILD_KEY}-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const buildDir = join(work, "build");
+  const logFile = join(CACHE_ROOT, `build-${BUILD_KEY}.log`);
+  writeFileSync(logFile, "");
+  const t0 = performance.now();
+  log(`building ${RAYLIB_VERSION} from raylib-sys ${RAYLIB_SYS_VERSION} sources (once, ~1 min)… log: ${logFile}`);
+  try {
+    // Everything raylib needs is in its tree (GLFW is in src/external): forbid any fetch anyway.
+    yield {
+      cmd: [
+        "cmake",
+        "--no-warn-unused-cli",
+        "-S", src,
+        "-B", buildDir,
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DBUILD_SHARED_LIBS=ON",
+        "-DPLATFORM=Desktop",
+        "-DBUILD_EXAMPLES=OFF",
+        "-DUSE_EXTERNAL_GLFW=OFF",
+        "-DGLFW_BUILD_WAYLAND=OFF",
+        "-DGLFW_BUILD_X11=ON",
+        "-DFETCHCONTENT_FULLY_DISCONNECTED=ON",
+        "-DCMAKE_INSTALL_LIBDIR=lib",
+        "-DCMAKE_INSTALL_INCLUDEDIR=include",
+        `-DCMAKE_INSTALL_PREFIX=${work}`,
+      ],
+      logFile,
+    };
+    const jobs = String(Math.max(1, navigator.hardwareConcurrency || 2));
+    yield { cmd: ["cmake", "--build", buildDir, "--parallel", jobs], logFile };
+    yield { cmd: ["cmake", "--install", buildDir], logFile };
+    rmSync(buildDir, { recursive: true, force: true });
+    const libs = readdirSync(join(work, "lib")).filter((n) => /^libraylib\.so\.\d+$/.test(n));
+    const soname = libs[0];
+    if (!soname) throw new RaylibSetupError(`cmake installed no libraylib.so.<api> in ${join(work, "lib")}`);
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    const stamp: Stamp = {
+      raylibVersion: RAYLIB_VERSION,
+      raylibSysVersion: RAYLIB_SYS_VERSION,
+      lib: join("lib", soname),
+      seconds,
+      builtAt: new Date().toISOString(),
+    };
+    writeFileSync(join(work, "stamp.json"), JSON.stringify(stamp, null, 2) + "\n");
+    // A half-finished build never has the final name: the rename is the commit point.
+    const other = cachedBuild(); // another process may have finished meanwhile: use its build
+    if (other) {
+      rmSync(work, { recursive: true, force: true });
+      return other;
+    }
+    rmSync(finalDir, { recursive: true, force: true }); // a stale entry without a stamp
+    try {
+      renameSync(work, finalDir);
+    } catch (e) {
+      const other = cachedBuild(); // another process finished first: use its build
+      if (!other) throw e;
+      rmSync(work, { recursive: true, force: true });
+      return other;
+    }
+    log(`built in ${seconds}s`);
+    return { dir: finalDir, lib: join(finalDir, stamp.lib) };
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shim
+// ---------------------------------------------------------------------------------------------
+
+/** Compiles shim.c against `includeDir`/raylib.h and links it to `lib`, cached by content hash. */
+function* ensureShim(lib: string, includeDir: string, outDir: string, rpath: string): Steps<string> {
+  const source = readFileSync(SHIM_SOURCE);
+  const header = readFileSync(join(includeDir, "raylib.h"));
+  const libStat = statSync(lib);
+  const key = hash(source, header, realpathSync(lib), String(libStat.size), String(libStat.mtimeMs), rpath).slice(0, 16);
+  const out = join(outDir, `libhotloop_rlshim-${key}.so`);
+  if (existsSync(out)) return out;
+  checkBuildDeps("shim");
+  mkdirSync(outDir, { recursive: true });
+  log("compiling shim.c…");
+  const tmp = `${out}.tmp-${process.pid}`;
+  yield { cmd: [
+    "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
+    "-I", includeDir,
+    SHIM_SOURCE,
+    "-o", tmp,
+    lib,
+    `-Wl,-rpath,${rpath}`,
+    "-Wl,--no-undefined",
+    "-lm",
+  ] };
+  renameSync(tmp, out);
+  // Older shims for this raylib are stale now (a process that still maps one keeps its copy).
+  for (const n of readdirSync(outDir)) {
+    if (n.startsWith("libhotloop_rlshim-") && join(outDir, n) !== out) rmSync(join(outDir, n), { force: true });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------
+
+let pending: Promise<RaylibPaths> | null = null;
+
+let resolved: RaylibPaths | null = null;
+
+/**
+ * Resolves the raylib and shim shared libraries, building them once if needed, without blocking
+ * the event loop. Memoised per process (a failure is forgotten, so a retry after installing
+ * packages works).
+ */
+export function ensureRaylib(): Promise<RaylibPaths> {
+  if (resolved) return Promise.resolve(resolved);
+  pending ??= driveAsync(resolvePaths()).then(
+    (paths) => (resolved = paths),
+    (e: unknown) => {
+      pending = null;
+      throw e;
+    },
+  );
+  return pending;
+}
+
+/** {@link ensureRaylib}, blocking: for plugins and scripts that must have raylib before going on. */
+export function ensureRaylibSync(): RaylibPaths {
+  resolved ??= driveSync(resolvePaths());
+  return resolved;
+}
+
+/** The work behind {@link ensureRaylib}: external raylib first, then the cache, then a build. */
+function* resolvePaths(): Steps<RaylibPaths> {
+  const env = process.env.HOTLOOP_RAYLIB;
+  let external: string | null = null;
+  if (env) {
+    if (!existsSync(env)) throw new RaylibSetupError(`HOTLOOP_RAYLIB=${env} does not exist`);
+    external = resolve(env);
+  } else {
+    external = findSystemRaylib();
+  }
+
+  if (external) {
+    let includeDir = findHeaderDirFor(external);
+    if (!includeDir) {
+      // No raylib.h beside it: borrow the header from the crate (the shim only needs struct layouts).
+      includeDir = join(yield* fetchRaylibSources(), "src");
+    }
+    const libDir = dirname(realpathSync(external));
+    const shim = yield* ensureShim(external, includeDir, join(CACHE_ROOT, "shim-external"), libDir);
+    log(`using ${env ? "HOTLOOP_RAYLIB" : "system raylib"} ${external}`);
+    return { raylib: external, shim };
+  }
+
+  let build = cachedBuild();
+  if (build) log(`cached at ${build.dir}`);
+  else build = yield* buildRaylib();
+  const shim = yield* ensureShim(build.lib, join(build.dir, "include"), build.dir, "$ORIGIN/lib");
+  return { raylib: build.lib, shim };
+}
+
+if (import.meta.main) {
+  try {
+    const paths = await ensureRaylib();
+    console.log(paths.raylib);
+    console.log(paths.shim);
+  } catch (e) {
+    if (e instanceof RaylibSetupError) {
+      log(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The raylib plugin: a window, input from it, and the Render schedule drawn into it.
+ *
+ *     new App()
+ *       .addPlugins(RaylibPlugin({ width: 800, height: 450, title: "bevy-like" }))
+ *       .addSystems(Render, (ctx) => ctx.resource(Raylib).drawText("hi", 10, 10, 20, Colors.BLACK));
+ *
+ * What it does to a frame:
+ *  - at build: loads raylib (building it once if needed), opens the window, inserts the
+ *    {@link Raylib} resource (Startup systems can already load and draw);
+ *  - First, before its systems: applies raylib's keyboard and mouse changes to the core `Input`
+ *    and asks the app to exit once `WindowShouldClose()` (close button, ESC by default);
+ *  - Render: its systems run between `BeginDrawing()` and `EndDrawing()` (EndDrawing also swaps
+ *    and polls input events), even when a render system throws;
+ *  - shutdown: closes the window.
+ * It never calls SetTargetFPS: the App's runner paces frames.
+ *
+ * @module
+ */
+import { First, Render, type App, type SystemContext } from "../core/index.ts";
+import {
+  type Color,
+  hasDisplay,
+  headlessRaylib,
+  InputFlag,
+  loadRaylibSync,
+  MAX_KEYBOARD_KEYS,
+  MOUSE_BUTTON_COUNT,
+  Raylib,
+} from "./raylib.ts";
+
+/** Options of {@link RaylibPlugin}. */
+export interface RaylibPluginOptions {
+  /** Window width in pixels. */
+  readonly width: number;
+  /** Window height in pixels. */
+  readonly height: number;
+  /** Window title. */
+  readonly title: string;
+  /**
+   * No window and no raylib: the {@link Raylib} resource is a no-op stand-in, so render systems
+   * run but draw nothing, and Input is left to other sources. Default: `HOTLOOP_HEADLESS=1`.
+   */
+  readonly headless?: boolean;
+  /** Cleared to at the start of every Render; omit to leave clearing to your render systems. */
+  readonly clearColor?: Color;
+  /** raylib window flags (see `ConfigFlag`), applied before the window opens. */
+  readonly configFlags?: number;
+  /** The key that closes the window (raylib's default is ESC; `KeyboardKey.NULL` disables it). */
+  readonly exitKey?: number;
+  /** Request app exit when the window should close. Default true. */
+  readonly exitOnClose?: boolean;
+}
+
+/**
+ * Applies raylib's key and mouse transitions to Input (pressed -> down, released -> up), so
+ * Input's own pressed/released flags follow. Transitions rather than a mirror of the held state,
+ * so other input sources (ScriptedInputPlugin, tests) can hold keys alongside a real window.
+ */
+function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
+  const keys = new Uint8Array(new ArrayBuffer(MAX_KEYBOARD_KEYS));
+  const buttons = new Uint8Array(new ArrayBuffer(MOUSE_BUTTON_COUNT));
+  const xy = new Float32Array(new ArrayBuffer(8));
+  const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
+  return (ctx) => {
+    const input = ctx.input;
+    rl.pollKeys(keys);
+    for (let k = 0; k < MAX_KEYBOARD_KEYS; k++) {
+      const f = keys[k]!;
+      if ((f & CHANGED) !== 0) input.setKey(k, (f & InputFlag.DOWN) !== 0);
+    }
+    rl.pollMouse(buttons);
+    for (let b = 0; b < MOUSE_BUTTON_COUNT; b++) {
+      const f = buttons[b]!;
+      if ((f & CHANGED) !== 0) input.setMouseButton(b, (f & InputFlag.DOWN) !== 0);
+    }
+    rl.shim.hl_get_mouse_position(xy);
+    input.setMousePosition(xy[0]!, xy[1]!);
+  };
+}
+
+/**
+ * The raylib plugin (Bevy's shape: a function of the app). Opens the window when added, fills
+ * Input every frame, brackets Render with Begin/EndDrawing, exits on close, closes on shutdown.
+ * Throws a one-line error when there is no display and `headless` is not set.
+ */
+export function RaylibPlugin(options: RaylibPluginOptions): (app: App) => void {
+  return function raylibPlugin(app: App): void {
+    const headless = options.headless ?? process.env.HOTLOOP_HEADLESS === "1";
+    if (!headless && !hasDisplay()) {
+      throw new Error("RaylibPlugin: no DISPLAY to open a window on; run under `xvfb-run -a`, or pass headless: true (or HOTLOOP_HEADLESS=1)");
+    }
+    const rl = headless ? headlessRaylib() : loadRaylibSync();
+    if (!headless && rl.isWindowReady()) {
+      throw new Error("RaylibPlugin: a raylib window is already open in this process (raylib has one window)");
+    }
+    if (options.configFlags !== undefined) rl.setConfigFlags(options.configFlags);
+    rl.initWindow(options.width, options.height, options.title);
+    if (!headless && !rl.isWindowReady()) {
+      throw new Error(`RaylibPlugin: raylib could not open a ${options.width}x${options.height} window (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
+    }
+    if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
+    app.insertResource(rl);
+
+    const exitOnClose = options.exitOnClose ?? true;
+    if (!headless) {
+      const poll = makeInputPoller(rl);
+      app.aroundSchedule(First, (ctx) => {
+        poll(ctx);
+        if (exitOnClose && rl.windowShouldClose()) ctx.exit(0);
+      });
+    }
+
+    const clear = options.clearColor;
+    app.aroundSchedule(
+      Render,
+      clear === undefined
+        ? () => rl.beginDrawing()
+        : () => {
+            rl.beginDrawing();
+            rl.clearBackground(clear);
+          },
+      () => rl.endDrawing(),
+    );
+
+    app.onShutdown(() => {
+      if (!headless && rl.isWindowReady()) rl.closeWindow();
+    });
+  };
+}
+
+export { Raylib };
