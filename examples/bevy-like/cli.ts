@@ -1,6 +1,10 @@
 /** Command-line options of the example, shared by main.ts, scripts/dev.ts and scripts/static.ts. */
 import { option, parseFeatures, type LogFormat } from "../../src/hot/index.ts";
+import { resolve } from "node:path";
 import { hasDisplay, type ExampleOptions } from "./run.ts";
+
+/** The key script a headless run plays when none is given. */
+export const DEMO_SCRIPT = resolve(import.meta.dir, "demo-keys.txt");
 
 export const USAGE = `options:
   --features reload        watch the Rust systems and swap them in while the game runs
@@ -9,6 +13,7 @@ export const USAGE = `options:
   --frames N               stop after N frames
   --fps N                  target frames per second (default 60; 0 = unthrottled)
   --script FILE            scripted input: lines of "<frame> <down|up> <KEY>"
+                           (headless default: examples/bevy-like/demo-keys.txt)
   --screenshot FILE        save a PNG of the window at --screenshot-frame (default 60)
   --log-format human|json  build and reload events as readable lines or JSON lines`;
 
@@ -32,7 +37,8 @@ export function parseExampleArgs(argv: readonly string[], profile: "debug" | "re
     headless,
     frames: number("frames"),
     fps: number("fps"),
-    script: option(argv, "script"),
+    // Headless there is no keyboard: play the demo script so the run shows something moving.
+    script: option(argv, "script") ?? (headless ? DEMO_SCRIPT : undefined),
     logFormat: logFormat as LogFormat,
     screenshot: screenshotPath ? { path: screenshotPath, frame: number("screenshot-frame") ?? 60 } : undefined,
   };

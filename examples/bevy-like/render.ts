@@ -68,7 +68,7 @@ export function WindowedExample(options: WindowOptions = {}): (app: App) => void
         rl.drawText(`FPS ${rl.getFPS()}   ${status}`, 12, 40, 16, TEXT);
         const last = reloader?.events.findLast((e) => e.type === "reload" || e.type === "panic");
         if (last?.type === "reload" && last.status === "ok") {
-          rl.drawText(`last reload: ${last.totalMs.toFixed(1)} ms → v${last.version}`, 12, 60, 16, TEXT);
+          rl.drawText(`last reload: ${last.totalMs.toFixed(1)} ms -> v${last.version}`, 12, 60, 16, TEXT);
         } else if (last) {
           rl.drawText(clip(describeFailure(last)), 12, 60, 16, ERROR);
         }

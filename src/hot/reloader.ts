@@ -18,7 +18,7 @@ export interface ReloaderOptions {
   readonly reload: boolean;
   /** `auto` swaps each good build; `manual` waits for {@link HotReloader.requestReload}. */
   readonly mode?: "auto" | "manual";
-  /** Quiet time after the last file event before loading, in ms (default 20). */
+  /** Quiet time after the last file event before loading, in ms (default 5: completeness is checked separately). */
   readonly debounceMs?: number;
   /** Bytes of host memory handed to load hooks; it outlives every library (default 64 KiB). */
   readonly hostMemoryBytes?: number;
@@ -118,7 +118,7 @@ export class HotReloader {
       library: options.library,
       reload: options.reload,
       mode: options.mode ?? "auto",
-      debounceMs: options.debounceMs ?? 20,
+      debounceMs: options.debounceMs ?? 5,
       hostMemoryBytes: options.hostMemoryBytes ?? 64 * 1024,
       retries: options.retries ?? 4,
       retryDelayMs: options.retryDelayMs ?? 40,

@@ -1,7 +1,7 @@
 /**
- * A real hot library for tests: test/fixtures/hot-fixture copied to a temp dir under a unique
- * crate name (so each copy has its own output file while all share one target dir and the
- * compiled SDK), edited and rebuilt with cargo.
+ * A real hot library for tests: a crate (test/fixtures/hot-fixture by default, or e.g. the
+ * example's systems-rs/bevy-like) copied to a temp dir under a unique crate name (so each copy has
+ * its own output file while all share one target dir and the compiled SDK), edited and rebuilt.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,13 +21,18 @@ export class Fixture {
   readonly crate: string;
   readonly library: string;
 
-  constructor() {
+  /** `source`: the crate to copy, relative to the repo (default: the hot fixture). */
+  constructor(source = FIXTURE) {
+    const from = resolve(REPO, source);
     this.crate = `hot_fixture_${process.pid}_${++counter}`;
     this.dir = mkdtempSync(join(tmpdir(), "hotloop-fixture-"));
-    cpSync(join(FIXTURE, "src"), join(this.dir, "src"), { recursive: true });
-    const manifest = readFileSync(join(FIXTURE, "Cargo.toml"), "utf8")
-      .replace('name = "hot_fixture"', `name = "${this.crate}"`)
-      .replace('path = "../../../systems-rs/hotloop-sdk"', `path = ${JSON.stringify(join(REPO, "systems-rs/hotloop-sdk"))}`);
+    cpSync(join(from, "src"), join(this.dir, "src"), { recursive: true });
+    let manifest = readFileSync(join(from, "Cargo.toml"), "utf8")
+      .replace(/^name = "[^"]+"/m, `name = "${this.crate}"`)
+      .replace(/^\[lib\]\nname = "[^"]+"/m, "[lib]")
+      .replace(/hotloop-sdk = \{ path = "[^"]+" \}/, `hotloop-sdk = { path = ${JSON.stringify(join(REPO, "systems-rs/hotloop-sdk"))} }`);
+    // A workspace member copied out needs the workspace's dev profile and must not look for a workspace.
+    if (!manifest.includes("[workspace]")) manifest += "\n[profile.dev]\nopt-level = 1\ndebug = false\n\n[workspace]\n";
     writeFileSync(join(this.dir, "Cargo.toml"), manifest);
     this.library = libraryPath(FIXTURE_TARGET_DIR, this.crate, "debug");
   }

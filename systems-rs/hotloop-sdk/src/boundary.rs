@@ -80,9 +80,11 @@ pub(crate) fn set_last_error(text: String) {
     *LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner) = text;
 }
 
-/// Frees the last error's text. Called only from the library destructor.
+/// Frees the last error's text (if nobody holds it). Called only from the library destructor.
 pub(crate) fn clear_last_error() {
-    *LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner) = String::new();
+    if let Ok(mut last) = LAST_ERROR.try_lock() {
+        *last = String::new();
+    }
 }
 
 /// A copy of the last error's text (without clearing it), for tests.
@@ -128,16 +130,18 @@ fn boundary_with<R>(f: impl FnOnce() -> R, end_epoch: bool) -> Result<R, ()> {
         EPOCH.set(EPOCH.get().wrapping_add(1));
     }
     result.map_err(|payload| {
-        // The hook normally recorded the text already; this covers a hook that was replaced.
-        let recorded = !LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
-        if !recorded {
-            let text = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "Box<dyn Any>".to_owned());
-            set_last_error(text);
+        // The hook normally recorded the text with its location. If it did not (another hook
+        // was installed, or another thread's boundary reset the flag), record the payload.
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("Box<dyn Any>");
+        let mut last = LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner);
+        if !last.starts_with(message) {
+            *last = message.to_owned();
         }
+        drop(last);
         // A payload whose destructor panics must not escape either.
         let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
     })

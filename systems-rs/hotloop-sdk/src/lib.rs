@@ -83,7 +83,7 @@
 //! (two systems with one name, `Read<A>` with `Without<A>`, ...) in a top-level `"error"`
 //! string; the host refuses such a library with that message.
 //!
-//! ```compile_fail
+//! ```compile_fail,E0080
 //! hotloop_sdk::component!(Position, 0x37ea27f4a9910cc1, { x: f32, y: f32 });
 //! use hotloop_sdk::prelude::*;
 //! fn twice(_: Query<(Write<Position>, Read<Position>)>) {}

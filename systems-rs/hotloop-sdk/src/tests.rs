@@ -201,6 +201,8 @@ fn an_id_beyond_capacity_panics_instead_of_writing() {
     assert_eq!(world.px[1], 1.0 + 10.0, "rows before the bad id were written");
     let message = last_error();
     assert!(message.starts_with("hotloop: entity id 8 is out of range"), "{message}");
+    // The location is the user's `for` loop, not SDK internals.
+    assert!(message.contains("(at hotloop-sdk/src/tests.rs:"), "{message}");
 }
 
 #[test]
@@ -296,4 +298,53 @@ fn load_and_unload_run_the_hooks_with_host_memory() {
     COUNT.update(|c| c + 5);
     crate::host::set_host_memory(std::ptr::null_mut(), 0);
     assert_eq!(&memory[..4], &[2, 1, 5, 0]);
+}
+
+#[test]
+fn query_api_variety() {
+    let _serial = serial();
+    static OUT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    fn variety(
+        mut single: Query<(Entity, Write<Position>, Read<Velocity>)>,
+        only_ids: Query<(), Without<Frozen>>,
+    ) {
+        let mut out = OUT.lock().unwrap();
+        out.clear();
+        out.push(format!("{} {:?} {}", only_ids.len(), only_ids.ids(), only_ids.is_empty()));
+        out.push(format!("{:?}", single.iter().collect::<Vec<_>>()));
+        if let Some((id, mut pos, vel)) = single.single_mut() {
+            let before = pos.get();
+            pos.set(Value::<Position> { x: vel.x, y: before.x });
+            out.push(format!("{id} {before:?} -> {pos:?}"));
+        }
+        out.push(format!("{:?}", single.single().map(|(id, p, _)| (id, p.x, p.y))));
+    }
+    let world = World::new(&[3], 4);
+    let others = [0u32, 2];
+    let mut ctx = world.query_head().to_vec();
+    ctx.extend([world.px.as_ptr(), world.py.as_ptr(), world.vx.as_ptr(), world.vy.as_ptr()].map(addr));
+    ctx.extend([addr(others.as_ptr()), 2, 4]);
+    // SAFETY: laid out for `variety`: query 1 (4 columns), then query 2 (no columns).
+    assert_eq!(unsafe { crate::__private::run_system(variety, ctx.as_ptr()) }, 0, "{}", last_error());
+    assert_eq!(
+        *OUT.lock().unwrap(),
+        [
+            "2 [0, 2] false",
+            "[(3, Position { x: 3.0, y: 103.0 }, Velocity { x: 40.0, y: -4.0 })]",
+            "3 Position { x: 3.0, y: 103.0 } -> Position { x: 40.0, y: 3.0 }",
+            "Some((3, 40.0, 3.0))",
+        ]
+    );
+    assert_eq!((world.px[3], world.py[3]), (40.0, 3.0));
+}
+
+#[test]
+fn on_load_may_take_no_memory() {
+    use crate::__private::LoadHook;
+    static CALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    fn plain() {
+        CALLED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    plain.call();
+    assert!(CALLED.load(std::sync::atomic::Ordering::Relaxed));
 }

@@ -1,0 +1,80 @@
+/**
+ * The bevy-like example without a window: scripted keys drive the hot Rust player_movement, and
+ * positions follow exactly (one fixed step per frame at 220 px/s). Also runs the CLI as a user would.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { resolve } from "node:path";
+import { ManualClock, type App } from "../../src/core/index.ts";
+import { parseKeyScript } from "../../src/core/index.ts";
+import { createExample } from "../../examples/bevy-like/run.ts";
+import { Position } from "../../examples/bevy-like/components.ts";
+import { ARENA, PlayerEntity, Score } from "../../examples/bevy-like/game.ts";
+import { Fixture } from "../support/fixture.ts";
+
+const SLOW = 300_000;
+const SPEED = 220; // px/s, systems-rs/bevy-like
+const STEP = 1 / 64;
+
+describe("bevy-like example, headless", () => {
+  let crate: Fixture;
+  let app: App;
+  const clock = new ManualClock();
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    crate = new Fixture("systems-rs/bevy-like");
+    await crate.build();
+    const script = resolve(crate.dir, "keys.txt");
+    // frames are 1-based; frame 1 is Startup with no fixed step
+    await Bun.write(script, "# move right for 32 steps, then down-left for 16\n2 down RIGHT\n34 up RIGHT\n34 down s\n34 down a\n50 up S\n50 up A\n");
+    app = await createExample({ profile: "debug", reload: false, headless: true, library: crate.library, clock, script, reporter: (e) => void lines.push(JSON.stringify(e)) });
+  }, SLOW);
+
+  afterAll(() => {
+    app?.shutdown();
+    crate?.cleanup();
+  });
+
+  test("scripted keys move the player by speed x fixed dt", () => {
+    const step = () => {
+      clock.advance(1000 / 64);
+      app.update();
+    };
+    step(); // frame 1: Startup
+    const player = app.resource(PlayerEntity).id;
+    const x0 = Position.x[player]!, y0 = Position.y[player]!;
+    expect([x0, y0]).toEqual([ARENA.width / 2, ARENA.height / 2]);
+    for (let f = 2; f <= 33; f++) step();
+    expect(Position.x[player]!).toBeCloseTo(x0 + 32 * SPEED * STEP, 3);
+    expect(Position.y[player]!).toBe(y0);
+    for (let f = 34; f <= 49; f++) step();
+    const diagonal = (16 * SPEED * STEP) / Math.SQRT2; // diagonals are normalised
+    expect(Position.x[player]!).toBeCloseTo(x0 + 32 * SPEED * STEP - diagonal, 3);
+    expect(Position.y[player]!).toBeCloseTo(y0 + diagonal, 3);
+    for (let f = 50; f <= 60; f++) step();
+    expect(Position.y[player]!).toBeCloseTo(y0 + diagonal, 3); // keys released: it stays
+    expect(app.resource(Score).value).toBeGreaterThanOrEqual(0);
+  });
+
+  test("a bad key script is a one-line error naming the line", () => {
+    expect(() => parseKeyScript("2 down RIGHT\n5 press LEFT\n", "keys.txt")).toThrow('keys.txt:2: expected "down" or "up", got "press"');
+    expect(() => parseKeyScript("2 down PLUTO\n", "keys.txt")).toThrow('keys.txt:1: unknown key "PLUTO"');
+  });
+});
+
+describe("bun start, as a user runs it", () => {
+  test("runs headless where there is no display and prints the player's position", async () => {
+    const script = resolve(import.meta.dir, "../../examples/bevy-like/demo-keys.txt");
+    const proc = Bun.spawn(["bun", "examples/bevy-like/main.ts", "--headless", "--frames", "120", "--script", script], {
+      cwd: resolve(import.meta.dir, "../.."),
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, DISPLAY: "" },
+    });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(0);
+    expect(err).toContain("hotloop: built bevy-like-systems");
+    expect(out).toMatch(/frame +60 {2}player \(\d+\.\d, \d+\.\d\) {2}score \d+ {2}systems v1/);
+    expect(out).toMatch(/frame +120 /);
+  }, SLOW);
+});
