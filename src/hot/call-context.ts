@@ -48,6 +48,11 @@ export class CallContext {
     this.refresh();
   }
 
+  /** Whether any parameter is a query (else nothing ever needs refreshing). */
+  get hasQueries(): boolean {
+    return this.#queries.length > 0;
+  }
+
   /** Brings counts and pointers up to date; cheap when nothing moved. */
   refresh(): void {
     const queries = this.#queries;

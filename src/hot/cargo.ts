@@ -1,3 +1,5 @@
+import type { Reporter } from "./report.ts";
+
 /** What a cargo build produced. */
 export interface CargoResult {
   readonly ok: boolean;
@@ -35,4 +37,17 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
     .split("\n")
     .filter((l) => /\b(error|warning)(\[\w+\])?:/.test(l) && !/^\s*(Compiling|Finished)/.test(l));
   return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n") };
+}
+
+/**
+ * One cargo build with its events reported (started, then finished or failed with the compiler's
+ * diagnostics): what the dev runner prints. A failed build changes no file, so a game watching the
+ * library keeps running the last good code.
+ */
+export async function reportedBuild(crate: string, options: CargoBuildOptions, report: Reporter): Promise<CargoResult> {
+  report({ type: "build", status: "started", crate });
+  const result = await cargoBuild(options);
+  if (result.ok) report({ type: "build", status: "finished", crate, ms: result.ms });
+  else report({ type: "build", status: "failed", crate, ms: result.ms, error: result.errors });
+  return result;
 }

@@ -20,6 +20,13 @@ function bindHotSystem(app: App, name: string): SystemFn {
   const binding = reloader.bind(name);
   const ctx = new CallContext(app, binding.system);
   const pointer = ctx.pointer;
+  if (!ctx.hasQueries) {
+    // Nothing moves between calls: the call is the whole cost.
+    return function runHotSystem() {
+      const entry = binding.entry;
+      if (entry !== undefined && entry(pointer) !== 0) reloader.systemPanicked(binding);
+    };
+  }
   return function runHotSystem() {
     const entry = binding.entry;
     if (entry === undefined) return; // disabled after a panic, until the next good load

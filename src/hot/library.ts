@@ -35,7 +35,8 @@ export class HotLibrary {
 
   /**
    * Opens `path` (a shadow copy, or the build output in static mode) and reads its manifest.
-   * Throws LibraryError (cannot open, not a hotloop library, ABI mismatch) or ManifestError.
+   * Throws LibraryError (cannot open: maybe a file still being written) or ManifestError (a
+   * refusal: not a hotloop library, another ABI version, a bad manifest).
    */
   constructor(
     readonly path: string,
@@ -47,22 +48,20 @@ export class HotLibrary {
     try {
       this.#lib = dlopen(path, EXPORTS);
     } catch (e) {
-      throw new LibraryError(describeOpenError((e as Error).message));
+      throw openError(path, (e as Error).message);
     }
     try {
       const abi = this.#lib.symbols.hotloop_abi_version();
-      if (abi !== HOTLOOP_ABI_VERSION) {
-        throw new ManifestError(`SDK ABI version ${abi} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
-      }
+      if (abi !== HOTLOOP_ABI_VERSION) throw abiMismatch(abi);
       const manifestPtr = this.#lib.symbols.hotloop_manifest();
-      if (!manifestPtr) throw new LibraryError("hotloop_manifest returned null (the SDK panicked while building it)");
+      if (!manifestPtr) throw new ManifestError("hotloop_manifest returned null (the SDK panicked while building it)");
       this.manifest = parseManifest(new CString(manifestPtr).toString());
       const table = this.#lib.symbols.hotloop_system_table();
-      if (!table && this.manifest.systems.length) throw new LibraryError("hotloop_system_table returned null");
+      if (!table && this.manifest.systems.length) throw new ManifestError("hotloop_system_table returned null");
       const defs: Record<string, { ptr: Pointer; args: [typeof FFIType.ptr]; returns: typeof FFIType.i32 }> = {};
       this.manifest.systems.forEach((s, i) => {
         const fn = read.ptr(table!, i * 8) as Pointer;
-        if (!fn) throw new LibraryError(`system table entry ${i} (${s.name}) is null`);
+        if (!fn) throw new ManifestError(`system table entry ${i} (${s.name}) is null`);
         defs[s.name] = { ptr: fn, args: [FFIType.ptr], returns: FFIType.i32 };
       });
       const linked = linkSymbols(defs);
@@ -111,11 +110,40 @@ export class HotLibrary {
   }
 }
 
-function describeOpenError(message: string): string {
-  const missing = /undefined symbol: (\w+)|symbol not found.*?(\w+)/i.exec(message);
-  if (missing) return `not a hotloop library: it lacks ${missing[1] ?? missing[2]} (build it with hotloop_sdk::export!)`;
-  if (/invalid ELF header|file too short|not a dynamic|wrong ELF class|mach-o|not a valid/i.test(message)) {
-    return `not a loadable shared library (${message.replace(/^.*?:\s*/, "").trim()})`;
+/**
+ * Turns a failed dlopen into one line without the shadow copy's path (the reloader names the build
+ * output). A library lacking an export is refused at once (waiting will not add it), unless its
+ * `hotloop_abi_version` says it speaks another ABI, which is then the clearer reason: a future ABI
+ * may well have different exports. Anything else may be a file still being written: retryable.
+ */
+function openError(path: string, message: string): LibraryError | ManifestError {
+  const missing = /undefined symbol: (\w+)|symbol "?(\w+)"? not found/i.exec(message);
+  if (missing) {
+    const abi = probeAbiVersion(path);
+    if (abi !== undefined && abi !== HOTLOOP_ABI_VERSION) return abiMismatch(abi);
+    return new ManifestError(`not a hotloop library: it lacks ${missing[1] ?? missing[2]} (build it with hotloop_sdk::export!)`);
   }
-  return `dlopen failed: ${message}`;
+  const cause = message.split(": ").at(-1)?.trim() ?? message;
+  if (/invalid ELF header|file too short|not a dynamic|wrong ELF class|mach-o|not a valid/i.test(message)) {
+    return new LibraryError(`not a loadable shared library (${cause})`);
+  }
+  return new LibraryError(`dlopen failed: ${cause}`);
+}
+
+/** `hotloop_abi_version()` of a library that failed the full dlopen, or undefined when it has none. */
+function probeAbiVersion(path: string): number | undefined {
+  try {
+    const lib = dlopen(path, { hotloop_abi_version: EXPORTS.hotloop_abi_version });
+    try {
+      return lib.symbols.hotloop_abi_version();
+    } finally {
+      lib.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function abiMismatch(abi: number): ManifestError {
+  return new ManifestError(`SDK ABI version ${abi} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
 }

@@ -110,6 +110,8 @@ export class HotReloader {
   #retriesLeft = 0;
   #firstEventAt: number | undefined;
   #warnedMapped = false;
+  /** Inode of the build output when it was last read: the same inode modified again was rewritten in place. */
+  #readIno: number | undefined;
   #closed = false;
 
   constructor(app: App, options: ReloaderOptions) {
@@ -214,6 +216,7 @@ export class HotReloader {
     if (!this.#options.reload) throw new Error("requestReload() needs the reload feature (bun run dev --features reload)");
     this.#buildReady = false;
     this.#firstEventAt ??= performance.now();
+    this.#retriesLeft = this.#options.retries; // a file caught mid-write is retried, as in auto mode
     this.#stage();
   }
 
@@ -244,6 +247,7 @@ export class HotReloader {
     this.stats.panics++;
     const bad = this.#current!;
     const message = bad.lastError() || "panicked";
+    const panicked = { type: "panic", file: bad.source, system: binding.name, version: this.#version, message } as const;
     const previous = this.#previous;
     if (previous && !previous.closed && this.#options.reload) {
       // No frame of the library is on the stack here: the panic was caught at its boundary.
@@ -258,7 +262,7 @@ export class HotReloader {
         this.#version++;
         this.#updated = true;
         this.stats.rollbacks++;
-        this.#report({ type: "panic", system: binding.name, version: this.#version, message, action: "rolled_back" });
+        this.#report({ ...panicked, action: "rolled_back", now: this.#version });
         if (unloadPanic) this.#report({ type: "warning", file: bad.source, message: `unload hook panicked during rollback: ${unloadPanic}` });
         return;
       }
@@ -266,7 +270,7 @@ export class HotReloader {
       this.#report({ type: "warning", file: previous.source, message: `rollback failed, its load hook panicked: ${loadPanic}` });
     }
     binding.entry = undefined;
-    this.#report({ type: "panic", system: binding.name, version: this.#version, message, action: "disabled" });
+    this.#report({ ...panicked, action: "disabled", now: this.#version });
   }
 
   /** Stops watching, runs the unload hook, closes every library and removes the shadow copies. */
@@ -286,11 +290,13 @@ export class HotReloader {
   #loadInitial(): void {
     const path = this.#options.library;
     const fail = (why: string): never => {
+      this.#shadow?.remove(); // no copy outlives a reloader that never started
       throw new Error(`hotloop: cannot load ${path}: ${why}`);
     };
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
+      this.#readIno = statSync(path).ino;
     } catch (e) {
       return fail((e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (build the crate first, e.g. bun run dev)" : (e as Error).message);
     }
@@ -345,9 +351,10 @@ export class HotReloader {
     this.#retryTimer = undefined;
     const path = this.#options.library;
     const started = performance.now();
-    const read = readComplete(path);
-    if (typeof read === "string") return this.#retryOrRefuse(read);
-    const bytes = read;
+    const read = readComplete(path, this.#readIno);
+    if ("problem" in read) return this.#retryOrRefuse(read.problem, undefined, read.waitMs);
+    const bytes = read.bytes;
+    this.#readIno = read.ino;
     const hash = Bun.hash(bytes).toString(16);
     const latest = this.#pending?.lib ?? this.#current;
     if (latest && hash === latest.hash) return this.#settle();
@@ -373,10 +380,10 @@ export class HotReloader {
     this.#firstEventAt = undefined;
   }
 
-  #retryOrRefuse(reason: string, hash?: string): void {
+  #retryOrRefuse(reason: string, hash?: string, delayMs = this.#options.retryDelayMs): void {
     if (this.#retriesLeft > 0) {
       this.#retriesLeft--;
-      this.#retryTimer = setTimeout(() => this.#stage(), this.#options.retryDelayMs);
+      this.#retryTimer = setTimeout(() => this.#stage(), delayMs);
       return;
     }
     this.#refuse(reason, hash);
@@ -455,24 +462,48 @@ export class HotReloader {
       this.#warnedMapped = true;
       this.#report({
         type: "warning",
-        file: lib.path,
-        message:
-          "the old library stayed mapped after dlclose, most likely a Rust thread_local! with a destructor (rust-lang/rust#59629); reloads keep working, but old versions' memory is not returned",
+        file: lib.source,
+        message: `an old copy (${basename(lib.path)}) stayed mapped after dlclose, most likely a Rust thread_local! with a destructor (rust-lang/rust#59629); reloads keep working, but old versions' memory is not returned (warned once)`,
       });
     }
     rmSync(lib.path, { force: true });
   }
 }
 
-/** The file's bytes if it is stable (same size before and after reading), else why not. */
-function readComplete(path: string): Uint8Array | string {
+/**
+ * How long a file rewritten in place must have been left alone before it is read, in ms. Longer
+ * than a coarse timestamp tick (up to 10 ms), which is how far mtime may lag the write.
+ */
+const REWRITE_QUIET_MS = 25;
+
+/** The build output's bytes and inode, or why it cannot be read now (and when it may be mid-write, how long to wait). */
+type ReadResult = { bytes: Uint8Array; ino: number } | { problem: string; waitMs?: number };
+
+/**
+ * Reads the file if it is stable: the same size and mtime before and after reading, and, when it
+ * is the inode read last time (rewritten in place: cp, Bun.write), not modified within
+ * REWRITE_QUIET_MS. Why: a reader racing an in-place rewrite gets a torn mix of old and new bytes
+ * with size and mtime unchanged (timestamps are coarse), which passes the ELF checks and can crash
+ * in dlopen; a write sets mtime when it starts, so a file left alone for the quiet time was not
+ * being written while it was read. A new inode needs no wait: cargo links a finished file and
+ * atomic writers rename one into place, and a new file still being written is a prefix of the
+ * final one, which the ELF check refuses as truncated.
+ */
+function readComplete(path: string, rewrittenIno: number | undefined): ReadResult {
   try {
     const before = statSync(path);
     const bytes = readFileSync(path);
     const after = statSync(path);
-    if (before.size !== after.size || before.mtimeMs !== after.mtimeMs || bytes.length !== after.size) return "the file changed while it was read";
-    return bytes;
+    if (before.ino !== after.ino || before.size !== after.size || before.mtimeMs !== after.mtimeMs || bytes.length !== after.size) {
+      return { problem: "the file changed while it was read" };
+    }
+    const age = Date.now() - after.mtimeMs;
+    // More than a second in the future is clock skew (a network file system), not a writer.
+    if (after.ino === rewrittenIno && age > -1000 && age < REWRITE_QUIET_MS) {
+      return { problem: "the file is still being written", waitMs: Math.ceil(REWRITE_QUIET_MS - age) };
+    }
+    return { bytes, ino: after.ino };
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ENOENT" ? "the file is missing" : (e as Error).message;
+    return { problem: (e as NodeJS.ErrnoException).code === "ENOENT" ? "the file is missing" : (e as Error).message };
   }
 }

@@ -8,7 +8,8 @@ export type HotEvent =
   | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
   | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
   | { type: "reload"; status: "rolled_back"; file: string; version: number; reason: string }
-  | { type: "panic"; system: string; version: number; message: string; action: "rolled_back" | "disabled" }
+  /** `version` panicked in `file` (the build output); `now` is the version running afterwards. */
+  | { type: "panic"; file: string; system: string; version: number; message: string; action: "rolled_back" | "disabled"; now: number }
   | { type: "warning"; file: string; message: string }
   | { type: "info"; message: string };
 
@@ -38,7 +39,7 @@ export function formatEvent(e: HotEvent): string {
       if (e.status === "refused") return `hotloop: refused ${e.file}: ${e.reason} (still running v${e.version})`;
       return `hotloop: rolled back to v${e.version}: ${e.reason} (${e.file})`;
     case "panic":
-      return `hotloop: system ${e.system} panicked (v${e.version}): ${e.message}; ${e.action === "rolled_back" ? "rolled back to the previous library" : "disabled until the next good build"}`;
+      return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;
     case "warning":
       return `hotloop: warning: ${e.file}: ${e.message}`;
     case "info":

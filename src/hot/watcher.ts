@@ -1,5 +1,23 @@
 import { watch, type FSWatcher } from "chokidar";
+import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+
+/**
+ * How long after a burst settles the file is looked at once more. chokidar throttles events per
+ * path (replacements under ~50 ms apart are coalesced and the last one can be lost), so without
+ * this the final build of a burst could go unnoticed and the last version would not win.
+ */
+const TRAILING_CHECK_MS = 100;
+
+/** What identifies one version of the file on disk, cheaply. */
+function signature(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return "missing";
+  }
+}
 
 /** What the watcher tells its owner. */
 export interface WatchHandlers {
@@ -13,11 +31,14 @@ export interface WatchHandlers {
 
 /**
  * Watches one library file with chokidar. Cargo replaces the file (a new inode), so the watcher
- * follows its directory and filters by name; a burst of writes is debounced into one `settled`.
+ * follows its directory and filters by name; a burst of writes is debounced into one `settled`,
+ * and a trailing check catches a final write whose event chokidar swallowed.
  */
 export class LibraryWatcher {
   readonly #watcher: FSWatcher;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #trailing: ReturnType<typeof setTimeout> | undefined;
+  #settledAs = "";
   #inBurst = false;
   readonly #ready: Promise<void>;
 
@@ -37,10 +58,18 @@ export class LibraryWatcher {
         handlers.first();
       }
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => {
-        this.#inBurst = false;
-        handlers.settled();
-      }, debounceMs);
+      clearTimeout(this.#trailing);
+      this.#timer = setTimeout(settle, debounceMs);
+    };
+    const settle = (): void => {
+      this.#inBurst = false;
+      this.#settledAs = signature(target);
+      handlers.settled();
+      this.#trailing = setTimeout(() => {
+        if (signature(target) === this.#settledAs) return;
+        handlers.first();
+        settle();
+      }, TRAILING_CHECK_MS);
     };
     this.#watcher.on("add", changed).on("change", changed);
     this.#watcher.on("unlink", (path) => {
@@ -55,6 +84,7 @@ export class LibraryWatcher {
 
   close(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#trailing);
     void this.#watcher.close();
   }
 }

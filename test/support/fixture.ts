@@ -45,9 +45,9 @@ export class Fixture {
   /** Replaces text in a source file; throws if the text is not there (a test that cannot fail is worse). */
   edit(from: string | RegExp, to: string, file = "src/lib.rs"): void {
     const text = readFileSync(this.path(file), "utf8");
-    const next = text.replace(from, to);
-    if (next === text) throw new Error(`fixture edit: ${String(from)} not found in ${file}`);
-    writeFileSync(this.path(file), next);
+    const found = typeof from === "string" ? text.includes(from) : from.test(text);
+    if (!found) throw new Error(`fixture edit: ${String(from)} not found in ${file}`);
+    writeFileSync(this.path(file), text.replace(from, to));
   }
 
   /** Sets `const NAME: T = value;` in lib.rs. */

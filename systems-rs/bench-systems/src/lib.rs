@@ -1,6 +1,7 @@
 //! Hot systems for hotloop's benchmarks (`bench/`).
 //!
 //! - `noop`: no parameters; measures the bare cost of a hot-system call.
+//! - `bench_bare_noop`: a plain `extern "C"` no-op, the bare bun:ffi call it is compared with.
 //! - `movement`: `pos += vel * delta` over every entity with both components, through the
 //!   host's id list (SoA columns), the loop the TypeScript version is compared with.
 
@@ -24,6 +25,10 @@ pub fn movement(mut q: Query<(Write<Position>, Read<Velocity>)>, time: Res<Time>
 hotloop_sdk::export! {
     systems: [noop, movement],
 }
+
+/// A plain C no-op outside the SDK: the bare bun:ffi call the `noop` hot system is compared with.
+#[no_mangle]
+pub extern "C" fn bench_bare_noop() {}
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,7 @@ impl Slots {
     /// `ctx` must be null or point at the slots the host laid out for exactly the system whose
     /// parameters will be fetched from this cursor (docs/abi.md, "The call context"), and every
     /// pointer in them must honour the host's guarantees for the duration of the call.
+    #[inline]
     pub unsafe fn new(ctx: *const u64) -> Slots {
         assert!(ctx.is_aligned(), "hotloop: the ctx pointer is not 8-byte aligned");
         Slots { next: ctx }
