@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { cargoBuild, consoleReporter, inspectLibrary, systemNamesModule, type CargoResult, type LogFormat, type Reporter } from "../src/hot/index.ts";
+import { consoleReporter, inspectLibrary, reportedBuild, systemNamesModule, type CargoResult, type LogFormat, type Reporter } from "../src/hot/index.ts";
 import { CRATE_PACKAGE, exampleLibrary, REPO, SYSTEMS_DIR } from "../examples/bevy-like/paths.ts";
 import { codegen } from "./codegen.ts";
 
@@ -13,14 +13,8 @@ const NAMES_MODULE = resolve(REPO, "examples/bevy-like/systems.gen.ts");
 /** Runs codegen and one cargo build, reporting build events; returns cargo's result. */
 export async function buildSystems(profile: "debug" | "release", report: Reporter): Promise<CargoResult> {
   await codegen();
-  report({ type: "build", status: "started", crate: CRATE_PACKAGE });
-  const result = await cargoBuild({ cwd: SYSTEMS_DIR, package: CRATE_PACKAGE, release: profile === "release" });
-  if (result.ok) {
-    report({ type: "build", status: "finished", crate: CRATE_PACKAGE, ms: result.ms });
-    await writeNames(profile);
-  } else {
-    report({ type: "build", status: "failed", crate: CRATE_PACKAGE, ms: result.ms, error: result.errors });
-  }
+  const result = await reportedBuild(CRATE_PACKAGE, { cwd: SYSTEMS_DIR, package: CRATE_PACKAGE, release: profile === "release" }, report);
+  if (result.ok) await writeNames(profile);
   return result;
 }
 

@@ -17,7 +17,8 @@ import type { SuiteResult } from "../suite.ts";
  * src/cases/bitecs/*.js and README.md for what each system does), each run twice side by side:
  * through the App (hotloop components, registered queries, systems in Update, one op = one
  * `app.update()`) and on raw bitecs 0.4 (plain SoA objects, `query()`, one op = one call running
- * the same systems in order). Values are i32, as in the reference cases.
+ * the same systems in order). Values are i32, as in the reference cases. Each App frame advances
+ * a ManualClock by 16 ms, as the other App suites do.
  */
 export function ecsSuites(options: MeasureOptions, quick: boolean): SuiteResult {
   // The entity counts are the benchmark's definition, so --quick only shortens the sampling.
@@ -151,7 +152,7 @@ function simpleIter(count: number): Case {
   }
   const swapSystem = (X: typeof A, Y: typeof A) => {
     const q = defineQuery(w, [X, Y]);
-    return function swap() {
+    const swap = () => {
       const ids = q.ids();
       const x = X.value, y = Y.value;
       for (let i = 0; i < ids.length; i++) {
@@ -161,6 +162,7 @@ function simpleIter(count: number): Case {
         y[e] = t;
       }
     };
+    return system(swap, `swap_${X.name}${Y.name}`);
   };
   app.addSystems(Update, swapSystem(A, B), swapSystem(C, D), swapSystem(C, E));
 

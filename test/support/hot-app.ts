@@ -18,7 +18,7 @@ export interface HotApp {
 }
 
 export async function hotApp(
-  fixture: Fixture,
+  fixture: Pick<Fixture, "library">,
   systems: string[] = ["mover", "stamp"],
   options: Partial<ReloaderOptions> = {},
 ): Promise<HotApp> {

@@ -16,10 +16,10 @@ pub fn noop() {}
 /// Moves every entity by its velocity times the step.
 pub fn movement(mut q: Query<(Write<Position>, Read<Velocity>)>, time: Res<Time>) {
     let dt = time.delta_f32();
-    for (pos, vel) in q.iter_mut() {
+    q.for_each_mut(|(pos, vel)| {
         *pos.x += vel.x * dt;
         *pos.y += vel.y * dt;
-    }
+    });
 }
 
 hotloop_sdk::export! {

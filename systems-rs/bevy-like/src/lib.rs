@@ -26,7 +26,10 @@ pub fn player_movement(
         let down = |keys: [Key; 2]| keys.iter().any(|k| input.key_down(*k));
         (down(pos) as i32 - down(neg) as i32) as f32
     };
-    let mut dir = (axis([Key::LEFT, Key::A], [Key::RIGHT, Key::D]), axis([Key::UP, Key::W], [Key::DOWN, Key::S]));
+    let mut dir = (
+        axis([Key::LEFT, Key::A], [Key::RIGHT, Key::D]),
+        axis([Key::UP, Key::W], [Key::DOWN, Key::S]),
+    );
     let len = (dir.0 * dir.0 + dir.1 * dir.1).sqrt();
     if len > 0.0 {
         dir = (dir.0 / len, dir.1 / len);

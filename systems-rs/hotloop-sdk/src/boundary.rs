@@ -90,7 +90,10 @@ pub(crate) fn clear_last_error() {
 /// A copy of the last error's text (without clearing it), for tests.
 #[cfg(test)]
 pub(crate) fn peek_last_error() -> String {
-    LAST_ERROR.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    LAST_ERROR
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
 }
 
 /// Implements `hotloop_last_error`: copies at most `cap` bytes of the last error into `buf`

@@ -11,7 +11,9 @@ mod sealed {
 ///
 /// Why: these are the types the host stores in typed-array columns; the trait is sealed so a
 /// component can only name a type both sides agree on, and `NAME` is what the manifest says.
-pub trait FieldType: Copy + Default + std::fmt::Debug + PartialEq + sealed::Sealed + 'static {
+pub trait FieldType:
+    Copy + Default + std::fmt::Debug + PartialEq + sealed::Sealed + 'static
+{
     /// The type's name in the manifest and in layout strings (`"f32"`, ...).
     const NAME: &'static str;
 }
@@ -258,10 +260,7 @@ mod tests {
         assert_eq!(fnv1a_64("Player{}"), 0x394d4931d2fe7654);
         assert_eq!(fnv1a_64(""), 0xcbf29ce484222325);
         assert_eq!(layout_hash("Player", &[]), 0x394d4931d2fe7654);
-        assert_eq!(
-            Mixed::LAYOUT_HASH,
-            fnv1a_64("Mixed{a:u8,b:i16,c:f64}"),
-        );
+        assert_eq!(Mixed::LAYOUT_HASH, fnv1a_64("Mixed{a:u8,b:i16,c:f64}"),);
     }
 
     #[test]
@@ -270,11 +269,30 @@ mod tests {
         assert_eq!(Position::COLUMNS, 2);
         assert_eq!(
             Position::FIELDS,
-            &[Field { name: "x", ty: "f32" }, Field { name: "y", ty: "f32" }]
+            &[
+                Field {
+                    name: "x",
+                    ty: "f32"
+                },
+                Field {
+                    name: "y",
+                    ty: "f32"
+                }
+            ]
         );
         assert_eq!(Player::COLUMNS, 0);
-        assert_eq!(Mixed::FIELDS[2], Field { name: "c", ty: "f64" });
-        let v = Value::<Mixed> { a: 1, b: -2, c: 0.5 };
+        assert_eq!(
+            Mixed::FIELDS[2],
+            Field {
+                name: "c",
+                ty: "f64"
+            }
+        );
+        let v = Value::<Mixed> {
+            a: 1,
+            b: -2,
+            c: 0.5,
+        };
         assert_eq!(format!("{v:?}"), "Mixed { a: 1, b: -2, c: 0.5 }");
         assert_eq!(format!("{:?}", Value::<Player>::default()), "Player");
     }

@@ -27,14 +27,20 @@ impl Slots {
     /// pointer in them must honour the host's guarantees for the duration of the call.
     #[inline]
     pub unsafe fn new(ctx: *const u64) -> Slots {
-        assert!(ctx.is_aligned(), "hotloop: the ctx pointer is not 8-byte aligned");
+        assert!(
+            ctx.is_aligned(),
+            "hotloop: the ctx pointer is not 8-byte aligned"
+        );
         Slots { next: ctx }
     }
 
     /// Reads the next slot.
     #[inline]
     pub(crate) fn next(&mut self) -> u64 {
-        assert!(!self.next.is_null(), "hotloop: the host passed no ctx to a system with parameters");
+        assert!(
+            !self.next.is_null(),
+            "hotloop: the host passed no ctx to a system with parameters"
+        );
         // SAFETY: `Slots::new`'s caller vouched that the ctx holds every slot the parameters
         // read, and parameters read exactly the slots the manifest declares for them.
         let value = unsafe { self.next.read() };
@@ -54,7 +60,10 @@ impl Slots {
         let ptr = self.next_ptr::<T>();
         if capacity > 0 {
             assert!(!ptr.is_null(), "hotloop: the host passed a null column");
-            assert!(ptr.is_aligned(), "hotloop: the host passed a misaligned column");
+            assert!(
+                ptr.is_aligned(),
+                "hotloop: the host passed a misaligned column"
+            );
         }
         Col { ptr }
     }
@@ -107,6 +116,24 @@ impl Idx {
             out_of_range(id, capacity);
         }
         Idx(index)
+    }
+
+    /// Checks that ids `first..first + len` are all below `capacity` with one comparison, and
+    /// returns the index of `first`; [`Idx::offset`] then walks the run without further checks.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn check_run(first: u32, len: usize, capacity: usize) -> Idx {
+        let end = first as usize + len;
+        if end > capacity {
+            out_of_range((end - 1) as u32, capacity);
+        }
+        Idx(first as usize)
+    }
+
+    /// The index `k` rows after this one, inside a run [`Idx::check_run`] checked.
+    #[inline(always)]
+    pub(crate) fn offset(self, k: usize) -> Idx {
+        Idx(self.0 + k)
     }
 
     /// The entity id this index stands for.

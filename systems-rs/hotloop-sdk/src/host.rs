@@ -122,7 +122,10 @@ impl<T: HostValue> Copy for HostCell<T> {}
 impl<T: HostValue> HostCell<T> {
     /// The cell at byte `offset` (any alignment).
     pub const fn at(offset: usize) -> HostCell<T> {
-        HostCell { offset, _type: PhantomData }
+        HostCell {
+            offset,
+            _type: PhantomData,
+        }
     }
 
     /// Its byte offset.

@@ -222,7 +222,13 @@ mod tests {
         assert!(input.mouse_pressed(MouseButton::LEFT));
         assert!(input.mouse_released(MouseButton::BACK));
         assert!(!input.mouse_released(MouseButton(200)));
-        assert_eq!((Key::A.0, Key::Z.0, Key::ZERO.0, Key::NINE.0), (65, 90, 48, 57));
-        assert_eq!((Key::ENTER.0, Key::UP.0, Key::DOWN.0, Key::LEFT.0), (257, 265, 264, 263));
+        assert_eq!(
+            (Key::A.0, Key::Z.0, Key::ZERO.0, Key::NINE.0),
+            (65, 90, 48, 57)
+        );
+        assert_eq!(
+            (Key::ENTER.0, Key::UP.0, Key::DOWN.0, Key::LEFT.0),
+            (257, 265, 264, 263)
+        );
     }
 }

@@ -137,8 +137,8 @@ pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Val
 pub use host::{with_host_memory, HostCell, HostValue};
 pub use input::{Input, InputData, Key, MouseButton};
 pub use query::{
-    Entity, Query, QueryData, QueryFilter, QueryIter, QueryIterMut, QueryTerm, Read, With,
-    Without, Write,
+    Entity, Query, QueryData, QueryFilter, QueryIter, QueryIterMut, QueryTerm, Read, With, Without,
+    Write,
 };
 pub use res::{Res, Resource, Time, TimeData};
 pub use system::{System, SystemParam};
@@ -164,9 +164,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ctx::{Col, Idx, Slots};
-    pub use crate::export::{
-        last_error, load, manifest, release, system_table, unload, LoadHook,
-    };
+    pub use crate::export::{last_error, load, manifest, release, system_table, unload, LoadHook};
     pub use crate::manifest::{Access, ComponentInfo, ManifestBuilder, ParamInfo};
     pub use crate::system::run_system;
 }

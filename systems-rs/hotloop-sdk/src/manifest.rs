@@ -25,7 +25,11 @@ pub struct ComponentInfo {
 impl ComponentInfo {
     /// The manifest entry of `C`.
     pub fn of<C: Component>() -> ComponentInfo {
-        ComponentInfo { name: C::NAME, hash: C::LAYOUT_HASH, fields: C::FIELDS }
+        ComponentInfo {
+            name: C::NAME,
+            hash: C::LAYOUT_HASH,
+            fields: C::FIELDS,
+        }
     }
 }
 
@@ -68,7 +72,12 @@ pub struct ManifestBuilder {
 impl ManifestBuilder {
     /// Starts a manifest for `crate_name`, saying whether the load/unload hooks were given.
     pub fn new(crate_name: &'static str, load: bool, unload: bool) -> ManifestBuilder {
-        ManifestBuilder { crate_name, load, unload, systems: Vec::new() }
+        ManifestBuilder {
+            crate_name,
+            load,
+            unload,
+            systems: Vec::new(),
+        }
     }
 
     /// Adds a system. `path` is how `export!` named it; the manifest uses its last segment.
@@ -94,7 +103,11 @@ impl ManifestBuilder {
         if !errors.is_empty() {
             let _ = write!(out, "\"error\":{},", Json(&errors.join("; ")));
         }
-        let _ = write!(out, "\"hooks\":{{\"load\":{},\"unload\":{}}},", self.load, self.unload);
+        let _ = write!(
+            out,
+            "\"hooks\":{{\"load\":{},\"unload\":{}}},",
+            self.load, self.unload
+        );
         out.push_str("\"components\":[");
         for (i, c) in components.iter().enumerate() {
             comma(&mut out, i);
@@ -129,7 +142,12 @@ impl ManifestBuilder {
         let mut all: Vec<ComponentInfo> = Vec::new();
         for (_, params) in &self.systems {
             for p in params {
-                if let ParamInfo::Query { data, with, without } = p {
+                if let ParamInfo::Query {
+                    data,
+                    with,
+                    without,
+                } = p
+                {
                     let named = data.iter().map(|(c, _)| c).chain(with).chain(without);
                     for c in named {
                         if !all.iter().any(|seen| seen == c) {
@@ -149,7 +167,12 @@ impl ManifestBuilder {
                 errors.push(format!("two systems are named `{name}`"));
             }
             for p in params {
-                if let ParamInfo::Query { data, with, without } = p {
+                if let ParamInfo::Query {
+                    data,
+                    with,
+                    without,
+                } = p
+                {
                     query_errors(name, data, with, without, &mut errors);
                 }
             }
@@ -203,7 +226,11 @@ fn write_param(out: &mut String, param: &ParamInfo) {
         ParamInfo::Res(name) => {
             let _ = write!(out, "{{\"kind\":\"res\",\"name\":{}}}", Json(name));
         }
-        ParamInfo::Query { data, with, without } => {
+        ParamInfo::Query {
+            data,
+            with,
+            without,
+        } => {
             out.push_str("{\"kind\":\"query\",\"components\":[");
             for (i, (c, access)) in data.iter().enumerate() {
                 comma(out, i);

@@ -315,14 +315,56 @@ impl<D: QueryData, F: QueryFilter> Query<D, F> {
     /// Iterates the rows as values (`Write<C>` terms are copied out too).
     #[track_caller]
     pub fn iter(&self) -> QueryIter<'_, D> {
-        QueryIter { ids: self.ids().iter(), capacity: self.capacity, columns: self.columns }
+        QueryIter {
+            ids: self.ids().iter(),
+            capacity: self.capacity,
+            columns: self.columns,
+        }
     }
 
     /// Iterates the rows with `Write<C>` terms as `&mut` views.
     #[track_caller]
     pub fn iter_mut(&mut self) -> QueryIterMut<'_, D> {
         let (capacity, columns) = (self.capacity, self.columns);
-        QueryIterMut { ids: self.ids().iter(), capacity, columns }
+        QueryIterMut {
+            ids: self.ids().iter(),
+            capacity,
+            columns,
+        }
+    }
+
+    /// Calls `f` with each row's `&mut` views, like `for row in q.iter_mut()`, but faster where
+    /// ids are consecutive (entities spawned together usually are): runs of consecutive ids are
+    /// walked as dense ranges with one bounds check per run, which lets the compiler vectorise
+    /// the body. Prefer it for loops over many entities.
+    ///
+    /// ```
+    /// # hotloop_sdk::component!(Position, 0x37ea27f4a9910cc1, { x: f32, y: f32 });
+    /// # hotloop_sdk::component!(Velocity, 0x856b7bc046b0cf09, { x: f32, y: f32 });
+    /// use hotloop_sdk::prelude::*;
+    ///
+    /// fn movement(mut q: Query<(Write<Position>, Read<Velocity>)>, time: Res<Time>) {
+    ///     let dt = time.delta_f32();
+    ///     q.for_each_mut(|(pos, vel)| {
+    ///         *pos.x += vel.x * dt;
+    ///         *pos.y += vel.y * dt;
+    ///     });
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(D::Item<'_>)) {
+        let (capacity, columns) = (self.capacity, self.columns);
+        for_each_run(self.ids(), capacity, |start| f(D::item(columns, start)));
+    }
+
+    /// Calls `f` with each row's values, like `for row in q.iter()`, walking runs of
+    /// consecutive ids densely (see [`Query::for_each_mut`]).
+    #[track_caller]
+    pub fn for_each(&self, mut f: impl FnMut(D::ReadItem)) {
+        let (capacity, columns) = (self.capacity, self.columns);
+        for_each_run(self.ids(), capacity, |start| {
+            f(D::read_item(columns, start))
+        });
     }
 
     /// The only row, when exactly one entity matched (e.g. the player).
@@ -343,6 +385,41 @@ impl<D: QueryData, F: QueryFilter> Query<D, F> {
             (Some(row), 0) => Some(row),
             _ => None,
         }
+    }
+}
+
+/// Ids compared at once while looking for the end of a run.
+const RUN_CHUNK: usize = 16;
+
+/// Splits `ids` into runs of consecutive ids, checks each run against `capacity` once, and calls
+/// `row` for every index of the run in order (the same order as the ids).
+#[inline(always)]
+#[track_caller]
+fn for_each_run(ids: &[u32], capacity: usize, mut row: impl FnMut(Idx)) {
+    let mut i = 0;
+    while i < ids.len() {
+        let first = ids[i];
+        let mut len = 1;
+        // Whole chunks first, compared without early exit so the compiler vectorises the scan.
+        while i + len + RUN_CHUNK <= ids.len() {
+            let chunk = &ids[i + len..i + len + RUN_CHUNK];
+            let base = first.wrapping_add(len as u32);
+            let consecutive = chunk.iter().enumerate().fold(true, |all, (k, &id)| {
+                all & (id == base.wrapping_add(k as u32))
+            });
+            if !consecutive {
+                break;
+            }
+            len += RUN_CHUNK;
+        }
+        while i + len < ids.len() && ids[i + len] == first.wrapping_add(len as u32) {
+            len += 1;
+        }
+        let start = Idx::check_run(first, len, capacity);
+        for k in 0..len {
+            row(start.offset(k));
+        }
+        i += len;
     }
 }
 
@@ -370,7 +447,11 @@ impl<D: QueryData, F: QueryFilter> SystemParam for Query<D, F> {
         let (mut with, mut without) = (Vec::new(), Vec::new());
         D::describe(&mut data);
         F::describe(&mut with, &mut without);
-        out.push(ParamInfo::Query { data, with, without });
+        out.push(ParamInfo::Query {
+            data,
+            with,
+            without,
+        });
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
@@ -382,11 +463,24 @@ impl<D: QueryData, F: QueryFilter> SystemParam for Query<D, F> {
         let capacity = usize::try_from(slots.next()).unwrap_or(usize::MAX);
         if count > 0 {
             assert!(!ids.is_null(), "hotloop: the host passed a null id list");
-            assert!(ids.is_aligned(), "hotloop: the host passed a misaligned id list");
-            assert!(count <= isize::MAX as usize / 4, "hotloop: the host passed a bad count");
+            assert!(
+                ids.is_aligned(),
+                "hotloop: the host passed a misaligned id list"
+            );
+            assert!(
+                count <= isize::MAX as usize / 4,
+                "hotloop: the host passed a bad count"
+            );
         }
         let columns = D::columns(slots, capacity);
-        Query { ids, count, capacity, columns, epoch: boundary::epoch(), _marker: PhantomData }
+        Query {
+            ids,
+            count,
+            capacity,
+            columns,
+            epoch: boundary::epoch(),
+            _marker: PhantomData,
+        }
     }
 }
 
@@ -437,3 +531,30 @@ impl<'q, D: QueryData> Iterator for QueryIterMut<'q, D> {
 }
 
 impl<D: QueryData> ExactSizeIterator for QueryIterMut<'_, D> {}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    fn visit(ids: &[u32], capacity: usize) -> Vec<u32> {
+        let mut seen = Vec::new();
+        for_each_run(ids, capacity, |idx| seen.push(idx.id()));
+        seen
+    }
+
+    #[test]
+    fn runs_visit_every_id_in_order() {
+        let mixed = [5, 6, 7, 2, 3, 9, 10, 11, 12, 40];
+        assert_eq!(visit(&mixed, 64), mixed);
+        let long: Vec<u32> = (100..180).chain([7, 8]).chain(200..233).collect();
+        assert_eq!(visit(&long, 1024), long);
+        assert!(visit(&[], 8).is_empty());
+    }
+
+    #[test]
+    fn a_run_past_capacity_panics_instead_of_reading_out_of_bounds() {
+        let ids: Vec<u32> = (60..70).collect();
+        let caught = std::panic::catch_unwind(|| visit(&ids, 64));
+        assert!(caught.is_err());
+    }
+}

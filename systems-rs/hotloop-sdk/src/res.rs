@@ -60,9 +60,18 @@ impl<T: Resource> SystemParam for Res<T> {
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
         let ptr = slots.next_ptr::<T>().cast_const();
-        assert!(!ptr.is_null(), "hotloop: the host passed a null resource pointer");
-        assert!(ptr.is_aligned(), "hotloop: the host passed a misaligned resource pointer");
-        Res { ptr, epoch: boundary::epoch() }
+        assert!(
+            !ptr.is_null(),
+            "hotloop: the host passed a null resource pointer"
+        );
+        assert!(
+            ptr.is_aligned(),
+            "hotloop: the host passed a misaligned resource pointer"
+        );
+        Res {
+            ptr,
+            epoch: boundary::epoch(),
+        }
     }
 }
 

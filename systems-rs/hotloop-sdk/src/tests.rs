@@ -98,13 +98,21 @@ impl World {
             py: (0..capacity).map(|i| 100.0 + i as f32).collect(),
             vx: (0..capacity).map(|i| 10.0 * (i as f32 + 1.0)).collect(),
             vy: vec![-n; capacity],
-            time: TimeData { delta: 0.5, frame: 7.0, ..TimeData::default() },
+            time: TimeData {
+                delta: 0.5,
+                frame: 7.0,
+                ..TimeData::default()
+            },
             input: Box::default(),
         }
     }
 
     fn query_head(&self) -> [u64; 3] {
-        [addr(self.ids.as_ptr()), self.ids.len() as u64, self.capacity as u64]
+        [
+            addr(self.ids.as_ptr()),
+            self.ids.len() as u64,
+            self.capacity as u64,
+        ]
     }
 
     /// The ctx of `player_movement`.
@@ -166,10 +174,17 @@ fn reads_and_filters_take_no_slots() {
     world.px[6] = 6.5;
     // ids, count, capacity, px, py: then Time. With<Player> and Without<Frozen> add nothing.
     let mut ctx = world.query_head().to_vec();
-    ctx.extend([addr(world.px.as_ptr()), addr(world.py.as_ptr()), addr(&world.time)]);
+    ctx.extend([
+        addr(world.px.as_ptr()),
+        addr(world.py.as_ptr()),
+        addr(&world.time),
+    ]);
     // SAFETY: laid out for `observe`.
     assert_eq!(unsafe { table()[1](ctx.as_ptr()) }, 0, "{}", last_error());
-    assert_eq!(*SEEN.lock().unwrap(), vec![(6, 6.5), (2, 2.0), (u32::MAX, 7.0)]);
+    assert_eq!(
+        *SEEN.lock().unwrap(),
+        vec![(6, 6.5), (2, 2.0), (u32::MAX, 7.0)]
+    );
 }
 
 #[test]
@@ -198,11 +213,21 @@ fn an_id_beyond_capacity_panics_instead_of_writing() {
     let status = unsafe { table()[0](ctx.as_ptr()) };
     assert_eq!(status, 1);
     assert_eq!(world.px[8], -1.0);
-    assert_eq!(world.px[1], 1.0 + 10.0, "rows before the bad id were written");
+    assert_eq!(
+        world.px[1],
+        1.0 + 10.0,
+        "rows before the bad id were written"
+    );
     let message = last_error();
-    assert!(message.starts_with("hotloop: entity id 8 is out of range"), "{message}");
+    assert!(
+        message.starts_with("hotloop: entity id 8 is out of range"),
+        "{message}"
+    );
     // The location is the user's `for` loop, not SDK internals.
-    assert!(message.contains("(at hotloop-sdk/src/tests.rs:"), "{message}");
+    assert!(
+        message.contains("(at hotloop-sdk/src/tests.rs:"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -270,7 +295,10 @@ fn duplicates_are_reported_in_the_manifest() {
     fn twice(_: Query<(Write<Position>, Read<Position>)>) {}
     fn contradicts(_: Query<Read<Velocity>, (With<Player>, Without<Player>, Without<Velocity>)>) {}
     let mut manifest = crate::__private::ManifestBuilder::new("dups", false, false);
-    manifest.system("twice", &twice).system("contradicts", &contradicts).system("a::noop", &noop);
+    manifest
+        .system("twice", &twice)
+        .system("contradicts", &contradicts)
+        .system("a::noop", &noop);
     manifest.system("noop", &noop);
     let json = manifest.to_json();
     let expected_error = concat!(
@@ -279,9 +307,15 @@ fn duplicates_are_reported_in_the_manifest() {
         "Without; system `contradicts`: a query has both With<Player> and Without<Player>; ",
         r#"two systems are named `noop`","#,
     );
-    assert!(json.starts_with(r#"{"abi":1,"sdk":"0.1.0","crate":"dups","error":"#), "{json}");
+    assert!(
+        json.starts_with(r#"{"abi":1,"sdk":"0.1.0","crate":"dups","error":"#),
+        "{json}"
+    );
     assert!(json.contains(expected_error), "{json}");
-    assert!(json.contains(r#""hooks":{"load":false,"unload":false}"#), "{json}");
+    assert!(
+        json.contains(r#""hooks":{"load":false,"unload":false}"#),
+        "{json}"
+    );
 }
 
 #[test]
@@ -310,22 +344,46 @@ fn query_api_variety() {
     ) {
         let mut out = OUT.lock().unwrap();
         out.clear();
-        out.push(format!("{} {:?} {}", only_ids.len(), only_ids.ids(), only_ids.is_empty()));
+        out.push(format!(
+            "{} {:?} {}",
+            only_ids.len(),
+            only_ids.ids(),
+            only_ids.is_empty()
+        ));
         out.push(format!("{:?}", single.iter().collect::<Vec<_>>()));
         if let Some((id, mut pos, vel)) = single.single_mut() {
             let before = pos.get();
-            pos.set(Value::<Position> { x: vel.x, y: before.x });
+            pos.set(Value::<Position> {
+                x: vel.x,
+                y: before.x,
+            });
             out.push(format!("{id} {before:?} -> {pos:?}"));
         }
-        out.push(format!("{:?}", single.single().map(|(id, p, _)| (id, p.x, p.y))));
+        out.push(format!(
+            "{:?}",
+            single.single().map(|(id, p, _)| (id, p.x, p.y))
+        ));
     }
     let world = World::new(&[3], 4);
     let others = [0u32, 2];
     let mut ctx = world.query_head().to_vec();
-    ctx.extend([world.px.as_ptr(), world.py.as_ptr(), world.vx.as_ptr(), world.vy.as_ptr()].map(addr));
+    ctx.extend(
+        [
+            world.px.as_ptr(),
+            world.py.as_ptr(),
+            world.vx.as_ptr(),
+            world.vy.as_ptr(),
+        ]
+        .map(addr),
+    );
     ctx.extend([addr(others.as_ptr()), 2, 4]);
     // SAFETY: laid out for `variety`: query 1 (4 columns), then query 2 (no columns).
-    assert_eq!(unsafe { crate::__private::run_system(variety, ctx.as_ptr()) }, 0, "{}", last_error());
+    assert_eq!(
+        unsafe { crate::__private::run_system(variety, ctx.as_ptr()) },
+        0,
+        "{}",
+        last_error()
+    );
     assert_eq!(
         *OUT.lock().unwrap(),
         [

@@ -1,0 +1,155 @@
+/**
+ * Builds of the test libraries, each made once per process with cargo and kept as bytes. The
+ * reliability tests and the soak write these bytes to a watched path instead of running cargo for
+ * every reload: each write of other bytes is a new build as far as the reloader can tell.
+ *
+ * Every variant of the hot fixture has SPEED 1 (mover moves by velocity * dt), its own STAMP
+ * (which build is running), and a `PANICS` switch for its trap system.
+ */
+import { cpSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fnv1a64 } from "../../src/ecs/index.ts";
+import { Fixture } from "./fixture.ts";
+
+const REPO = resolve(import.meta.dir, "../..");
+const HOT = "test/fixtures/hot-fixture";
+/** The SDK-less crate whose exports the tests write by hand. */
+const RAW = "test/fixtures/raw-library";
+
+interface Recipe {
+  readonly source: typeof HOT | typeof RAW;
+  apply(f: Fixture): void;
+}
+
+/** A hot fixture build writing `stamp`, whose armed trap panics only when `panics`. */
+function hot(stamp: number, more?: (f: Fixture) => void, panics = false): Recipe {
+  return {
+    source: HOT,
+    apply(f) {
+      f.edit("/// Written into every Stamp", `/// Whether an armed trap panics.\nconst PANICS: bool = ${panics};\n/// Written into every Stamp`);
+      f.edit("if t.armed != 0 {", "if t.armed != 0 && PANICS {");
+      f.setConst("STAMP", String(stamp));
+      more?.(f);
+    },
+  };
+}
+
+/** A raw library returning `abi` and this manifest text (written as a Rust byte string). */
+function raw(abi: number, manifest: string, more?: (f: Fixture) => void): Recipe {
+  const literal = `b"${manifest.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}\\0"`;
+  return {
+    source: RAW,
+    apply(f) {
+      f.setConst("ABI", String(abi));
+      f.edit(/static MANIFEST: &\[u8\] = b".*";/, `static MANIFEST: &[u8] = ${literal};`);
+      more?.(f);
+    },
+  };
+}
+
+const rawManifest = (abi: number, systems: unknown[] = []) =>
+  JSON.stringify({ abi, sdk: "0.1.0", crate: "raw_library", hooks: { load: false, unload: false }, components: [], systems });
+
+const RECIPES = {
+  stamp1: hot(1),
+  stamp2: hot(2),
+  stamp3: hot(3),
+  /** Its trap panics when armed. */
+  trapStamp1: hot(1, undefined, true),
+  trapStamp2: hot(2, undefined, true),
+  loadPanic: hot(5, (f) => f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 5 {\n        panic!("on_load failed (stamp {STAMP})");\n    }')),
+  unloadPanic: hot(6, (f) => f.edit("fn on_unload() {", 'fn on_unload() {\n    if STAMP == 6 {\n        panic!("on_unload failed (stamp {STAMP})");\n    }')),
+  /** A cdylib without the SDK's exports. */
+  noExport: hot(7, (f) => f.edit(/hotloop_sdk::export! \{[\s\S]*?\n\}\n/, '#[no_mangle]\npub extern "C" fn x() {}\n')),
+  /** `stamp` renamed to `stamp_renamed`. */
+  renamed: hot(1, (f) => {
+    f.edit("pub fn stamp(", "pub fn stamp_renamed(");
+    f.edit("systems: [mover, stamp,", "systems: [mover, stamp_renamed,");
+  }),
+  /** `mover` also reads Stamp. */
+  moreComponents: hot(1, (f) => {
+    f.edit("Query<(Write<Position>, Read<Velocity>)>", "Query<(Write<Position>, Read<Velocity>, Read<Stamp>)>");
+    f.edit("for (pos, vel) in q.iter_mut()", "for (pos, vel, _) in q.iter_mut()");
+  }),
+  /** `stamp` only reads Stamp. */
+  readOnly: hot(1, (f) => f.edit(/pub fn stamp\(mut q: Query<Write<Stamp>>\) \{[\s\S]*?\n\}/, "pub fn stamp(q: Query<Read<Stamp>>) {\n    let _ = q.len();\n}")),
+  /** Compiled against a Velocity with a third field (the generated file edited, hash and all). */
+  layout: hot(1, (f) =>
+    f.edit(
+      /hotloop_sdk::component!\(Velocity, 0x[0-9a-f]{16}, \{ x: f32, y: f32 \}\);/,
+      `hotloop_sdk::component!(Velocity, 0x${fnv1a64("Velocity{x:f32,y:f32,z:f32}")}, { x: f32, y: f32, z: f32 });`,
+      "src/components.rs",
+    ),
+  ),
+  /** Touches a thread_local with a destructor in its load hook (on the host's calling thread). */
+  threadLocal: hot(8, (f) => {
+    f.edit(
+      "mod components;",
+      [
+        "mod components;",
+        "",
+        "/// Touching it registers its destructor with the C runtime, which keeps the library mapped",
+        "/// after dlclose until the thread exits (rust-lang/rust#59629).",
+        "struct Pinned(u32);",
+        "impl Drop for Pinned {",
+        "    fn drop(&mut self) {",
+        "        std::hint::black_box(self.0);",
+        "    }",
+        "}",
+        "thread_local! {",
+        "    static PINNED: Pinned = const { Pinned(8) };",
+        "}",
+      ].join("\n"),
+    );
+    f.edit("fn on_load(mem: &mut [u8]) {", "fn on_load(mem: &mut [u8]) {\n    PINNED.with(|p| std::hint::black_box(p.0));");
+  }),
+  /** Manifest text cut short: not JSON. */
+  badJson: raw(1, rawManifest(1).slice(0, 60)),
+  /** JSON of the wrong shape: a query without its components. */
+  badShape: raw(1, rawManifest(1, [{ name: "mover", params: [{ kind: "query" }] }])),
+  /** Another ABI version, with every export of version 1. */
+  abi2: raw(2, rawManifest(2)),
+  /** Another ABI version whose exports differ (no system table). */
+  abi2Lacking: raw(2, rawManifest(2), (f) => f.edit(/#\[no_mangle\]\npub extern "C" fn hotloop_system_table[\s\S]*?\n\}\n/, "")),
+} satisfies Record<string, Recipe>;
+
+export type VariantName = keyof typeof RECIPES;
+
+const builders = new Map<string, Fixture>();
+const built = new Map<VariantName, Promise<Uint8Array>>();
+/** Builds run one at a time: each builder copy is reset and edited in place. */
+let queue: Promise<unknown> = Promise.resolve();
+
+async function build(name: VariantName): Promise<Uint8Array> {
+  const recipe = RECIPES[name];
+  let fixture = builders.get(recipe.source);
+  if (!fixture) {
+    fixture = new Fixture(recipe.source);
+    builders.set(recipe.source, fixture);
+  }
+  cpSync(join(REPO, recipe.source, "src"), join(fixture.dir, "src"), { recursive: true, force: true });
+  recipe.apply(fixture);
+  await fixture.build();
+  return new Uint8Array(readFileSync(fixture.library));
+}
+
+/** The bytes of a variant, built on first request (one cargo build each per process). */
+export function variant(name: VariantName): Promise<Uint8Array> {
+  let bytes = built.get(name);
+  if (!bytes) {
+    bytes = queue.then(() => build(name));
+    queue = bytes.catch(() => undefined);
+    built.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** Several variants by name. */
+export async function variants<N extends VariantName>(...names: N[]): Promise<Record<N, Uint8Array>> {
+  const entries = await Promise.all(names.map(async (n) => [n, await variant(n)] as const));
+  return Object.fromEntries(entries) as Record<N, Uint8Array>;
+}
+
+process.on("exit", () => {
+  for (const fixture of builders.values()) fixture.cleanup();
+});
