@@ -38,7 +38,7 @@ export interface Rig extends HotApp {
   frames(n: number): Promise<void>;
   /** Asserts that component data is exactly what the good code made of it. */
   expectIntact(): void;
-  /** Asserts that every loaded copy is byte for byte one of `builds` (nothing torn was loaded). */
+  /** Asserts that every shadow copy, loaded or on disk, is byte for byte one of `builds` (nothing torn was loaded). */
   expectLoadedAmong(builds: readonly Uint8Array[]): void;
   /** Shuts the app down and removes the temp dir. */
   cleanup(): void;
@@ -95,7 +95,8 @@ export async function rig(initial: Uint8Array, systems = ["mover", "stamp"], opt
       expect([Velocity.x[ids.moving], Velocity.y[ids.moving], Velocity.x[ids.still], Velocity.y[ids.still]]).toEqual([64, -128, 0, 0]);
     },
     expectLoadedAmong(builds) {
-      for (const path of h.reloader.loadedPaths()) {
+      const shadow = h.reloader.shadowDir!;
+      for (const path of [...h.reloader.loadedPaths(), ...shadow.files().map((f) => join(shadow.path, f))]) {
         const bytes = readFileSync(path);
         expect(builds.some((b) => bytes.equals(b))).toBe(true);
       }
