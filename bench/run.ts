@@ -8,6 +8,7 @@ import { ecsMovement } from "./suites/ecs-movement.ts";
 import { ecsSuites } from "./suites/ecs.ts";
 import { frameSuite } from "./suites/frame.ts";
 import { editToRunningSuite, reloadSuite } from "./suites/reload.ts";
+import { soakSuite } from "./suites/soak.ts";
 import { systemsSuite } from "./suites/systems.ts";
 import { frameTs } from "./suites/frame-ts.ts";
 import { printTable, type MeasureOptions, type Row } from "./lib.ts";
@@ -24,6 +25,7 @@ const suites: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   frame: async () => (await buildBenchLibrary(), frameSuite(options)),
   reload: () => reloadSuite(quick ? 10 : 50),
   edit_to_running: () => editToRunningSuite(quick ? 2 : 10),
+  soak: () => soakSuite(quick ? 100 : 1000),
   frame_ts: () => frameTs(options),
   ecs_movement: () => ecsMovement(options, quick ? 10_000 : 100_000),
   ecs: () => ecsSuites(options, quick),

@@ -112,6 +112,8 @@ export class HotReloader {
   #warnedMapped = false;
   /** Inode of the build output when it was last read: the same inode modified again was rewritten in place. */
   #readIno: number | undefined;
+  /** Inode, size and mtime seen by the last attempt to stage. */
+  #lastSignature: string | undefined;
   #closed = false;
 
   constructor(app: App, options: ReloaderOptions) {
@@ -352,6 +354,12 @@ export class HotReloader {
     const path = this.#options.library;
     const started = performance.now();
     const read = readComplete(path, this.#readIno);
+    if (read.signature !== this.#lastSignature) {
+      // The file changed since the last attempt: it is being worked on, which is progress, so the
+      // retries (for a file that stays incomplete or unloadable) start over.
+      this.#lastSignature = read.signature;
+      this.#retriesLeft = this.#options.retries;
+    }
     if ("problem" in read) return this.#retryOrRefuse(read.problem, undefined, read.waitMs);
     const bytes = read.bytes;
     this.#readIno = read.ino;
@@ -477,7 +485,7 @@ export class HotReloader {
 const REWRITE_QUIET_MS = 25;
 
 /** The build output's bytes and inode, or why it cannot be read now (and when it may be mid-write, how long to wait). */
-type ReadResult = { bytes: Uint8Array; ino: number } | { problem: string; waitMs?: number };
+type ReadResult = { signature: string } & ({ bytes: Uint8Array; ino: number } | { problem: string; waitMs?: number });
 
 /**
  * Reads the file if it is stable: the same size and mtime before and after reading, and, when it
@@ -494,16 +502,18 @@ function readComplete(path: string, rewrittenIno: number | undefined): ReadResul
     const before = statSync(path);
     const bytes = readFileSync(path);
     const after = statSync(path);
+    const signature = `${after.ino}:${after.size}:${after.mtimeMs}`;
     if (before.ino !== after.ino || before.size !== after.size || before.mtimeMs !== after.mtimeMs || bytes.length !== after.size) {
-      return { problem: "the file changed while it was read" };
+      return { signature, problem: "the file changed while it was read" };
     }
     const age = Date.now() - after.mtimeMs;
     // More than a second in the future is clock skew (a network file system), not a writer.
     if (after.ino === rewrittenIno && age > -1000 && age < REWRITE_QUIET_MS) {
-      return { problem: "the file is still being written", waitMs: Math.ceil(REWRITE_QUIET_MS - age) };
+      return { signature, problem: "the file is still being written", waitMs: Math.ceil(REWRITE_QUIET_MS - age) };
     }
-    return { bytes, ino: after.ino };
+    return { signature, bytes, ino: after.ino };
   } catch (e) {
-    return { problem: (e as NodeJS.ErrnoException).code === "ENOENT" ? "the file is missing" : (e as Error).message };
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    return { signature: missing ? "missing" : "unreadable", problem: missing ? "the file is missing" : (e as Error).message };
   }
 }

@@ -53,12 +53,19 @@ function removeAll(): void {
   for (const dir of [...liveDirs]) dir.remove();
 }
 
+/**
+ * Removes the live dirs at exit, and on Ctrl-C (SIGINT), SIGTERM and SIGHUP. Listening to a signal
+ * turns off its default (ending the process), so the handler ends it as the default would, with
+ * 128 + the signal's number; but when the app listens to the signal too, ending the process is its
+ * call (e.g. a graceful shutdown), and the exit hook cleans up whenever it does exit.
+ */
 function installExitCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
   process.on("exit", removeAll);
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
       removeAll();
       process.exit(code);
     });

@@ -3,12 +3,14 @@
  * of a running app and checks the line that names it, that the game keeps running the last good
  * code with its data untouched, and that the next good build loads.
  */
-import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { variants } from "../support/variants.ts";
+import { removeBuilders, variants } from "../support/variants.ts";
 import { expectRefusedThenRecovers } from "./refusal.ts";
 import { literal, rig, SLOW, type Rig } from "./rig.ts";
 import type { RewriteJob } from "./rewriter.ts";
+
+afterAll(removeBuilders);
 
 let v: Awaited<ReturnType<typeof build>>;
 const build = () => variants("stamp1", "stamp2", "stamp3");
@@ -54,91 +56,114 @@ describe("a bad library file is refused with one line; the game keeps running; t
 describe("a library file that is complete only in the end is loaded only then", () => {
   test("written in several chunks over 200 ms: nothing half-written is loaded, no refusal, then it loads", async () => {
     r = await rig(v.stamp1);
-    const rig_ = r;
-    await rig_.frames(3);
+    const running = r;
+    await running.frames(3);
     const chunks = 5;
     const size = Math.ceil(v.stamp2.length / chunks);
     let written = 0;
     const writing = (async () => {
       for (let i = 0; i < chunks; i++) {
         const chunk = v.stamp2.subarray(i * size, (i + 1) * size);
-        if (i === 0) writeFileSync(rig_.library, chunk);
-        else appendFileSync(rig_.library, chunk);
+        if (i === 0) writeFileSync(running.library, chunk);
+        else appendFileSync(running.library, chunk);
         written++;
         await Bun.sleep(50);
       }
     })();
-    const seen = new Set<number>();
     while (written < chunks) {
-      await rig_.frame();
-      if (written < chunks) expect(rig_.stamp()).toBe(1); // the last chunk is not written yet: v1 runs
-      rig_.expectLoadedAmong([v.stamp1, v.stamp2]);
-      seen.add(rig_.stamp());
+      await running.frame();
+      if (written < chunks) expect(running.stamp()).toBe(1); // the last chunk is not written yet: v1 runs
+      running.expectLoadedAmong([v.stamp1, v.stamp2]);
     }
     await writing;
-    await rig_.until(() => rig_.stamp() === 2, 1500, "stamp 2");
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
     // (1) the only line is the reload of the complete file; no refusal on the way
-    expect(rig_.lines()).toHaveLength(1);
-    expect(rig_.lines()[0]).toMatch(reloadedLine(2));
+    expect(running.lines()).toEqual([expect.stringMatching(reloadedLine(2))]);
     // (2) until then v1 ran; (4) then the complete build, once
-    expect(rig_.reloader.version).toBe(2);
-    expect(rig_.reloader.stats.swaps).toBe(1);
+    expect(running.reloader.version).toBe(2);
+    expect(running.reloader.stats.swaps).toBe(1);
     // (3) nothing but the good code touched the data
-    rig_.expectIntact();
+    running.expectIntact();
   }, SLOW);
 
   test("deleted and then re-created", async () => {
     r = await rig(v.stamp1);
-    const rig_ = r;
-    await rig_.frames(3);
-    unlinkSync(rig_.library);
-    await rig_.until(() => rig_.lines().length > 0, 1500, "the deletion warning");
-    await rig_.frames(20);
-    expect(rig_.lines()).toEqual([`hotloop: warning: ${rig_.library}: the library was deleted; still running v1, waiting for a new build`]);
-    expect(rig_.reloader.version).toBe(1);
-    expect(rig_.stamp()).toBe(1);
-    rig_.expectIntact();
-    rig_.write(v.stamp2);
-    await rig_.until(() => rig_.stamp() === 2, 1500, "stamp 2");
-    expect(rig_.reloader.version).toBe(2);
-    expect(rig_.lines()).toHaveLength(2);
-    expect(rig_.lines()[1]).toMatch(reloadedLine(2));
-    rig_.expectIntact();
+    const running = r;
+    await running.frames(3);
+    unlinkSync(running.library);
+    await running.until(() => running.lines().length > 0, 1500, "the deletion warning");
+    await running.frames(20);
+    expect(running.lines()).toEqual([`hotloop: warning: ${running.library}: the library was deleted; still running v1, waiting for a new build`]);
+    expect(running.reloader.version).toBe(1);
+    expect(running.stamp()).toBe(1);
+    running.expectIntact();
+    running.write(v.stamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    expect(running.reloader.version).toBe(2);
+    expect(running.lines()).toHaveLength(2);
+    expect(running.lines()[1]).toMatch(reloadedLine(2));
+    running.expectIntact();
+  }, SLOW);
+
+  test("rewritten in place: not read until it has been left alone for a moment; a finished file replacing it is read at once", async () => {
+    r = await rig(v.stamp1);
+    const running = r;
+    await running.frames(3);
+    // In place, the inode the reloader read before: a reader could catch it mid-write, so it waits.
+    running.write(v.stamp2);
+    running.reloader.requestReload();
+    expect(running.reloader.hasPending).toBe(false);
+    expect(running.reloader.shadowDir!.files()).toEqual(["libhot_fixture-1.so"]);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    // A finished file renamed into place (as cargo links one) cannot be caught mid-write: staged at once.
+    running.publish(v.stamp3);
+    running.reloader.requestReload();
+    expect(running.reloader.hasPending).toBe(true);
+    await running.frame();
+    expect(running.stamp()).toBe(3);
+    // (1) no line but the two reloads; (2)/(4) each build ran in turn; (3)
+    expect(running.lines()).toEqual([expect.stringMatching(reloadedLine(2)), expect.stringMatching(reloadedLine(3))]);
+    expect(running.reloader.version).toBe(3);
+    running.expectIntact();
   }, SLOW);
 
   test("replaced again and again while shadow copies are being made: only whole builds are ever loaded, the last one wins", async () => {
     r = await rig(v.stamp1);
-    const rig_ = r;
-    await rig_.frames(3);
+    const running = r;
+    await running.frames(3);
     const builds = [v.stamp1, v.stamp2, v.stamp3];
     const worker = new Worker(new URL("./rewriter.ts", import.meta.url).href);
     let done = false;
     worker.onmessage = () => void (done = true);
-    const job: RewriteJob = { path: rig_.library, builds: [v.stamp2, v.stamp3, v.stamp1], writes: 60, final: v.stamp3 };
+    const job: RewriteJob = { path: running.library, builds: [v.stamp2, v.stamp3, v.stamp1], writes: 150, pauseMs: 0.5, final: v.stamp3 };
     worker.postMessage(job);
     let frames = 0;
     try {
       while (!done) {
-        // Stage now, in the middle of the writes (the watcher alone would wait for them to stop).
-        rig_.reloader.requestReload();
-        await rig_.frame();
+        // Stage now, several times a frame, in the middle of the writes (the watcher alone would
+        // wait for them to stop).
+        for (let k = 0; k < 5; k++) {
+          running.reloader.requestReload();
+          running.expectLoadedAmong(builds); // the copy just staged, if any, is a whole build
+        }
+        await running.frame();
         frames++;
-        expect([1, 2, 3]).toContain(rig_.stamp());
-        rig_.expectLoadedAmong(builds);
+        expect([1, 2, 3]).toContain(running.stamp());
+        running.expectLoadedAmong(builds);
       }
     } finally {
       worker.terminate();
     }
-    await rig_.until(() => rig_.stamp() === 3 && !rig_.reloader.hasPending, 1500, "the last build");
-    await rig_.frames(10);
-    rig_.expectLoadedAmong(builds);
-    console.log(`replaced ${2 * job.writes + 1} times over ${frames} frames: ${rig_.reloader.stats.stagings} stagings, ${rig_.reloader.stats.swaps} swaps`);
+    await running.until(() => running.stamp() === 3 && !running.reloader.hasPending, 1500, "the last build");
+    await running.frames(10);
+    running.expectLoadedAmong(builds);
+    console.log(`replaced ${2 * job.writes + 1} times over ${frames} frames: ${running.reloader.stats.stagings} stagings, ${running.reloader.stats.swaps} swaps, ${running.refusals().length} refusals`);
     // (1) nothing was refused for being half-written; anything else that was refused names the file and why
-    for (const line of rig_.refusals()) expect(line).toMatch(new RegExp(`^hotloop: refused ${literal(rig_.library)}: (the file changed while it was read|the file is still being written) \\(still running v\\d+\\)$`));
+    for (const line of running.refusals()) expect(line).toMatch(new RegExp(`^hotloop: refused ${literal(running.library)}: (the file changed while it was read|the file is still being written) \\(still running v\\d+\\)$`));
     // (2)/(4) every swap was a whole build; the last one runs
-    expect(rig_.stamp()).toBe(3);
-    expect(rig_.reloader.version).toBe(1 + rig_.reloader.stats.swaps);
+    expect(running.stamp()).toBe(3);
+    expect(running.reloader.version).toBe(1 + running.reloader.stats.swaps);
     // (3)
-    rig_.expectIntact();
+    running.expectIntact();
   }, SLOW);
 });

@@ -10,14 +10,16 @@ export interface RewriteJob {
   readonly builds: readonly Uint8Array[];
   /** Writes of each kind. */
   readonly writes: number;
+  /** Longest pause after a write, in ms (random, from 0). */
+  readonly pauseMs: number;
   readonly final: Uint8Array;
 }
 
 declare const self: Worker;
 
 self.onmessage = ({ data }: MessageEvent<RewriteJob>) => {
-  const { path, builds, writes, final } = data;
-  const pause = () => Bun.sleepSync(Math.random() * 3);
+  const { path, builds, writes, final, pauseMs } = data;
+  const pause = () => Bun.sleepSync(Math.random() * pauseMs);
   for (let i = 0; i < writes; i++) {
     writeFileSync(path, builds[i % builds.length]!);
     pause();

@@ -40,24 +40,25 @@ export interface Rig extends HotApp {
   expectIntact(): void;
   /** Asserts that every shadow copy, loaded or on disk, is byte for byte one of `builds` (nothing torn was loaded). */
   expectLoadedAmong(builds: readonly Uint8Array[]): void;
-  /** Shuts the app down and removes the temp dir. */
+  /** Shuts the app down and removes the temp dir (if the rig made one). */
   cleanup(): void;
 }
 
 /**
- * Starts an app on a library holding `initial`, with the fixture's components, the given hot
- * systems in FixedUpdate and a scene: a moving entity (1 px right, 2 px up per step), a still one,
- * a Stamp and a disarmed Trap.
+ * Starts an app on a library holding `initial` in a temp dir (or on the library at a path, e.g. a
+ * fixture's build output), with the fixture's components, the given hot systems in FixedUpdate and
+ * a scene: a moving entity (1 px right, 2 px up per step), a still one, a Stamp and a disarmed Trap.
  */
-export async function rig(initial: Uint8Array, systems = ["mover", "stamp"], options: Partial<ReloaderOptions> = {}): Promise<Rig> {
-  const dir = mkdtempSync(join(tmpdir(), "hotloop-reliability-"));
-  const library = join(dir, "libhot_fixture.so");
-  writeFileSync(library, initial);
+export async function rig(initial: Uint8Array | string, systems = ["mover", "stamp"], options: Partial<ReloaderOptions> = {}): Promise<Rig> {
+  const dir = typeof initial === "string" ? undefined : mkdtempSync(join(tmpdir(), "hotloop-reliability-"));
+  const library = typeof initial === "string" ? initial : join(dir!, "libhot_fixture.so");
+  if (typeof initial !== "string") writeFileSync(library, initial);
+  const removeDir = () => dir && rmSync(dir, { recursive: true, force: true });
   let h: HotApp;
   try {
     h = await hotApp({ library }, systems, options);
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw e;
   }
   const { app } = h;
@@ -103,7 +104,7 @@ export async function rig(initial: Uint8Array, systems = ["mover", "stamp"], opt
     },
     cleanup() {
       app.shutdown();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

@@ -3,9 +3,9 @@
  * example's systems-rs/bevy-like) copied to a temp dir under a unique crate name (so each copy has
  * its own output file while all share one target dir and the compiled SDK), edited and rebuilt.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { cargoBuild, type CargoResult } from "../../src/hot/cargo.ts";
 import { libraryPath } from "../../src/hot/plugin.ts";
 
@@ -62,10 +62,23 @@ export class Fixture {
     return result;
   }
 
-  /** Removes the copy and its build outputs. */
+  /**
+   * Removes the copy and everything cargo made for its crate in the shared target dir (the library,
+   * dep-info, fingerprints, incremental state: about 30 MB a crate, which would pile up run after run).
+   */
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
-    for (const file of [this.library]) rmSync(file, { force: true });
+    const profile = dirname(this.library);
+    const ours = (name: string) => [this.crate, `lib${this.crate}`].some((stem) => name.startsWith(`${stem}.`) || name.startsWith(`${stem}-`));
+    for (const dir of [profile, ...["deps", ".fingerprint", "incremental"].map((d) => join(profile, d))]) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names.filter(ours)) rmSync(join(dir, name), { recursive: true, force: true });
+    }
   }
 }
 

@@ -150,6 +150,13 @@ export async function variants<N extends VariantName>(...names: N[]): Promise<Re
   return Object.fromEntries(entries) as Record<N, Uint8Array>;
 }
 
-process.on("exit", () => {
+/**
+ * Removes the builders' crate copies and their build outputs (built bytes stay cached). Test files
+ * call it in afterAll, as `bun test` runs no exit hooks; scripts get it at exit.
+ */
+export function removeBuilders(): void {
   for (const fixture of builders.values()) fixture.cleanup();
-});
+  builders.clear();
+}
+
+process.on("exit", removeBuilders);

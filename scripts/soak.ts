@@ -1,0 +1,198 @@
+/**
+ * `bun run soak [--reloads N]`: N hot reloads (default 1000) while an app runs hot systems every
+ * frame, then the figures that say whether anything leaked or broke: RSS growth, stale mappings of
+ * old shadow copies in /proc/self/maps, shadow copies left on disk after shutdown.
+ *
+ * Builds three variants of the test fixture once with cargo (different STAMP) and publishes them
+ * in turn to the watched path, as cargo does (a finished file renamed into place): each is a new
+ * content hash, so a reload. The new file is written in the middle of a frame, by a system that
+ * runs between hot systems, and every other one is also staged there at once (requestReload);
+ * systems before and after it check that every hot call of a frame ran the same library, which
+ * is the one the reloader calls current. The run throws at the first broken promise.
+ */
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, FixedUpdate, ManualClock, PostUpdate, PreUpdate } from "../src/core/index.ts";
+import { spawn } from "../src/ecs/index.ts";
+import { formatEvent, HotPlugin, HotReloader, hotSystem, mappedUnder, option } from "../src/hot/index.ts";
+import { Position, Stamp, Trap, Velocity } from "../test/fixtures/hot-fixture/components.ts";
+import { variants } from "../test/support/variants.ts";
+
+export interface SoakOptions {
+  readonly reloads: number;
+  /** Progress and figures, one line each. */
+  readonly log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  readonly reloads: number;
+  readonly swaps: number;
+  /** Frames run, each calling four hot systems. */
+  readonly frames: number;
+  /** New builds loaded in the middle of a frame (requestReload), which the frame's later hot calls did not see. */
+  readonly stagedMidFrame: number;
+  /** RSS after the last reload minus RSS before the first, after a full GC each time. */
+  readonly rssGrowthMb: number;
+  /** The most shadow copies found mapped but not loaded, at any sample (every 50 reloads, at the end, after shutdown). */
+  readonly staleMappings: number;
+  /** Files in the shadow dir after shutdown. */
+  readonly shadowFilesLeft: number;
+  readonly crashed: false;
+  /** The soak's duration, builds excluded. */
+  readonly ms: number;
+}
+
+const STEP_MS = 1000 / 64;
+const STAMPS = [1, 2, 3] as const;
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => {});
+  log("soak: building 3 variants of the fixture (once)…");
+  const v = await variants("stamp1", "stamp2", "stamp3");
+  const started = performance.now();
+  const builds = [v.stamp1, v.stamp2, v.stamp3];
+  const dir = mkdtempSync(join(tmpdir(), "hotloop-soak-"));
+  const library = join(dir, "libhot_fixture.so");
+  writeFileSync(library, v.stamp1);
+  const publish = (bytes: Uint8Array) => {
+    writeFileSync(`${library}.next`, bytes);
+    renameSync(`${library}.next`, library);
+  };
+
+  const clock = new ManualClock();
+  const app = new App({ clock });
+  const problems: string[] = [];
+  app.registerComponents(Position, Velocity, Stamp, Trap);
+  app.addPlugins(
+    HotPlugin({
+      library,
+      reload: true,
+      debounceMs: 1,
+      reporter: (e) => {
+        if (e.type !== "reload" || e.status !== "ok") problems.push(formatEvent(e));
+      },
+    }),
+  );
+  const reloader = app.resource(HotReloader);
+  for (let i = 0; i < 1000; i++) spawn(app.world, [Position, { x: i }], [Velocity, { x: 1, y: 1 }]);
+  const stamped = spawn(app.world, Stamp);
+
+  // The promise checked every frame: one library version, the current one, for all hot calls.
+  let frames = 0;
+  let frameVersion = 0;
+  let frameStamp = 0;
+  const fail = (why: string): never => {
+    throw new Error(`soak: frame ${frames}: ${why}`);
+  };
+  const expectedStamp = () => STAMPS[reloader.stats.swaps % STAMPS.length];
+  app.addSystems(PreUpdate, hotSystem("stamp"), function sawBefore() {
+    frameVersion = reloader.version;
+    frameStamp = Stamp.value[stamped]!;
+    if (frameStamp !== expectedStamp()) fail(`the hot call ran stamp ${frameStamp}, the reloader's current build has ${expectedStamp()}`);
+    const loaded = reloader.loadedPaths().length;
+    if (loaded > (reloader.hasPending ? 3 : 2)) fail(`${loaded} libraries loaded: more than the running one and one rollback target`);
+  });
+  let written = 0;
+  let stagedMidFrame = 0;
+  app.addSystems(FixedUpdate, hotSystem("mover"), function writeMidFrame() {
+    // One write at a time: the next once the last one has been swapped in.
+    if (written >= options.reloads || written > reloader.stats.swaps) return;
+    written++;
+    publish(builds[written % builds.length]!);
+    if (written % 2 === 0) {
+      reloader.requestReload(); // loaded right here, mid-frame; swapped in at the next frame boundary
+      if (reloader.hasPending) stagedMidFrame++;
+    }
+  }, hotSystem("noop"));
+  app.addSystems(PostUpdate, hotSystem("stamp"), function sawAfter() {
+    if (reloader.version !== frameVersion || Stamp.value[stamped] !== frameStamp) {
+      fail(`the frame began on v${frameVersion} (stamp ${frameStamp}) and ended on v${reloader.version} (stamp ${Stamp.value[stamped]})`);
+    }
+  });
+
+  try {
+    return await soak();
+  } finally {
+    app.shutdown(); // a no-op after a clean run, which shuts down itself to count what is left
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function soak(): Promise<SoakResult> {
+    await reloader.ready();
+    const shadow = reloader.shadowDir!;
+    let staleMappings = 0;
+    const sampleStale = () => {
+      const loaded = reloader.loadedPaths();
+      staleMappings = Math.max(staleMappings, mappedUnder(shadow.path).filter((p) => !loaded.includes(p)).length);
+    };
+    const rssMb = () => {
+      Bun.gc(true);
+      return process.memoryUsage().rss / 2 ** 20;
+    };
+    const frame = async () => {
+      clock.advance(STEP_MS);
+      app.update();
+      frames++;
+      if (problems.length) fail(problems.join("; "));
+      // A game loop's pause between frames, short: the watcher and timers run during it.
+      await Bun.sleep(1);
+    };
+    for (let i = 0; i < 10; i++) await frame();
+    const rssBefore = rssMb();
+    log(`soak: ${options.reloads} reloads, RSS ${rssBefore.toFixed(1)} MB before the first`);
+    let lastLogged = 0;
+    let deadline = performance.now() + 10_000;
+    while (reloader.stats.swaps < options.reloads) {
+      const swaps = reloader.stats.swaps;
+      await frame();
+      if (reloader.stats.swaps !== swaps) deadline = performance.now() + 10_000;
+      else if (performance.now() > deadline) fail(`no reload for 10 s after ${swaps} (pending: ${reloader.hasPending})`);
+      if (reloader.stats.swaps % 50 === 0 && reloader.stats.swaps !== lastLogged) {
+        lastLogged = reloader.stats.swaps;
+        sampleStale();
+        if (lastLogged % 250 === 0) log(`soak: ${lastLogged} reloads, ${frames} frames, RSS ${rssMb().toFixed(1)} MB`);
+      }
+    }
+    for (let i = 0; i < 10; i++) await frame();
+    sampleStale();
+    const rssAfter = rssMb();
+    const swaps = reloader.stats.swaps;
+    if (reloader.version !== 1 + swaps) fail(`version ${reloader.version} after ${swaps} swaps`);
+    app.shutdown();
+    staleMappings = Math.max(staleMappings, mappedUnder(shadow.path).length); // nothing stays mapped once closed
+    const shadowFilesLeft = existsSync(shadow.path) ? readdirSync(shadow.path).length : 0;
+    return {
+      reloads: written,
+      swaps,
+      frames,
+      stagedMidFrame,
+      rssGrowthMb: rssAfter - rssBefore,
+      staleMappings,
+      shadowFilesLeft,
+      crashed: false,
+      ms: performance.now() - started,
+    };
+  }
+}
+
+if (import.meta.main) {
+  const reloads = Number(option(process.argv.slice(2), "reloads") ?? 1000);
+  if (!Number.isInteger(reloads) || reloads < 1) {
+    console.error("usage: bun run soak [--reloads N]   (N >= 1, default 1000)");
+    process.exit(2);
+  }
+  const result = await runSoak({ reloads, log: (line) => console.log(line) });
+  const goal = (ok: boolean) => (ok ? "ok" : "OVER GOAL");
+  console.log(
+    [
+      `soak: ${result.reloads} reloads, ${result.swaps} swaps, ${result.frames} frames of 4 hot calls each, no crash`,
+      `  every frame's hot calls ran one library, the current one; ${result.stagedMidFrame} builds were loaded mid-frame and swapped in at the next boundary`,
+      `  RSS growth:         ${result.rssGrowthMb.toFixed(1)} MB (goal <= 10 MB: ${goal(result.rssGrowthMb <= 10)})`,
+      `  stale mappings:     ${result.staleMappings} (old shadow copies still in /proc/self/maps)`,
+      `  shadow files left:  ${result.shadowFilesLeft} (after shutdown)`,
+      `  duration:           ${(result.ms / 1000).toFixed(1)} s`,
+    ].join("\n"),
+  );
+  process.exit(result.staleMappings === 0 && result.shadowFilesLeft === 0 ? 0 : 1);
+}

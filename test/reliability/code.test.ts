@@ -1,0 +1,144 @@
+/**
+ * Issue 5, case 3: Rust code that panics, in a system's step, in the load hook and in the unload
+ * hook. Panics are caught at the library's boundary (the SDK); the host rolls back, backs out or
+ * disables, and says so in one line naming the build output.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { Trap } from "../fixtures/hot-fixture/components.ts";
+import { hostU32 } from "../support/fixture.ts";
+import { removeBuilders, variants } from "../support/variants.ts";
+import { literal, rig, SLOW, type Rig } from "./rig.ts";
+
+afterAll(removeBuilders);
+
+const build = () => variants("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic");
+let v: Awaited<ReturnType<typeof build>>;
+let r: Rig | undefined;
+
+beforeAll(async () => {
+  v = await build();
+}, SLOW);
+
+afterEach(() => {
+  r?.cleanup();
+  r = undefined;
+});
+
+/** `at src/lib.rs:line:col`, as the SDK reports a panic's place. */
+const AT = String.raw`\(at src/lib\.rs:\d+:\d+\)`;
+
+describe("a panic in Rust code is contained and reported once", () => {
+  test("in a system's step: rolled back to the previous build within the frame", async () => {
+    // trap runs before stamp, so the frame's later systems show which build they ran
+    r = await rig(v.stamp1, ["mover", "trap", "stamp"]);
+    const running = r;
+    running.publish(v.trapStamp2); // a build whose armed trap panics
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    expect(running.reloader.version).toBe(2);
+    Trap.armed[running.ids.trap] = 1;
+    await running.frame(); // one frame: v2's trap panics, v1 comes back, v1's stamp runs
+    // (2) within that same frame the rest of the frame ran the previous build
+    expect(running.stamp()).toBe(1);
+    expect(running.reloader.version).toBe(3);
+    // (1)
+    expect(running.lines((e) => e.type === "panic")).toEqual([
+      expect.stringMatching(
+        new RegExp(`^hotloop: system trap of ${literal(running.library)} v2 panicked: trap sprung \\(stamp 2\\) ${AT}; rolled back to the previous build \\(now v3\\)$`),
+      ),
+    ]);
+    await running.frames(20); // v1's trap does not fire although it stays armed
+    expect(running.lines((e) => e.type === "panic")).toHaveLength(1);
+    expect(running.stamp()).toBe(1);
+    // (3)
+    running.expectIntact();
+    // (4)
+    running.publish(v.stamp3);
+    await running.until(() => running.stamp() === 3, 1500, "stamp 3");
+    expect(running.reloader.version).toBe(4);
+    running.expectIntact();
+  }, SLOW);
+
+  test("a system that still panics after the rollback is disabled, reported once, until the next good build", async () => {
+    r = await rig(v.trapStamp1, ["mover", "trap", "stamp"]); // its trap panics too
+    const running = r;
+    running.publish(v.trapStamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    Trap.armed[running.ids.trap] = 1;
+    await running.frames(30);
+    const panics = running.lines((e) => e.type === "panic");
+    // (1) one line for the rollback, one for disabling, and no more in 30 frames
+    expect(panics).toEqual([
+      expect.stringMatching(new RegExp(`^hotloop: system trap of ${literal(running.library)} v2 panicked: trap sprung \\(stamp 2\\) ${AT}; rolled back to the previous build \\(now v3\\)$`)),
+      expect.stringMatching(new RegExp(`^hotloop: system trap of ${literal(running.library)} v3 panicked: trap sprung \\(stamp 1\\) ${AT}; disabled until the next good build$`)),
+    ]);
+    expect(running.reloader.stats.panics).toBe(2);
+    // (2) the other systems keep running the rolled-back build
+    expect(running.stamp()).toBe(1);
+    expect(running.reloader.version).toBe(3);
+    // (3)
+    running.expectIntact();
+    // (4) the next good build loads and re-enables the system (still armed, it no longer panics)
+    running.publish(v.stamp3);
+    await running.until(() => running.stamp() === 3, 1500, "stamp 3");
+    await running.frames(10);
+    expect(running.reloader.version).toBe(4);
+    expect(running.reloader.stats.panics).toBe(2);
+    running.expectIntact();
+  }, SLOW);
+
+  test("in the load hook: the new build is refused and the running one restored with its own load hook", async () => {
+    r = await rig(v.stamp1);
+    const running = r;
+    const memory = running.reloader.hostMemory;
+    await running.frames(3);
+    running.publish(v.loadPanic);
+    await running.until(() => running.refusals().length > 0, 1500, "the refusal");
+    // (1)
+    expect(running.refusals()).toEqual([
+      expect.stringMatching(new RegExp(`^hotloop: refused ${literal(running.library)}: load hook panicked: on_load failed \\(stamp 5\\) ${AT} \\(still running v1\\)$`)),
+    ]);
+    // (2) v1 ran its unload hook, then its load hook again: loads 2, unloads 1, stamp 1 in host memory
+    expect([hostU32(memory, 0), hostU32(memory, 4), hostU32(memory, 8)]).toEqual([2, 1, 1]);
+    await running.frames(20);
+    expect(running.refusals()).toHaveLength(1);
+    expect(running.stamp()).toBe(1);
+    expect(running.reloader.version).toBe(1);
+    // (3)
+    running.expectIntact();
+    // (4)
+    running.publish(v.stamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    expect(running.reloader.version).toBe(2);
+    expect(hostU32(memory, 8)).toBe(2);
+    running.expectIntact();
+  }, SLOW);
+
+  test("in the unload hook: reported with the file, and the new build still takes over", async () => {
+    // The unload hook belongs to the build being replaced; refusing the new one would keep the
+    // bug running and block every fix, so hotloop warns and goes on with the new build.
+    r = await rig(v.unloadPanic);
+    const running = r;
+    await running.frames(3);
+    expect(running.stamp()).toBe(6);
+    running.publish(v.stamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    // (1)
+    expect(running.lines((e) => e.type === "warning")).toEqual([
+      expect.stringMatching(
+        new RegExp(`^hotloop: warning: ${literal(running.library)}: unload hook panicked: on_unload failed \\(stamp 6\\) ${AT} \\(continuing with the new library\\)$`),
+      ),
+    ]);
+    // (2) the good code runs: the new build, as version 2
+    expect(running.reloader.version).toBe(2);
+    await running.frames(10);
+    expect(running.lines((e) => e.type === "warning")).toHaveLength(1);
+    // (3)
+    running.expectIntact();
+    // (4) and the next build after it loads as usual
+    running.publish(v.stamp3);
+    await running.until(() => running.stamp() === 3, 1500, "stamp 3");
+    expect(running.reloader.version).toBe(3);
+    expect(running.lines((e) => e.type === "warning")).toHaveLength(1);
+    running.expectIntact();
+  }, SLOW);
+});

@@ -1,0 +1,96 @@
+/**
+ * Issue 5, case 7: where files go. Shadow copies live in a private temp dir (mode 0700) that is
+ * removed at shutdown and when the process ends, Ctrl-C included, checked on real child processes.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, ManualClock } from "../../src/core/index.ts";
+import { HotReloader } from "../../src/hot/index.ts";
+import { removeBuilders, variant } from "../support/variants.ts";
+import { rig, SLOW } from "./rig.ts";
+
+afterAll(removeBuilders);
+
+const CHILD = join(import.meta.dir, "shadow-child.ts");
+let dir: string;
+let library: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "hotloop-shadow-test-"));
+  library = join(dir, "libhot_fixture.so");
+  writeFileSync(library, await variant("stamp1"));
+}, SLOW);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Started {
+  readonly shadow: { dir: string; mode: number; files: string[] };
+  readonly proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  readonly output: () => Promise<string>;
+}
+
+/** Starts the child and waits for its first line: the shadow dir it made. */
+async function start(mode: string): Promise<Started> {
+  const proc = Bun.spawn([process.execPath, CHILD, library, mode], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`child (${mode}) ended before reporting its shadow dir: ${await new Response(proc.stderr).text()}`);
+    text += new TextDecoder().decode(value);
+  }
+  const rest = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return text;
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  return { shadow: JSON.parse(text.split("\n")[0]!), proc, output: () => rest };
+}
+
+describe("shadow copies live in a private temp dir, removed however the process ends", () => {
+  test("the dir is private (0700) and holds the running copy; app shutdown removes it", async () => {
+    const r = await rig(await variant("stamp1"));
+    const shadow = r.reloader.shadowDir!;
+    expect(statSync(shadow.path).mode & 0o777).toBe(0o700);
+    expect(shadow.files()).toEqual(["libhot_fixture-1.so"]);
+    r.cleanup();
+    expect(existsSync(shadow.path)).toBe(false);
+  }, SLOW);
+
+  test("a reloader that cannot load its first library says why and leaves no dir behind", async () => {
+    const bad = join(dir, "libno_exports.so");
+    writeFileSync(bad, await variant("noExport")); // a shared library, copied and opened before it is refused
+    const before = new Set(readdirSync(tmpdir()));
+    expect(() => new HotReloader(new App({ clock: new ManualClock() }), { library: bad, reload: true, reporter: () => {} })).toThrow(
+      `hotloop: cannot load ${bad}: not a hotloop library: it lacks hotloop_abi_version (build it with hotloop_sdk::export!)`,
+    );
+    expect(readdirSync(tmpdir()).filter((name) => !before.has(name))).toEqual([]);
+  }, SLOW);
+
+  for (const [how, mode, signal, code] of [
+    ["Ctrl-C (SIGINT from outside)", "wait", "SIGINT", 130],
+    ["SIGTERM", "wait", "SIGTERM", 143],
+    ["Ctrl-C sent to itself", "self", undefined, 130],
+    ["process.exit() without shutting the app down", "exit", undefined, 0],
+  ] as const) {
+    test(`${how}: the dir is gone, exit code ${code}`, async () => {
+      const child = await start(mode);
+      expect(child.shadow.mode).toBe(0o700);
+      expect(child.shadow.files).toEqual(["libhot_fixture-1.so"]);
+      if (signal) child.proc.kill(signal);
+      expect(await child.proc.exited).toBe(code);
+      expect(existsSync(child.shadow.dir)).toBe(false);
+    }, SLOW);
+  }
+
+  test("an app with its own Ctrl-C handler decides when to end; the dir is gone when it does", async () => {
+    const child = await start("graceful");
+    expect(await child.proc.exited).toBe(0); // the app's handler ran and chose exit code 0
+    expect(await child.output()).toContain('{"handled":"SIGINT"}');
+    expect(existsSync(child.shadow.dir)).toBe(false);
+  }, SLOW);
+});

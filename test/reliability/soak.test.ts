@@ -1,0 +1,26 @@
+/**
+ * Issue 5, case 6: the soak, shortened for the suite (the full 1000 reloads: `bun run soak`).
+ * runSoak throws at the first frame whose hot calls saw two libraries, or a library other than
+ * the one the reloader calls current, and at any refusal or warning; RSS growth is printed, not
+ * asserted (timings and memory figures never go in tests).
+ */
+import { afterAll, expect, test } from "bun:test";
+import { runSoak } from "../../scripts/soak.ts";
+import { removeBuilders } from "../support/variants.ts";
+import { SLOW } from "./rig.ts";
+
+afterAll(removeBuilders);
+
+test("150 reloads while hot systems run every frame: no crash, swaps only between frames, nothing stale left", async () => {
+  const result = await runSoak({ reloads: 150 });
+  console.log(
+    `soak (test): ${result.reloads} reloads, ${result.frames} frames, RSS growth ${result.rssGrowthMb.toFixed(1)} MB, ` +
+      `${result.staleMappings} stale mappings, ${result.shadowFilesLeft} files left, ${(result.ms / 1000).toFixed(1)} s`,
+  );
+  expect(result.crashed).toBe(false);
+  expect(result.reloads).toBe(150);
+  expect(result.swaps).toBe(150); // every write swapped in once: the version counts match
+  expect(result.stagedMidFrame).toBeGreaterThan(0); // loaded mid-frame, yet each frame ran one library
+  expect(result.staleMappings).toBe(0);
+  expect(result.shadowFilesLeft).toBe(0);
+}, SLOW);
