@@ -16,7 +16,10 @@ import type { SuiteResult } from "./suite.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.filter((a) => !a.startsWith("--"));
+/** `--child NAME`: run one suite and print its result as JSON (the parent runs each suite so). */
+const childIndex = args.indexOf("--child");
+const child = childIndex >= 0 ? args[childIndex + 1] : undefined;
+const only = args.filter((a, i) => !a.startsWith("--") && !(childIndex >= 0 && i === childIndex + 1));
 const options: MeasureOptions = quick ? { samples: 5, sampleMs: 5 } : { samples: 15, sampleMs: 20 };
 
 const suites: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
@@ -37,14 +40,34 @@ if (unknown.length) {
   process.exit(2);
 }
 
+if (child !== undefined) {
+  const suite = suites[child];
+  if (!suite) throw new Error(`bench: unknown suite ${child}`);
+  console.log(JSON.stringify(await suite()));
+  process.exit(0);
+}
+
+/**
+ * Each suite runs in a process of its own: the variants of one comparison share a process (side
+ * by side), but a suite never inherits another's JIT state, heap or leftover watchers, which
+ * measurably skewed later suites when they all shared one process.
+ */
+async function runChild(name: string): Promise<SuiteResult> {
+  const cmd = ["bun", import.meta.path, "--child", name, ...(quick ? ["--quick"] : [])];
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  if (code !== 0) throw new Error(`bench: suite ${name} failed (exit ${code})`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as SuiteResult;
+}
+
 const results: Record<string, unknown> = {
   meta: { bun: Bun.version, date: new Date().toISOString(), quick, cpus: navigator.hardwareConcurrency },
 };
 const rows: Row[] = [];
-for (const [name, suite] of Object.entries(suites)) {
+for (const name of Object.keys(suites)) {
   if (only.length && !only.includes(name)) continue;
   console.error(`bench: ${name}...`);
-  const result = await suite();
+  const result = await runChild(name);
   results[name] = result.json;
   rows.push(...result.rows);
 }
