@@ -41,3 +41,11 @@ function truncated(size: number): string {
 export function looksLikeElf(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }
+
+/**
+ * Why an image cannot be loaded yet, or undefined: on Linux every image must be a complete ELF
+ * shared object; elsewhere ELF images are checked and other formats are left to the loader.
+ */
+export function imageProblem(bytes: Uint8Array): string | undefined {
+  return looksLikeElf(bytes) || process.platform === "linux" ? elfProblem(bytes) : undefined;
+}

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { App } from "../core/index.ts";
 import { nativeBuffer } from "../ecs/index.ts";
-import { elfProblem, looksLikeElf } from "./elf.ts";
+import { imageProblem } from "./elf.ts";
 import { HotLibrary, LibraryError, type SystemEntry } from "./library.ts";
 import { checkCompatible, checkSystemComponents, describeParams, exportList, findSystem, ManifestError, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
@@ -302,7 +302,7 @@ export class HotReloader {
     } catch (e) {
       return fail((e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (build the crate first, e.g. bun run dev)" : (e as Error).message);
     }
-    const problem = looksLikeElf(bytes) || process.platform === "linux" ? elfProblem(bytes) : undefined;
+    const problem = imageProblem(bytes);
     if (problem) fail(problem);
     const hash = Bun.hash(bytes).toString(16);
     let lib: HotLibrary;
@@ -367,7 +367,7 @@ export class HotReloader {
     const latest = this.#pending?.lib ?? this.#current;
     if (latest && hash === latest.hash) return this.#settle();
     if (this.#badHashes.has(hash)) return this.#settle();
-    const problem = looksLikeElf(bytes) || process.platform === "linux" ? elfProblem(bytes) : undefined;
+    const problem = imageProblem(bytes);
     if (problem) return this.#retryOrRefuse(problem, hash);
     this.stats.stagings++;
     let lib: HotLibrary | undefined;
