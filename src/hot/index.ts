@@ -21,3 +21,4 @@ export * from "./watcher.ts";
 export * from "./cargo.ts";
 export * from "./codegen.ts";
 export * from "./inspect.ts";
+export * from "./rebuild-on-save.ts";
