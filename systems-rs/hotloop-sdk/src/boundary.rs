@@ -3,15 +3,16 @@
 //! Why: a panic must never unwind into the host (that is undefined behaviour across
 //! `extern "C"`), and the host wants one line of text saying what went wrong and where.
 //! Every export runs its body through [`boundary`], which catches the unwind; the SDK's panic
-//! hook records `message (at file:line:col)` for `hotloop_last_error` and prints nothing.
+//! hook records `message (at file:line:col)` for `hotloop_last_error`, and prints nothing for
+//! panics on the host's thread (the thread that loaded the library, where every export runs).
 //!
 //! The same module keeps a per-thread *call epoch*: system parameters remember the epoch they
 //! were fetched in and refuse to be used after their call ended (see [`check_epoch`]).
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
+use std::thread::{self, ThreadId};
 
 /// The text of the last panic caught at the boundary; empty when there is none.
 static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
@@ -19,14 +20,14 @@ static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
 /// Guards the one-time installation of the SDK's panic hook in this library's copy of std.
 static HOOK: Once = Once::new();
 
-/// True while code runs inside [`boundary`], so the hook knows to record silently.
+/// The thread the host loaded the library from: every export runs on it, so a panic there is
+/// inside a boundary and is reported by the host as one line; the hook stays quiet for it.
 ///
-/// Why a global and not a thread-local: this is read and written on every call, and a
-/// thread-local costs a `__tls_get_addr` call in a `cdylib`. Plain loads and stores (no
-/// read-modify-write) keep it at a couple of `mov`s. If two threads ever ran boundaries at
-/// once, the worst case is a panic printed instead of recorded (its text is then still
-/// recorded from the payload, without a location) or an unrelated thread's panic recorded.
-static IN_BOUNDARY: AtomicBool = AtomicBool::new(false);
+/// Why a thread and not an "inside a boundary" flag: the flag had to be saved, set and restored
+/// on every system call (about 0.5-0.8 ns of a ~4 ns call); the thread is read only on the panic
+/// path. Panics on other threads (a thread the user spawned, a unit test without a load) are
+/// recorded and also printed by the hook that was there before.
+static HOST_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
 
 thread_local! {
     /// Bumped at the end of every system call (with parameters) on this thread.
@@ -36,9 +37,9 @@ thread_local! {
     static EPOCH: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Installs the SDK's panic hook once. Panics inside a boundary are recorded silently;
-/// panics elsewhere (e.g. a thread the user spawned, or a failing unit test) go to the hook
-/// that was there before, so they still print.
+/// Installs the SDK's panic hook once. Every panic's text is recorded; panics on the host's
+/// thread are not printed (the host reports them), panics elsewhere (e.g. a thread the user
+/// spawned, or a failing unit test) also go to the hook that was there before, so they print.
 #[inline]
 pub(crate) fn install_panic_hook() {
     if !HOOK.is_completed() {
@@ -51,16 +52,14 @@ fn install_panic_hook_once() {
     HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if IN_BOUNDARY.load(Ordering::Relaxed) {
-                let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
-                let text = match info.location() {
-                    Some(at) => {
-                        format!("{message} (at {}:{}:{})", at.file(), at.line(), at.column())
-                    }
-                    None => message.to_owned(),
-                };
-                set_last_error(text);
-            } else {
+            let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
+            let text = match info.location() {
+                Some(at) => format!("{message} (at {}:{}:{})", at.file(), at.line(), at.column()),
+                None => message.to_owned(),
+            };
+            set_last_error(text);
+            let host = *HOST_THREAD.lock().unwrap_or_else(PoisonError::into_inner);
+            if host != Some(thread::current().id()) {
                 previous(info);
             }
         }));
@@ -73,6 +72,11 @@ pub(crate) fn uninstall_panic_hook() {
     if HOOK.is_completed() && !std::thread::panicking() {
         drop(panic::take_hook());
     }
+}
+
+/// Remembers the calling thread as the host's (called by `hotloop_load`).
+pub(crate) fn set_host_thread() {
+    *HOST_THREAD.lock().unwrap_or_else(PoisonError::into_inner) = Some(thread::current().id());
 }
 
 /// Replaces the last error's text.
@@ -125,18 +129,15 @@ pub(crate) fn boundary<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
 #[inline]
 fn boundary_with<R>(f: impl FnOnce() -> R, end_epoch: bool) -> Result<R, ()> {
     install_panic_hook();
-    let outer = IN_BOUNDARY.load(Ordering::Relaxed);
-    IN_BOUNDARY.store(true, Ordering::Relaxed);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    IN_BOUNDARY.store(outer, Ordering::Relaxed);
     if end_epoch {
         EPOCH.set(EPOCH.get().wrapping_add(1));
     }
     result.map_err(record_payload)
 }
 
-/// Records a caught panic's payload when the hook did not (another hook was installed, or
-/// another thread's boundary reset the flag), then drops it.
+/// Records a caught panic's payload when the hook did not (another hook replaced it), then
+/// drops it.
 ///
 /// Out of line and cold so the boundary's fast path keeps no registers for it: with it inlined,
 /// every system call paid a six-register prologue for a path taken only on panic.

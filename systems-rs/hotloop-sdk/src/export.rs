@@ -33,13 +33,14 @@ impl<F: FnOnce(&mut [u8])> LoadHook<fn(&mut [u8])> for F {
     }
 }
 
-/// `hotloop_load`: installs the panic hook, remembers the host memory, runs `hook`.
+/// `hotloop_load`: installs the panic hook, remembers the host's thread and memory, runs `hook`.
 ///
 /// # Safety
 /// `host` must be null or valid for reads and writes of `host_len` bytes for as long as the
 /// library stays loaded, and not be accessed by anyone else while library code runs.
 pub unsafe fn load(host: *mut u8, host_len: usize, hook: impl FnOnce()) -> i32 {
     boundary::install_panic_hook();
+    boundary::set_host_thread();
     host::set_host_memory(host, host_len);
     match boundary::boundary(hook) {
         Ok(()) => 0,
