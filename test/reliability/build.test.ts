@@ -2,21 +2,19 @@
  * Issue 5, case 4: the build. A compile error while the game runs (through reportedBuild, which the
  * dev runner prints with), and a storm of 50 writes of the library within a second.
  */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { appendFileSync, statSync, writeFileSync } from "node:fs";
 import { formatEvent, reportedBuild, type CargoResult, type HotEvent } from "../../src/hot/index.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
-import { removeBuilders, variants } from "../support/variants.ts";
-import { rig, SLOW, type Rig } from "./rig.ts";
+import { variants } from "../support/variants.ts";
+import { reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-afterAll(removeBuilders);
+reliabilityFile();
 
 let fixture: Fixture | undefined;
 let r: Rig | undefined;
 
 afterEach(() => {
-  r?.cleanup();
-  r = undefined;
   fixture?.cleanup();
   fixture = undefined;
 });

@@ -3,26 +3,13 @@
  * hook. Panics are caught at the library's boundary (the SDK); the host rolls back, backs out or
  * disables, and says so in one line naming the build output.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Trap } from "../fixtures/hot-fixture/components.ts";
 import { hostU32 } from "../support/fixture.ts";
-import { removeBuilders, variants } from "../support/variants.ts";
-import { literal, rig, SLOW, type Rig } from "./rig.ts";
+import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-afterAll(removeBuilders);
-
-const build = () => variants("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic");
-let v: Awaited<ReturnType<typeof build>>;
+const v = reliabilityFile("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic");
 let r: Rig | undefined;
-
-beforeAll(async () => {
-  v = await build();
-}, SLOW);
-
-afterEach(() => {
-  r?.cleanup();
-  r = undefined;
-});
 
 /** `at src/lib.rs:line:col`, as the SDK reports a panic's place. */
 const AT = String.raw`\(at src/lib\.rs:\d+:\d+\)`;

@@ -3,27 +3,14 @@
  * of a running app and checks the line that names it, that the game keeps running the last good
  * code with its data untouched, and that the next good build loads.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { appendFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { removeBuilders, variants } from "../support/variants.ts";
 import { expectRefusedThenRecovers } from "./refusal.ts";
-import { literal, rig, SLOW, type Rig } from "./rig.ts";
+import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 import type { RewriteJob } from "./rewriter.ts";
 
-afterAll(removeBuilders);
-
-let v: Awaited<ReturnType<typeof build>>;
-const build = () => variants("stamp1", "stamp2", "stamp3");
+const v = reliabilityFile("stamp1", "stamp2", "stamp3");
 let r: Rig | undefined;
-
-beforeAll(async () => {
-  v = await build();
-}, SLOW);
-
-afterEach(() => {
-  r?.cleanup();
-  r = undefined;
-});
 
 /** The one-line "reloaded" report of the build output. */
 const reloadedLine = (version: number) => new RegExp(`^hotloop: reloaded libhot_fixture\\.so → v${version} in [\\d.]+ m?s \\(`);

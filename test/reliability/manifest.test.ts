@@ -3,27 +3,13 @@
  * build (test/support/variants.ts): the hot fixture edited, or a hand-written library
  * (test/fixtures/raw-library) for what the SDK never produces.
  */
-import { afterAll, afterEach, beforeAll, describe, test } from "bun:test";
+import { describe, test } from "bun:test";
 import { Velocity } from "../fixtures/hot-fixture/components.ts";
-import { removeBuilders, variants } from "../support/variants.ts";
 import { expectRefusedThenRecovers } from "./refusal.ts";
-import { literal, rig, SLOW, type Rig } from "./rig.ts";
+import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-afterAll(removeBuilders);
-
-const build = () =>
-  variants("stamp1", "stamp2", "noExport", "badJson", "badShape", "abi2", "abi2Lacking", "renamed", "moreComponents", "readOnly", "layout");
-let v: Awaited<ReturnType<typeof build>>;
+const v = reliabilityFile("stamp1", "stamp2", "noExport", "badJson", "badShape", "abi2", "abi2Lacking", "renamed", "moreComponents", "readOnly", "layout");
 let r: Rig | undefined;
-
-beforeAll(async () => {
-  v = await build();
-}, SLOW);
-
-afterEach(() => {
-  r?.cleanup();
-  r = undefined;
-});
 
 /** Starts on stamp 1, makes `bad` the build output, expects `reason`, then recovers with stamp 2. */
 async function refused(bad: Uint8Array, reason: string | RegExp): Promise<void> {

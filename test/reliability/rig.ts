@@ -4,7 +4,7 @@
  * variants.ts), bad bytes or nothing at all. A small scene lets each test check that a failure
  * changed no component data: only the good code moves things, by a known amount per step.
  */
-import { expect } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect } from "bun:test";
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +13,28 @@ import { spawn } from "../../src/ecs/index.ts";
 import { formatEvent, type HotEvent, type ReloaderOptions } from "../../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../fixtures/hot-fixture/components.ts";
 import { hotApp, type HotApp } from "../support/hot-app.ts";
+import { removeBuilders, variants, type VariantName } from "../support/variants.ts";
 
 /** Tests that build crates or run many frames get this per-test timeout; nothing asserts a time. */
 export const SLOW = 240_000;
+
+/** Rigs started and not cleaned up yet: {@link reliabilityFile}'s afterEach ends them. */
+const live = new Set<Rig>();
+
+/**
+ * The setup every reliability test file shares: builds the named variants once (they fill the
+ * returned record before the first test runs), ends every rig a test started after each test,
+ * and removes the variant builders after the file.
+ */
+export function reliabilityFile<N extends VariantName>(...names: N[]): Record<N, Uint8Array> {
+  const built = {} as Record<N, Uint8Array>;
+  if (names.length) beforeAll(async () => void Object.assign(built, await variants(...names)), SLOW);
+  afterEach(() => {
+    for (const started of [...live]) started.cleanup();
+  });
+  afterAll(removeBuilders);
+  return built;
+}
 
 export interface Rig extends HotApp {
   /** The watched build output. */
@@ -73,7 +92,7 @@ export async function rig(initial: Uint8Array | string, systems = ["mover", "sta
     steps++;
   });
   const lines = (filter: (e: HotEvent) => boolean = () => true) => h.events.filter(filter).map(formatEvent);
-  return {
+  const made: Rig = {
     ...h,
     library,
     ids,
@@ -103,10 +122,13 @@ export async function rig(initial: Uint8Array | string, systems = ["mover", "sta
       }
     },
     cleanup() {
+      live.delete(made);
       app.shutdown();
       removeDir();
     },
   };
+  live.add(made);
+  return made;
 }
 
 /** Escapes text for use inside a RegExp. */

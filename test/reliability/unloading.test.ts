@@ -4,25 +4,12 @@
  * registers the destructor with glibc, which then keeps the library mapped after dlclose
  * (rust-lang/rust#59629). The reloader notices the mapping that stayed and warns once.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mappedUnder } from "../../src/hot/index.ts";
-import { removeBuilders, variants } from "../support/variants.ts";
-import { rig, SLOW, type Rig } from "./rig.ts";
+import { reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-afterAll(removeBuilders);
-
-const build = () => variants("threadLocal", "stamp2", "stamp3");
-let v: Awaited<ReturnType<typeof build>>;
+const v = reliabilityFile("threadLocal", "stamp2", "stamp3");
 let r: Rig | undefined;
-
-beforeAll(async () => {
-  v = await build();
-}, SLOW);
-
-afterEach(() => {
-  r?.cleanup();
-  r = undefined;
-});
 
 test.skipIf(process.platform !== "linux")(
   "a thread_local! with a destructor keeps an old copy mapped: detected, warned once with the reason, everything keeps working",
