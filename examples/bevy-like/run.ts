@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { App, ScriptedInputPlugin, parseKeyScript, type Clock } from "../../src/core/index.ts";
 import { consoleReporter, HotPlugin, type LogFormat, type Reporter } from "../../src/hot/index.ts";
+import { displayProblem } from "../../src/render/raylib.ts";
 import { exampleLibrary } from "./paths.ts";
 
 export { exampleLibrary, SYSTEMS_DIR } from "./paths.ts";
@@ -56,7 +57,7 @@ export async function runExample(options: ExampleOptions): Promise<number> {
   return app.run({ targetFps: options.fps ?? 60, maxFrames: options.frames });
 }
 
-/** Whether a window can be opened here (an X11 or Wayland display). */
+/** Whether a window can be opened here: an X display that answers (raylib is built for X11). */
 export function hasDisplay(): boolean {
-  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  return displayProblem() === undefined;
 }

@@ -302,10 +302,18 @@ export class Raylib {
 
   // --- window ---
 
-  /** Opens the window and its OpenGL context (raylib allows one). */
+  /**
+   * Opens the window and its OpenGL context (raylib allows one). Throws one clear line when the
+   * X display cannot be opened: this raylib goes on after its platform failed to start and then
+   * crashes the whole process in GL setup, so the display is checked first.
+   */
   initWindow(width: number, height: number, title: string): void {
     this.#headlessSize[0] = width;
     this.#headlessSize[1] = height;
+    if (!this.headless) {
+      const problem = displayProblem();
+      if (problem) throw new Error(`raylib: cannot open a window: ${problem}`);
+    }
     this.raw.InitWindow(width, height, cstr(title));
   }
   /** Closes the window and unloads the GL context. */
@@ -614,6 +622,39 @@ export function headlessRaylib(): Raylib {
 /** Whether an X11 display is available to open a window on (raylib is built for X11). */
 export function hasDisplay(): boolean {
   return Boolean(process.env.DISPLAY);
+}
+
+/**
+ * Why no window can be opened here, or undefined when the X display answers: DISPLAY unset, or
+ * set to a server that does not accept a connection (e.g. an Xvfb that has gone away). Opens and
+ * closes a connection through libX11 (raylib is built for X11). Elsewhere than Linux: undefined.
+ */
+export function displayProblem(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  const display = process.env.DISPLAY;
+  if (!display) return "DISPLAY is not set (run under `xvfb-run -a`, or headless)";
+  let x11: ReturnType<typeof openX11>;
+  try {
+    x11 = openX11();
+  } catch {
+    return "libX11.so.6 is missing (apt-get install libx11-6)";
+  }
+  try {
+    // The name is passed rather than left to libX11's getenv, so it is the DISPLAY this process sees.
+    const connection = x11.symbols.XOpenDisplay(cstr(display));
+    if (!connection) return `the X display ${display} does not answer (is the X server running?)`;
+    x11.symbols.XCloseDisplay(connection);
+    return undefined;
+  } finally {
+    x11.close();
+  }
+}
+
+function openX11() {
+  return dlopen("libX11.so.6", {
+    XOpenDisplay: { args: [FFIType.ptr], returns: FFIType.ptr },
+    XCloseDisplay: { args: [FFIType.ptr], returns: FFIType.i32 },
+  });
 }
 
 /** Re-exported so users need one import for setup. */
