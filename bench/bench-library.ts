@@ -5,7 +5,8 @@
 import { dlopen, FFIType } from "bun:ffi";
 import { resolve } from "node:path";
 import { App, ManualClock } from "../src/core/index.ts";
-import { cargoBuild, HotPlugin, HotReloader, libraryPath } from "../src/hot/index.ts";
+import { cargoBuild } from "../src/dev/cargo.ts";
+import { HotPlugin, HotReloader, libraryPath } from "../src/hot/index.ts";
 import { Position, Velocity } from "./components.ts";
 
 const SYSTEMS_DIR = resolve(import.meta.dir, "../systems-rs");

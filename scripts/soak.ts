@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, FixedUpdate, ManualClock, PostUpdate, PreUpdate } from "../src/core/index.ts";
 import { spawn } from "../src/ecs/index.ts";
-import { formatEvent, HotPlugin, HotReloader, hotSystem, mappedUnder, option } from "../src/hot/index.ts";
+import { parseArgs } from "../src/cli/args.ts";
+import { formatEvent, HotPlugin, HotReloader, hotSystem, mappedUnder } from "../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../test/fixtures/hot-fixture/components.ts";
 import { variants } from "../test/support/variants.ts";
 
@@ -177,9 +178,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 }
 
 if (import.meta.main) {
-  const reloads = Number(option(process.argv.slice(2), "reloads") ?? 1000);
+  const usage = "usage: bun run soak [--reloads N]   (N >= 1, default 1000)";
+  let reloads = 1000;
+  try {
+    reloads = parseArgs(process.argv.slice(2), [{ name: "reloads", value: "number" }]).number("reloads") ?? 1000;
+  } catch (e) {
+    console.error(`soak: ${(e as Error).message}; ${usage}`);
+    process.exit(2);
+  }
   if (!Number.isInteger(reloads) || reloads < 1) {
-    console.error("usage: bun run soak [--reloads N]   (N >= 1, default 1000)");
+    console.error(usage);
     process.exit(2);
   }
   const result = await runSoak({ reloads, log: (line) => console.log(line) });

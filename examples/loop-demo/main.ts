@@ -2,7 +2,7 @@
  * A headless demo of hotloop's loop: a few bouncing entities moved at the fixed timestep,
  * printed once a second. `bun examples/loop-demo/main.ts [--frames N]`.
  */
-import { App, FixedUpdate, Startup, Update, defineComponent, defineQuery, type SystemContext } from "../../src/index.ts";
+import { App, FixedUpdate, Startup, Update, defineComponent, defineQuery, type SystemContext } from "hotloop";
 
 const Position = defineComponent("Position", { x: "f32", y: "f32" });
 const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });

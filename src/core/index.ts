@@ -12,3 +12,4 @@ export * from "./schedule-label.ts";
 export * from "./system.ts";
 export * from "./time.ts";
 export * from "./scripted-input.ts";
+export * from "./headless.ts";

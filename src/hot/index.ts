@@ -8,7 +8,6 @@
  */
 export * from "./call-context.ts";
 export * from "./elf.ts";
-export * from "./features.ts";
 export * from "./hot-system.ts";
 export * from "./library.ts";
 export * from "./manifest.ts";
@@ -18,7 +17,4 @@ export * from "./reloader.ts";
 export * from "./report.ts";
 export * from "./shadow-dir.ts";
 export * from "./watcher.ts";
-export * from "./cargo.ts";
-export * from "./codegen.ts";
 export * from "./inspect.ts";
-export * from "./rebuild-on-save.ts";

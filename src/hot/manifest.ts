@@ -90,7 +90,7 @@ export function findSystem(manifest: Manifest, name: string): SystemManifest | u
  * and has the layout the library was compiled against; no column is written by one parameter and
  * touched by another, or named twice in one query (that would alias in Rust).
  */
-export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry): void {
+export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry, source?: SourceLayouts): void {
   const compiled = new Map(manifest.components.map((c) => [c.name, c]));
   const access = new Map<string, { param: number; write: boolean }[]>();
   system.params.forEach((p, index) => {
@@ -108,12 +108,7 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
       }
       const lib = compiled.get(name);
       if (!lib) throw new ManifestError(`system ${system.name} uses component ${name}, missing from the manifest's components`);
-      if (lib.hash !== app.layout.hash) {
-        const libLayout = `${name}{${lib.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
-        throw new ManifestError(
-          `component ${name} layout differs: the library was compiled against ${libLayout} (hash ${lib.hash}), the app has ${app.layout.text} (hash ${app.layout.hash}): run \`bun run codegen\` and rebuild`,
-        );
-      }
+      if (lib.hash !== app.layout.hash) throw layoutMismatch(name, lib, app.layout, source?.get(name));
     }
   });
   for (const [name, uses] of access) {
@@ -127,7 +122,7 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
  * Checks a new library against the systems the app registered: each is still exported, with the
  * same parameters, against the same component layouts. Throws a ManifestError on the first problem.
  */
-export function checkCompatible(manifest: Manifest, registered: ReadonlyMap<string, string>, registry: ComponentRegistry): void {
+export function checkCompatible(manifest: Manifest, registered: ReadonlyMap<string, string>, registry: ComponentRegistry, source?: SourceLayouts): void {
   for (const [name, params] of registered) {
     const system = findSystem(manifest, name);
     if (!system) {
@@ -137,8 +132,27 @@ export function checkCompatible(manifest: Manifest, registered: ReadonlyMap<stri
     if (now !== params) {
       throw new ManifestError(`system ${name} changed its parameters from ${params} to ${now}: restart the game to use the new signature`);
     }
-    checkSystemComponents(manifest, system, registry);
+    checkSystemComponents(manifest, system, registry, source);
   }
+}
+
+/**
+ * Each component's layout hash as its TypeScript source defines it now (the dev runner learns it
+ * from the codegen it runs before each build): tells which side of a mismatch is stale.
+ */
+export type SourceLayouts = ReadonlyMap<string, string>;
+
+/** The refusal for a component compiled with another layout than the app's, saying which side is stale. */
+function layoutMismatch(name: string, lib: Manifest["components"][number], app: { text: string; hash: string }, sourceHash: string | undefined): ManifestError {
+  const libLayout = `${name}{${lib.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
+  const differs = `component ${name} layout differs: the library was compiled against ${libLayout} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash})`;
+  if (sourceHash === lib.hash) {
+    return new ManifestError(`${differs}: the running app has the old components (${name} was edited after it started): restart the game to use the new layout`);
+  }
+  if (sourceHash === app.hash) {
+    return new ManifestError(`${differs}: the library is older than the components: run \`hotloop codegen\` and rebuild`);
+  }
+  return new ManifestError(`${differs}: if the library is the stale side, run \`hotloop codegen\` and rebuild; if ${name} was edited after the game started, restart it`);
 }
 
 /** The exported system names, for messages. */

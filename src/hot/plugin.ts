@@ -1,5 +1,5 @@
 import { suffix } from "bun:ffi";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { App } from "../core/index.ts";
 import { HotReloader, type ReloaderOptions } from "./reloader.ts";
 
@@ -20,6 +20,16 @@ export function libraryPath(targetDir: string, crateName: string, profile: "debu
  */
 export function HotPlugin(options: ReloaderOptions): (app: App) => void {
   return function hotPlugin(app: App) {
+    const existing = app.getResource(HotReloader);
+    if (existing) {
+      // One reloader per app: a second would silently replace the first and orphan its bindings.
+      const same = resolve(existing.library) === resolve(options.library);
+      throw new Error(
+        same
+          ? `HotPlugin: ${options.library} is already loaded by a HotPlugin of this app (add it once)`
+          : `HotPlugin: this app already has a HotPlugin for ${existing.library}; one hot library per app (put the systems of ${options.library} in that crate)`,
+      );
+    }
     app.insertResource(new HotReloader(app, options));
   };
 }

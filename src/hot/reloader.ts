@@ -4,7 +4,7 @@ import type { App } from "../core/index.ts";
 import { nativeBuffer } from "../ecs/index.ts";
 import { imageProblem } from "./elf.ts";
 import { HotLibrary, LibraryError, type SystemEntry } from "./library.ts";
-import { checkCompatible, checkSystemComponents, describeParams, exportList, findSystem, ManifestError, type SystemManifest } from "./manifest.ts";
+import { checkCompatible, checkSystemComponents, describeParams, exportList, findSystem, ManifestError, type SourceLayouts, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
 import { consoleReporter, type HotEvent, type Reporter } from "./report.ts";
 import { ShadowDir } from "./shadow-dir.ts";
@@ -115,6 +115,7 @@ export class HotReloader {
   /** Inode, size and mtime seen by the last attempt to stage. */
   #lastSignature: string | undefined;
   #closed = false;
+  #sourceLayouts: SourceLayouts | undefined;
 
   constructor(app: App, options: ReloaderOptions) {
     this.#app = app;
@@ -196,6 +197,15 @@ export class HotReloader {
     return this.#pending !== undefined;
   }
 
+  /**
+   * Tells the reloader each component's layout hash as the TypeScript source defines it now (the
+   * dev runner does, from the codegen before each build), so a layout refusal can say which side
+   * is stale: the library (rebuild) or the running app (restart).
+   */
+  setSourceLayouts(layouts: SourceLayouts): void {
+    this.#sourceLayouts = layouts;
+  }
+
   /** Called before each swap; may call `block()` to hold it. */
   onAboutToReload(observer: (e: AboutToReload) => void): void {
     this.#aboutObservers.push(observer);
@@ -234,7 +244,7 @@ export class HotReloader {
     const system = findSystem(lib.manifest, name);
     if (!system) throw new Error(`hotSystem("${name}"): ${basename(lib.source)} exports no system of that name (exports: ${exportList(lib.manifest)})`);
     try {
-      checkSystemComponents(lib.manifest, system, this.#app.components);
+      checkSystemComponents(lib.manifest, system, this.#app.components, this.#sourceLayouts);
     } catch (e) {
       throw new Error(`hotSystem("${name}"): ${(e as Error).message}`);
     }
@@ -374,7 +384,7 @@ export class HotReloader {
     const copy = this.#writeShadow(bytes);
     try {
       lib = new HotLibrary(copy, path, hash);
-      checkCompatible(lib.manifest, this.#registered, this.#app.components);
+      checkCompatible(lib.manifest, this.#registered, this.#app.components, this.#sourceLayouts);
     } catch (e) {
       if (lib) this.#dispose(lib);
       else rmSync(copy, { force: true });

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { ManualClock, type App } from "../../src/core/index.ts";
 import { parseKeyScript } from "../../src/core/index.ts";
-import { createExample } from "../../examples/bevy-like/run.ts";
-import { Position } from "../../examples/bevy-like/components.ts";
-import { ARENA, PlayerEntity, Score } from "../../examples/bevy-like/game.ts";
+import { Position } from "../../examples/bevy-like/src/components.ts";
+import { ARENA, PlayerEntity, Score } from "../../examples/bevy-like/src/gameplay.ts";
+import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 
 const SLOW = 300_000;
-const SPEED = 220; // px/s, systems-rs/bevy-like
+const SPEED = 220; // px/s, examples/bevy-like/systems
 const STEP = 1 / 64;
 
 describe("bevy-like example, headless", () => {
@@ -22,12 +22,12 @@ describe("bevy-like example, headless", () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    crate = new Fixture("systems-rs/bevy-like");
+    crate = new Fixture(EXAMPLE_CRATE);
     await crate.build();
     const script = resolve(crate.dir, "keys.txt");
     // frames are 1-based; frame 1 is Startup with no fixed step
     await Bun.write(script, "# move right for 32 steps, then down-left for 16\n2 down RIGHT\n34 up RIGHT\n34 down s\n34 down a\n50 up S\n50 up A\n");
-    app = await createExample({ profile: "debug", reload: false, headless: true, library: crate.library, clock, script, reporter: (e) => void lines.push(JSON.stringify(e)) });
+    app = await exampleApp({ reload: false, headless: true, library: crate.library, clock, script, reporter: (e) => void lines.push(JSON.stringify(e)) });
   }, SLOW);
 
   afterAll(() => {
@@ -63,9 +63,8 @@ describe("bevy-like example, headless", () => {
 });
 
 describe("bun start, as a user runs it", () => {
-  test("runs headless where there is no display and prints the player's position", async () => {
-    const script = resolve(import.meta.dir, "../../examples/bevy-like/demo-keys.txt");
-    const proc = Bun.spawn(["bun", "examples/bevy-like/main.ts", "--headless", "--frames", "120", "--script", script], {
+  test("runs headless where there is no display, plays the demo script and prints the player's position", async () => {
+    const proc = Bun.spawn(["bun", "start", "--frames", "120"], {
       cwd: resolve(import.meta.dir, "../.."),
       stdout: "pipe",
       stderr: "pipe",
@@ -73,6 +72,7 @@ describe("bun start, as a user runs it", () => {
     });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(code).toBe(0);
+    expect(err).toContain("hotloop: no window: DISPLAY is not set");
     expect(err).toContain("hotloop: built bevy-like-systems");
     expect(out).toMatch(/frame +60 {2}player \(\d+\.\d, \d+\.\d\) {2}score \d+ {2}systems v1/);
     expect(out).toMatch(/frame +120 /);

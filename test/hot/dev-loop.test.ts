@@ -5,7 +5,9 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { spawn } from "../../src/ecs/index.ts";
-import { reportedBuild, rebuildOnSave, type HotEvent, type SourceWatcher } from "../../src/hot/index.ts";
+import { reportedBuild } from "../../src/dev/cargo.ts";
+import { rebuildOnSave, type SourceWatcher } from "../../src/dev/watch-sources.ts";
+import type { HotEvent } from "../../src/hot/index.ts";
 import { Stamp } from "../fixtures/hot-fixture/components.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
 import { hotApp, type HotApp } from "../support/hot-app.ts";
@@ -28,7 +30,7 @@ test("save → build → running; a compile error keeps the game on the last goo
   const builds: HotEvent[] = [];
   const crate = fixture.crate;
   const dir = fixture.dir;
-  sources = rebuildOnSave({ dir, build: () => reportedBuild(crate, { cwd: dir, targetDir: FIXTURE_TARGET_DIR }, (ev) => void builds.push(ev)) });
+  sources = rebuildOnSave({ paths: [dir], build: () => reportedBuild(crate, { cwd: dir, targetDir: FIXTURE_TARGET_DIR }, (ev) => void builds.push(ev)) });
   await sources.ready();
   await h.until(() => Stamp.value[e] === 1);
 

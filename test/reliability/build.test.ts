@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { appendFileSync, statSync, writeFileSync } from "node:fs";
-import { formatEvent, reportedBuild, type CargoResult, type HotEvent } from "../../src/hot/index.ts";
+import { reportedBuild, type CargoResult } from "../../src/dev/cargo.ts";
+import { formatEvent, type HotEvent } from "../../src/hot/index.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
 import { variants } from "../support/variants.ts";
 import { reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { cargoBuild, type CargoResult } from "../../src/hot/cargo.ts";
+import { cargoBuild, type CargoResult } from "../../src/dev/cargo.ts";
 import { libraryPath } from "../../src/hot/plugin.ts";
 
 const REPO = resolve(import.meta.dir, "../..");

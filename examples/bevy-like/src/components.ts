@@ -1,0 +1,21 @@
+/**
+ * The example's components: the one source of truth. `bun run codegen` (which the dev runner
+ * runs) writes their Rust views to systems-rs/bevy-like/src/components.rs.
+ */
+import { defineComponent, defineTag } from "hotloop";
+
+/** Where an entity is, in arena pixels. */
+export const Position = defineComponent("Position", { x: "f32", y: "f32" });
+/** Where it was at the previous fixed step: the renderer interpolates between the two. */
+export const PrevPosition = defineComponent("PrevPosition", { x: "f32", y: "f32" });
+/** Pixels per second, set by player_movement. */
+export const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });
+/** How an entity is drawn: a packed RGBA colour and a radius; the hot player_style sets the player's. */
+export const Appearance = defineComponent("Appearance", { color: "u32", radius: "f32" });
+/** A coin's animation phase in radians, advanced by the hot coin_spin. */
+export const Coin = defineComponent("Coin", { phase: "f32" });
+/** The entity the keyboard moves. */
+export const Player = defineTag("Player");
+
+/** Every component of the example, for `app.registerComponents(...)`. */
+export const components = [Position, PrevPosition, Velocity, Appearance, Coin, Player];

@@ -1,0 +1,13 @@
+/**
+ * The bevy-like example, as `hotloop dev` runs it: the gameplay, then a window that draws it or,
+ * headless, a line a second. The default export is the game plugin (package.json "hotloop.entry").
+ */
+import { isHeadless, type App } from "hotloop";
+import { Gameplay } from "./gameplay.ts";
+import { HeadlessReport } from "./headless.ts";
+import { WindowedExample } from "./render.ts";
+
+export default function bevyLikeGame(app: App): void {
+  app.addPlugins(Gameplay);
+  app.addPlugins(isHeadless(app) ? HeadlessReport(60) : WindowedExample());
+}

@@ -1,0 +1,20 @@
+/**
+ * What a terminal user sees without a window: every `every` frames one line with the frame, the
+ * player's position, the score and the library version. Reloads print their own lines.
+ */
+import { HotReloader, Last, type App, type SystemContext } from "hotloop";
+import { Position } from "./components.ts";
+import { PlayerEntity, Score } from "./gameplay.ts";
+
+export function HeadlessReport(every = 60, write: (line: string) => void = console.log): (app: App) => void {
+  return function headlessReport(app: App) {
+    app.addSystems(Last, function report({ time, resource, app }: SystemContext) {
+      if (time.frame % every !== 0) return;
+      const player = resource(PlayerEntity).id;
+      const version = app.getResource(HotReloader)?.version ?? 0;
+      write(
+        `frame ${String(time.frame).padStart(5)}  player (${Position.x[player]!.toFixed(1)}, ${Position.y[player]!.toFixed(1)})  score ${resource(Score).value}  systems v${version}  fps ${(1 / Math.max(time.frameDelta, 1e-9)).toFixed(0)}`,
+      );
+    });
+  };
+}

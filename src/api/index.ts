@@ -1,0 +1,76 @@
+/**
+ * `hotloop`: the public surface for games. A curated list, as Bevy's prelude and bitecs' explicit
+ * exports are: what a game needs to define components, build an App and run hot Rust systems.
+ * Everything not named here (ELF checks, shadow dirs, the library loader, call contexts) is
+ * internal and may change without notice. Rendering is `hotloop/render`; build and watch tooling
+ * is `hotloop/dev`.
+ *
+ * @module
+ */
+
+// ECS: components as native-ready columns, queries, entities.
+export {
+  defineComponent,
+  defineTag,
+  storageEpoch,
+  type Component,
+  type ComponentOptions,
+  type Schema,
+  type Tag,
+} from "../ecs/component.ts";
+export { FieldTypes, type FieldType } from "../ecs/field.ts";
+export type { Layout, LayoutField } from "../ecs/layout.ts";
+export { defineQuery, type RegisteredQuery } from "../ecs/query.ts";
+export { ComponentRegistry } from "../ecs/registry.ts";
+export {
+  addComponent,
+  createWorld,
+  despawn,
+  hasComponent,
+  removeComponent,
+  setValues,
+  spawn,
+  type ComponentInit,
+  type Values,
+  type World,
+} from "../ecs/world.ts";
+
+// The App: schedules, systems, resources, time, input, the loop.
+export { App, type AppOptions, type RunOptions } from "../core/app.ts";
+export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
+export { Headless, isHeadless } from "../core/headless.ts";
+export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts";
+export type { Plugin } from "../core/plugin.ts";
+export type { ResourceKey } from "../core/resources.ts";
+export {
+  First,
+  FixedUpdate,
+  Last,
+  PostUpdate,
+  PreUpdate,
+  Render,
+  scheduleLabel,
+  Startup,
+  Update,
+  type ScheduleLabel,
+} from "../core/schedule-label.ts";
+export { parseKeyScript, ScriptedInputPlugin, type KeyEvent } from "../core/scripted-input.ts";
+export {
+  chain,
+  conditions,
+  runIf,
+  system,
+  SystemConfig,
+  type Condition,
+  type SystemContext,
+  type SystemFn,
+  type SystemLike,
+} from "../core/system.ts";
+export { Time } from "../core/time.ts";
+
+// Hot systems: Rust functions swapped between frames.
+export { hotSystem } from "../hot/hot-system.ts";
+export { HOTLOOP_ABI_VERSION } from "../hot/manifest.ts";
+export { HotPlugin, libraryFileName, libraryPath } from "../hot/plugin.ts";
+export { HotReloader, type AboutToReload, type ReloadBlock, type Reloaded, type ReloaderOptions } from "../hot/reloader.ts";
+export { consoleReporter, formatEvent, type HotEvent, type LogFormat, type Reporter } from "../hot/report.ts";

@@ -1,0 +1,121 @@
+/**
+ * `hotloop dev` and `hotloop static`: build the hot systems, then run the game in this process.
+ * With `--features reload`, dev also watches the crate's sources and the components modules,
+ * rebuilds on save (codegen first, in a fresh process, when a components module changed), and
+ * the game swaps each good build in between frames. One terminal.
+ */
+import { existsSync } from "node:fs";
+import type { App } from "../core/app.ts";
+import { buildProject } from "../dev/build.ts";
+import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
+import { loadProject, ProjectError, type Project } from "../dev/project.ts";
+import { rebuildOnSave, type SourceWatcher } from "../dev/watch-sources.ts";
+import { consoleReporter, type Reporter } from "../hot/report.ts";
+import { WindowOpenError } from "../render/raylib.ts";
+import { parseArgs, parseFeatureList, UsageError } from "./args.ts";
+import { GAME_FLAGS, GAME_USAGE, gameOptions } from "./game-args.ts";
+
+export const DEV_USAGE = `usage: hotloop dev [--features reload] [options]
+
+Builds the project's hot systems (debug), then runs the game. With --features reload it watches
+the crate's .rs files and the components modules, rebuilds on save and swaps each good build
+into the running game between frames; a build that fails leaves the game on its last good code.
+
+options:
+  --features reload        watch, rebuild and swap while the game runs (-F reload)
+${GAME_USAGE}`;
+
+export const STATIC_USAGE = `usage: hotloop static [options]
+
+A release build of the hot systems, loaded once from its build path: no watcher, no copy.
+
+options:
+${GAME_USAGE}`;
+
+/** `hotloop dev`. */
+export async function devCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, GAME_FLAGS);
+  if (args.has("help")) return usage(DEV_USAGE);
+  noPositional(args.positional);
+  const reload = parseFeatureList(args.flags.get("features") ?? [], ["reload"]).has("reload");
+  const project = await loadProject();
+  const options = gameOptions(args, project, "debug", reload, say(args));
+  const report = consoleReporter(options.logFormat);
+  await buildOnce(project, "debug", report);
+  const app = await createApp(project, options, say(args));
+  if (!reload || !project.crate) return runGameApp(app, options);
+
+  const components = new Set(project.components);
+  // Codegen's own output is not an edit: building for it again would only repeat the build.
+  const generated = new Set(project.codegen.map((t) => t.out));
+  const reloader = reloaderOf(app);
+  const sources = rebuildOnSave({
+    paths: [project.crateDir!, ...project.components],
+    isSource: (path) => components.has(path) || (/\.rs$|(^|\/)Cargo\.toml$/.test(path) && !generated.has(path)),
+    build: (changed) =>
+      buildProject(project, {
+        profile: "debug",
+        report,
+        codegen: changed.some((p) => components.has(p)) ? "fresh" : "skip",
+        onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
+      }),
+  });
+  await sources.ready();
+  report({ type: "info", message: `watching ${project.show(project.crateDir!)} and ${project.components.map((c) => project.show(c)).join(", ")} (Ctrl-C to stop)` });
+  return runGameApp(app, options, sources);
+}
+
+/** `hotloop static`. */
+export async function staticCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, GAME_FLAGS);
+  if (args.has("help")) return usage(STATIC_USAGE);
+  noPositional(args.positional);
+  if (parseFeatureList(args.flags.get("features") ?? [], ["reload"]).has("reload")) {
+    throw new UsageError("--features reload is for hotloop dev (static loads a release build once)");
+  }
+  const project = await loadProject();
+  const options = gameOptions(args, project, "release", false, say(args));
+  await buildOnce(project, "release", consoleReporter(options.logFormat));
+  return runGameApp(await createApp(project, options, say(args)), options);
+}
+
+/** Builds before a run; without any library afterwards there is nothing to run. */
+async function buildOnce(project: Project, profile: "debug" | "release", report: Reporter): Promise<void> {
+  if (!project.crate) return;
+  const result = await buildProject(project, { profile, report });
+  if (!result.ok && !existsSync(project.library(profile))) throw new ProjectError("no library to run: fix the build errors above");
+  if (!result.ok) report({ type: "info", message: `running the last good build of ${project.crate.package}` });
+}
+
+/** The game's App; a window that cannot open (after the display answered) falls back to headless. */
+async function createApp(project: Project, options: GameOptions, say: (line: string) => void): Promise<App> {
+  try {
+    return await createGameApp(project, options);
+  } catch (e) {
+    if (!(e instanceof WindowOpenError) || options.headless) throw e;
+    say(`${e.message}; running headless`);
+    return createGameApp(project, { ...options, headless: true, script: options.script ?? project.script });
+  }
+}
+
+async function runGameApp(app: App, options: GameOptions, sources?: SourceWatcher): Promise<number> {
+  try {
+    return await app.run({ targetFps: options.fps ?? 60, maxFrames: options.frames });
+  } finally {
+    await sources?.close();
+  }
+}
+
+function say(args: { string(name: string): string | undefined }): (line: string) => void {
+  const json = args.string("log-format") === "json";
+  return (message) => console.error(json ? JSON.stringify({ time: new Date().toISOString(), type: "info", message }) : `hotloop: ${message}`);
+}
+
+function noPositional(positional: readonly string[]): void {
+  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+}
+
+function usage(text: string): number {
+  console.log(text);
+  return 0;
+}

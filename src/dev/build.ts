@@ -1,0 +1,63 @@
+/**
+ * One build of a project's hot systems: codegen (the Rust views of the TypeScript components),
+ * `cargo build`, then the typed names module from the new library's manifest.
+ */
+import { existsSync } from "node:fs";
+import { inspectLibrary } from "../hot/inspect.ts";
+import type { Reporter } from "../hot/report.ts";
+import { reportedBuild, type CargoResult } from "./cargo.ts";
+import { codegen, freshCodegen, systemNamesModule, type CodegenResult } from "./codegen.ts";
+import { ProjectError, type Project } from "./project.ts";
+
+/** Options of {@link buildProject}. */
+export interface BuildOptions {
+  readonly profile: "debug" | "release";
+  readonly report: Reporter;
+  /**
+   * How codegen runs first: `here` imports the components modules in this process (a fresh
+   * process), `fresh` in a child process (a long-lived one, whose module cache may be stale),
+   * `skip` when no components module changed. Default `here`.
+   */
+  readonly codegen?: "here" | "fresh" | "skip";
+  /**
+   * Called with every component's layout hash as the source defines it, once codegen ran and
+   * before cargo starts: a running game learns it before the new library can land.
+   */
+  readonly onLayouts?: (layouts: Record<string, string>) => void;
+}
+
+/** cargo's result, and the component layouts codegen saw (when it ran). */
+export interface BuildResult extends CargoResult {
+  readonly layouts?: Record<string, string>;
+}
+
+/** Codegen, cargo build, names module. A failed build writes no library, so a running game keeps its code. */
+export async function buildProject(project: Project, options: BuildOptions): Promise<BuildResult> {
+  const crate = project.crate;
+  if (!crate) throw new ProjectError(`${project.root}: the project has no Rust crate to build`);
+  let generated: CodegenResult | undefined;
+  const mode = options.codegen ?? "here";
+  if (mode !== "skip") {
+    try {
+      generated = mode === "fresh" ? await freshCodegen(project) : await codegen(project);
+    } catch (e) {
+      // A components module that does not import (a syntax error while typing) fails the build, not the runner.
+      const error = `codegen: ${(e as Error).message}`;
+      options.report({ type: "build", status: "failed", crate: crate.package, ms: 0, error });
+      return { ok: false, ms: 0, errors: error };
+    }
+    if (generated.changed.length) options.report({ type: "info", message: `codegen wrote ${generated.changed.join(", ")}` });
+    options.onLayouts?.(generated.layouts);
+  }
+  const result = await reportedBuild(crate.package, { cwd: project.crateDir!, package: crate.package, release: options.profile === "release" }, options.report);
+  if (result.ok) await writeNames(project, options.profile);
+  return { ...result, layouts: generated?.layouts };
+}
+
+/** Rewrites the names module from the library's manifest when its text changed (or creates it). */
+export async function writeNames(project: Project, profile: "debug" | "release"): Promise<void> {
+  const library = project.library(profile);
+  const text = systemNamesModule(existsSync(library) ? inspectLibrary(library) : undefined);
+  const file = Bun.file(project.names);
+  if (!(await file.exists()) || (await file.text()) !== text) await Bun.write(project.names, text);
+}

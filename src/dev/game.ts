@@ -1,0 +1,97 @@
+/**
+ * Runs a project's game the way `hotloop dev` and `hotloop static` do, and the way its tests can:
+ * an App with the hot library (HotPlugin), scripted input, the `Headless` marker where there is no
+ * window, then the game plugin the project's entry module exports by default.
+ */
+import { resolve } from "node:path";
+import { App } from "../core/app.ts";
+import type { Clock } from "../core/clock.ts";
+import { Headless } from "../core/headless.ts";
+import type { Plugin } from "../core/plugin.ts";
+import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
+import { HotPlugin } from "../hot/plugin.ts";
+import { HotReloader } from "../hot/reloader.ts";
+import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts";
+import { ProjectError, type Project } from "./project.ts";
+
+/** How to run a game. */
+export interface GameOptions {
+  /** Which build of the hot library to load (default debug). */
+  readonly profile?: "debug" | "release";
+  /** Watch the library and swap each good build in (the `reload` feature). */
+  readonly reload?: boolean;
+  /** No window: the app gets the {@link Headless} resource. */
+  readonly headless?: boolean;
+  /** Stop after this many frames. */
+  readonly frames?: number;
+  /** Target frames per second (default 60; 0 = unthrottled). */
+  readonly fps?: number;
+  /** A key script (`<frame> <down|up> <KEY>` per line) played as input. */
+  readonly script?: string;
+  /** Save a PNG of the window at a frame. */
+  readonly screenshot?: { readonly path: string; readonly frame: number };
+  readonly logFormat?: LogFormat;
+  /** Where build and reload events go (default: readable lines or JSON lines on stderr). */
+  readonly reporter?: Reporter;
+  /** A ManualClock in tests. */
+  readonly clock?: Clock;
+  /** The library to load instead of the project's build output (tests). */
+  readonly library?: string;
+}
+
+/** The game plugin of the project: the default export of its entry module. */
+export async function loadGamePlugin(project: Project): Promise<Plugin> {
+  let module: Record<string, unknown>;
+  try {
+    module = await import(project.entry);
+  } catch (e) {
+    if (!(await Bun.file(project.entry).exists())) {
+      throw new ProjectError(`${project.show(project.entry)}: no such file (set "hotloop": { "entry": … } in package.json)`);
+    }
+    throw e;
+  }
+  const game = module.default;
+  const isPlugin = typeof game === "function" || (typeof game === "object" && game !== null && typeof (game as { build?: unknown }).build === "function");
+  if (!isPlugin) {
+    throw new ProjectError(`${project.show(project.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
+  }
+  return game as Plugin;
+}
+
+/** Makes the game's App, not yet running. */
+export async function createGameApp(project: Project, options: GameOptions = {}): Promise<App> {
+  const app = new App({ clock: options.clock });
+  if (options.headless) app.insertResource(new Headless());
+  if (project.crate) {
+    const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
+    app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter }));
+  }
+  if (options.script) {
+    const path = resolve(project.root, options.script);
+    const file = Bun.file(path);
+    if (!(await file.exists())) throw new ProjectError(`${options.script}: no such key script`);
+    app.addPlugins(ScriptedInputPlugin(parseKeyScript(await file.text(), options.script)));
+  }
+  try {
+    app.addPlugins(await loadGamePlugin(project));
+    if (options.screenshot) {
+      const { ScreenshotPlugin } = await import("../render/screenshot.ts");
+      app.addPlugins(ScreenshotPlugin(options.screenshot));
+    }
+  } catch (e) {
+    app.shutdown(); // the hot library's shadow copies go now, not at exit
+    throw e;
+  }
+  return app;
+}
+
+/** Creates and runs the game until it exits (window closed, `frames` ran); resolves to the exit code. */
+export async function runGame(project: Project, options: GameOptions = {}): Promise<number> {
+  const app = await createGameApp(project, options);
+  return app.run({ targetFps: options.fps ?? 60, maxFrames: options.frames });
+}
+
+/** The hot reloader of a running game, if it has hot systems. */
+export function reloaderOf(app: App): HotReloader | undefined {
+  return app.getResource(HotReloader);
+}

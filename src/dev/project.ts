@@ -1,0 +1,175 @@
+/**
+ * A game project as the `hotloop` CLI sees it: the `"hotloop"` key of the project's package.json,
+ * with defaults that fit the starter (`hotloop new`), so most projects need none of it.
+ *
+ *     "hotloop": {
+ *       "crate": "systems",                 // the Cargo crate (or workspace) of the hot systems
+ *       "package": "my-game-systems",       // its cargo package, when the crate is a workspace
+ *       "components": ["src/components.ts"],// TypeScript modules whose exported components codegen reads
+ *       "componentsRs": "systems/src/components.rs", // where their Rust views go
+ *       "entry": "src/game.ts",             // the module whose default export is the game plugin
+ *       "names": "src/systems.gen.ts",      // the typed hotSystem() names, rewritten after each build
+ *       "script": "demo-keys.txt",          // key script a headless run plays when none is given
+ *       "codegen": [{ "components": "…ts", "out": "…rs" }] // further codegen targets
+ *     }
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { z } from "zod";
+import { libraryPath } from "../hot/plugin.ts";
+
+/** A bad project setup: one line naming the file and the cause. */
+export class ProjectError extends Error {
+  override name = "ProjectError";
+}
+
+const RelativePath = z.string().min(1);
+
+const ConfigSchema = z
+  .object({
+    crate: RelativePath.default("systems"),
+    package: z.string().min(1).optional(),
+    components: z.union([RelativePath, z.array(RelativePath)]).default(["src/components.ts"]),
+    componentsRs: RelativePath.optional(),
+    entry: RelativePath.default("src/game.ts"),
+    names: RelativePath.default("src/systems.gen.ts"),
+    script: RelativePath.optional(),
+    codegen: z.array(z.object({ components: RelativePath, out: RelativePath }).strict()).default([]),
+  })
+  .strict();
+
+/** The `"hotloop"` key of package.json, as written (paths relative to the project root). */
+export type ProjectConfig = z.input<typeof ConfigSchema>;
+
+/** One codegen target: the components of some TS modules, and the Rust file they become. */
+export interface CodegenTarget {
+  readonly components: readonly string[];
+  readonly out: string;
+}
+
+/** The Cargo package that builds the hot library, as cargo describes it. */
+export interface CrateInfo {
+  /** The package name, for `cargo build -p`. */
+  readonly package: string;
+  /** The cdylib target's name (the library file is lib<name>.so). */
+  readonly libName: string;
+  /** Where the package's Cargo.toml is. */
+  readonly packageDir: string;
+  /** cargo's target directory (a workspace's, or CARGO_TARGET_DIR). */
+  readonly targetDir: string;
+}
+
+/** A resolved project: absolute paths, the crate as cargo sees it. */
+export interface Project {
+  /** The directory of the project's package.json. */
+  readonly root: string;
+  readonly name: string;
+  /** The Cargo crate or workspace directory; undefined when the project has no Rust systems. */
+  readonly crateDir: string | undefined;
+  readonly crate: CrateInfo | undefined;
+  readonly components: readonly string[];
+  /** The main codegen target (the project's components → the crate's components.rs) first, then the extra ones. */
+  readonly codegen: readonly CodegenTarget[];
+  readonly entry: string;
+  readonly names: string;
+  readonly script: string | undefined;
+  /** The library a build of `profile` writes. */
+  library(profile: "debug" | "release"): string;
+  /** A path relative to the root, for messages. */
+  show(path: string): string;
+}
+
+/**
+ * Reads the project whose package.json is in `dir` or its nearest ancestor. Asks cargo (`cargo
+ * metadata`) where the crate builds to, so workspaces, `[lib] name` and CARGO_TARGET_DIR are
+ * handled as cargo handles them.
+ */
+export async function loadProject(dir = process.cwd()): Promise<Project> {
+  const root = findRoot(resolve(dir));
+  const file = join(root, "package.json");
+  let pkg: { name?: string; hotloop?: unknown };
+  try {
+    pkg = await Bun.file(file).json();
+  } catch (e) {
+    throw new ProjectError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = ConfigSchema.safeParse(pkg.hotloop ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = ["hotloop", ...issue.path.map(String)].join(".");
+    const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
+    throw new ProjectError(`${file}: ${where}: ${issue.message}${keys}`);
+  }
+  const config = parsed.data;
+  const abs = (p: string) => resolve(root, p);
+  const crateDir = abs(config.crate);
+  const hasCrate = existsSync(join(crateDir, "Cargo.toml"));
+  if (!hasCrate && pkg.hotloop && (pkg.hotloop as ProjectConfig).crate !== undefined) {
+    throw new ProjectError(`${file}: hotloop.crate: ${config.crate} has no Cargo.toml`);
+  }
+  const crate = hasCrate ? await crateInfo(crateDir, config.package) : undefined;
+  const components = (Array.isArray(config.components) ? config.components : [config.components]).map(abs);
+  const codegen: CodegenTarget[] = [];
+  if (crate) {
+    const out = config.componentsRs ? abs(config.componentsRs) : join(crate.packageDir, "src/components.rs");
+    codegen.push({ components: components.filter((c) => existsSync(c)), out });
+  }
+  for (const extra of config.codegen) codegen.push({ components: [abs(extra.components)], out: abs(extra.out) });
+  return {
+    root,
+    name: pkg.name ?? "game",
+    crateDir: hasCrate ? crateDir : undefined,
+    crate,
+    components,
+    codegen: codegen.filter((t) => t.components.length > 0),
+    entry: abs(config.entry),
+    names: abs(config.names),
+    script: config.script ? abs(config.script) : undefined,
+    library(profile) {
+      if (!crate) throw new ProjectError(`${root}: the project has no Rust crate (${config.crate}/Cargo.toml)`);
+      return libraryPath(crate.targetDir, crate.libName, profile);
+    },
+    show: (path) => relative(root, path) || ".",
+  };
+}
+
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) return d;
+    if (dirname(d) === d) throw new ProjectError(`${dir}: no package.json here or above (create a project with \`hotloop new <dir>\`)`);
+  }
+}
+
+interface CargoMetadata {
+  target_directory: string;
+  workspace_members: string[];
+  packages: { id: string; name: string; manifest_path: string; targets: { name: string; crate_types: string[] }[] }[];
+}
+
+/** The cdylib package of a crate or workspace, from `cargo metadata --no-deps` (no network). */
+async function crateInfo(crateDir: string, wanted: string | undefined): Promise<CrateInfo> {
+  const cargo = Bun.which("cargo");
+  if (!cargo) throw new ProjectError(`${crateDir}: cargo is not on PATH; install Rust (https://rustup.rs) to build the hot systems`);
+  const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) {
+    const line = err.split("\n").find((l) => l.startsWith("error")) ?? err.trim().split("\n")[0] ?? `exit ${code}`;
+    throw new ProjectError(`${join(crateDir, "Cargo.toml")}: cargo metadata failed: ${line}`);
+  }
+  const meta = JSON.parse(out) as CargoMetadata;
+  const members = meta.packages.filter((p) => meta.workspace_members.includes(p.id));
+  const cdylibs = members.filter((p) => p.targets.some((t) => t.crate_types.includes("cdylib")));
+  let chosen;
+  if (wanted) {
+    chosen = members.find((p) => p.name === wanted);
+    if (!chosen) throw new ProjectError(`${join(crateDir, "Cargo.toml")}: no package ${wanted} in the workspace (packages: ${members.map((p) => p.name).join(", ")})`);
+  } else {
+    chosen = members.find((p) => dirname(p.manifest_path) === crateDir) ?? (cdylibs.length === 1 ? cdylibs[0] : undefined);
+    if (!chosen) {
+      throw new ProjectError(`${join(crateDir, "Cargo.toml")}: a workspace with ${cdylibs.length} cdylib packages: name one as "hotloop": { "package": … } in package.json (${cdylibs.map((p) => p.name).join(", ")})`);
+    }
+  }
+  const lib = chosen.targets.find((t) => t.crate_types.includes("cdylib"));
+  if (!lib) throw new ProjectError(`${chosen.manifest_path}: package ${chosen.name} builds no cdylib: add [lib] crate-type = ["cdylib"]`);
+  return { package: chosen.name, libName: lib.name, packageDir: dirname(chosen.manifest_path), targetDir: meta.target_directory };
+}

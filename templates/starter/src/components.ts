@@ -1,0 +1,12 @@
+/**
+ * The game's components: the one source of truth. `hotloop codegen` (which `hotloop dev` and
+ * `hotloop build` run) writes their Rust views to systems/src/components.rs.
+ */
+import { defineComponent, defineTag } from "hotloop";
+
+/** Where an entity is, in pixels. */
+export const Position = defineComponent("Position", { x: "f32", y: "f32" });
+/** Pixels per second, set by the hot player_movement. */
+export const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });
+/** The entity the keyboard moves. */
+export const Player = defineTag("Player");

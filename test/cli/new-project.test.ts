@@ -1,0 +1,118 @@
+/**
+ * "Your own game", end to end as a new user meets it: `hotloop new` in a temp dir outside the
+ * repository, `bun install` (hotloop from a tarball of this checkout), typecheck, the starter's own
+ * tests, then `bun run dev --features reload --headless`; an edit of the Rust system is built and
+ * swapped in while the game runs, with the player where it was.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const SLOW = 600_000;
+const CLI = resolve(import.meta.dir, "../../src/cli/main.ts");
+
+/** Runs a command to completion; returns its exit code and output. */
+async function run(cmd: string[], cwd: string): Promise<{ code: number; out: string }> {
+  const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DISPLAY: "" } });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, out: out + err };
+}
+
+/** A long-running child whose stdout and stderr lines are collected as they come. */
+class Running {
+  readonly lines: string[] = [];
+  readonly proc: ReturnType<typeof Bun.spawn>;
+  constructor(cmd: string[], cwd: string) {
+    this.proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DISPLAY: "" } });
+    void this.#collect(this.proc.stdout as ReadableStream<Uint8Array>);
+    void this.#collect(this.proc.stderr as ReadableStream<Uint8Array>);
+  }
+  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
+    let rest = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      this.lines.push(...parts);
+    }
+  }
+  /** Waits for a line matching `pattern` after line `from`; returns its index. */
+  async waitFor(pattern: RegExp, from = 0, ms = 120_000): Promise<number> {
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline) {
+      const i = this.lines.findIndex((l, n) => n >= from && pattern.test(l));
+      if (i >= 0) return i;
+      if (this.proc.exitCode !== null) break;
+      await Bun.sleep(20);
+    }
+    throw new Error(`no line matching ${pattern} (exit ${this.proc.exitCode}); output:\n${this.lines.join("\n")}`);
+  }
+}
+
+/** `frame N  player (x, y)  velocity (vx, vy)`, the starter's headless report. */
+function report(line: string): { frame: number; x: number; y: number; vx: number } {
+  const m = /frame +(\d+) +player \(([\d.-]+), ([\d.-]+)\) +velocity \(([\d.-]+), ([\d.-]+)\)/.exec(line);
+  if (!m) throw new Error(`not a report line: ${line}`);
+  return { frame: Number(m[1]), x: Number(m[2]), y: Number(m[3]), vx: Number(m[4]) };
+}
+
+describe("hotloop new: a starter game outside the repository", () => {
+  let root: string;
+  let game: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "hotloop-new-"));
+    game = join(root, "my-game");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  test("new → install → typecheck → its tests pass", async () => {
+    const created = await run(["bun", CLI, "new", "my-game"], root);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain("hotloop: created my-game");
+    const pkg = JSON.parse(readFileSync(join(game, "package.json"), "utf8"));
+    expect(pkg.dependencies.hotloop).toMatch(/^file:vendor\/hotloop-[\d.]+\.tgz$/);
+    expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "codegen", "dev", "start", "static", "test", "typecheck"]);
+    // The generated files are there before any build, so the project typechecks at once.
+    expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain("export type SystemName = string;");
+    expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("hotloop_sdk::component!(Position, 0x");
+
+    const install = await run(["bun", "install"], game);
+    expect(install.code).toBe(0);
+    // The tarball holds the package's files only: no tests, benches, .git or build outputs.
+    for (const absent of ["test", "bench", ".git", "systems-rs/target", "examples"]) expect(existsSync(join(game, "node_modules/hotloop", absent))).toBe(false);
+    expect(existsSync(join(game, "node_modules/hotloop/systems-rs/hotloop-sdk/src/lib.rs"))).toBe(true);
+
+    const typecheck = await run(["bun", "run", "typecheck"], game);
+    expect({ code: typecheck.code, out: typecheck.out }).toEqual({ code: 0, out: expect.any(String) });
+
+    const tests = await run(["bun", "test"], game);
+    expect(tests.out).toContain("2 pass");
+    expect(tests.code).toBe(0);
+    // The first build narrowed the names: a misspelt hotSystem("...") is now a type error.
+    expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain('export type SystemName = "player_movement";');
+  }, SLOW);
+
+  test("bun run dev --features reload --headless swaps in an edit of the Rust system, entities kept", async () => {
+    const dev = new Running(["bun", "run", "dev", "--features", "reload", "--headless"], game);
+    try {
+      await dev.waitFor(/hotloop: watching systems and src\/components\.ts/);
+      // demo-keys.txt holds RIGHT: the player moves at SPEED (240 px/s).
+      const before = report(dev.lines[await dev.waitFor(/frame +120 +player/)]!);
+      expect(before.vx).toBe(240);
+
+      const lib = join(game, "systems/src/lib.rs");
+      writeFileSync(lib, readFileSync(lib, "utf8").replace("const SPEED: f32 = 240.0;", "const SPEED: f32 = 60.0;"));
+      const reloaded = await dev.waitFor(/hotloop: reloaded libmy_game_systems\.so → v2 in [\d.]+ ms/);
+      const after = report(dev.lines[await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, reloaded)]!);
+      // The same run and the same player: frames went on, the DOWN keys' offset is still there.
+      expect(after.frame).toBeGreaterThan(before.frame);
+      expect(after.y).toBe(before.y);
+      expect(dev.lines.filter((l) => /frame +60 +player/.test(l))).toHaveLength(1);
+      expect(dev.lines.join("\n")).not.toContain("refused");
+    } finally {
+      dev.proc.kill("SIGTERM");
+      await dev.proc.exited;
+    }
+  }, SLOW);
+});
