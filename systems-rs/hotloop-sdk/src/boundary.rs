@@ -11,8 +11,8 @@
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
-use std::thread::{self, ThreadId};
 
 /// The text of the last panic caught at the boundary; empty when there is none.
 static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
@@ -20,14 +20,23 @@ static LAST_ERROR: Mutex<String> = Mutex::new(String::new());
 /// Guards the one-time installation of the SDK's panic hook in this library's copy of std.
 static HOOK: Once = Once::new();
 
-/// The thread the host loaded the library from: every export runs on it, so a panic there is
-/// inside a boundary and is reported by the host as one line; the hook stays quiet for it.
+/// How many times `hotloop_load` ran in this copy of the library. The host's thread is the one
+/// whose [`LOADED_HERE`] holds the current count: the thread of the latest load, where every
+/// export runs, so a panic there is inside a boundary and is reported by the host as one line;
+/// the hook stays quiet for it.
 ///
 /// Why a thread and not an "inside a boundary" flag: the flag had to be saved, set and restored
 /// on every system call (about 0.5-0.8 ns of a ~4 ns call); the thread is read only on the panic
 /// path. Panics on other threads (a thread the user spawned, a unit test without a load) are
 /// recorded and also printed by the hook that was there before.
-static HOST_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+///
+/// Why a count and not `std::thread::current().id()`: in a `cdylib` that std is the library's
+/// own copy, whose `thread::current()` creates a pthread key (std's TLS-destructor guard) the
+/// first time a thread asks. `dlclose` never deletes that key and glibc has only 1024, so every
+/// load leaked one and the game aborted ("out of TLS keys") after about a thousand reloads;
+/// the key's destructor also pointed into the closed library. A count plus a `Cell` creates
+/// nothing and holds nothing past `dlclose`.
+static HOST_LOADS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Bumped at the end of every system call (with parameters) on this thread.
@@ -35,6 +44,11 @@ thread_local! {
     /// Const-initialised and without `Drop`: std registers no TLS destructor for it, so it
     /// cannot keep the library from unloading (rust-lang/rust#59629).
     static EPOCH: Cell<u64> = const { Cell::new(0) };
+
+    /// The value of [`HOST_LOADS`] after the latest `hotloop_load` on this thread; 0 if none ran
+    /// here. Like `EPOCH`: const-initialised, no `Drop`, so plain ELF TLS without any pthread
+    /// key or destructor, and readable even while the thread is being torn down.
+    static LOADED_HERE: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Installs the SDK's panic hook once. Every panic's text is recorded; panics on the host's
@@ -58,8 +72,7 @@ fn install_panic_hook_once() {
                 None => message.to_owned(),
             };
             set_last_error(text);
-            let host = *HOST_THREAD.lock().unwrap_or_else(PoisonError::into_inner);
-            if host != Some(thread::current().id()) {
+            if !on_host_thread() {
                 previous(info);
             }
         }));
@@ -74,9 +87,20 @@ pub(crate) fn uninstall_panic_hook() {
     }
 }
 
-/// Remembers the calling thread as the host's (called by `hotloop_load`).
+/// Remembers the calling thread as the host's (called by `hotloop_load`), until a later load
+/// on another thread takes over.
 pub(crate) fn set_host_thread() {
-    *HOST_THREAD.lock().unwrap_or_else(PoisonError::into_inner) = Some(thread::current().id());
+    // Relaxed: the count is the only data; a thread always reads back its own latest write, and
+    // a load racing a panic on another thread may be seen either way (as with any order).
+    let load = HOST_LOADS.fetch_add(1, Ordering::Relaxed) + 1;
+    LOADED_HERE.set(load);
+}
+
+/// Whether the calling thread is the host's: the thread of the latest `hotloop_load`.
+/// Read only on the panic path.
+fn on_host_thread() -> bool {
+    let here = LOADED_HERE.get();
+    here != 0 && here == HOST_LOADS.load(Ordering::Relaxed)
 }
 
 /// Replaces the last error's text.
@@ -208,6 +232,22 @@ mod tests {
         let text = peek_last_error();
         assert!(text.starts_with("boom 7 (at "), "{text}");
         assert!(text.contains(&format!("boundary.rs:{line}:")), "{text}");
+    }
+
+    #[test]
+    fn the_host_thread_is_the_thread_of_the_latest_load() {
+        let _serial = crate::tests::serial();
+        let elsewhere = || std::thread::spawn(on_host_thread).join().unwrap();
+        set_host_thread();
+        assert!(on_host_thread());
+        assert!(!elsewhere(), "a thread that never loaded is not the host's");
+        std::thread::spawn(set_host_thread).join().unwrap();
+        assert!(
+            !on_host_thread(),
+            "a later load on another thread took over"
+        );
+        set_host_thread();
+        assert!(on_host_thread());
     }
 
     #[test]
