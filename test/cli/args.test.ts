@@ -40,3 +40,22 @@ test("mistakes are one line naming them, never ignored", () => {
   expect(error(["--fps", "30", "--fps", "60"])).toBe("--fps is given twice");
   expect(error(["--zzzzzz"])).toBe("unknown option --zzzzzz");
 });
+
+test("every command prints its usage with --help and exits 0", async () => {
+  const cli = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+  for (const command of ["new", "dev", "static", "build", "codegen"]) {
+    const proc = Bun.spawn(["bun", cli, command, "--help"], { stdout: "pipe", stderr: "pipe" });
+    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect({ command, code, usage: out.startsWith(`usage: hotloop ${command}`) }).toEqual({ command, code: 0, usage: true });
+  }
+  const top = Bun.spawn(["bun", cli, "--help"], { stdout: "pipe" });
+  expect(await new Response(top.stdout).text()).toContain("new <dir>");
+});
+
+test("a mistake on the command line is one line on stderr and exit 2", async () => {
+  const cli = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+  const proc = Bun.spawn(["bun", cli, "dev", "--frame", "30"], { stdout: "pipe", stderr: "pipe" });
+  const [err, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  expect(code).toBe(2);
+  expect(err).toBe("hotloop dev: unknown option --frame (did you mean --frames?) (see hotloop dev --help)\n");
+});

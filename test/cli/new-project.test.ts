@@ -110,6 +110,17 @@ describe("hotloop new: a starter game outside the repository", () => {
       expect(after.y).toBe(before.y);
       expect(dev.lines.filter((l) => /frame +60 +player/.test(l))).toHaveLength(1);
       expect(dev.lines.join("\n")).not.toContain("refused");
+
+      // A components edit: codegen runs fresh (never the running process's module cache) and the
+      // build follows; the running app has the old layout, so the build is refused, saying why.
+      const components = join(game, "src/components.ts");
+      writeFileSync(components, readFileSync(components, "utf8").replace('Velocity", { x: "f32", y: "f32" }', 'Velocity", { x: "f32", y: "f32", z: "f32" }'));
+      const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/src\/components\.rs/, reloaded);
+      expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("{ x: f32, y: f32, z: f32 }");
+      const refusal = dev.lines[await dev.waitFor(/hotloop: refused .*libmy_game_systems\.so: component Velocity layout differs/, wrote)]!;
+      expect(refusal).toContain("the running app has the old components (Velocity was edited after it started): restart the game to use the new layout (still running v2)");
+      await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, wrote + 1); // still running v2
+      expect(dev.lines.filter((l) => l.includes("hotloop: building")).length).toBe(3); // start, SPEED, components: not one more for codegen's output
     } finally {
       dev.proc.kill("SIGTERM");
       await dev.proc.exited;

@@ -79,11 +79,21 @@ describe("manifest validation", () => {
     expect(() => checkCompatible(access, registered(before), registry)).toThrow(/changed its parameters/);
   });
 
-  test("a layout hash mismatch names the component, both layouts and the fix", () => {
+  test("a layout hash mismatch names the component, both layouts, and which side is stale", () => {
     const m = manifest();
     m.components[0] = { name: "Position", hash: "0123456789abcdef", fields: [{ name: "x", type: "f64" }, { name: "y", type: "f64" }] };
+    const differs = `component Position layout differs: the library was compiled against Position{x:f64,y:f64} (hash 0123456789abcdef), the app has Position{x:f32,y:f32} (hash ${Position.layout.hash})`;
+    // Not knowing the source, both fixes.
     expect(() => checkCompatible(m, registered(m), registry)).toThrow(
-      `component Position layout differs: the library was compiled against Position{x:f64,y:f64} (hash 0123456789abcdef), the app has Position{x:f32,y:f32} (hash ${Position.layout.hash}): run \`bun run codegen\` and rebuild`,
+      `${differs}: if the library is the stale side, run \`hotloop codegen\` and rebuild; if Position was edited after the game started, restart it`,
+    );
+    // The source has the library's layout: the running app is the old side.
+    expect(() => checkCompatible(m, registered(m), registry, new Map([["Position", "0123456789abcdef"]]))).toThrow(
+      `${differs}: the running app has the old components (Position was edited after it started): restart the game to use the new layout`,
+    );
+    // The source has the app's layout: the library is the old side.
+    expect(() => checkCompatible(m, registered(m), registry, new Map([["Position", Position.layout.hash]]))).toThrow(
+      `${differs}: the library is older than the components: run \`hotloop codegen\` and rebuild`,
     );
   });
 

@@ -169,6 +169,14 @@ describe("static mode", () => {
     }
     expect(Stamp.value[e]).toBe(1);
     expect(reloader.version).toBe(1);
+    // A second HotPlugin would replace the first and orphan its systems: refused with one line.
+    expect(() => app.addPlugins(HotPlugin({ library: fixture!.library, reload: false }))).toThrow(
+      `HotPlugin: ${fixture.library} is already loaded by a HotPlugin of this app (add it once)`,
+    );
+    expect(() => app.addPlugins(HotPlugin({ library: "other/libgame.so", reload: false }))).toThrow(
+      `HotPlugin: this app already has a HotPlugin for ${fixture.library}; one hot library per app (put the systems of other/libgame.so in that crate)`,
+    );
+    expect(app.resource(HotReloader)).toBe(reloader);
     app.shutdown();
   }, SLOW);
 });

@@ -63,7 +63,7 @@ describe("a bad manifest is refused with one line naming the file; the game keep
       new RegExp(
         literal(`component Velocity layout differs: the library was compiled against ${compiled} (hash `) +
           "[0-9a-f]{16}" +
-          literal(`), the app has ${Velocity.layout.text} (hash ${Velocity.layout.hash}): run \`bun run codegen\` and rebuild`),
+          literal(`), the app has ${Velocity.layout.text} (hash ${Velocity.layout.hash}): if the library is the stale side, run \`hotloop codegen\` and rebuild; if Velocity was edited after the game started, restart it`),
       ),
     );
   }, SLOW);

@@ -1,6 +1,6 @@
 /**
  * A real hot library for tests: a crate (test/fixtures/hot-fixture by default, or e.g. the
- * example's systems-rs/bevy-like) copied to a temp dir under a unique crate name (so each copy has
+ * example's examples/bevy-like/systems) copied to a temp dir under a unique crate name (so each copy has
  * its own output file while all share one target dir and the compiled SDK), edited and rebuilt.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
- * The example's components: the one source of truth. `bun run codegen` (which the dev runner
- * runs) writes their Rust views to systems-rs/bevy-like/src/components.rs.
+ * The example's components: the one source of truth. `hotloop codegen` (which `hotloop dev`
+ * runs before each build) writes their Rust views to examples/bevy-like/systems/src/components.rs.
  */
 import { defineComponent, defineTag } from "hotloop";
 

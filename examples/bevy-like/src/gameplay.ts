@@ -7,7 +7,7 @@ import { defineQuery, FixedUpdate, hasComponent, spawn, Startup, system, type Ap
 import { Appearance, Coin, components, Player, Position, PrevPosition, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
-/** The arena's size in pixels (the window's); systems-rs/bevy-like keeps the player inside it. */
+/** The arena's size in pixels (the window's); examples/bevy-like/systems keeps the player inside it. */
 export const ARENA = { width: 800, height: 450 } as const;
 /** Coins on the field at any time. */
 export const COINS = 6;
