@@ -5,7 +5,12 @@
  *  1. `HOTLOOP_RAYLIB=/path/to/libraylib.so` (optionally `HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h`);
  *  2. a system raylib 5.x on the standard library paths;
  *  3. a build from the C sources bundled in the `raylib-sys` crate from crates.io (fetched with
- *     `cargo fetch`, nothing else is downloaded), cached under `<repo>/.hotloop/raylib/`.
+ *     `cargo fetch`, nothing else is downloaded), cached per user under `~/.cache/hotloop/raylib/`
+ *     (see cache.ts: `HOTLOOP_CACHE_DIR`, `XDG_CACHE_HOME`).
+ *
+ * The shim is compiled into the same cache under a name keyed by its content, so checkouts with
+ * different shims never overwrite each other. Nothing is written next to the sources, which may be
+ * a read-only node_modules.
  *
  * Run it directly (`bun src/render/build-raylib.ts`) to prepare the cache ahead of time; it prints
  * the two library paths on stdout.
@@ -22,10 +27,12 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import { publishDir, raylibCacheDir, uniqueSibling } from "./cache.ts";
 
 /** The `raylib-sys` crate whose bundled C sources we build: pinned so the cache key is stable. */
 export const RAYLIB_SYS_VERSION = "5.5.1";
@@ -40,10 +47,6 @@ export interface RaylibPaths {
   shim: string;
 }
 
-/** The repository root (two levels above this file), so the cache lands in `<repo>/.hotloop/`. */
-const REPO_ROOT = resolve(import.meta.dir, "..", "..");
-/** The cache root for everything raylib-related; gitignored. */
-const CACHE_ROOT = join(REPO_ROOT, ".hotloop", "raylib");
 /** The shim's C source, compiled on demand and keyed by its hash. */
 const SHIM_SOURCE = join(import.meta.dir, "shim.c");
 /** The directory name of one cached build: version of raylib and of the crate that carried it. */
@@ -193,10 +196,22 @@ function findHeaderDirFor(lib: string): string | null {
 // Fetching raylib-sys and building raylib
 // ---------------------------------------------------------------------------------------------
 
+/** A Debian package and the file or tool by which it is recognised as installed. */
+interface Dep {
+  pkg: string;
+  file?: string;
+  tool?: string;
+}
+
+/** The C compiler: all the shim needs. */
+const SHIM_DEPS: Dep[] = [{ pkg: "gcc", tool: "cc" }];
+/** cargo fetches the raylib C sources (the `raylib-sys` crate). */
+const FETCH_DEPS: Dep[] = [{ pkg: "cargo", tool: "cargo" }];
+
 /** Packages the cmake build needs on Debian, and the file by which each one is recognised. */
-const BUILD_DEPS: { pkg: string; file?: string; tool?: string }[] = [
+const BUILD_DEPS: Dep[] = [
   { pkg: "cmake", tool: "cmake" },
-  { pkg: "gcc", tool: "cc" },
+  ...SHIM_DEPS,
   { pkg: "make", tool: "make" },
   { pkg: "libx11-dev", file: "/usr/include/X11/Xlib.h" },
   { pkg: "libxrandr-dev", file: "/usr/include/X11/extensions/Xrandr.h" },
@@ -207,10 +222,23 @@ const BUILD_DEPS: { pkg: string; file?: string; tool?: string }[] = [
   { pkg: "libgl-dev", file: "/usr/include/GL/gl.h" },
 ];
 
+/**
+ * Debian packages named in `HOTLOOP_PRETEND_MISSING` (comma-separated, e.g. `xvfb,cmake,libx11-dev`)
+ * count as not installed, so the skip-or-fail paths of a bare machine can be tried on a full one.
+ */
+export function pretendMissing(pkg: string): boolean {
+  const list = process.env.HOTLOOP_PRETEND_MISSING;
+  return list !== undefined && list.split(",").some((p) => p.trim() === pkg);
+}
+
+/** The packages among `deps` that are not installed. */
+function missingPackages(deps: Dep[]): string[] {
+  return deps.filter((d) => pretendMissing(d.pkg) || (d.tool ? !which(d.tool) : !existsSync(d.file!))).map((d) => d.pkg);
+}
+
 /** Throws one clear line naming any missing build dependency and the `apt-get` command that fixes it. */
 export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
-  const deps = needed === "shim" ? BUILD_DEPS.filter((d) => d.tool === "cc") : BUILD_DEPS;
-  const missing = deps.filter((d) => (d.tool ? !which(d.tool) : !existsSync(d.file!))).map((d) => d.pkg);
+  const missing = missingPackages(needed === "shim" ? SHIM_DEPS : BUILD_DEPS);
   if (missing.length > 0) {
     throw new RaylibSetupError(
       `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}`,
@@ -218,9 +246,45 @@ export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
   }
 }
 
+/** Why raylib cannot be had on this machine: one line, and the Debian packages that fix it. */
+export interface RaylibBuildProblem {
+  /** e.g. "cmake, libx11-dev for the raylib build are missing". */
+  reason: string;
+  /** What `apt-get install -y` needs (empty when no package fixes it). */
+  packages: string[];
+}
+
+/**
+ * What stands between this machine and a working raylib + shim, or undefined when nothing does:
+ * without running anything, it follows {@link ensureRaylib}'s order. An external raylib
+ * (`HOTLOOP_RAYLIB`, a system one) or a cached build needs no build packages, only a C compiler
+ * for the shim when that is not cached either. The test runner and the window tests both ask
+ * this, so they agree on what is skipped.
+ */
+export function raylibBuildProblem(): RaylibBuildProblem | undefined {
+  const env = process.env.HOTLOOP_RAYLIB;
+  if (env && !existsSync(env)) return { reason: `HOTLOOP_RAYLIB=${env} does not exist`, packages: [] };
+  const external = env ? resolve(env) : findSystemRaylib();
+  let missing: string[];
+  let what: string;
+  if (external) {
+    const includeDir = findHeaderDirFor(external);
+    if (includeDir && existsSync(shimFile(external, includeDir, dirname(realpathSync(external))))) return undefined;
+    missing = missingPackages(includeDir ? SHIM_DEPS : [...SHIM_DEPS, ...FETCH_DEPS]);
+    what = "the raylib shim";
+  } else {
+    const build = cachedBuild();
+    if (build && existsSync(shimFile(build.lib, join(build.dir, "include"), dirname(build.lib)))) return undefined;
+    missing = missingPackages(build ? SHIM_DEPS : [...BUILD_DEPS, ...FETCH_DEPS]);
+    what = build ? "the raylib shim" : "the raylib build";
+  }
+  if (missing.length === 0) return undefined;
+  return { reason: `${missing.join(", ")} for ${what} ${missing.length === 1 ? "is" : "are"} missing`, packages: missing };
+}
+
 /** Runs `cargo fetch` for `raylib-sys` in a throwaway project and returns the crate's raylib/ source dir. */
 export function* fetchRaylibSources(): Steps<string> {
-  if (!which("cargo")) {
+  if (missingPackages(FETCH_DEPS).length > 0) {
     throw new RaylibSetupError(
       "cargo not found: it is needed to fetch the raylib C sources from crates.io (raylib-sys); install Rust (e.g. apt-get install -y cargo) or set HOTLOOP_RAYLIB=/path/to/libraylib.so",
     );
@@ -271,26 +335,28 @@ interface Stamp {
   builtAt: string;
 }
 
-/** The cached build's directory when complete (stamp present), else null. */
-function cachedBuild(): { dir: string; lib: string } | null {
-  const dir = join(CACHE_ROOT, BUILD_KEY);
-  const stampFile = join(dir, "stamp.json");
-  if (!existsSync(stampFile)) return null;
+/** The build in `dir` when it is complete (stamp, library and header present), else null. */
+function completeBuild(dir: string): { dir: string; lib: string } | null {
   try {
-    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as Stamp;
+    const stamp = JSON.parse(readFileSync(join(dir, "stamp.json"), "utf8")) as Stamp;
     const lib = join(dir, stamp.lib);
-    if (stamp.raylibVersion === RAYLIB_VERSION && existsSync(lib)) return { dir, lib };
+    if (stamp.raylibVersion === RAYLIB_VERSION && existsSync(lib) && existsSync(join(dir, "include", "raylib.h"))) return { dir, lib };
   } catch {
-    // unreadable stamp: treat as absent and rebuild
+    // no stamp or an unreadable one: not a finished build
   }
   return null;
 }
 
+/** The cached build for {@link BUILD_KEY}, or null. */
+function cachedBuild(): { dir: string; lib: string } | null {
+  return completeBuild(join(raylibCacheDir(), BUILD_KEY));
+}
+
 /** Deletes `.tmp-*-<pid>` build dirs left by processes that died mid-build (their pid is gone). */
-function removeAbandonedBuilds(): void {
+function removeAbandonedBuilds(cacheDir: string): void {
   let names: string[];
   try {
-    names = readdirSync(CACHE_ROOT);
+    names = readdirSync(cacheDir);
   } catch {
     return;
   }
@@ -304,7 +370,7 @@ function removeAbandonedBuilds(): void {
     } catch (e) {
       alive = (e as NodeJS.ErrnoException).code === "EPERM";
     }
-    if (!alive) rmSync(join(CACHE_ROOT, n), { recursive: true, force: true });
+    if (!alive) rmSync(join(cacheDir, n), { recursive: true, force: true });
   }
 }
 
@@ -312,14 +378,18 @@ function removeAbandonedBuilds(): void {
 function* buildRaylib(): Steps<{ dir: string; lib: string }> {
   checkBuildDeps("raylib");
   const src = yield* fetchRaylibSources();
-  mkdirSync(CACHE_ROOT, { recursive: true });
-  const finalDir = join(CACHE_ROOT, BUILD_KEY);
-  removeAbandonedBuilds();
-  const work = join(CACHE_ROOT, `.tmp-${BUILD_KEY}-${process.pid}`);
+  const cacheDir = raylibCacheDir();
+  mkdirSync(cacheDir, { recursive: true });
+  const finalDir = join(cacheDir, BUILD_KEY);
+  removeAbandonedBuilds(cacheDir);
+  const work = join(cacheDir, `.tmp-${BUILD_KEY}-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const buildDir = join(work, "build");
-  const logFile = join(CACHE_ROOT, `build-${BUILD_KEY}.log`);
+  // The log lives in the work dir so concurrent builds never share one; it ends up in the entry,
+  // or beside the cache when the build fails.
+  const logFile = join(work, "build.log");
+  const failedLog = join(cacheDir, `build-${BUILD_KEY}.log`);
   writeFileSync(logFile, "");
   const t0 = performance.now();
   log(`building ${RAYLIB_VERSION} from raylib-sys ${RAYLIB_SYS_VERSION} sources (once, ~1 min)… log: ${logFile}`);
@@ -361,25 +431,21 @@ function* buildRaylib(): Steps<{ dir: string; lib: string }> {
       builtAt: new Date().toISOString(),
     };
     writeFileSync(join(work, "stamp.json"), JSON.stringify(stamp, null, 2) + "\n");
-    // A half-finished build never has the final name: the rename is the commit point.
-    const other = cachedBuild(); // another process may have finished meanwhile: use its build
-    if (other) {
-      rmSync(work, { recursive: true, force: true });
-      return other;
-    }
-    rmSync(finalDir, { recursive: true, force: true }); // a stale entry without a stamp
-    try {
-      renameSync(work, finalDir);
-    } catch (e) {
-      const other = cachedBuild(); // another process finished first: use its build
-      if (!other) throw e;
-      rmSync(work, { recursive: true, force: true });
-      return other;
-    }
-    log(`built in ${seconds}s`);
-    return { dir: finalDir, lib: join(finalDir, stamp.lib) };
+    // A half-finished build never has the final name: the rename is the commit point, and a
+    // build another process finished first is kept (it may already be loaded).
+    const ours = publishDir(work, finalDir, (d) => completeBuild(d) !== null);
+    const done = cachedBuild();
+    if (!done) throw new RaylibSetupError(`the raylib build vanished from ${finalDir} right after it was put there`);
+    log(ours ? `built in ${seconds}s: ${finalDir}` : `another process finished first: using its build at ${finalDir}`);
+    return done;
   } catch (e) {
+    try {
+      renameSync(logFile, failedLog);
+    } catch {
+      // no log yet (failed before cmake ran)
+    }
     rmSync(work, { recursive: true, force: true });
+    if (e instanceof RaylibSetupError && existsSync(failedLog)) e.message += `\n(full log: ${failedLog})`;
     throw e;
   }
 }
@@ -388,32 +454,69 @@ function* buildRaylib(): Steps<{ dir: string; lib: string }> {
 // The shim
 // ---------------------------------------------------------------------------------------------
 
-/** Compiles shim.c against `includeDir`/raylib.h and links it to `lib`, cached by content hash. */
-function* ensureShim(lib: string, includeDir: string, outDir: string, rpath: string): Steps<string> {
-  const source = readFileSync(SHIM_SOURCE);
-  const header = readFileSync(join(includeDir, "raylib.h"));
+/** Compiled shims unused this long are removed when another one is compiled. */
+const SHIM_MAX_IDLE_MS = 30 * 24 * 3600_000;
+
+/**
+ * Where the shim for this source, raylib.h, library and rpath lives in the cache: the key covers
+ * all four, so checkouts with different shims (or linked to different raylibs) each get their own.
+ */
+function shimFile(lib: string, includeDir: string, rpath: string): string {
   const libStat = statSync(lib);
-  const key = hash(source, header, realpathSync(lib), String(libStat.size), String(libStat.mtimeMs), rpath).slice(0, 16);
-  const out = join(outDir, `libhotloop_rlshim-${key}.so`);
-  if (existsSync(out)) return out;
+  const key = hash(
+    readFileSync(SHIM_SOURCE),
+    readFileSync(join(includeDir, "raylib.h")),
+    realpathSync(lib),
+    String(libStat.size),
+    String(libStat.mtimeMs),
+    rpath,
+  ).slice(0, 16);
+  return join(raylibCacheDir(), "shim", `libhotloop_rlshim-${key}.so`);
+}
+
+/** Compiles shim.c against `includeDir`/raylib.h and links it to `lib` (found through `rpath`), cached by content. */
+function* ensureShim(lib: string, includeDir: string, rpath: string): Steps<string> {
+  const out = shimFile(lib, includeDir, rpath);
+  if (existsSync(out)) {
+    try {
+      const now = new Date();
+      utimesSync(out, now, now); // marks it in use, so pruning spares it
+    } catch {
+      // a read-only cache: nothing will prune it either
+    }
+    return out;
+  }
   checkBuildDeps("shim");
+  const outDir = dirname(out);
   mkdirSync(outDir, { recursive: true });
   log("compiling shim.c…");
-  const tmp = `${out}.tmp-${process.pid}`;
-  yield { cmd: [
-    "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
-    "-I", includeDir,
-    SHIM_SOURCE,
-    "-o", tmp,
-    lib,
-    `-Wl,-rpath,${rpath}`,
-    "-Wl,--no-undefined",
-    "-lm",
-  ] };
-  renameSync(tmp, out);
-  // Older shims for this raylib are stale now (a process that still maps one keeps its copy).
+  // cc writes a temp name; the rename publishes the whole file at once (concurrent compiles of the
+  // same key write identical files, and either rename wins).
+  const tmp = uniqueSibling(out, "tmp");
+  try {
+    yield { cmd: [
+      "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
+      "-I", includeDir,
+      SHIM_SOURCE,
+      "-o", tmp,
+      lib,
+      `-Wl,-rpath,${rpath}`,
+      "-Wl,--no-undefined",
+      "-lm",
+    ] };
+    renameSync(tmp, out);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  // Other checkouts may still use their shims: only long-unused ones go.
+  const now = Date.now();
   for (const n of readdirSync(outDir)) {
-    if (n.startsWith("libhotloop_rlshim-") && join(outDir, n) !== out) rmSync(join(outDir, n), { force: true });
+    const f = join(outDir, n);
+    try {
+      if (f !== out && now - statSync(f).mtimeMs > SHIM_MAX_IDLE_MS) rmSync(f, { force: true });
+    } catch {
+      // removed by another process meanwhile
+    }
   }
   return out;
 }
@@ -467,7 +570,7 @@ function* resolvePaths(): Steps<RaylibPaths> {
       includeDir = join(yield* fetchRaylibSources(), "src");
     }
     const libDir = dirname(realpathSync(external));
-    const shim = yield* ensureShim(external, includeDir, join(CACHE_ROOT, "shim-external"), libDir);
+    const shim = yield* ensureShim(external, includeDir, libDir);
     log(`using ${env ? "HOTLOOP_RAYLIB" : "system raylib"} ${external}`);
     return { raylib: external, shim };
   }
@@ -475,7 +578,7 @@ function* resolvePaths(): Steps<RaylibPaths> {
   let build = cachedBuild();
   if (build) log(`cached at ${build.dir}`);
   else build = yield* buildRaylib();
-  const shim = yield* ensureShim(build.lib, join(build.dir, "include"), build.dir, "$ORIGIN/lib");
+  const shim = yield* ensureShim(build.lib, join(build.dir, "include"), dirname(build.lib));
   return { raylib: build.lib, shim };
 }
 

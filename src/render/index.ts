@@ -4,4 +4,11 @@
  */
 export * from "./raylib.ts";
 export * from "./plugin.ts";
-export { RAYLIB_SYS_VERSION, RAYLIB_VERSION, RaylibSetupError } from "./build-raylib.ts";
+export {
+  RAYLIB_SYS_VERSION,
+  RAYLIB_VERSION,
+  RaylibSetupError,
+  raylibBuildProblem,
+  type RaylibBuildProblem,
+} from "./build-raylib.ts";
+export { cacheRoot, raylibCacheDir } from "./cache.ts";

@@ -17,16 +17,17 @@
  *
  * @module
  */
-import { First, Render, type App, type SystemContext } from "../core/index.ts";
+import { First, isHeadless, Render, type App, type SystemContext } from "../core/index.ts";
 import {
   type Color,
-  hasDisplay,
+  displayProblem,
   headlessRaylib,
   InputFlag,
   loadRaylibSync,
   MAX_KEYBOARD_KEYS,
   MOUSE_BUTTON_COUNT,
   Raylib,
+  WindowOpenError,
 } from "./raylib.ts";
 
 /** Options of {@link RaylibPlugin}. */
@@ -39,7 +40,8 @@ export interface RaylibPluginOptions {
   readonly title: string;
   /**
    * No window and no raylib: the {@link Raylib} resource is a no-op stand-in, so render systems
-   * run but draw nothing, and Input is left to other sources. Default: `HOTLOOP_HEADLESS=1`.
+   * run but draw nothing, and Input is left to other sources. Default: the app has the core
+   * `Headless` resource (`hotloop dev --headless`, or no display), or `HOTLOOP_HEADLESS=1`.
    */
   readonly headless?: boolean;
   /** Cleared to at the start of every Render; omit to leave clearing to your render systems. */
@@ -82,23 +84,20 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
 /**
  * The raylib plugin (Bevy's shape: a function of the app). Opens the window when added, fills
  * Input every frame, brackets Render with Begin/EndDrawing, exits on close, closes on shutdown.
- * Throws a one-line error when there is no display and `headless` is not set.
+ * Throws the same one line as `Raylib.initWindow` ({@link WindowOpenError}) when no window can be
+ * opened and `headless` is not set; the display is checked before raylib is loaded or built.
  */
 export function RaylibPlugin(options: RaylibPluginOptions): (app: App) => void {
   return function raylibPlugin(app: App): void {
-    const headless = options.headless ?? process.env.HOTLOOP_HEADLESS === "1";
-    if (!headless && !hasDisplay()) {
-      throw new Error("RaylibPlugin: no DISPLAY to open a window on; run under `xvfb-run -a`, or pass headless: true (or HOTLOOP_HEADLESS=1)");
-    }
+    const headless = options.headless ?? (isHeadless(app) || process.env.HOTLOOP_HEADLESS === "1");
+    const problem = headless ? undefined : displayProblem();
+    if (problem) throw new WindowOpenError(problem);
     const rl = headless ? headlessRaylib() : loadRaylibSync();
     if (!headless && rl.isWindowReady()) {
       throw new Error("RaylibPlugin: a raylib window is already open in this process (raylib has one window)");
     }
     if (options.configFlags !== undefined) rl.setConfigFlags(options.configFlags);
-    rl.initWindow(options.width, options.height, options.title);
-    if (!headless && !rl.isWindowReady()) {
-      throw new Error(`RaylibPlugin: raylib could not open a ${options.width}x${options.height} window (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
-    }
+    rl.initWindow(options.width, options.height, options.title); // ready, or a WindowOpenError
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl);
 

@@ -19,9 +19,10 @@
  *
  * @module
  */
-import { dlopen, FFIType } from "bun:ffi";
+import { dlopen, FFIType, ptr as addressOf } from "bun:ffi";
 import { isAbsolute, resolve } from "node:path";
 import { ensureRaylib, ensureRaylibSync, type RaylibPaths } from "./build-raylib.ts";
+import { raylibCacheDir } from "./cache.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Colors
@@ -193,6 +194,8 @@ const RAYLIB_SYMBOLS = {
 /** The shim's symbols (src/render/shim.c). */
 const SHIM_SYMBOLS = {
   hl_abi_version: { args: [], returns: i32 },
+  hl_set_trace_log_level: { args: [i32], returns: voidT },
+  hl_init_window: { args: [i32, i32, ptr, ptr, i32], returns: i32 },
   hl_color_component: { args: [u32, i32], returns: i32 },
   hl_draw_text_ex: { args: [ptr, f32, f32, f32, f32, u32], returns: voidT },
   hl_measure_text_ex: { args: [ptr, f32, f32], returns: f32 },
@@ -210,7 +213,7 @@ const SHIM_SYMBOLS = {
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
-const SHIM_ABI = 1;
+const SHIM_ABI = 2;
 
 /** Typed raw raylib functions, as bun:ffi binds them. */
 export type RaylibSymbols = ReturnType<typeof dlopen<typeof RAYLIB_SYMBOLS>>["symbols"];
@@ -255,6 +258,17 @@ export class ScreenPixels {
     const i = (y * this.width + x) * 4;
     const d = this.data;
     return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24)) >>> 0;
+  }
+}
+
+/** Why a window did not open, as one line: `raylib: cannot open a window: <reason>`. */
+export class WindowOpenError extends Error {
+  override name = "WindowOpenError";
+  constructor(
+    /** The reason alone, e.g. "the X display :78 has no GLX extension (...)". */
+    readonly reason: string,
+  ) {
+    super(`raylib: cannot open a window: ${reason}`);
   }
 }
 
@@ -303,18 +317,22 @@ export class Raylib {
   // --- window ---
 
   /**
-   * Opens the window and its OpenGL context (raylib allows one). Throws one clear line when the
-   * X display cannot be opened: this raylib goes on after its platform failed to start and then
-   * crashes the whole process in GL setup, so the display is checked first.
+   * Opens the window and its OpenGL context (raylib allows one), or throws a {@link WindowOpenError}
+   * (one line) and leaves no window. raylib's own InitWindow crashes the process in GL setup when
+   * its platform fails to start: the display is checked first (the common causes, with the better
+   * message), and the shim's hl_init_window stops raylib before GL setup for anything else.
    */
   initWindow(width: number, height: number, title: string): void {
     this.#headlessSize[0] = width;
     this.#headlessSize[1] = height;
-    if (!this.headless) {
-      const problem = displayProblem();
-      if (problem) throw new Error(`raylib: cannot open a window: ${problem}`);
+    if (this.headless) return;
+    const problem = displayProblem();
+    if (problem) throw new WindowOpenError(problem);
+    const reason = Buffer.alloc(512);
+    if (this.shim.hl_init_window(width, height, cstr(title), reason, reason.length) !== 1 || !this.raw.IsWindowReady()) {
+      const text = reason.toString("utf8", 0, Math.max(0, reason.indexOf(0)));
+      throw new WindowOpenError(`${text || "raylib's platform layer did not start"} (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
     }
-    this.raw.InitWindow(width, height, cstr(title));
   }
   /** Closes the window and unloads the GL context. */
   closeWindow(): void {
@@ -352,7 +370,7 @@ export class Raylib {
   }
   /** raylib's log threshold (see {@link LogLevel}); hotloop sets WARNING when loading. */
   setTraceLogLevel(level: number): void {
-    this.raw.SetTraceLogLevel(level);
+    this.shim.hl_set_trace_log_level(level); // the shim remembers it for initWindow
   }
   /** Window width in screen coordinates. */
   getScreenWidth(): number {
@@ -594,9 +612,9 @@ export function openRaylib(paths: RaylibPaths): Raylib {
   if (abi !== SHIM_ABI) {
     shim.close();
     rl.close();
-    throw new Error(`raylib shim ${paths.shim} has ABI ${abi}, expected ${SHIM_ABI}: delete .hotloop/raylib and rerun`);
+    throw new Error(`raylib shim ${paths.shim} has ABI ${abi}, expected ${SHIM_ABI}: delete ${raylibCacheDir()} and rerun`);
   }
-  rl.symbols.SetTraceLogLevel(defaultLogLevel());
+  shim.symbols.hl_set_trace_log_level(defaultLogLevel());
   opened = new Raylib(rl.symbols, shim.symbols, paths);
   return opened;
 }
@@ -619,14 +637,15 @@ export function headlessRaylib(): Raylib {
   return new Raylib(noopSymbols(RAYLIB_SYMBOLS) as unknown as RaylibSymbols, noopSymbols(SHIM_SYMBOLS) as unknown as ShimSymbols, undefined);
 }
 
-/** Whether an X11 display is available to open a window on (raylib is built for X11). */
+/** Whether a window can be opened here: {@link displayProblem} finds nothing in the way. */
 export function hasDisplay(): boolean {
-  return Boolean(process.env.DISPLAY);
+  return displayProblem() === undefined;
 }
 
 /**
- * Why no window can be opened here, or undefined when the X display answers: DISPLAY unset, or
- * set to a server that does not accept a connection (e.g. an Xvfb that has gone away). Opens and
+ * Why no window can be opened here, or undefined when the X display answers and offers GLX: DISPLAY
+ * unset, set to a server that does not accept a connection (e.g. an Xvfb that has gone away), or a
+ * server without the GLX extension (raylib's GLFW gets its OpenGL context through GLX). Opens and
  * closes a connection through libX11 (raylib is built for X11). Elsewhere than Linux: undefined.
  */
 export function displayProblem(): string | undefined {
@@ -643,7 +662,14 @@ export function displayProblem(): string | undefined {
     // The name is passed rather than left to libX11's getenv, so it is the DISPLAY this process sees.
     const connection = x11.symbols.XOpenDisplay(cstr(display));
     if (!connection) return `the X display ${display} does not answer (is the X server running?)`;
-    x11.symbols.XCloseDisplay(connection);
+    try {
+      // XQueryExtension writes the major opcode, first event and first error code: unused here.
+      const codes = new Int32Array(new ArrayBuffer(12));
+      const glx = x11.symbols.XQueryExtension(connection, cstr("GLX"), addressOf(codes, 0), addressOf(codes, 4), addressOf(codes, 8));
+      if (!glx) return `the X display ${display} has no GLX extension (raylib needs OpenGL through GLX; run Xvfb with GLX, or use --headless)`;
+    } finally {
+      x11.symbols.XCloseDisplay(connection);
+    }
     return undefined;
   } finally {
     x11.close();
@@ -654,6 +680,7 @@ function openX11() {
   return dlopen("libX11.so.6", {
     XOpenDisplay: { args: [FFIType.ptr], returns: FFIType.ptr },
     XCloseDisplay: { args: [FFIType.ptr], returns: FFIType.i32 },
+    XQueryExtension: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   });
 }
 

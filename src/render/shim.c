@@ -8,12 +8,15 @@
 // Built by build-raylib.ts: cc -shared -fPIC -O2 against raylib.h, linked to libraylib.
 // Bump HL_SHIM_ABI when a signature changes; raylib.ts checks it.
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "raylib.h"
 
-#define HL_SHIM_ABI 1
+#define HL_SHIM_ABI 2
 
 // From rlgl.h (declared here so only raylib.h is needed): flush the batch, read the framebuffer.
 void rlDrawRenderBatchActive(void);
@@ -27,6 +30,140 @@ static inline Color hl_color(uint32_t packed) {
 
 // The shim's ABI version, so the TypeScript side refuses a stale shim.
 int hl_abi_version(void) { return HL_SHIM_ABI; }
+
+// ---------------------------------------------------------------------------------------------
+// Opening the window without crashing the process
+//
+// raylib crashes the process when GLFW cannot make a window or a GL context (no GLX, no usable
+// visual, no GL driver): InitPlatform goes on with a NULL window into GetCurrentMonitor (segfault
+// in _glfwGetWindowPosX11, seen under `Xvfb -extension GLX`), and InitWindow ignores
+// InitPlatform's result and calls rlglInit without a context. A trace-log callback installed
+// around InitWindow sees every failure on the way, as raylib logs it, and longjmps back here before
+// raylib can use what is missing:
+//  - GLFW's errors (raylib logs them as "GLFW: Error: <code> Description: ..."), for the codes
+//    that only window/context creation raises and that always make it fail;
+//  - the lines raylib logs just before each early `return -1` of InitPlatform (hl_platform_failures;
+//    other "GLFW: Failed to find..." lines are harmless and pass).
+// No lock is held across either callback (GLFW calls its error callback after releasing its own).
+// GLFW keeps the half-made window struct of a failed glfwCreateWindow; the process can run on
+// headless, which is what it is for.
+// ---------------------------------------------------------------------------------------------
+
+// raylib has no getter for its log threshold, so the shim keeps the one it was given.
+static int hl_log_level = LOG_INFO; // raylib's default
+
+// GLFW error codes (glfw3.h) raised only while creating a window or its context, always fatal to it.
+#define HL_GLFW_API_UNAVAILABLE 0x00010006
+#define HL_GLFW_VERSION_UNAVAILABLE 0x00010007
+#define HL_GLFW_PLATFORM_ERROR 0x00010008
+#define HL_GLFW_FORMAT_UNAVAILABLE 0x00010009
+
+// What raylib 5.6-dev's InitPlatform logs right before giving up (rcore_desktop_glfw.c).
+static const char *const hl_platform_failures[] = {
+    "GLFW: Failed to initialize GLFW",
+    "GLFW: Failed to get primary monitor",
+    "GLFW: Failed to determine Monitor to center Window",
+    "GLFW: Failed to initialize Window",
+    "PLATFORM: Failed to initialize graphics device",
+    "PLATFORM: Failed to initialize graphic device",
+};
+
+static jmp_buf hl_init_jump;
+static int hl_initializing = 0;
+static char hl_init_reason[512];     // the failure line, then GLFW's own description of the error
+static char hl_init_glfw_error[256]; // the last "GLFW: Error: ... Description: ..." seen
+static char hl_init_log[4096];       // warnings held back until the outcome is known
+static size_t hl_init_log_len = 0;
+
+// SetTraceLogLevel through the shim, so hl_init_window knows what the user asked to see.
+void hl_set_trace_log_level(int level) {
+    hl_log_level = level;
+    SetTraceLogLevel(level);
+}
+
+static const char *hl_level_prefix(int type) {
+    switch (type) {
+        case LOG_TRACE: return "TRACE: ";
+        case LOG_DEBUG: return "DEBUG: ";
+        case LOG_INFO: return "INFO: ";
+        case LOG_WARNING: return "WARNING: ";
+        case LOG_ERROR: return "ERROR: ";
+        case LOG_FATAL: return "FATAL: ";
+        default: return "";
+    }
+}
+
+static void hl_init_trace(int type, const char *text, va_list args) {
+    char msg[512];
+    vsnprintf(msg, sizeof msg, text, args);
+    if (type >= hl_log_level) {
+        // At INFO or below the user wants raylib's log as it happens; otherwise warnings wait, and
+        // a failure is summed up in one line rather than repeated.
+        if (hl_log_level <= LOG_INFO) {
+            printf("%s%s\n", hl_level_prefix(type), msg);
+            fflush(stdout);
+        } else {
+            int n = snprintf(hl_init_log + hl_init_log_len, sizeof hl_init_log - hl_init_log_len, "%s%s\n", hl_level_prefix(type), msg);
+            if (n > 0) hl_init_log_len += (size_t)n;
+            if (hl_init_log_len >= sizeof hl_init_log) hl_init_log_len = sizeof hl_init_log - 1;
+        }
+    }
+    if (!hl_initializing || IsWindowReady()) return;
+    if (strncmp(text, "GLFW: Error:", 12) == 0) {
+        int code = 0;
+        sscanf(msg, "GLFW: Error: %d", &code);
+        const char *d = strstr(msg, "Description: ");
+        d = d ? d + 13 : msg;
+        snprintf(hl_init_glfw_error, sizeof hl_init_glfw_error, "%.255s", d);
+        // PLATFORM_ERROR is also raised for things GLFW shrugs off (a RandR query at glfwInit):
+        // only its window-creation failures count.
+        int fatal = code == HL_GLFW_API_UNAVAILABLE || code == HL_GLFW_VERSION_UNAVAILABLE || code == HL_GLFW_FORMAT_UNAVAILABLE ||
+            (code == HL_GLFW_PLATFORM_ERROR && (strncmp(d, "X11: Failed to create window", 28) == 0 || strncmp(d, "GLX: Failed to", 14) == 0));
+        if (fatal) {
+            snprintf(hl_init_reason, sizeof hl_init_reason, "GLFW could not create the window: %.400s", d);
+            longjmp(hl_init_jump, 1);
+        }
+        return;
+    }
+    for (size_t i = 0; i < sizeof hl_platform_failures / sizeof hl_platform_failures[0]; i++) {
+        if (strcmp(text, hl_platform_failures[i]) != 0) continue;
+        if (hl_init_glfw_error[0]) snprintf(hl_init_reason, sizeof hl_init_reason, "%.200s (%.255s)", msg, hl_init_glfw_error);
+        else snprintf(hl_init_reason, sizeof hl_init_reason, "%.500s", msg);
+        longjmp(hl_init_jump, 1);
+    }
+}
+
+// InitWindow that returns 1 when the window is ready, or 0 with a one-line reason in `reason`
+// (reason_len bytes, NUL-terminated) when raylib's platform layer failed to start.
+int hl_init_window(int width, int height, const char *title, char *reason, int reason_len) {
+    hl_init_reason[0] = 0;
+    hl_init_glfw_error[0] = 0;
+    hl_init_log[0] = 0;
+    hl_init_log_len = 0;
+    SetTraceLogCallback(hl_init_trace);
+    // The failure lines are warnings: let them reach the callback whatever the user's threshold.
+    SetTraceLogLevel(hl_log_level < LOG_WARNING ? hl_log_level : LOG_WARNING);
+    volatile int ready = 0;
+    hl_initializing = 1;
+    if (setjmp(hl_init_jump) == 0) {
+        InitWindow(width, height, title);
+        ready = IsWindowReady();
+    }
+    hl_initializing = 0;
+    SetTraceLogCallback(NULL);
+    SetTraceLogLevel(hl_log_level);
+    if (ready) {
+        if (hl_init_log_len > 0) {
+            fputs(hl_init_log, stdout);
+            fflush(stdout);
+        }
+        return 1;
+    }
+    if (reason != NULL && reason_len > 0) {
+        snprintf(reason, (size_t)reason_len, "%s", hl_init_reason[0] ? hl_init_reason : "raylib's platform layer did not start");
+    }
+    return 0;
+}
 
 // Returns component i (0 r, 1 g, 2 b, 3 a) of a Color received BY VALUE: lets a test prove that
 // passing a packed u32 where raylib expects a Color is correct on this ABI.

@@ -30,8 +30,9 @@ class Running {
   }
   async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
     let rest = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      const parts = (rest + chunk).split("\n");
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
       rest = parts.pop()!;
       this.lines.push(...parts);
     }

@@ -1,7 +1,7 @@
 /**
  * The bevy-like example in a real window (Xvfb in CI): scripted keys move the player, the screen
  * shows it; then the Rust system's colour is edited and rebuilt, and the next frames show the new
- * colour with the player where it was. Skipped without a display.
+ * colour with the player where it was. Skipped (one line) without a display or a raylib.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
@@ -9,14 +9,15 @@ import { resolve } from "node:path";
 import { ManualClock, Render, system, yieldToEventLoop, type App } from "../../src/core/index.ts";
 import { HotReloader } from "../../src/hot/index.ts";
 import { Raylib, type ScreenPixels } from "../../src/render/index.ts";
-import { createExample, hasDisplay } from "../../examples/bevy-like/run.ts";
-import { Position } from "../../examples/bevy-like/components.ts";
-import { PlayerEntity } from "../../examples/bevy-like/game.ts";
+import { Position } from "../../examples/bevy-like/src/components.ts";
+import { PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
+import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
+import { skipWindowTests } from "../support/window-env.ts";
 
 const SLOW = 300_000;
 const SHOTS = resolve(import.meta.dir, "../../screenshots");
-const BLUE = [0x3c, 0xb4, 0xff]; // PLAYER_COLOR in systems-rs/bevy-like
+const BLUE = [0x3c, 0xb4, 0xff]; // PLAYER_COLOR in examples/bevy-like/systems
 const PINK = [0xff, 0x3c, 0x8c];
 
 /** Pixels of exactly this colour: how many, and their centre. */
@@ -36,7 +37,7 @@ function find(pixels: ScreenPixels, [r, g, b]: number[]): { count: number; x: nu
   return { count, x: count ? sx / count : NaN, y: count ? sy / count : NaN };
 }
 
-describe.skipIf(!hasDisplay())("bevy-like example in a window", () => {
+describe.skipIf(skipWindowTests({ display: "answering" }))("bevy-like example in a window", () => {
   let crate: Fixture;
   let app: App;
   const clock = new ManualClock();
@@ -44,11 +45,11 @@ describe.skipIf(!hasDisplay())("bevy-like example in a window", () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    crate = new Fixture("systems-rs/bevy-like");
+    crate = new Fixture(EXAMPLE_CRATE);
     await crate.build();
     const script = resolve(crate.dir, "keys.txt");
     await Bun.write(script, "2 down RIGHT\n42 up RIGHT\n");
-    app = await createExample({ profile: "debug", reload: true, headless: false, library: crate.library, clock, script, reporter: () => {} });
+    app = await exampleApp({ reload: true, headless: false, library: crate.library, clock, script, reporter: () => {} });
     // Grab the frame before EndDrawing, after everything was drawn.
     app.addSystems(
       Render,

@@ -1,17 +1,14 @@
 // RaylibPlugin in a real App under Xvfb: window at build, Render bracketed by Begin/EndDrawing,
 // Input filled from real X events (injected with the XTest extension through bun:ffi), exit on
-// ESC, window closed at shutdown. Skips without DISPLAY.
+// ESC, window closed at shutdown. Skips (one line) without a display or a raylib.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { dlopen, FFIType, type Pointer } from "bun:ffi";
 import { App, First, Key, ManualClock, MouseButton, Render, type SystemContext } from "../../src/core/index.ts";
 import { RaylibPlugin } from "../../src/render/plugin.ts";
-import { Colors, colorToString, hasDisplay, loadRaylib, Raylib, type ScreenPixels } from "../../src/render/raylib.ts";
+import { Colors, colorToString, loadRaylib, Raylib, type ScreenPixels } from "../../src/render/raylib.ts";
+import { skipWindowTests } from "../support/window-env.ts";
 
 const BUILD_TIMEOUT_MS = 10 * 60_000;
-
-if (!hasDisplay()) {
-  console.warn("test/window/plugin.test.ts: no DISPLAY, skipping the window tests (run them with `xvfb-run -a bun test test/window`)");
-}
 
 /** A tiny XTest client: fake key presses as a user would type them (libX11 + libXtst). */
 function openXTest() {
@@ -56,7 +53,7 @@ function openXTest() {
 const XK_d = 0x64;
 const XK_Escape = 0xff1b;
 
-describe.skipIf(!hasDisplay())("RaylibPlugin (Xvfb)", () => {
+describe.skipIf(skipWindowTests({ display: "answering" }))("RaylibPlugin (Xvfb)", () => {
   beforeAll(async () => {
     await loadRaylib(); // build or find raylib off the event loop; the plugin then loads it at once
   }, BUILD_TIMEOUT_MS);
