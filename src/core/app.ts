@@ -131,6 +131,24 @@ export class App {
   }
 
   /**
+   * Removes the systems named `name` from a schedule (hot code removes and moves systems between
+   * frames this way); returns whether there was one.
+   */
+  removeSystem(label: ScheduleLabel, name: string): boolean {
+    return (this.#schedules.get(label)?.remove(name) ?? 0) > 0;
+  }
+
+  /** A schedule's label by its name: one of the built-in schedules, or one this app has. */
+  scheduleNamed(name: string): ScheduleLabel | undefined {
+    return [Startup, ...FRAME_SCHEDULES, ...this.#schedules.keys()].find((label) => label.name === name);
+  }
+
+  /** Whether Startup has run (the first `update()` began). */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /**
    * Runs `before` ahead of a schedule's systems and `after` behind them on each of its runs (see
    * {@link Schedule.around}); `after` runs even when a system throws.
    */

@@ -29,6 +29,18 @@ export class Schedule {
     this.#order = undefined;
   }
 
+  /** Removes every system added under `name`; returns how many there were. The order is recomputed before the next run. */
+  remove(name: string): number {
+    let removed = 0;
+    for (let i = this.#systems.length - 1; i >= 0; i--) {
+      if (this.#systems[i]!.config.name !== name) continue;
+      this.#systems.splice(i, 1);
+      removed++;
+    }
+    if (removed) this.#order = undefined;
+    return removed;
+  }
+
   /** Number of systems. */
   get size(): number {
     return this.#systems.length;

@@ -9,6 +9,7 @@ const EXPORTS = {
   hotloop_abi_version: { args: [], returns: FFIType.u32 },
   hotloop_manifest: { args: [], returns: FFIType.ptr },
   hotloop_system_table: { args: [], returns: FFIType.ptr },
+  hotloop_system_count: { args: [], returns: FFIType.u32 },
   hotloop_load: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
   hotloop_unload: { args: [], returns: FFIType.i32 },
   hotloop_last_error: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.u64 },
@@ -56,6 +57,11 @@ export class HotLibrary {
       const manifestPtr = this.#lib.symbols.hotloop_manifest();
       if (!manifestPtr) throw new ManifestError("hotloop_manifest returned null (the SDK panicked while building it)");
       this.manifest = parseManifest(new CString(manifestPtr).toString());
+      // The table's length is part of the ABI: a table shorter than the manifest would be read past its end.
+      const count = this.#lib.symbols.hotloop_system_count();
+      if (count !== this.manifest.systems.length) {
+        throw new ManifestError(`the system table has ${count} entries but the manifest lists ${this.manifest.systems.length} systems`);
+      }
       const table = this.#lib.symbols.hotloop_system_table();
       if (!table && this.manifest.systems.length) throw new ManifestError("hotloop_system_table returned null");
       const defs: Record<string, { ptr: Pointer; args: [typeof FFIType.ptr]; returns: typeof FFIType.i32 }> = {};

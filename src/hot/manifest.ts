@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ComponentRegistry } from "../ecs/index.ts";
 
 /** The ABI this host speaks (docs/abi.md). A library of another version is refused. */
-export const HOTLOOP_ABI_VERSION = 1;
+export const HOTLOOP_ABI_VERSION = 2;
 
 /** Resources a hot system may ask for, by their manifest names. */
 export const HOT_RESOURCES = ["Time", "Input"] as const;
@@ -32,7 +32,16 @@ export const ManifestSchema = z.object({
       fields: z.array(z.object({ name: Name, type: z.string() })),
     }),
   ),
-  systems: z.array(z.object({ name: Name, params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])) })),
+  systems: z.array(
+    z.object({
+      name: Name,
+      /** Where the library places the system; absent: the app places it with hotSystem(). */
+      schedule: Name.optional(),
+      after: z.array(Name).default([]),
+      before: z.array(Name).default([]),
+      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])),
+    }),
+  ),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -63,6 +72,12 @@ export function parseManifest(text: string): Manifest {
     throw new ManifestError(`manifest ${where}: ${issue.message}`);
   }
   if (parsed.data.error) throw new ManifestError(`library reports: ${parsed.data.error}`);
+  // Two systems of one name would bind the second one's code to the first one's checked parameters.
+  const seen = new Set<string>();
+  for (const system of parsed.data.systems) {
+    if (seen.has(system.name)) throw new ManifestError(`manifest lists two systems named ${system.name}`);
+    seen.add(system.name);
+  }
   return parsed.data;
 }
 
@@ -78,6 +93,13 @@ function describeParam(p: ParamManifest): string {
   const filters = [...p.with.map((n) => `With<${n}>`), ...p.without.map((n) => `Without<${n}>`)];
   const filter = filters.length === 0 ? "" : filters.length === 1 ? `, ${filters[0]}` : `, (${filters.join(", ")})`;
   return `Query<${data}${filter}>`;
+}
+
+/** Where a system runs as the library places it: `FixedUpdate`, `FixedUpdate after a, b`; undefined when the app places it. */
+export function describePlacement(system: SystemManifest): string | undefined {
+  if (!system.schedule) return undefined;
+  const order = [...(system.after.length ? [`after ${system.after.join(", ")}`] : []), ...(system.before.length ? [`before ${system.before.join(", ")}`] : [])];
+  return [system.schedule, ...order].join(" ");
 }
 
 /** The system of that name, or undefined. */
@@ -118,21 +140,14 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
   }
 }
 
-/**
- * Checks a new library against the systems the app registered: each is still exported, with the
- * same parameters, against the same component layouts. Throws a ManifestError on the first problem.
- */
-export function checkCompatible(manifest: Manifest, registered: ReadonlyMap<string, string>, registry: ComponentRegistry, source?: SourceLayouts): void {
-  for (const [name, params] of registered) {
-    const system = findSystem(manifest, name);
-    if (!system) {
-      throw new ManifestError(`system ${name} is registered by the app but the library no longer exports it (exports: ${exportList(manifest)})`);
-    }
-    const now = describeParams(system.params);
-    if (now !== params) {
-      throw new ManifestError(`system ${name} changed its parameters from ${params} to ${now}: restart the game to use the new signature`);
-    }
+/** Why a system cannot run against this app, as one line; undefined when it can. */
+export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry, source?: SourceLayouts): string | undefined {
+  try {
     checkSystemComponents(manifest, system, registry, source);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ManifestError) return e.message;
+    throw e;
   }
 }
 

@@ -1,18 +1,21 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
-import type { App } from "../core/index.ts";
+import { rmSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { SystemConfig, type App } from "../core/index.ts";
 import { nativeBuffer } from "../ecs/index.ts";
+import { HotSlot, type SlotTarget } from "./bindings.ts";
 import { imageProblem } from "./elf.ts";
-import { HotLibrary, LibraryError, type SystemEntry } from "./library.ts";
-import { checkCompatible, checkSystemComponents, describeParams, exportList, findSystem, ManifestError, type SourceLayouts, type SystemManifest } from "./manifest.ts";
+import { HotLibrary, LibraryError } from "./library.ts";
+import { describePlacement, exportList, findSystem, ManifestError, systemProblem, type SourceLayouts, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
+import { planSwap, type SystemChange } from "./plan.ts";
 import { consoleReporter, type HotEvent, type Reporter } from "./report.ts";
 import { ShadowDir } from "./shadow-dir.ts";
+import { contentHash, openCopy, readComplete } from "./staging.ts";
 import { LibraryWatcher } from "./watcher.ts";
 
 /** Options of a {@link HotReloader}. */
 export interface ReloaderOptions {
-  /** The library cargo builds, e.g. `systems-rs/target/debug/libgame.so`. */
+  /** The library cargo builds, e.g. `systems/target/debug/libgame.so`. */
   readonly library: string;
   /** Watch and swap (cargo feature `reload`). Off: loaded once from its build path, no copy, no watcher. */
   readonly reload: boolean;
@@ -49,16 +52,14 @@ export interface AboutToReload {
 export interface Reloaded {
   readonly file: string;
   readonly version: number;
+  /** `swap`: a new build took over; `rollback`: the previous one came back after a panic. */
+  readonly cause: "swap" | "rollback";
 }
 
-/**
- * The call slot of one hot system name: every hotSystem() of that name calls `entry`. The
- * reloader rewrites `entry` at the swap; `undefined` means disabled (it panicked, no rollback).
- */
-export interface Binding {
-  readonly name: string;
-  readonly system: SystemManifest;
-  entry: SystemEntry | undefined;
+/** The hot systems as they run at one moment: every slot's target, and the library that is current. */
+interface RunningState {
+  readonly current: HotLibrary;
+  readonly slots: ReadonlyMap<string, SlotTarget>;
 }
 
 interface Pending {
@@ -72,14 +73,17 @@ interface Pending {
 const MAX_EVENTS = 50;
 
 /**
- * Loads a hot library, and with `reload` on watches it, validates each new build against the
- * registered systems and component layouts, and swaps it in at the next frame boundary:
+ * Loads a hot library and, with `reload` on, watches it, stages each new build (staging.ts) and
+ * swaps it in at the next frame boundary, system by system (plan.ts):
  *
- *   about-to-reload observers (may block) → old unload hook → swap every binding's entry →
- *   new load hook → version + 1 → reloaded observers → the library before the old one is closed.
+ *   about-to-reload observers (may block) → old unload hook → every slot pointed at its new
+ *   target (new code, a rebuilt call context, added / moved / removed in its schedule, or kept on
+ *   older code it cannot leave yet) → new load hook → version + 1 → reloaded observers → the
+ *   libraries nothing uses any more are closed.
  *
- * The old library stays loaded as the rollback target, so a panicking system is rolled back
- * within its frame, and a build that fails any step never leaves the game without code.
+ * The state before the swap is the rollback target: a system of the new build that panics
+ * brings the whole previous state back within its frame, through the same activation path.
+ * A library stays loaded while any slot, or the rollback target, uses it.
  */
 export class HotReloader {
   /** Memory that outlives every library, handed to load hooks (docs/abi.md). */
@@ -92,16 +96,20 @@ export class HotReloader {
   readonly #app: App;
   readonly #options: Required<Omit<ReloaderOptions, "reporter">>;
   readonly #report: Reporter;
-  readonly #bindings = new Map<string, Binding>();
-  readonly #registered = new Map<string, string>();
+  readonly #slots = new Map<string, HotSlot>();
   readonly #blocks = new Set<ReloadBlock>();
   readonly #aboutObservers: ((e: AboutToReload) => void)[] = [];
   readonly #reloadedObservers: ((e: Reloaded) => void)[] = [];
+  /** Builds that panicked and were rolled back: not loaded again until another build ran. */
   readonly #badHashes = new Set<string>();
+  /** Every library open now, with the version it became current as. */
+  readonly #loaded = new Map<HotLibrary, number>();
+  /** Systems already announced as exported but not scheduled. */
+  readonly #announcedUnscheduled = new Set<string>();
   #shadow: ShadowDir | undefined;
   #watcher: LibraryWatcher | undefined;
   #current: HotLibrary | undefined;
-  #previous: HotLibrary | undefined;
+  #previous: RunningState | undefined;
   #pending: Pending | undefined;
   #version = 0;
   #updated = false;
@@ -180,12 +188,21 @@ export class HotReloader {
     return this.#shadow;
   }
 
-  /** Paths of the libraries loaded now: the running one and the rollback target. */
+  /** Paths of the libraries loaded now: the running one, any an older system still runs, the rollback target, a pending build. */
   loadedPaths(): string[] {
-    return [this.#current, this.#previous, this.#pending?.lib].flatMap((l) => (l && !l.closed ? [l.path] : []));
+    return [...this.#loaded.keys(), ...(this.#pending ? [this.#pending.lib] : [])].filter((l) => !l.closed).map((l) => l.path);
   }
 
-  /** True once after each reload or rollback, like hot-lib-reloader's `updated()`. */
+  /** The hot systems by name, with the version whose code each runs (undefined: disabled). */
+  systems(): Map<string, { version: number | undefined; placement: string | undefined }> {
+    return new Map([...this.#slots].map(([name, slot]) => [name, { version: slot.entry ? this.#loaded.get(slot.lib) : undefined, placement: slot.placement }]));
+  }
+
+  /**
+   * True once after each version change, like hot-lib-reloader's `updated()`. The rule: every
+   * version change — a swap or a rollback — sets it and calls the reloaded observers (with its
+   * cause); about-to-reload observers run before swaps only, since a rollback cannot wait.
+   */
   wasUpdated(): boolean {
     const updated = this.#updated;
     this.#updated = false;
@@ -211,7 +228,7 @@ export class HotReloader {
     this.#aboutObservers.push(observer);
   }
 
-  /** Called after each swap. */
+  /** Called after each swap and rollback. */
   onReloaded(observer: (e: Reloaded) => void): void {
     this.#reloadedObservers.push(observer);
   }
@@ -233,55 +250,39 @@ export class HotReloader {
   }
 
   /**
-   * Binds a system name for a hotSystem(): fails with the list of exports when the library has no
-   * such system, or when its components do not match the app's.
+   * The slot of a system the app places itself (hotSystem()): fails with the list of exports when
+   * the library has no such system, when the library places it already, or when its components do
+   * not match the app's.
    */
-  bind(name: string): Binding {
-    const known = this.#bindings.get(name);
-    if (known) return known;
+  bind(name: string): HotSlot {
+    const known = this.#slots.get(name);
+    if (known?.placer === "app") return known;
     const lib = this.#current;
     if (!lib) throw new Error(`hotSystem("${name}"): no library is loaded`);
     const system = findSystem(lib.manifest, name);
     if (!system) throw new Error(`hotSystem("${name}"): ${basename(lib.source)} exports no system of that name (exports: ${exportList(lib.manifest)})`);
-    try {
-      checkSystemComponents(lib.manifest, system, this.#app.components, this.#sourceLayouts);
-    } catch (e) {
-      throw new Error(`hotSystem("${name}"): ${(e as Error).message}`);
+    if (known) {
+      throw new Error(`hotSystem("${name}"): the library already places ${name} in ${known.placement} (export!); remove one of the two`);
     }
-    const binding: Binding = { name, system, entry: lib.entry(name) };
-    this.#bindings.set(name, binding);
-    this.#registered.set(name, describeParams(system.params));
-    return binding;
+    const problem = systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
+    if (problem) throw new Error(`hotSystem("${name}"): ${problem}`);
+    const slot = new HotSlot(name, this.#app, { lib, system, placer: "app", enabled: true }, (s) => this.systemPanicked(s));
+    this.#slots.set(name, slot);
+    return slot;
   }
 
-  /** Handles a system that returned "panicked": roll back if there is a library to go back to, else disable it. */
-  systemPanicked(binding: Binding): void {
+  /** Handles a system that returned "panicked": roll back if its build has a previous state to go back to, else disable it. */
+  systemPanicked(slot: HotSlot): void {
     this.stats.panics++;
-    const bad = this.#current!;
-    const message = bad.lastError() || "panicked";
-    const panicked = { type: "panic", file: bad.source, system: binding.name, version: this.#version, message } as const;
+    const lib = slot.lib;
+    const message = lib.lastError() || "panicked";
+    const panicked = { type: "panic", file: lib.source, system: slot.name, version: this.#loaded.get(lib) ?? this.#version, message } as const;
     const previous = this.#previous;
-    if (previous && !previous.closed && this.#options.reload) {
-      // No frame of the library is on the stack here: the panic was caught at its boundary.
-      const unloadPanic = bad.unload();
-      this.#point(previous);
-      const loadPanic = previous.load(this.hostMemory);
-      if (!loadPanic) {
-        this.#previous = undefined;
-        this.#current = previous;
-        this.#badHashes.add(bad.hash);
-        this.#dispose(bad);
-        this.#version++;
-        this.#updated = true;
-        this.stats.rollbacks++;
-        this.#report({ ...panicked, action: "rolled_back", now: this.#version });
-        if (unloadPanic) this.#report({ type: "warning", file: bad.source, message: `unload hook panicked during rollback: ${unloadPanic}` });
-        return;
-      }
-      this.#point(bad);
-      this.#report({ type: "warning", file: previous.source, message: `rollback failed, its load hook panicked: ${loadPanic}` });
+    if (previous && lib === this.#current && this.#options.reload && this.#rollBack(previous)) {
+      this.#report({ ...panicked, action: "rolled_back", now: this.#version });
+      return;
     }
-    binding.entry = undefined;
+    slot.disable();
     this.#report({ ...panicked, action: "disabled", now: this.#version });
   }
 
@@ -293,9 +294,11 @@ export class HotReloader {
     this.#watcher?.close();
     const panic = this.#current?.unload();
     if (panic && this.#current) this.#report({ type: "warning", file: this.#current.source, message: `unload hook panicked at shutdown: ${panic}` });
-    for (const lib of [this.#pending?.lib, this.#previous, this.#current]) if (lib) this.#dispose(lib);
+    for (const lib of [this.#pending?.lib, ...this.#loaded.keys()]) if (lib) this.#dispose(lib);
+    this.#loaded.clear();
     this.#pending = undefined;
-    this.#previous = this.#current = undefined;
+    this.#previous = undefined;
+    this.#current = undefined;
     this.#shadow?.remove();
   }
 
@@ -305,23 +308,20 @@ export class HotReloader {
       this.#shadow?.remove(); // no copy outlives a reloader that never started
       throw new Error(`hotloop: cannot load ${path}: ${why}`);
     };
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-      this.#readIno = statSync(path).ino;
-    } catch (e) {
-      return fail((e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file (build the crate first, e.g. bun run dev)" : (e as Error).message);
-    }
-    const problem = imageProblem(bytes);
+    const read = readComplete(path, undefined);
+    if ("problem" in read) return fail(read.problem === "the file is missing" ? "no such file (build the crate first, e.g. hotloop build)" : read.problem);
+    this.#readIno = read.ino;
+    const problem = imageProblem(read.bytes);
     if (problem) fail(problem);
-    const hash = Bun.hash(bytes).toString(16);
+    const hash = contentHash(read.bytes);
     let lib: HotLibrary;
     try {
       if (this.#options.reload) {
         this.#shadow = new ShadowDir();
-        lib = new HotLibrary(this.#writeShadow(bytes), path, hash);
+        lib = openCopy(this.#shadow, path, read.bytes, hash);
       } else {
-        lib = new HotLibrary(path, path, hash);
+        // Loaded from its build path by an absolute name: never looked up through LD_LIBRARY_PATH.
+        lib = new HotLibrary(resolve(path), path, hash);
       }
     } catch (e) {
       return fail((e as Error).message);
@@ -333,17 +333,21 @@ export class HotReloader {
     }
     this.#current = lib;
     this.#version = 1;
+    this.#loaded.set(lib, 1);
     this.stats.loads++;
-  }
-
-  #writeShadow(bytes: Uint8Array): string {
-    const copy = this.#shadow!.nextPath(basename(this.#options.library));
-    writeFileSync(copy, bytes, { mode: 0o700 });
-    if (process.platform === "darwin") {
-      // As hot-lib-reloader does: a copied dylib must be re-signed before macOS loads it.
-      Bun.spawnSync(["codesign", "-s", "-", "-f", copy], { stdout: "ignore", stderr: "ignore" });
-    }
-    return copy;
+    // The systems the library places itself are in their schedules from the first frame.
+    const { targets, changes } = planSwap(new Map(), lib, (system) => this.#problem(lib, system));
+    this.#activate(targets);
+    for (const change of changes) if (change.change !== "unscheduled") this.#reportChange(change);
+    // Systems placed by nobody: known only once the app's plugins had their chance to call hotSystem().
+    let checked = false;
+    this.#app.onFrameBoundary(() => {
+      if (checked) return;
+      checked = true;
+      for (const system of this.#current?.manifest.systems ?? []) {
+        if (!this.#slots.has(system.name) && !system.schedule) this.#reportChange({ change: "unscheduled", system: system.name });
+      }
+    });
   }
 
   #onFileSettled(): void {
@@ -373,21 +377,17 @@ export class HotReloader {
     if ("problem" in read) return this.#retryOrRefuse(read.problem, undefined, read.waitMs);
     const bytes = read.bytes;
     this.#readIno = read.ino;
-    const hash = Bun.hash(bytes).toString(16);
+    const hash = contentHash(bytes);
     const latest = this.#pending?.lib ?? this.#current;
     if (latest && hash === latest.hash) return this.#settle();
     if (this.#badHashes.has(hash)) return this.#settle();
     const problem = imageProblem(bytes);
     if (problem) return this.#retryOrRefuse(problem, hash);
     this.stats.stagings++;
-    let lib: HotLibrary | undefined;
-    const copy = this.#writeShadow(bytes);
+    let lib: HotLibrary;
     try {
-      lib = new HotLibrary(copy, path, hash);
-      checkCompatible(lib.manifest, this.#registered, this.#app.components, this.#sourceLayouts);
+      lib = openCopy(this.#shadow!, path, bytes, hash);
     } catch (e) {
-      if (lib) this.#dispose(lib);
-      else rmSync(copy, { force: true });
       if (e instanceof LibraryError && this.#retriesLeft > 0) return this.#retryOrRefuse(e.message, hash);
       if (e instanceof ManifestError || e instanceof LibraryError) return this.#refuse(e.message, hash);
       return this.#refuse(`unexpected error: ${(e as Error).message}`, hash);
@@ -418,6 +418,12 @@ export class HotReloader {
     this.#firstEventAt = undefined;
   }
 
+  /** Why `system` of `lib` cannot run in this app, or undefined. */
+  #problem(lib: HotLibrary, system: SystemManifest): string | undefined {
+    if (system.schedule && !this.#app.scheduleNamed(system.schedule)) return `the app has no schedule ${system.schedule}`;
+    return systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
+  }
+
   /** Between frames: apply a pending library unless an observer holds a block. */
   #onFrameBoundary(): void {
     const pending = this.#pending;
@@ -425,57 +431,194 @@ export class HotReloader {
     if (!pending.announced) {
       pending.announced = true;
       const event: AboutToReload = { file: pending.lib.source, nextVersion: this.#version + 1, block: () => this.block() };
-      for (const observer of this.#aboutObservers) observer(event);
+      this.#notify("about-to-reload", this.#aboutObservers, event);
     }
     if (this.#blocks.size > 0) return;
     this.#pending = undefined;
+    this.#swap(pending);
+  }
+
+  /** Swaps a staged build in: the unload hook of the old, the slots, the load hook of the new. */
+  #swap(pending: Pending): void {
     const swapStart = performance.now();
-    const old = this.#current;
-    const unloadPanic = old?.unload();
-    if (unloadPanic && old) this.#report({ type: "warning", file: old.source, message: `unload hook panicked: ${unloadPanic} (continuing with the new library)` });
-    this.#point(pending.lib);
-    const loadPanic = pending.lib.load(this.hostMemory);
+    const lib = pending.lib;
+    const old = this.#current!;
+    const before = this.#state();
+    const { targets, changes } = planSwap(before.slots, lib, (system) => this.#problem(lib, system));
+    const unloadPanic = old.unload();
+    if (unloadPanic) this.#report({ type: "warning", file: old.source, message: `unload hook panicked: ${unloadPanic} (continuing with the new library)` });
+    this.#activate(targets);
+    const loadPanic = lib.load(this.hostMemory);
     if (loadPanic) {
-      // Back out: the old library comes back and re-initialises its state with its own load hook.
-      if (old) {
-        this.#point(old);
-        const again = old.load(this.hostMemory);
-        if (again) this.#report({ type: "warning", file: old.source, message: `load hook panicked when restored: ${again}` });
-      }
-      this.#dispose(pending.lib);
-      return this.#refuse(`load hook panicked: ${loadPanic}`, pending.lib.hash);
+      // Back out: the old state comes back and re-initialises its globals with its own load hook.
+      this.#activate(before.slots);
+      const again = old.load(this.hostMemory);
+      if (again) this.#report({ type: "warning", file: old.source, message: `load hook panicked when restored: ${again}` });
+      this.#dispose(lib);
+      return this.#refuse(`load hook panicked: ${loadPanic}`, lib.hash);
     }
     this.#version++;
     this.#updated = true;
     this.stats.loads++;
     this.stats.swaps++;
-    const retired = this.#previous;
-    this.#previous = old;
-    this.#current = pending.lib;
+    this.#current = lib;
+    this.#loaded.set(lib, this.#version);
+    this.#previous = before;
+    // A build that panicked before may be chosen again once another one ran.
+    this.#badHashes.clear();
     const swapEnd = performance.now();
-    for (const observer of this.#reloadedObservers) observer({ file: pending.lib.source, version: this.#version });
-    if (retired) this.#dispose(retired);
+    this.#notify("reloaded", this.#reloadedObservers, { file: lib.source, version: this.#version, cause: "swap" });
+    this.#closeUnused();
     this.#report({
       type: "reload",
       status: "ok",
-      file: pending.lib.source,
+      file: lib.source,
       version: this.#version,
       detectedMs: pending.loadedAt - pending.detectedAt,
       loadMs: pending.stagedAt - pending.loadedAt,
       swapMs: swapEnd - swapStart,
       totalMs: swapEnd - pending.detectedAt,
     });
+    for (const change of changes) this.#reportChange(change);
   }
 
-  /** Points every binding at `lib`'s entries (re-enabling disabled systems). */
-  #point(lib: HotLibrary): void {
-    for (const binding of this.#bindings.values()) binding.entry = lib.entry(binding.name);
+  /**
+   * Brings `previous` back after a panic of the current build, within the frame (no frame of the
+   * library is on the stack: the panic was caught at its boundary). Returns false when that
+   * failed (the previous build's load hook panicked too): the current build is then restored
+   * whole, and the caller disables the panicking system.
+   */
+  #rollBack(previous: RunningState): boolean {
+    const bad = this.#current!;
+    const now = this.#state();
+    const unloadPanic = bad.unload();
+    this.#activate(previous.slots);
+    const loadPanic = previous.current.load(this.hostMemory);
+    if (loadPanic) {
+      this.#report({ type: "warning", file: previous.current.source, message: `rollback failed, its load hook panicked: ${loadPanic}; staying on v${this.#version}` });
+      this.#activate(now.slots);
+      const again = bad.load(this.hostMemory);
+      if (again) this.#report({ type: "warning", file: bad.source, message: `load hook panicked when restored: ${again}` });
+      this.#previous = undefined; // it cannot be rolled back to
+      this.#closeUnused();
+      return false;
+    }
+    this.#current = previous.current;
+    this.#previous = undefined;
+    this.#badHashes.add(bad.hash);
+    this.#version++;
+    this.#loaded.set(previous.current, this.#version);
+    this.#updated = true;
+    this.stats.rollbacks++;
+    if (unloadPanic) this.#report({ type: "warning", file: bad.source, message: `unload hook panicked during rollback: ${unloadPanic}` });
+    this.#notify("reloaded", this.#reloadedObservers, { file: previous.current.source, version: this.#version, cause: "rollback" });
+    this.#closeUnused();
+    return true;
+  }
+
+  /** What runs now. */
+  #state(): RunningState {
+    return { current: this.#current!, slots: new Map([...this.#slots].map(([name, slot]) => [name, slot.snapshot()])) };
+  }
+
+  /**
+   * The one path that makes a state run, for the first load, a swap, a backed-out load hook and a
+   * rollback alike: slots not in `targets` leave their schedules, new ones join theirs, the others
+   * point at their target (a moved one changes schedule).
+   */
+  #activate(targets: ReadonlyMap<string, SlotTarget>): void {
+    for (const [name, slot] of this.#slots) {
+      if (targets.has(name)) continue;
+      this.#unschedule(slot);
+      this.#slots.delete(name);
+    }
+    for (const [name, target] of targets) {
+      const slot = this.#slots.get(name);
+      if (!slot) {
+        const created = new HotSlot(name, this.#app, target, (s) => this.systemPanicked(s));
+        this.#slots.set(name, created);
+        this.#schedule(created);
+        continue;
+      }
+      const moved = slot.placement !== (target.placer === "library" ? describePlacement(target.system) : undefined);
+      if (moved) this.#unschedule(slot);
+      slot.point(target);
+      if (moved) this.#schedule(slot);
+    }
+  }
+
+  /** Adds a library-placed slot to its schedule (app-placed slots are in the app's hands). */
+  #schedule(slot: HotSlot): void {
+    if (slot.placer !== "library" || !slot.system.schedule) return;
+    const label = this.#app.scheduleNamed(slot.system.schedule);
+    if (!label) return; // refused earlier by #problem
+    this.#app.addSystems(label, new SystemConfig(slot.name, () => slot.run, slot.system.before, slot.system.after));
+  }
+
+  #unschedule(slot: HotSlot): void {
+    if (slot.placer !== "library" || !slot.system.schedule) return;
+    const label = this.#app.scheduleNamed(slot.system.schedule);
+    if (label) this.#app.removeSystem(label, slot.name);
+  }
+
+  #reportChange(change: SystemChange<HotLibrary>): void {
+    const version = this.#version;
+    switch (change.change) {
+      case "kept":
+        this.#report({ type: "system", change: "kept", system: change.system, keptOn: this.#loaded.get(change.on) ?? version, reason: change.reason, version });
+        return;
+      case "unscheduled":
+        if (this.#announcedUnscheduled.has(change.system)) return; // one notice per name
+        this.#announcedUnscheduled.add(change.system);
+        this.#report({ type: "system", change: "unscheduled", system: change.system, version });
+        return;
+      case "added":
+      case "removed":
+        // At the first load, being in a schedule is where a placed system starts, not news.
+        if (version > 1) this.#report({ type: "system", change: change.change, system: change.system, placement: change.placement, version });
+        return;
+      case "not_added":
+        this.#report({ type: "system", change: "not_added", system: change.system, placement: change.placement, reason: change.reason, version });
+        return;
+      case "placed_twice":
+        this.#report({ type: "system", change: "placed_twice", system: change.system, placement: change.placement, version });
+        return;
+      default:
+        this.#report({ type: "system", change: change.change, system: change.system, from: change.from, to: change.to, version });
+    }
+  }
+
+  /** Calls observers; one that throws is reported and the rest still run (an observer never stops the game). */
+  #notify<E>(what: string, observers: readonly ((e: E) => void)[], event: E): void {
+    for (const observer of observers) {
+      try {
+        observer(event);
+      } catch (e) {
+        const error = e as Error;
+        const at = error.stack?.split("\n").find((l) => /^\s+at /.test(l))?.trim().replace(/^at /, "") ?? "";
+        this.#report({ type: "warning", file: this.#options.library, message: `a ${what} observer threw: ${error.message}${at ? ` (${at})` : ""}` });
+      }
+    }
+  }
+
+  /** Closes every library that neither a slot, the current state nor the rollback target uses. */
+  #closeUnused(): void {
+    const used = new Set<HotLibrary>([this.#current!, ...[...this.#slots.values()].map((s) => s.lib)]);
+    if (this.#previous) {
+      used.add(this.#previous.current);
+      for (const target of this.#previous.slots.values()) used.add(target.lib);
+    }
+    for (const lib of [...this.#loaded.keys()]) {
+      if (used.has(lib)) continue;
+      this.#loaded.delete(lib);
+      this.#dispose(lib);
+    }
   }
 
   /** Closes a library and deletes its shadow copy; warns once if the mapping outlived dlclose. */
   #dispose(lib: HotLibrary): void {
     lib.close();
-    if (lib.path === lib.source) return; // static mode: the build output is not ours to delete
+    if (lib.path === resolve(lib.source)) return; // static mode: the build output is not ours to delete
     if (!this.#warnedMapped && stillMapped(lib.path)) {
       this.#warnedMapped = true;
       this.#report({
@@ -485,45 +628,5 @@ export class HotReloader {
       });
     }
     rmSync(lib.path, { force: true });
-  }
-}
-
-/**
- * How long a file rewritten in place must have been left alone before it is read, in ms. Longer
- * than a coarse timestamp tick (up to 10 ms), which is how far mtime may lag the write.
- */
-const REWRITE_QUIET_MS = 25;
-
-/** The build output's bytes and inode, or why it cannot be read now (and when it may be mid-write, how long to wait). */
-type ReadResult = { signature: string } & ({ bytes: Uint8Array; ino: number } | { problem: string; waitMs?: number });
-
-/**
- * Reads the file if it is stable: the same size and mtime before and after reading, and, when it
- * is the inode read last time (rewritten in place: cp, Bun.write), not modified within
- * REWRITE_QUIET_MS. Why: a reader racing an in-place rewrite gets a torn mix of old and new bytes
- * with size and mtime unchanged (timestamps are coarse), which passes the ELF checks and can crash
- * in dlopen; a write sets mtime when it starts, so a file left alone for the quiet time was not
- * being written while it was read. A new inode needs no wait: cargo links a finished file and
- * atomic writers rename one into place, and a new file still being written is a prefix of the
- * final one, which the ELF check refuses as truncated.
- */
-function readComplete(path: string, rewrittenIno: number | undefined): ReadResult {
-  try {
-    const before = statSync(path);
-    const bytes = readFileSync(path);
-    const after = statSync(path);
-    const signature = `${after.ino}:${after.size}:${after.mtimeMs}`;
-    if (before.ino !== after.ino || before.size !== after.size || before.mtimeMs !== after.mtimeMs || bytes.length !== after.size) {
-      return { signature, problem: "the file changed while it was read" };
-    }
-    const age = Date.now() - after.mtimeMs;
-    // More than a second in the future is clock skew (a network file system), not a writer.
-    if (after.ino === rewrittenIno && age > -1000 && age < REWRITE_QUIET_MS) {
-      return { signature, problem: "the file is still being written", waitMs: Math.ceil(REWRITE_QUIET_MS - age) };
-    }
-    return { signature, bytes, ino: after.ino };
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
-    return { signature: missing ? "missing" : "unreadable", problem: missing ? "the file is missing" : (e as Error).message };
   }
 }

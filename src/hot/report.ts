@@ -7,7 +7,16 @@ export type HotEvent =
   | { type: "build"; status: "failed"; crate: string; ms: number; error: string }
   | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
   | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
-  | { type: "reload"; status: "rolled_back"; file: string; version: number; reason: string }
+  /**
+   * What a swap did to one system (`version` is the version swapped in): added to a schedule,
+   * removed, moved, running with a changed signature, kept on the code of an older version
+   * (`keptOn`) because the new code cannot run here, not added, exported but not scheduled.
+   */
+  | { type: "system"; change: "added" | "removed"; system: string; placement: string; version: number }
+  | { type: "system"; change: "moved" | "signature"; system: string; from: string; to: string; version: number }
+  | { type: "system"; change: "kept"; system: string; keptOn: number; reason: string; version: number }
+  | { type: "system"; change: "not_added"; system: string; placement: string; reason: string; version: number }
+  | { type: "system"; change: "unscheduled" | "placed_twice"; system: string; placement?: string; version: number }
   /** `version` panicked in `file` (the build output); `now` is the version running afterwards. */
   | { type: "panic"; file: string; system: string; version: number; message: string; action: "rolled_back" | "disabled"; now: number }
   | { type: "warning"; file: string; message: string }
@@ -36,14 +45,36 @@ export function formatEvent(e: HotEvent): string {
       if (e.status === "ok") {
         return `hotloop: reloaded ${basename(e.file)} → v${e.version} in ${ms(e.totalMs)} (detected ${ms(e.detectedMs)}, loaded ${ms(e.loadMs)}, swapped ${ms(e.swapMs)})`;
       }
-      if (e.status === "refused") return `hotloop: refused ${e.file}: ${e.reason} (still running v${e.version})`;
-      return `hotloop: rolled back to v${e.version}: ${e.reason} (${e.file})`;
+      return `hotloop: refused ${e.file}: ${e.reason} (still running v${e.version})`;
+    case "system":
+      return `hotloop: ${describeSystemChange(e)}`;
     case "panic":
       return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;
     case "warning":
       return `hotloop: warning: ${e.file}: ${e.message}`;
     case "info":
       return `hotloop: ${e.message}`;
+  }
+}
+
+function describeSystemChange(e: Extract<HotEvent, { type: "system" }>): string {
+  switch (e.change) {
+    case "added":
+      return `added system ${e.system} to ${e.placement}`;
+    case "removed":
+      return `removed system ${e.system} from ${e.placement}`;
+    case "moved":
+      return `moved system ${e.system} from ${e.from} to ${e.to}`;
+    case "signature":
+      return `system ${e.system} changed its signature from ${e.from} to ${e.to}`;
+    case "kept":
+      return `kept system ${e.system} on v${e.keptOn}: ${e.reason} (the rest of v${e.version} runs)`;
+    case "not_added":
+      return `did not add system ${e.system} to ${e.placement}: ${e.reason}`;
+    case "unscheduled":
+      return `system ${e.system} is exported but not scheduled (place it in export! { FixedUpdate: [${e.system}] } or with hotSystem("${e.system}"))`;
+    case "placed_twice":
+      return `system ${e.system} is placed by hotSystem("${e.system}") in TypeScript: its place in export! (${e.placement}) is ignored`;
   }
 }
 

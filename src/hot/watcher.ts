@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from "chokidar";
-import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+import { fileSignature as signature } from "./staging.ts";
 
 /**
  * How long after a burst settles the file is looked at once more. chokidar throttles events per
@@ -8,16 +8,6 @@ import { basename, dirname, resolve } from "node:path";
  * this the final build of a burst could go unnoticed and the last version would not win.
  */
 const TRAILING_CHECK_MS = 100;
-
-/** What identifies one version of the file on disk, cheaply. */
-function signature(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
-  } catch {
-    return "missing";
-  }
-}
 
 /** What the watcher tells its owner. */
 export interface WatchHandlers {

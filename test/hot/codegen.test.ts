@@ -22,7 +22,7 @@ describe("codegen", () => {
   });
 
   test("the system-names module types hotSystem() to the library's exports", () => {
-    const manifest = parseManifest(JSON.stringify({ abi: 1, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], systems: [{ name: "a", params: [] }, { name: "b", params: [] }] }));
+    const manifest = parseManifest(JSON.stringify({ abi: 2, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], systems: [{ name: "a", params: [] }, { name: "b", params: [] }, { name: "placed", schedule: "Update", params: [] }] }));
     const text = systemNamesModule(manifest);
     expect(text).toContain('export type SystemName = "a" | "b";');
     expect(text).toContain("export const hotSystem = (name: SystemName): SystemConfig => untypedHotSystem(name);");

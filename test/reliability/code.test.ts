@@ -8,7 +8,7 @@ import { Trap } from "../fixtures/hot-fixture/components.ts";
 import { hostU32 } from "../support/fixture.ts";
 import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-const v = reliabilityFile("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic");
+const v = reliabilityFile("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic", "returnPanic");
 let r: Rig | undefined;
 
 /** `at src/lib.rs:line:col`, as the SDK reports a panic's place. */
@@ -42,6 +42,63 @@ describe("a panic in Rust code is contained and reported once", () => {
     running.publish(v.stamp3);
     await running.until(() => running.stamp() === 3, 1500, "stamp 3");
     expect(running.reloader.version).toBe(4);
+    running.expectIntact();
+  }, SLOW);
+
+  test("a rollback is a version change like a swap: reloaded observers (cause rollback) and wasUpdated() agree", async () => {
+    r = await rig(v.stamp1, ["mover", "trap", "stamp"]);
+    const running = r;
+    const causes: string[] = [];
+    running.reloader.onReloaded((e) => void causes.push(`${e.cause} v${e.version}`));
+    running.publish(v.trapStamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    expect(running.reloader.wasUpdated()).toBe(true);
+    Trap.armed[running.ids.trap] = 1;
+    await running.frame();
+    expect(causes).toEqual(["swap v2", "rollback v3"]);
+    expect(running.reloader.wasUpdated()).toBe(true);
+    expect(running.reloader.wasUpdated()).toBe(false);
+  }, SLOW);
+
+  test("a build that panicked is not reloaded by itself, but loads again once another build ran", async () => {
+    r = await rig(v.stamp1, ["mover", "trap", "stamp"]);
+    const running = r;
+    running.publish(v.trapStamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    Trap.armed[running.ids.trap] = 1;
+    await running.frame(); // rolled back to stamp 1 (v3)
+    Trap.armed[running.ids.trap] = 0;
+    running.publish(v.trapStamp2); // the same bytes again: not loaded over the build it panicked against
+    await running.frames(30);
+    expect([running.stamp(), running.reloader.version]).toEqual([1, 3]);
+    running.publish(v.stamp3);
+    await running.until(() => running.stamp() === 3, 1500, "stamp 3");
+    running.publish(v.trapStamp2); // after another build ran, the user may go back to it on purpose
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2 again");
+    expect(running.reloader.version).toBe(5);
+    running.expectIntact();
+  }, SLOW);
+
+  test("a rollback whose load hook panics: the panicking build is restored with its own load hook, the system disabled, nothing stale kept", async () => {
+    r = await rig(v.returnPanic, ["mover", "trap", "stamp"]); // its load hook panics when loaded a third time
+    const running = r;
+    const memory = running.reloader.hostMemory;
+    running.publish(v.trapStamp2);
+    await running.until(() => running.stamp() === 2, 1500, "stamp 2");
+    Trap.armed[running.ids.trap] = 1;
+    await running.frames(5);
+    expect(running.lines((e) => e.type === "warning" || e.type === "panic")).toEqual([
+      expect.stringMatching(new RegExp(`^hotloop: warning: ${literal(running.library)}: rollback failed, its load hook panicked: on_load refuses to come back \\(stamp 1\\) ${AT}; staying on v2$`)),
+      expect.stringMatching(new RegExp(`^hotloop: system trap of ${literal(running.library)} v2 panicked: trap sprung \\(stamp 2\\) ${AT}; disabled until the next good build$`)),
+    ]);
+    // v2 runs, re-initialised by its own load hook after its unload hook ran. Loads counted: v1, v2,
+    // v2 again (v1's second load panicked before counting); unloads: v1 at the swap, v2 at the rollback.
+    expect([running.stamp(), running.reloader.version]).toEqual([2, 2]);
+    expect([hostU32(memory, 0), hostU32(memory, 4), hostU32(memory, 8)]).toEqual([3, 2, 2]);
+    expect(running.reloader.loadedPaths()).toHaveLength(1); // v1 cannot be rolled back to: closed
+    running.expectIntact();
+    running.publish(v.stamp3);
+    await running.until(() => running.stamp() === 3, 1500, "stamp 3");
     running.expectIntact();
   }, SLOW);
 

@@ -58,6 +58,10 @@ const RECIPES = {
   trapStamp1: hot(1, undefined, true),
   trapStamp2: hot(2, undefined, true),
   loadPanic: hot(5, (f) => f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 5 {\n        panic!("on_load failed (stamp {STAMP})");\n    }')),
+  /** Stamp 1; its load hook panics from the process's third load on (so a rollback to it fails). */
+  returnPanic: hot(1, (f) =>
+    f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if read_u32(mem, 0) >= 2 {\n        panic!("on_load refuses to come back (stamp {STAMP})");\n    }'),
+  ),
   unloadPanic: hot(6, (f) => f.edit("fn on_unload() {", 'fn on_unload() {\n    if STAMP == 6 {\n        panic!("on_unload failed (stamp {STAMP})");\n    }')),
   /** A cdylib without the SDK's exports. */
   noExport: hot(7, (f) => f.edit(/hotloop_sdk::export! \{[\s\S]*?\n\}\n/, '#[no_mangle]\npub extern "C" fn x() {}\n')),
@@ -73,8 +77,8 @@ const RECIPES = {
   }),
   /** `stamp` only reads Stamp. */
   readOnly: hot(1, (f) => f.edit(/pub fn stamp\(mut q: Query<Write<Stamp>>\) \{[\s\S]*?\n\}/, "pub fn stamp(q: Query<Read<Stamp>>) {\n    let _ = q.len();\n}")),
-  /** Compiled against a Velocity with a third field (the generated file edited, hash and all). */
-  layout: hot(1, (f) =>
+  /** Compiled against a Velocity with a third field (the generated file edited, hash and all); stamp 4. */
+  layout: hot(4, (f) =>
     f.edit(
       /hotloop_sdk::component!\(Velocity, 0x[0-9a-f]{16}, \{ x: f32, y: f32 \}\);/,
       `hotloop_sdk::component!(Velocity, 0x${fnv1a64("Velocity{x:f32,y:f32,z:f32}")}, { x: f32, y: f32, z: f32 });`,
@@ -104,13 +108,13 @@ const RECIPES = {
     f.edit("fn on_load(mem: &mut [u8]) {", "fn on_load(mem: &mut [u8]) {\n    PINNED.with(|p| std::hint::black_box(p.0));");
   }),
   /** Manifest text cut short: not JSON. */
-  badJson: raw(1, rawManifest(1).slice(0, 60)),
+  badJson: raw(2, rawManifest(2).slice(0, 60)),
   /** JSON of the wrong shape: a query without its components. */
-  badShape: raw(1, rawManifest(1, [{ name: "mover", params: [{ kind: "query" }] }])),
-  /** Another ABI version, with every export of version 1. */
-  abi2: raw(2, rawManifest(2)),
+  badShape: raw(2, rawManifest(2, [{ name: "mover", params: [{ kind: "query" }] }])),
+  /** Another ABI version, with every export of version 2. */
+  abi3: raw(3, rawManifest(3)),
   /** Another ABI version whose exports differ (no system table). */
-  abi2Lacking: raw(2, rawManifest(2), (f) => f.edit(/#\[no_mangle\]\npub extern "C" fn hotloop_system_table[\s\S]*?\n\}\n/, "")),
+  abi3Lacking: raw(3, rawManifest(3), (f) => f.edit(/#\[no_mangle\]\npub extern "C" fn hotloop_system_table[\s\S]*?\n\}\n/, "")),
 } satisfies Record<string, Recipe>;
 
 export type VariantName = keyof typeof RECIPES;

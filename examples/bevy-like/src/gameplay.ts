@@ -1,6 +1,7 @@
 /**
  * The bevy-like example's gameplay, as a plugin: a player moved by the hot `player_movement`,
- * coins spun by the hot `coin_spin` and collected for score by a TypeScript system. Drawing and
+ * coins spun by the hot `coin_spin` (placed in FixedUpdate by the Rust library itself) and
+ * collected for score by a TypeScript system. Drawing and
  * the headless report are plugins of their own (render.ts, headless.ts); game.ts puts them together.
  */
 import { defineQuery, FixedUpdate, hasComponent, spawn, Startup, system, type App, type SystemContext, type World } from "hotloop";
@@ -75,7 +76,7 @@ export function Gameplay(app: App): void {
     }).before("player_movement"),
     hotSystem("player_style").before("player_movement"),
     hotSystem("player_movement"),
-    hotSystem("coin_spin"),
+    // coin_spin is placed by the Rust library itself (export! { FixedUpdate: [coin_spin...] }).
     system(function collect_coins({ world, resource }: SystemContext) {
       const player = resource(PlayerEntity).id;
       if (!hasComponent(world, player, Player)) return;

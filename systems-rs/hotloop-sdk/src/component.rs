@@ -118,7 +118,7 @@ pub const fn layout_hash(name: &str, fields: &[Field]) -> u64 {
 
 /// Declares a component: `component!(Name, 0xHASH, { field: type, ... });`
 ///
-/// This is the line `bun run codegen` emits per component (see the crate docs for the exact
+/// This is the line `hotloop codegen` emits per component (see the crate docs for the exact
 /// form). It expands to:
 ///
 /// - `pub struct Name;` a marker implementing [`Component`];
@@ -238,7 +238,7 @@ macro_rules! component {
                 ) == <$name as $crate::Component>::LAYOUT_HASH,
                 concat!(
                     "hotloop: the layout hash given for component `", stringify!($name),
-                    "` does not match its fields; regenerate it with `bun run codegen`"
+                    "` does not match its fields; regenerate it with `hotloop codegen`"
                 )
             );
         };

@@ -96,38 +96,89 @@ pub extern "C" fn release() {
     boundary::uninstall_panic_hook();
 }
 
-/// Declares the library's systems and hooks, and writes every export of docs/abi.md.
+/// Declares the library's systems, where they run, and its hooks; writes every export of
+/// docs/abi.md.
 ///
 /// ```
-/// # fn player_movement() {}
-/// # mod coins { pub fn spin_coins() {} }
+/// # fn spawn_rocks() {} fn drift_rocks() {} fn coin_spin() {} fn player_movement() {}
+/// # mod coins { pub fn helper() {} }
 /// fn init(memory: &mut [u8]) { /* restore state from the host memory */ }
 /// fn shutdown() {}
 ///
 /// hotloop_sdk::export! {
-///     systems: [player_movement, coins::spin_coins],
+///     // Placed by the library: run in this schedule, in this order, from the first frame
+///     // (and added, moved or removed at a reload as this list changes).
+///     FixedUpdate: [spawn_rocks, drift_rocks.after("remember_previous")],
+///     Update: [coin_spin.before("draw_hud")],
+///     // Exported only: the app places them with hotSystem("...") in TypeScript.
+///     systems: [player_movement, coins::helper],
 ///     on_load: init,        // optional: fn() or fn(&mut [u8]) (the host memory), after each load
 ///     on_unload: shutdown,  // optional: fn(), before the library is unloaded
 /// }
 /// # fn main() {}
 /// ```
 ///
-/// Write it once per `cdylib` crate, at module level. `systems` may be paths
-/// (`movement::apply`); the manifest names each system by its last segment, which is the name
-/// `hotSystem("...")` uses. The keys come in this order; the hooks may be left out.
+/// Write it once per `cdylib` crate, at module level; the entries may come in any order, each
+/// at most once except schedules. A schedule's systems run in the order listed (each after the
+/// one before it); `.after("name")` / `.before("name")` order one against any system of that
+/// schedule by name, TypeScript systems included. Schedules are the App's: `Startup`, `First`,
+/// `PreUpdate`, `FixedUpdate`, `Update`, `PostUpdate`, `Render`, `Last` (a misspelt one does not
+/// compile). `systems` may be paths (`movement::apply`); the manifest names each system by its
+/// last segment, the name `hotSystem("...")` and the ordering use.
 ///
 /// It expands (inside an anonymous `const` block, so it adds no names to your module) to
 /// `hotloop_abi_version`, `hotloop_manifest`, `hotloop_system_table` (one `extern "C"`
-/// trampoline per system, in the listed order), `hotloop_load`, `hotloop_unload`,
+/// trampoline per system, in manifest order), `hotloop_load`, `hotloop_unload`,
 /// `hotloop_last_error`, and a library destructor that frees the SDK's allocations on unload.
 #[macro_export]
 macro_rules! export {
-    (
-        systems: [$($system:path),* $(,)?]
-        $(, on_load: $on_load:path)?
-        $(, on_unload: $on_unload:path)?
-        $(,)?
-    ) => {
+    ($($body:tt)*) => {
+        $crate::__export_entries! { [] [] [] ; $($body)* }
+    };
+}
+
+/// `export!`'s parser: collects systems (`{ path ; schedule? ; relations }`), `on_load` and
+/// `on_unload`, then hands them to `__export_emit!`. Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_entries {
+    ([$($sys:tt)*] [$($load:path)?] [$($unload:path)?] ; $(,)?) => {
+        $crate::__export_emit! { [$($sys)*] [$($load)?] [$($unload)?] }
+    };
+    ([$($sys:tt)*] $load:tt $unload:tt ; systems : [$($path:path),* $(,)?] $(, $($rest:tt)*)?) => {
+        $crate::__export_entries! { [$($sys)* $({ $path ; ; })*] $load $unload ; $($($rest)*)? }
+    };
+    ($sys:tt [] $unload:tt ; on_load : $hook:path $(, $($rest:tt)*)?) => {
+        $crate::__export_entries! { $sys [$hook] $unload ; $($($rest)*)? }
+    };
+    ($sys:tt $load:tt [] ; on_unload : $hook:path $(, $($rest:tt)*)?) => {
+        $crate::__export_entries! { $sys $load [$hook] ; $($($rest)*)? }
+    };
+    ($sys:tt $load:tt $unload:tt ; $schedule:ident : [$($list:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__export_placed! { $sys $load $unload [$($($rest)*)?] $schedule ; $($list)* }
+    };
+}
+
+/// `export!`'s parser for one schedule's list: `name`, `name.after("a", "b").before("c")`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_placed {
+    ([$($sys:tt)*] $load:tt $unload:tt [$($rest:tt)*] $schedule:ident ; $(,)?) => {
+        $crate::__export_entries! { [$($sys)*] $load $unload ; $($rest)* }
+    };
+    ([$($sys:tt)*] $load:tt $unload:tt $rest:tt $schedule:ident ;
+        $name:ident $(. $rel:ident ($($target:literal),* $(,)?))* $(, $($more:tt)*)?) => {
+        $crate::__export_placed! {
+            [$($sys)* { $name ; $schedule ; $($rel($($target),*))* }] $load $unload $rest $schedule ; $($($more)*)?
+        }
+    };
+}
+
+/// `export!`'s code generator. Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_emit {
+    ([$({ $system:path ; $($schedule:ident)? ; $($rel:ident($($target:literal),*))* })*] [$($on_load:path)?] [$($on_unload:path)?]) => {
         const _: () = {
             static SYSTEMS: &[$crate::SystemFn] = &[$({
                 unsafe extern "C" fn trampoline(ctx: *const u64) -> i32 {
@@ -163,9 +214,19 @@ macro_rules! export {
                     };
                     let mut manifest =
                         $crate::__private::ManifestBuilder::new(crate_name, HAS_LOAD, HAS_UNLOAD);
-                    $(manifest.system(stringify!($system), &$system);)*
+                    $(
+                        manifest.system(stringify!($system), &$system)
+                            $(.place($crate::schedules::$schedule))?
+                            $(.$rel(&[$($target),*]))*;
+                    )*
                     manifest.to_json()
                 })
+            }
+
+            /// The number of entries in the system table: the host checks it against the manifest.
+            #[no_mangle]
+            pub extern "C" fn hotloop_system_count() -> u32 {
+                SYSTEMS.len() as u32
             }
 
             /// The systems' entry points, in manifest order.

@@ -60,13 +60,33 @@ pub enum ParamInfo {
     Res(&'static str),
 }
 
+/// Where the library places a system: a schedule, and order constraints against named systems.
+#[doc(hidden)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// The schedule's name (`FixedUpdate`, `Update`, ...).
+    pub schedule: &'static str,
+    /// Systems (Rust or TypeScript, by name) this one runs after.
+    pub after: Vec<&'static str>,
+    /// Systems this one runs before.
+    pub before: Vec<&'static str>,
+}
+
+/// One exported system as the manifest lists it.
+#[derive(Clone, Debug)]
+struct SystemInfo {
+    name: &'static str,
+    params: Vec<ParamInfo>,
+    placement: Option<Placement>,
+}
+
 /// Collects the systems of one library and writes its manifest.
 #[doc(hidden)]
 pub struct ManifestBuilder {
     crate_name: &'static str,
     load: bool,
     unload: bool,
-    systems: Vec<(&'static str, Vec<ParamInfo>)>,
+    systems: Vec<SystemInfo>,
 }
 
 impl ManifestBuilder {
@@ -85,7 +105,47 @@ impl ManifestBuilder {
         let name = path.rsplit("::").next().unwrap_or(path).trim();
         let mut params = Vec::new();
         S::describe(&mut params);
-        self.systems.push((name, params));
+        self.systems.push(SystemInfo {
+            name,
+            params,
+            placement: None,
+        });
+        self
+    }
+
+    /// Places the system added last in `schedule`, after the one placed before it there (a
+    /// schedule's list runs in the order written).
+    pub fn place(&mut self, schedule: &'static str) -> &mut Self {
+        let previous = self
+            .systems
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|s| s.placement.as_ref().is_some_and(|p| p.schedule == schedule))
+            .map(|s| s.name);
+        if let Some(last) = self.systems.last_mut() {
+            last.placement = Some(Placement {
+                schedule,
+                after: previous.into_iter().collect(),
+                before: Vec::new(),
+            });
+        }
+        self
+    }
+
+    /// The placed system added last also runs after these systems.
+    pub fn after(&mut self, names: &[&'static str]) -> &mut Self {
+        if let Some(p) = self.systems.last_mut().and_then(|s| s.placement.as_mut()) {
+            p.after.extend_from_slice(names);
+        }
+        self
+    }
+
+    /// The placed system added last runs before these systems.
+    pub fn before(&mut self, names: &[&'static str]) -> &mut Self {
+        if let Some(p) = self.systems.last_mut().and_then(|s| s.placement.as_mut()) {
+            p.before.extend_from_slice(names);
+        }
         self
     }
 
@@ -124,10 +184,18 @@ impl ManifestBuilder {
             out.push_str("]}");
         }
         out.push_str("],\"systems\":[");
-        for (i, (name, params)) in self.systems.iter().enumerate() {
+        for (i, system) in self.systems.iter().enumerate() {
             comma(&mut out, i);
-            let _ = write!(out, "{{\"name\":{},\"params\":[", Json(name));
-            for (j, p) in params.iter().enumerate() {
+            let _ = write!(out, "{{\"name\":{},", Json(system.name));
+            if let Some(p) = &system.placement {
+                let _ = write!(out, "\"schedule\":{},\"after\":", Json(p.schedule));
+                write_strs(&mut out, &p.after);
+                out.push_str(",\"before\":");
+                write_strs(&mut out, &p.before);
+                out.push(',');
+            }
+            out.push_str("\"params\":[");
+            for (j, p) in system.params.iter().enumerate() {
                 comma(&mut out, j);
                 write_param(&mut out, p);
             }
@@ -140,8 +208,8 @@ impl ManifestBuilder {
     /// Every component any system names, once, in order of first appearance.
     fn components(&self) -> Vec<ComponentInfo> {
         let mut all: Vec<ComponentInfo> = Vec::new();
-        for (_, params) in &self.systems {
-            for p in params {
+        for system in &self.systems {
+            for p in &system.params {
                 if let ParamInfo::Query {
                     data,
                     with,
@@ -162,11 +230,22 @@ impl ManifestBuilder {
 
     fn errors(&self) -> Vec<String> {
         let mut errors = Vec::new();
-        for (i, (name, params)) in self.systems.iter().enumerate() {
-            if self.systems[..i].iter().any(|(other, _)| other == name) {
+        for (i, system) in self.systems.iter().enumerate() {
+            let name = system.name;
+            if self.systems[..i].iter().any(|other| other.name == name) {
                 errors.push(format!("two systems are named `{name}`"));
             }
-            for p in params {
+            if let Some(p) = &system.placement {
+                if p.after.iter().chain(&p.before).any(|n| *n == name) {
+                    errors.push(format!("system `{name}` is ordered after or before itself"));
+                }
+                if p.after.iter().any(|n| p.before.contains(n)) {
+                    errors.push(format!(
+                        "system `{name}` runs both after and before the same system"
+                    ));
+                }
+            }
+            for p in &system.params {
                 if let ParamInfo::Query {
                     data,
                     with,
@@ -247,6 +326,15 @@ fn write_param(out: &mut String, param: &ParamInfo) {
             out.push('}');
         }
     }
+}
+
+fn write_strs(out: &mut String, names: &[&str]) {
+    out.push('[');
+    for (i, name) in names.iter().enumerate() {
+        comma(out, i);
+        let _ = write!(out, "{}", Json(name));
+    }
+    out.push(']');
 }
 
 fn write_names(out: &mut String, components: &[ComponentInfo]) {

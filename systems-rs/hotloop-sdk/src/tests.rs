@@ -58,7 +58,8 @@ mod nested {
 }
 
 crate::export! {
-    systems: [player_movement, observe, explode, noop, nested::spin],
+    FixedUpdate: [player_movement.after("remember_previous"), observe.before("report", "hud")],
+    systems: [explode, noop, nested::spin],
     on_load: init,
     on_unload: shutdown,
 }
@@ -67,6 +68,7 @@ extern "C" {
     fn hotloop_abi_version() -> u32;
     fn hotloop_manifest() -> *const u8;
     fn hotloop_system_table() -> *const SystemFn;
+    fn hotloop_system_count() -> u32;
     fn hotloop_load(host: *mut u8, host_len: usize) -> i32;
     fn hotloop_unload() -> i32;
     fn hotloop_last_error(buf: *mut u8, cap: usize) -> usize;
@@ -270,15 +272,15 @@ fn the_manifest_is_exact() {
     // SAFETY: our own export: a NUL-terminated string that lives as long as the program.
     let json = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) };
     let expected = concat!(
-        r#"{"abi":1,"sdk":"0.1.0","crate":"hotloop_sdk","hooks":{"load":true,"unload":true},"#,
+        r#"{"abi":2,"sdk":"0.1.0","crate":"hotloop_sdk","hooks":{"load":true,"unload":true},"#,
         r#""components":["#,
         r#"{"name":"Position","hash":"37ea27f4a9910cc1","fields":[{"name":"x","type":"f32"},{"name":"y","type":"f32"}]},"#,
         r#"{"name":"Velocity","hash":"856b7bc046b0cf09","fields":[{"name":"x","type":"f32"},{"name":"y","type":"f32"}]},"#,
         r#"{"name":"Player","hash":"394d4931d2fe7654","fields":[]},"#,
         r#"{"name":"Frozen","hash":"5ef2ada5488b462f","fields":[]}],"#,
         r#""systems":["#,
-        r#"{"name":"player_movement","params":[{"kind":"query","components":[{"name":"Position","access":"write"},{"name":"Velocity","access":"read"}],"with":["Player"],"without":[]},{"kind":"res","name":"Time"},{"kind":"res","name":"Input"}]},"#,
-        r#"{"name":"observe","params":[{"kind":"query","components":[{"name":"Position","access":"read"}],"with":["Player"],"without":["Frozen"]},{"kind":"res","name":"Time"}]},"#,
+        r#"{"name":"player_movement","schedule":"FixedUpdate","after":["remember_previous"],"before":[],"params":[{"kind":"query","components":[{"name":"Position","access":"write"},{"name":"Velocity","access":"read"}],"with":["Player"],"without":[]},{"kind":"res","name":"Time"},{"kind":"res","name":"Input"}]},"#,
+        r#"{"name":"observe","schedule":"FixedUpdate","after":["player_movement"],"before":["report","hud"],"params":[{"kind":"query","components":[{"name":"Position","access":"read"}],"with":["Player"],"without":["Frozen"]},{"kind":"res","name":"Time"}]},"#,
         r#"{"name":"explode","params":[]},"#,
         r#"{"name":"noop","params":[]},"#,
         r#"{"name":"spin","params":[{"kind":"query","components":[{"name":"Position","access":"write"}],"with":[],"without":[]}]}]}"#,
@@ -287,7 +289,9 @@ fn the_manifest_is_exact() {
     // SAFETY: as above; the second call returns the cached string.
     assert_eq!(unsafe { hotloop_manifest() }, json.as_ptr().cast());
     // SAFETY: a plain function of our own export.
-    assert_eq!(unsafe { hotloop_abi_version() }, 1);
+    assert_eq!(unsafe { hotloop_abi_version() }, 2);
+    // SAFETY: as above.
+    assert_eq!(unsafe { hotloop_system_count() }, 5);
 }
 
 #[test]
@@ -308,7 +312,7 @@ fn duplicates_are_reported_in_the_manifest() {
         r#"two systems are named `noop`","#,
     );
     assert!(
-        json.starts_with(r#"{"abi":1,"sdk":"0.1.0","crate":"dups","error":"#),
+        json.starts_with(r#"{"abi":2,"sdk":"0.1.0","crate":"dups","error":"#),
         "{json}"
     );
     assert!(json.contains(expected_error), "{json}");
@@ -405,4 +409,45 @@ fn on_load_may_take_no_memory() {
     }
     plain.call();
     assert!(CALLED.load(std::sync::atomic::Ordering::Relaxed));
+}
+
+#[test]
+fn placements_chain_in_list_order_and_bad_orderings_are_reported() {
+    let mut manifest = crate::__private::ManifestBuilder::new("placed", false, false);
+    manifest.system("a", &noop).place("Update");
+    manifest.system("b", &noop).place("FixedUpdate");
+    manifest.system("c", &noop).place("Update").after(&["x"]);
+    manifest.system("d", &noop).place("Update").after(&["d"]);
+    manifest
+        .system("e", &noop)
+        .place("Update")
+        .after(&["y"])
+        .before(&["y"]);
+    manifest.system("f", &noop);
+    let json = manifest.to_json();
+    assert!(
+        json.contains(r#"{"name":"a","schedule":"Update","after":[],"before":[],"params":[]}"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            r#"{"name":"b","schedule":"FixedUpdate","after":[],"before":[],"params":[]}"#
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            r#"{"name":"c","schedule":"Update","after":["a","x"],"before":[],"params":[]}"#
+        ),
+        "{json}"
+    );
+    assert!(json.contains(r#"{"name":"f","params":[]}"#), "{json}");
+    assert!(
+        json.contains("system `d` is ordered after or before itself"),
+        "{json}"
+    );
+    assert!(
+        json.contains("system `e` runs both after and before the same system"),
+        "{json}"
+    );
 }

@@ -61,5 +61,9 @@ pub fn coin_spin(mut coins: Query<Write<Coin>>, time: Res<Time>) {
 }
 
 hotloop_sdk::export! {
-    systems: [player_movement, player_style, coin_spin],
+    // Placed here: the coins spin in FixedUpdate, after the player moved. Add a system to a list
+    // (or a new schedule) and save: it runs from the next frame; take it out and it stops.
+    FixedUpdate: [coin_spin.after("player_movement")],
+    // Placed by TypeScript (src/gameplay.ts adds hotSystem("player_movement") and its ordering).
+    systems: [player_movement, player_style],
 }

@@ -1,0 +1,93 @@
+/**
+ * The call slots of hot systems: one {@link HotSlot} per system name, whatever schedules run it.
+ * A slot says which library's code runs (`lib`, `entry`), with which parameters (`system`, the
+ * call context built from them) and who placed it (the library's `export!`, or the app's
+ * `hotSystem()`). The reloader rewrites slots between frames; the run function reads them on
+ * every call, so a swap, a changed signature or a rollback needs no schedule change.
+ */
+import type { App, SystemFn } from "../core/index.ts";
+import { CallContext } from "./call-context.ts";
+import type { HotLibrary, SystemEntry } from "./library.ts";
+import { describeParams, describePlacement, type SystemManifest } from "./manifest.ts";
+import type { PlanTarget } from "./plan.ts";
+
+/** Who placed a system in a schedule: the app (hotSystem() in TypeScript) or the library (export!). */
+export type Placer = "app" | "library";
+
+/** What a slot should run: the code of one loaded library, with its manifest entry. */
+export type SlotTarget = PlanTarget<HotLibrary>;
+
+/** Called when a slot's system returned "panicked". */
+export type PanicHandler = (slot: HotSlot) => void;
+
+/** One hot system's call slot. */
+export class HotSlot {
+  #lib: HotLibrary;
+  #system: SystemManifest;
+  #placer: Placer;
+  /** The entry called; undefined while disabled. */
+  entry: SystemEntry | undefined;
+  ctx: CallContext;
+  /** The function schedules run: reads the slot on each call. */
+  readonly run: SystemFn;
+
+  constructor(
+    readonly name: string,
+    readonly app: App,
+    target: SlotTarget,
+    onPanic: PanicHandler,
+  ) {
+    this.#lib = target.lib;
+    this.#system = target.system;
+    this.#placer = target.placer;
+    this.entry = target.enabled ? target.lib.entry(name) : undefined;
+    this.ctx = new CallContext(app, target.system);
+    const slot = this;
+    this.run = function runHotSystem() {
+      const entry = slot.entry;
+      if (entry === undefined) return; // disabled after a panic, until the next good load
+      const ctx = slot.ctx;
+      if (ctx.hasQueries) ctx.refresh();
+      if (entry(ctx.pointer) !== 0) onPanic(slot);
+    };
+  }
+
+  get lib(): HotLibrary {
+    return this.#lib;
+  }
+
+  get system(): SystemManifest {
+    return this.#system;
+  }
+
+  get placer(): Placer {
+    return this.#placer;
+  }
+
+  /** Its placement as the library wrote it (`FixedUpdate after a`), or undefined when the app places it. */
+  get placement(): string | undefined {
+    return this.#placer === "library" ? describePlacement(this.#system) : undefined;
+  }
+
+  /** What it runs now, as a target (to restore it later). */
+  snapshot(): SlotTarget {
+    return { lib: this.#lib, system: this.#system, placer: this.#placer, enabled: this.entry !== undefined };
+  }
+
+  /**
+   * Points the slot at `target`: the entry always, the call context only when the parameters
+   * changed (a changed signature runs with a context built for it from the next call on).
+   */
+  point(target: SlotTarget): void {
+    if (describeParams(target.system.params) !== describeParams(this.#system.params)) this.ctx = new CallContext(this.app, target.system);
+    this.#lib = target.lib;
+    this.#system = target.system;
+    this.#placer = target.placer;
+    this.entry = target.enabled ? target.lib.entry(this.name) : undefined;
+  }
+
+  /** Stops calling the system until a later build re-enables it. */
+  disable(): void {
+    this.entry = undefined;
+  }
+}
