@@ -112,16 +112,32 @@ describe("hotloop new: a starter game outside the repository", () => {
       expect(dev.lines.filter((l) => /frame +60 +player/.test(l))).toHaveLength(1);
       expect(dev.lines.join("\n")).not.toContain("refused");
 
+      // A new system, placed in FixedUpdate by the library: it runs from the next frame.
+      const drift = "/// Drifts the player down a pixel a step.\npub fn drift_down(mut players: Query<Write<Position>, With<Player>>) {\n    for pos in players.iter_mut() {\n        *pos.y += 1.0;\n    }\n}\n\nhotloop_sdk::export! {";
+      writeFileSync(
+        lib,
+        readFileSync(lib, "utf8")
+          .replace("hotloop_sdk::export! {", drift)
+          .replace("    systems: [player_movement],", '    systems: [player_movement],\n    FixedUpdate: [drift_down.after("player_movement")],'),
+      );
+      const added = await dev.waitFor(/hotloop: added system drift_down to FixedUpdate after player_movement/, reloaded);
+      const drifting = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, added)]!);
+      const later = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, dev.lines.length)]!);
+      expect(later.y).toBeGreaterThan(drifting.y); // 64 steps a second, a pixel each
+      expect(later.vx).toBe(60);
+
       // A components edit: codegen runs fresh (never the running process's module cache) and the
-      // build follows; the running app has the old layout, so the build is refused, saying why.
+      // build follows. The running app has the old layout, so the system that uses Velocity keeps
+      // its last good code, alone, saying which side is stale; the rest of the build swaps in.
       const components = join(game, "src/components.ts");
       writeFileSync(components, readFileSync(components, "utf8").replace('Velocity", { x: "f32", y: "f32" }', 'Velocity", { x: "f32", y: "f32", z: "f32" }'));
-      const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/src\/components\.rs/, reloaded);
+      const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/src\/components\.rs/, added);
       expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("{ x: f32, y: f32, z: f32 }");
-      const refusal = dev.lines[await dev.waitFor(/hotloop: refused .*libmy_game_systems\.so: component Velocity layout differs/, wrote)]!;
-      expect(refusal).toContain("the running app has the old components (Velocity was edited after it started): restart the game to use the new layout (still running v2)");
-      await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, wrote + 1); // still running v2
-      expect(dev.lines.filter((l) => l.includes("hotloop: building")).length).toBe(3); // start, SPEED, components: not one more for codegen's output
+      const kept = dev.lines[await dev.waitFor(/hotloop: kept system player_movement on v3: component Velocity layout differs/, wrote)]!;
+      expect(kept).toContain("the running app has the old components (Velocity was edited after it started): restart the game to use the new layout (the rest of v4 runs)");
+      await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, wrote + 1); // player_movement still runs v3's code
+      expect(dev.lines.filter((l) => l.includes("hotloop: building")).length).toBe(4); // start, SPEED, drift_down, components: not one more for codegen's output
+      expect(dev.lines.join("\n")).not.toContain("refused");
     } finally {
       dev.proc.kill("SIGTERM");
       await dev.proc.exited;

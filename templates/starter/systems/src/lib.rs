@@ -27,5 +27,10 @@ pub fn player_movement(
 }
 
 hotloop_sdk::export! {
+    // Placed by the app: src/game.ts adds hotSystem("player_movement") to FixedUpdate.
     systems: [player_movement],
+    // Placed by the library: list a new system in a schedule (in run order, `.after("name")` /
+    // `.before("name")` against any system, TypeScript ones too) and save; it runs from the next
+    // frame, and taking it out stops it. For example:
+    //     FixedUpdate: [my_system.after("player_movement")],
 }
