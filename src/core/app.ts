@@ -58,6 +58,7 @@ export class App {
   #started = false;
   #exitCode: number | undefined;
   #shutDown = false;
+  readonly #warned = new Set<string>();
 
   constructor(options: AppOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -185,9 +186,7 @@ export class App {
    */
   update(): void {
     for (let i = 0; i < this.#boundaryHooks.length; i++) this.#boundaryHooks[i]!(this);
-    const nowMs = this.clock.now();
-    const deltaNs = this.#lastMs === undefined ? 0 : Math.round((nowMs - this.#lastMs) * 1e6);
-    this.#lastMs = nowMs;
+    const deltaNs = this.#frameDeltaNs(this.clock.now());
     const fixedSteps = this.time.beginFrame(deltaNs);
     this.input.beginFrame();
     const ctx = this.context;
@@ -208,6 +207,33 @@ export class App {
         schedule?.run(ctx);
       }
     }
+  }
+
+  /**
+   * The time since the last frame, from a clock that may misbehave: a reading that is not a
+   * finite number is skipped (the frame counts as no time, the next good reading goes on from the
+   * last good one), a clock that went backwards gives a frame of no time; each said once. A huge
+   * delta is clamped by Time (maxDelta).
+   */
+  #frameDeltaNs(nowMs: number): number {
+    if (!Number.isFinite(nowMs)) {
+      this.#warnOnce("nan", `hotloop: warning: the clock returned ${nowMs}: that frame counts as no time (said once)`);
+      return 0;
+    }
+    const last = this.#lastMs;
+    this.#lastMs = nowMs;
+    if (last === undefined) return 0;
+    if (nowMs < last) {
+      this.#warnOnce("backwards", `hotloop: warning: the clock went back by ${(last - nowMs).toFixed(3)} ms: that frame counts as no time (said once)`);
+      return 0;
+    }
+    return Math.round((nowMs - last) * 1e6);
+  }
+
+  #warnOnce(kind: string, line: string): void {
+    if (this.#warned.has(kind)) return;
+    this.#warned.add(kind);
+    console.error(line);
   }
 
   /**

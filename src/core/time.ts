@@ -82,7 +82,8 @@ export class Time {
    * Integer nanoseconds keep the accumulator exact: 64 Hz is 15 625 000 ns.
    */
   beginFrame(deltaNs: number): number {
-    const clamped = Math.min(Math.max(0, deltaNs), this.#maxDeltaNs);
+    // NaN or a negative delta counts as none: one bad reading must not poison the accumulator.
+    const clamped = deltaNs >= 0 ? Math.min(deltaNs, this.#maxDeltaNs) : 0;
     this.#elapsedNs += clamped;
     this.#accumulatorNs += clamped;
     const steps = Math.floor(this.#accumulatorNs / this.#fixedNs);

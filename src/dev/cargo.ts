@@ -24,7 +24,9 @@ export interface CargoBuildOptions {
  * compiler's diagnostics in cargo's one-line-per-diagnostic format.
  */
 export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResult> {
-  const cmd = ["cargo", "build", "--message-format", "short", "--color", "never"];
+  const cargo = Bun.which("cargo");
+  if (!cargo) return { ok: false, ms: 0, errors: "cargo is not on PATH: install Rust (https://rustup.rs) to build the hot systems" };
+  const cmd = [cargo, "build", "--message-format", "short", "--color", "never"];
   if (options.release) cmd.push("--release");
   if (options.package) cmd.push("-p", options.package);
   const env = { ...process.env, ...(options.targetDir ? { CARGO_TARGET_DIR: options.targetDir } : {}) };

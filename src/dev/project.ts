@@ -133,6 +133,23 @@ export async function loadProject(dir = process.cwd()): Promise<Project> {
   };
 }
 
+/** What `cargo metadata` would say of a single-package crate, read from its Cargo.toml. */
+async function crateInfoFromToml(crateDir: string, wanted: string | undefined): Promise<CrateInfo> {
+  const file = join(crateDir, "Cargo.toml");
+  let toml: { package?: { name?: string }; lib?: { name?: string } };
+  try {
+    toml = Bun.TOML.parse(await Bun.file(file).text()) as typeof toml;
+  } catch (e) {
+    throw new ProjectError(`${file}: not valid TOML (${(e as Error).message})`);
+  }
+  const name = toml.package?.name;
+  if (!name || (wanted && wanted !== name)) {
+    throw new ProjectError(`${file}: cargo is not on PATH, and without it only a single-package crate can be read; install Rust (https://rustup.rs)`);
+  }
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(crateDir, process.env.CARGO_TARGET_DIR) : join(crateDir, "target");
+  return { package: name, libName: (toml.lib?.name ?? name).replaceAll("-", "_"), packageDir: crateDir, targetDir };
+}
+
 function findRoot(dir: string): string {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, "package.json"))) return d;
@@ -149,7 +166,8 @@ interface CargoMetadata {
 /** The cdylib package of a crate or workspace, from `cargo metadata --no-deps` (no network). */
 async function crateInfo(crateDir: string, wanted: string | undefined): Promise<CrateInfo> {
   const cargo = Bun.which("cargo");
-  if (!cargo) throw new ProjectError(`${crateDir}: cargo is not on PATH; install Rust (https://rustup.rs) to build the hot systems`);
+  // Without cargo nothing can be built, but a library built before can still run: read Cargo.toml.
+  if (!cargo) return crateInfoFromToml(crateDir, wanted);
   const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {

@@ -9,7 +9,7 @@ import { describePlacement, exportList, findSystem, ManifestError, systemProblem
 import { stillMapped } from "./maps.ts";
 import { planSwap, type SystemChange } from "./plan.ts";
 import { consoleReporter, type HotEvent, type Reporter } from "./report.ts";
-import { ShadowDir } from "./shadow-dir.ts";
+import { ShadowDir, ShadowWriteError } from "./shadow-dir.ts";
 import { contentHash, openCopy, readComplete } from "./staging.ts";
 import { LibraryWatcher } from "./watcher.ts";
 
@@ -317,7 +317,7 @@ export class HotReloader {
     let lib: HotLibrary;
     try {
       if (this.#options.reload) {
-        this.#shadow = new ShadowDir();
+        this.#shadow = new ShadowDir("hotloop-", (message) => this.#report({ type: "warning", file: this.#options.library, message }));
         lib = openCopy(this.#shadow, path, read.bytes, hash);
       } else {
         // Loaded from its build path by an absolute name: never looked up through LD_LIBRARY_PATH.
@@ -361,8 +361,21 @@ export class HotReloader {
     this.#stage();
   }
 
-  /** Reads, checks, copies, opens and validates the file; on success it waits for the frame boundary. */
+  /**
+   * Stages the file (see #stageFile). Runs from timers and watcher events, so nothing may escape:
+   * an unexpected error is one warning, and the game keeps its code.
+   */
   #stage(): void {
+    try {
+      this.#stageFile();
+    } catch (e) {
+      this.#settle();
+      this.#report({ type: "warning", file: this.#options.library, message: `could not stage the build: ${(e as Error).message} (still running v${this.#version})` });
+    }
+  }
+
+  /** Reads, checks, copies, opens and validates the file; on success it waits for the frame boundary. */
+  #stageFile(): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     const path = this.#options.library;
@@ -388,6 +401,13 @@ export class HotReloader {
     try {
       lib = openCopy(this.#shadow!, path, bytes, hash);
     } catch (e) {
+      if (e instanceof ShadowWriteError) {
+        // Not the build's fault (a full disk, a removed directory): tried again, and the same build loads once it can.
+        if (this.#retriesLeft-- > 0) return void (this.#retryTimer = setTimeout(() => this.#stage(), this.#options.retryDelayMs));
+        this.#settle();
+        this.#lastSignature = undefined;
+        return this.#report({ type: "warning", file: path, message: `could not stage the build: ${e.message} (still running v${this.#version}; the next save tries again)` });
+      }
       if (e instanceof LibraryError && this.#retriesLeft > 0) return this.#retryOrRefuse(e.message, hash);
       if (e instanceof ManifestError || e instanceof LibraryError) return this.#refuse(e.message, hash);
       return this.#refuse(`unexpected error: ${(e as Error).message}`, hash);
@@ -431,7 +451,7 @@ export class HotReloader {
     if (!pending.announced) {
       pending.announced = true;
       const event: AboutToReload = { file: pending.lib.source, nextVersion: this.#version + 1, block: () => this.block() };
-      this.#notify("about-to-reload", this.#aboutObservers, event);
+      this.#notify("onAboutToReload", this.#aboutObservers, event);
     }
     if (this.#blocks.size > 0) return;
     this.#pending = undefined;
@@ -467,7 +487,7 @@ export class HotReloader {
     // A build that panicked before may be chosen again once another one ran.
     this.#badHashes.clear();
     const swapEnd = performance.now();
-    this.#notify("reloaded", this.#reloadedObservers, { file: lib.source, version: this.#version, cause: "swap" });
+    this.#notify("onReloaded", this.#reloadedObservers, { file: lib.source, version: this.#version, cause: "swap" });
     this.#closeUnused();
     this.#report({
       type: "reload",
@@ -511,7 +531,7 @@ export class HotReloader {
     this.#updated = true;
     this.stats.rollbacks++;
     if (unloadPanic) this.#report({ type: "warning", file: bad.source, message: `unload hook panicked during rollback: ${unloadPanic}` });
-    this.#notify("reloaded", this.#reloadedObservers, { file: previous.current.source, version: this.#version, cause: "rollback" });
+    this.#notify("onReloaded", this.#reloadedObservers, { file: previous.current.source, version: this.#version, cause: "rollback" });
     this.#closeUnused();
     return true;
   }
@@ -594,9 +614,7 @@ export class HotReloader {
       try {
         observer(event);
       } catch (e) {
-        const error = e as Error;
-        const at = error.stack?.split("\n").find((l) => /^\s+at /.test(l))?.trim().replace(/^at /, "") ?? "";
-        this.#report({ type: "warning", file: this.#options.library, message: `a ${what} observer threw: ${error.message}${at ? ` (${at})` : ""}` });
+        this.#report({ type: "warning", file: this.#options.library, message: `an ${what} observer threw: ${oneLineError(e)}` });
       }
     }
   }
@@ -629,4 +647,12 @@ export class HotReloader {
     }
     rmSync(lib.path, { force: true });
   }
+}
+
+/** An error thrown by user code as one line: its message and where it was thrown (`file:line:col`). */
+export function oneLineError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const frame = e.stack?.split("\n").find((l) => /^\s+at /.test(l));
+  const where = frame && /\(?([^()\s]+:\d+:\d+)\)?\s*$/.exec(frame)?.[1];
+  return `${e.message.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
 }

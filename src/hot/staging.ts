@@ -3,10 +3,10 @@
  * the bytes that were checked (never copied from the path again), dlopen the copy and read its
  * manifest. What comes out is a loaded library waiting for the frame boundary, or why not.
  */
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { HotLibrary } from "./library.ts";
-import type { ShadowDir } from "./shadow-dir.ts";
+import { describeErrno, type ShadowDir } from "./shadow-dir.ts";
 
 /** What identifies one version of the file on disk, cheaply: inode, size, mtime. */
 export function fileSignature(path: string): string {
@@ -40,6 +40,8 @@ export type ReadResult = { signature: string } & ({ bytes: Uint8Array; ino: numb
 export function readComplete(path: string, rewrittenIno: number | undefined): ReadResult {
   try {
     const before = statSync(path);
+    // Reading a FIFO would block the game until someone writes to it; a directory is no library.
+    if (!before.isFile()) return { signature: `${before.ino}:special`, problem: `not a regular file (${fileKind(before)})` };
     const bytes = readFileSync(path);
     const after = statSync(path);
     const signature = `${after.ino}:${after.size}:${after.mtimeMs}`;
@@ -53,9 +55,18 @@ export function readComplete(path: string, rewrittenIno: number | undefined): Re
     }
     return { signature, bytes, ino: after.ino };
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
-    return { signature: missing ? "missing" : "unreadable", problem: missing ? "the file is missing" : (e as Error).message };
+    const error = e as NodeJS.ErrnoException;
+    const missing = error.code === "ENOENT";
+    return { signature: missing ? "missing" : "unreadable", problem: missing ? "the file is missing" : `cannot read it: ${describeErrno(error)}` };
   }
+}
+
+function fileKind(s: import("node:fs").Stats): string {
+  if (s.isDirectory()) return "a directory";
+  if (s.isFIFO()) return "a FIFO";
+  if (s.isSocket()) return "a socket";
+  if (s.isCharacterDevice() || s.isBlockDevice()) return "a device";
+  return "not a file";
 }
 
 /** A content hash of a build, to tell builds apart and skip identical rewrites. */
@@ -79,8 +90,7 @@ export function openCopy(shadow: ShadowDir, source: string, bytes: Uint8Array, h
 
 /** Writes the checked bytes to a fresh, uniquely named copy: dlopen of a path already open returns the old code. */
 export function writeCopy(shadow: ShadowDir, source: string, bytes: Uint8Array): string {
-  const copy = shadow.nextPath(basename(source));
-  writeFileSync(copy, bytes, { mode: 0o700 });
+  const copy = shadow.write(basename(source), bytes);
   if (process.platform === "darwin") {
     // As hot-lib-reloader does: a copied dylib must be re-signed before macOS loads it.
     Bun.spawnSync(["codesign", "-s", "-", "-f", copy], { stdout: "ignore", stderr: "ignore" });

@@ -9,6 +9,9 @@ import { fileSignature as signature } from "./staging.ts";
  */
 const TRAILING_CHECK_MS = 100;
 
+/** How often a missing library is looked for (after `cargo clean` its whole directory is gone, and with it chokidar's watch). */
+const MISSING_POLL_MS = 100;
+
 /** What the watcher tells its owner. */
 export interface WatchHandlers {
   /** The first event of a burst (when the change was detected). */
@@ -22,49 +25,30 @@ export interface WatchHandlers {
 /**
  * Watches one library file with chokidar. Cargo replaces the file (a new inode), so the watcher
  * follows its directory and filters by name; a burst of writes is debounced into one `settled`,
- * and a trailing check catches a final write whose event chokidar swallowed.
+ * and a trailing check catches a final write whose event chokidar swallowed. Once the file is
+ * gone (deleted, or `cargo clean` took its directory), it is looked for until it is back, with a
+ * new directory watch if the old directory went away.
  */
 export class LibraryWatcher {
-  readonly #watcher: FSWatcher;
+  readonly #target: string;
+  readonly #debounceMs: number;
+  readonly #handlers: WatchHandlers;
+  #watcher: FSWatcher;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #trailing: ReturnType<typeof setTimeout> | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
   #settledAs = "";
   #inBurst = false;
+  #dirGone = false;
+  #closed = false;
   readonly #ready: Promise<void>;
 
   constructor(file: string, debounceMs: number, handlers: WatchHandlers) {
-    const target = resolve(file);
-    const name = basename(target);
-    this.#watcher = watch(dirname(target), {
-      ignoreInitial: true,
-      depth: 0,
-      ignored: (path: string) => path !== target && path !== dirname(target) && basename(path) !== name,
-    });
+    this.#target = resolve(file);
+    this.#debounceMs = debounceMs;
+    this.#handlers = handlers;
+    this.#watcher = this.#watchDir();
     this.#ready = new Promise((done) => this.#watcher.once("ready", () => done()));
-    const changed = (path: string): void => {
-      if (resolve(path) !== target) return;
-      if (!this.#inBurst) {
-        this.#inBurst = true;
-        handlers.first();
-      }
-      clearTimeout(this.#timer);
-      clearTimeout(this.#trailing);
-      this.#timer = setTimeout(settle, debounceMs);
-    };
-    const settle = (): void => {
-      this.#inBurst = false;
-      this.#settledAs = signature(target);
-      handlers.settled();
-      this.#trailing = setTimeout(() => {
-        if (signature(target) === this.#settledAs) return;
-        handlers.first();
-        settle();
-      }, TRAILING_CHECK_MS);
-    };
-    this.#watcher.on("add", changed).on("change", changed);
-    this.#watcher.on("unlink", (path) => {
-      if (resolve(path) === target) handlers.removed();
-    });
   }
 
   /** Resolves once chokidar has started watching (events before it would be missed). */
@@ -73,8 +57,74 @@ export class LibraryWatcher {
   }
 
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#trailing);
+    clearInterval(this.#poll);
     void this.#watcher.close();
+  }
+
+  #watchDir(): FSWatcher {
+    const target = this.#target;
+    const dir = dirname(target);
+    const name = basename(target);
+    const watcher = watch(dir, { ignoreInitial: true, depth: 0, ignored: (path: string) => path !== target && path !== dir && basename(path) !== name });
+    const changed = (path: string) => {
+      if (resolve(path) === target) this.#changed();
+    };
+    watcher.on("add", changed).on("change", changed);
+    watcher.on("unlink", (path) => {
+      if (resolve(path) === target) this.#gone();
+    });
+    watcher.on("unlinkDir", (path) => {
+      if (resolve(path) !== dir) return;
+      this.#dirGone = true;
+      this.#gone();
+    });
+    return watcher;
+  }
+
+  #changed(): void {
+    if (!this.#inBurst) {
+      this.#inBurst = true;
+      this.#handlers.first();
+    }
+    clearTimeout(this.#timer);
+    clearTimeout(this.#trailing);
+    this.#timer = setTimeout(() => this.#settle(), this.#debounceMs);
+  }
+
+  #settle(): void {
+    this.#inBurst = false;
+    this.#settledAs = signature(this.#target);
+    this.#handlers.settled();
+    this.#trailing = setTimeout(() => {
+      if (signature(this.#target) === this.#settledAs) return;
+      this.#handlers.first();
+      this.#settle();
+    }, TRAILING_CHECK_MS);
+  }
+
+  /** The file is gone: say so once, then look for it until it is back. */
+  #gone(): void {
+    if (this.#poll !== undefined || this.#closed) return;
+    if (signature(this.#target) !== "missing") {
+      // Still there, only unreadable (or replaced in one step): the stage says what is wrong with it.
+      this.#changed();
+      return;
+    }
+    this.#handlers.removed();
+    this.#poll = setInterval(() => {
+      if (signature(this.#target) === "missing") return;
+      clearInterval(this.#poll);
+      this.#poll = undefined;
+      if (this.#dirGone) {
+        // chokidar does not follow a directory that was removed and made again: watch the new one.
+        this.#dirGone = false;
+        void this.#watcher.close();
+        this.#watcher = this.#watchDir();
+      }
+      this.#changed();
+    }, MISSING_POLL_MS);
   }
 }

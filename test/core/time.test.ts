@@ -81,3 +81,33 @@ describe("fixed timestep", () => {
     expect([...app.time.data]).toEqual([0.04, 0.04, 0.04, 0.015625, app.time.overstep, 2]);
   });
 });
+
+describe("a clock that misbehaves", () => {
+  test("NaN, a step backwards and a huge jump: each frame counts as no time (or the clamp), said once, and fixed steps go on", () => {
+    const readings = [0, 100, Number.NaN, 140, 120, 180, 10_000_180, 10_000_220];
+    let i = 0;
+    const app = new App({ clock: { now: () => readings[i++]! } });
+    let fixed = 0;
+    app.addSystems(FixedUpdate, () => void fixed++);
+    const said: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void said.push(line);
+    const counts: number[] = [];
+    try {
+      for (let frame = 0; frame < readings.length; frame++) {
+        const before = fixed;
+        app.update();
+        counts.push(fixed - before);
+      }
+    } finally {
+      console.error = original;
+    }
+    // 0 | 100 ms: 6 steps | NaN: none | 140 (40 ms after the last good reading): 2 | back 20 ms: none | 60 ms: 4 | 10,000 s: clamped to 250 ms, 16 | 40 ms: 2 (with the leftover)
+    expect(counts).toEqual([0, 6, 0, 2, 0, 4, 16, 3]);
+    expect(said).toEqual([
+      "hotloop: warning: the clock returned NaN: that frame counts as no time (said once)",
+      "hotloop: warning: the clock went back by 20.000 ms: that frame counts as no time (said once)",
+    ]);
+    expect(Number.isFinite(app.time.elapsed)).toBe(true);
+  });
+});
