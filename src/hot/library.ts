@@ -1,4 +1,4 @@
-import { CString, dlopen, FFIType, linkSymbols, ptr, read, type Pointer } from "bun:ffi";
+import { dlopen, FFIType, linkSymbols, ptr, read, toArrayBuffer, type Pointer } from "bun:ffi";
 import { ManifestError, parseManifest, type Manifest } from "./manifest.ts";
 import { HOTLOOP_ABI_VERSION } from "./manifest.ts";
 
@@ -56,7 +56,7 @@ export class HotLibrary {
       if (abi !== HOTLOOP_ABI_VERSION) throw abiMismatch(abi);
       const manifestPtr = this.#lib.symbols.hotloop_manifest();
       if (!manifestPtr) throw new ManifestError("hotloop_manifest returned null (the SDK panicked while building it)");
-      this.manifest = parseManifest(new CString(manifestPtr).toString());
+      this.manifest = parseManifest(manifestText(manifestPtr as Pointer));
       // The table's length is part of the ABI: a table shorter than the manifest would be read past its end.
       const count = this.#lib.symbols.hotloop_system_count();
       if (count !== this.manifest.systems.length) {
@@ -96,10 +96,10 @@ export class HotLibrary {
     return rc === 0 ? undefined : this.lastError() || "unload hook panicked";
   }
 
-  /** The text of the last panic in this library (cleared by reading). */
+  /** The text of the last panic in this library (cleared by reading), as one line (see {@link panicLine}). */
   lastError(): string {
     const n = Number(this.#lib.symbols.hotloop_last_error(ptr(this.#errorBuffer), ERROR_BUFFER_BYTES));
-    return new TextDecoder().decode(this.#errorBuffer.subarray(0, Math.min(n, ERROR_BUFFER_BYTES)));
+    return panicLine(this.#errorBuffer.subarray(0, Math.min(n, ERROR_BUFFER_BYTES)), n);
   }
 
   /** Whether `close()` ran. */
@@ -114,6 +114,60 @@ export class HotLibrary {
     this.#linked.close();
     this.#lib.close();
   }
+}
+
+/** The longest manifest read, in bytes: a library claiming more is refused rather than scanned. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
+
+/**
+ * The manifest's text: the bytes up to the NUL, at most MAX_MANIFEST_BYTES, strictly UTF-8 (a
+ * string decoded leniently would carry replacement characters into names the host matches on).
+ */
+function manifestText(at: Pointer): string {
+  let length = 0;
+  while (read.u8(at, length) !== 0) {
+    if (++length > MAX_MANIFEST_BYTES) throw new ManifestError(`the manifest is longer than ${MAX_MANIFEST_BYTES} bytes (no NUL within them): not read`);
+  }
+  const bytes = new Uint8Array(toArrayBuffer(at, 0, length));
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return invalidUtf8(bytes);
+  }
+}
+
+function invalidUtf8(bytes: Uint8Array): never {
+  let good = 0;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (let end = 1; end <= bytes.length; end++) {
+    try {
+      decoder.decode(bytes.subarray(0, end), { stream: true });
+      good = end;
+    } catch {
+      break;
+    }
+  }
+  throw new ManifestError(`the manifest is not valid UTF-8 (at byte ${good})`);
+}
+
+/** How many characters of a panic's text a report shows. */
+const PANIC_TEXT_CHARS = 600;
+
+/**
+ * A panic's text as one line: line breaks shown as ` ⏎ `, other control characters escaped, cut
+ * on a character boundary after PANIC_TEXT_CHARS characters (or where the buffer ended) and then
+ * marked as cut with the full length. `total` is the length the library reported, in bytes.
+ */
+export function panicLine(bytes: Uint8Array, total: number): string {
+  // stream: true holds back a character cut in half at the end instead of decoding it as U+FFFD.
+  const text = new TextDecoder().decode(bytes, { stream: true });
+  const oneLine = text
+    .replace(/\r?\n/g, " ⏎ ")
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => (c === "\t" ? " " : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  const chars = [...oneLine];
+  const cut = chars.length > PANIC_TEXT_CHARS || total > bytes.length;
+  const shown = chars.length > PANIC_TEXT_CHARS ? chars.slice(0, PANIC_TEXT_CHARS).join("") : oneLine;
+  return cut ? `${shown}… (cut: ${total} bytes in all)` : shown;
 }
 
 /**

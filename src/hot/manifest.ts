@@ -7,13 +7,14 @@ export const HOTLOOP_ABI_VERSION = 2;
 /** Resources a hot system may ask for, by their manifest names. */
 export const HOT_RESOURCES = ["Time", "Input"] as const;
 
-const Name = z.string().min(1);
+/** Names are identifiers: long ones are a library lying, not a game. */
+const Name = z.string().min(1).max(256);
 
 const QueryParam = z.object({
   kind: z.literal("query"),
-  components: z.array(z.object({ name: Name, access: z.enum(["read", "write"]) })),
-  with: z.array(Name).default([]),
-  without: z.array(Name).default([]),
+  components: z.array(z.object({ name: Name, access: z.enum(["read", "write"]) })).max(64),
+  with: z.array(Name).max(64).default([]),
+  without: z.array(Name).max(64).default([]),
 });
 
 const ResParam = z.object({ kind: z.literal("res"), name: z.enum(HOT_RESOURCES) });
@@ -29,19 +30,19 @@ export const ManifestSchema = z.object({
     z.object({
       name: Name,
       hash: z.string().regex(/^[0-9a-f]{16}$/, "a layout hash is 16 lowercase hex digits"),
-      fields: z.array(z.object({ name: Name, type: z.string() })),
+      fields: z.array(z.object({ name: Name, type: z.string().max(16) })).max(256),
     }),
-  ),
+  ).max(4096),
   systems: z.array(
     z.object({
       name: Name,
       /** Where the library places the system; absent: the app places it with hotSystem(). */
       schedule: Name.optional(),
-      after: z.array(Name).default([]),
-      before: z.array(Name).default([]),
-      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])),
+      after: z.array(Name).max(256).default([]),
+      before: z.array(Name).max(256).default([]),
+      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])).max(32),
     }),
-  ),
+  ).max(4096),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

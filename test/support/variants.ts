@@ -111,6 +111,16 @@ const RECIPES = {
   badJson: raw(2, rawManifest(2).slice(0, 60)),
   /** JSON of the wrong shape: a query without its components. */
   badShape: raw(2, rawManifest(2, [{ name: "mover", params: [{ kind: "query" }] }])),
+  /** A manifest with a byte that is not UTF-8 (0xFF) in the crate's name. */
+  badUtf8: raw(2, rawManifest(2), (f) => f.edit('\\"crate\\":\\"raw_library', '\\"crate\\":\\"raw_\\xfflibrary')),
+  /** A system name of 300 characters. */
+  longName: raw(2, rawManifest(2, [{ name: "x".repeat(300), params: [] }])),
+  /** A manifest of one system over an empty system table (hotloop_system_count says 0). */
+  shortTable: raw(2, rawManifest(2, [{ name: "ghost", params: [] }])),
+  /** Two systems named alike (the table is never read: the manifest is refused first). */
+  sameNames: raw(2, rawManifest(2, [{ name: "twin", params: [] }, { name: "twin", params: [] }]), (f) => f.setConst("COUNT", "2")),
+  /** Its armed trap panics with two lines and 40 KB of text (a 2-byte character 20,000 times). */
+  panicText: hot(3, (f) => f.edit('panic!("trap sprung (stamp {STAMP})");', 'panic!("first line\\nsecond line {}", "é".repeat(20_000));'), true),
   /** Another ABI version, with every export of version 2. */
   abi3: raw(3, rawManifest(3)),
   /** Another ABI version whose exports differ (no system table). */
