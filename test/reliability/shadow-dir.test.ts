@@ -3,11 +3,11 @@
  * removed at shutdown and when the process ends, Ctrl-C included, checked on real child processes.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, ManualClock } from "../../src/core/index.ts";
-import { HotReloader } from "../../src/hot/index.ts";
+import { HotReloader, ShadowDir } from "../../src/hot/index.ts";
 import { removeBuilders, variant } from "../support/variants.ts";
 import { rig, SLOW } from "./rig.ts";
 
@@ -86,6 +86,62 @@ describe("shadow copies live in a private temp dir, removed however the process 
       expect(existsSync(child.shadow.dir)).toBe(false);
     }, SLOW);
   }
+
+  test("SIGKILL leaves the dir (nothing runs then); the next hotloop that starts removes it, and only dirs of dead processes", async () => {
+    const child = await start("wait");
+    const alive = await start("wait"); // another running game's dir must survive
+    child.proc.kill("SIGKILL");
+    expect(await child.proc.exited).not.toBe(0);
+    expect(existsSync(child.shadow.dir)).toBe(true);
+    const r = await rig(await variant("stamp1"));
+    expect(existsSync(child.shadow.dir)).toBe(false);
+    expect(existsSync(alive.shadow.dir)).toBe(true);
+    r.cleanup();
+    alive.proc.kill("SIGTERM");
+    await alive.proc.exited;
+  }, SLOW);
+
+  test("a shadow dir swapped for a link to another directory is not written through", async () => {
+    const r = await rig(await variant("stamp1"));
+    const shadow = r.reloader.shadowDir!;
+    const elsewhere = mkdtempSync(join(tmpdir(), "hotloop-elsewhere-"));
+    rmSync(shadow.path, { recursive: true, force: true });
+    symlinkSync(elsewhere, shadow.path); // what another user could do in a TMPDIR without the sticky bit
+    r.publish(await variant("stamp2"));
+    await r.until(() => r.lines((e) => e.type === "warning").length > 0, 1500, "the warning");
+    expect(r.lines((e) => e.type === "warning")).toEqual([
+      `hotloop: warning: ${r.library}: could not stage the build: ${shadow.path} is no longer the directory hotloop made (replaced by another file or a link): not writing there (still running v1; the next save tries again)`,
+    ]);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(r.stamp()).toBe(1);
+    r.cleanup();
+    expect(existsSync(elsewhere)).toBe(true); // the link's target is not ours to remove
+    rmSync(shadow.path, { force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }, SLOW);
+
+  test("in a TMPDIR anyone may write to without the sticky bit, copies go under the user's cache instead", () => {
+    const open = mkdtempSync(join(tmpdir(), "hotloop-open-tmp-"));
+    const cache = mkdtempSync(join(tmpdir(), "hotloop-cache-"));
+    chmodSync(open, 0o777); // world-writable, no sticky bit: anyone may rename our dir away
+    const saved = { TMPDIR: process.env.TMPDIR, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+    process.env.TMPDIR = open;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      const shadow = new ShadowDir();
+      expect(shadow.path.startsWith(join(cache, "hotloop", "shadow", `hotloop-${process.pid}-`))).toBe(true);
+      expect(statSync(shadow.path).mode & 0o777).toBe(0o700);
+      shadow.remove();
+      chmodSync(open, 0o1777); // with the sticky bit, TMPDIR is safe again
+      const sticky = new ShadowDir();
+      expect(sticky.path.startsWith(join(open, `hotloop-${process.pid}-`))).toBe(true);
+      sticky.remove();
+    } finally {
+      for (const [key, value] of Object.entries(saved)) value === undefined ? delete process.env[key] : (process.env[key] = value);
+      rmSync(open, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
 
   test("an app with its own Ctrl-C handler decides when to end; the dir is gone when it does", async () => {
     const child = await start("graceful");
