@@ -28,6 +28,13 @@ export class HotSlot {
   /** The entry called; undefined while disabled. */
   entry: SystemEntry | undefined;
   ctx: CallContext;
+  /**
+   * Whether the slot runs code on probation. A build just swapped in is on probation for its first
+   * frames (the reloader's `probationFrames`): before each call the rows its queries may write are
+   * saved, and a panic puts them back, so the rollback that follows leaves the world as the last
+   * good code left it.
+   */
+  probation = false;
   /** The function schedules run: reads the slot on each call. */
   readonly run: SystemFn;
 
@@ -48,6 +55,7 @@ export class HotSlot {
       if (entry === undefined) return; // disabled after a panic, until the next good load
       const ctx = slot.ctx;
       if (ctx.hasQueries) ctx.refresh();
+      if (slot.probation) return runOnProbation(slot, entry, ctx, onPanic);
       if (entry(ctx.pointer) !== 0) onPanic(slot);
     };
   }
@@ -90,4 +98,12 @@ export class HotSlot {
   disable(): void {
     this.entry = undefined;
   }
+}
+
+/** A call on probation: the rows it may write are saved first and put back if it panics. */
+function runOnProbation(slot: HotSlot, entry: SystemEntry, ctx: CallContext, onPanic: PanicHandler): void {
+  const saved = ctx.snapshot();
+  if (entry(ctx.pointer) === 0) return;
+  CallContext.restore(saved);
+  onPanic(slot);
 }

@@ -1,12 +1,14 @@
 import { ptr, type Pointer } from "bun:ffi";
 import type { App } from "../core/index.ts";
-import { columnsOf, defineQuery, nativeBuffer, Not, storageEpoch, type Component, type RegisteredQuery } from "../ecs/index.ts";
+import { columnsOf, defineQuery, nativeBuffer, Not, storageEpoch, type ColumnOf, type Component, type FieldType, type RegisteredQuery } from "../ecs/index.ts";
 import type { QueryParamManifest, SystemManifest } from "./manifest.ts";
 
 /** One query parameter's live state: the bitecs query and where its slots start. */
 interface QuerySlots {
   readonly query: RegisteredQuery;
   readonly components: readonly Component[];
+  /** The components it declares as written (their columns are what a panic may leave half-done). */
+  readonly written: readonly Component[];
   /** Index of the first u64 slot (ids pointer); count, capacity and columns follow. */
   readonly first: number;
   idsBuffer: ArrayBufferLike | undefined;
@@ -42,7 +44,8 @@ export class CallContext {
         ...param.with.map((n) => app.components.get(n)!),
         ...param.without.map((n) => Not(app.components.get(n)!)),
       ];
-      this.#queries.push({ query: defineQuery(app.world, terms), components, first: slot, idsBuffer: undefined });
+      const written = param.components.filter((c) => c.access === "write").map((c) => app.components.get(c.name)!);
+      this.#queries.push({ query: defineQuery(app.world, terms), components, written, first: slot, idsBuffer: undefined });
       slot += 3 + components.reduce((n, c) => n + c.fieldNames.length, 0);
     }
     this.refresh();
@@ -73,6 +76,34 @@ export class CallContext {
     }
   }
 
+  /**
+   * Copies the values a call may write: every written column, at the rows its query matches now
+   * (a system writes only the rows it iterates). {@link restore} puts them back after a panic.
+   */
+  snapshot(): WriteSnapshot {
+    const saved: SavedColumn[] = [];
+    for (const q of this.#queries) {
+      if (q.written.length === 0) continue;
+      const ids = q.query.ids().slice();
+      for (const component of q.written) {
+        columnsOf(component).forEach((column, field) => {
+          const values = new (column.constructor as new (n: number) => typeof column)(ids.length);
+          for (let i = 0; i < ids.length; i++) values[i] = column[ids[i]!]!;
+          saved.push({ component, field, ids, values });
+        });
+      }
+    }
+    return saved;
+  }
+
+  /** Puts the values of a {@link snapshot} back, into the columns as they are now (storage may have grown). */
+  static restore(snapshot: WriteSnapshot): void {
+    for (const { component, field, ids, values } of snapshot) {
+      const column = columnsOf(component)[field]!;
+      for (let i = 0; i < ids.length; i++) column[ids[i]!] = values[i]!;
+    }
+  }
+
   #writeColumns(q: QuerySlots): void {
     let capacity = Infinity;
     let slot = q.first + 3;
@@ -88,6 +119,18 @@ export class CallContext {
     this.#words[slot * 2 + 1] = Math.floor(value / 0x1_0000_0000);
   }
 }
+
+/** One written column's values at some rows, before a call. */
+interface SavedColumn {
+  readonly component: Component;
+  /** The field's index in the component (its column). */
+  readonly field: number;
+  readonly ids: Uint32Array;
+  readonly values: ColumnOf<FieldType>;
+}
+
+/** What {@link CallContext.snapshot} saved. */
+export type WriteSnapshot = readonly SavedColumn[];
 
 function componentsOf(app: App, param: QueryParamManifest): Component[] {
   return param.components.map((c) => app.components.get(c.name)!);

@@ -29,6 +29,11 @@ export interface ReloaderOptions {
   readonly retries?: number;
   /** Delay between retries in ms (default 40). */
   readonly retryDelayMs?: number;
+  /**
+   * Frames a build just swapped in stays on probation (default 60, about a second): its systems'
+   * written rows are saved before each call and put back if the call panics. 0 turns it off.
+   */
+  readonly probationFrames?: number;
   /** Where events go (default: readable lines on stderr). */
   readonly reporter?: Reporter;
 }
@@ -124,6 +129,8 @@ export class HotReloader {
   #lastSignature: string | undefined;
   #closed = false;
   #sourceLayouts: SourceLayouts | undefined;
+  /** Frames left on probation for the build swapped in last (0: none). */
+  #probationLeft = 0;
 
   constructor(app: App, options: ReloaderOptions) {
     this.#app = app;
@@ -135,6 +142,7 @@ export class HotReloader {
       hostMemoryBytes: options.hostMemoryBytes ?? 64 * 1024,
       retries: options.retries ?? 4,
       retryDelayMs: options.retryDelayMs ?? 40,
+      probationFrames: options.probationFrames ?? 60,
     };
     const reporter = options.reporter ?? consoleReporter();
     this.#report = (event) => {
@@ -444,8 +452,9 @@ export class HotReloader {
     return systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
   }
 
-  /** Between frames: apply a pending library unless an observer holds a block. */
+  /** Between frames: end probation when its frames are over; apply a pending library unless an observer holds a block. */
   #onFrameBoundary(): void {
+    if (this.#probationLeft > 0 && --this.#probationLeft === 0) this.#setProbation(undefined);
     const pending = this.#pending;
     if (pending === undefined) return;
     if (!pending.announced) {
@@ -484,6 +493,7 @@ export class HotReloader {
     this.#current = lib;
     this.#loaded.set(lib, this.#version);
     this.#previous = before;
+    this.#setProbation(lib);
     // A build that panicked before may be chosen again once another one ran.
     this.#badHashes.clear();
     const swapEnd = performance.now();
@@ -525,6 +535,7 @@ export class HotReloader {
     }
     this.#current = previous.current;
     this.#previous = undefined;
+    this.#setProbation(undefined);
     this.#badHashes.add(bad.hash);
     this.#version++;
     this.#loaded.set(previous.current, this.#version);
@@ -534,6 +545,13 @@ export class HotReloader {
     this.#notify("onReloaded", this.#reloadedObservers, { file: previous.current.source, version: this.#version, cause: "rollback" });
     this.#closeUnused();
     return true;
+  }
+
+  /** Puts the systems running `lib`'s code on probation for probationFrames (undefined: ends it for all). */
+  #setProbation(lib: HotLibrary | undefined): void {
+    const on = lib !== undefined && this.#options.probationFrames > 0;
+    this.#probationLeft = on ? this.#options.probationFrames : 0;
+    for (const slot of this.#slots.values()) slot.probation = on && slot.lib === lib;
   }
 
   /** What runs now. */

@@ -4,11 +4,11 @@
  * disables, and says so in one line naming the build output.
  */
 import { describe, expect, test } from "bun:test";
-import { Trap } from "../fixtures/hot-fixture/components.ts";
+import { Position, Trap } from "../fixtures/hot-fixture/components.ts";
 import { hostU32 } from "../support/fixture.ts";
 import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-const v = reliabilityFile("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic", "returnPanic");
+const v = reliabilityFile("stamp1", "stamp2", "stamp3", "trapStamp1", "trapStamp2", "loadPanic", "unloadPanic", "returnPanic", "halfWrite");
 let r: Rig | undefined;
 
 /** `at src/lib.rs:line:col`, as the SDK reports a panic's place. */
@@ -44,6 +44,28 @@ describe("a panic in Rust code is contained and reported once", () => {
     expect(running.reloader.version).toBe(4);
     running.expectIntact();
   }, SLOW);
+
+  for (const probationFrames of [60, 0]) {
+    test(`a panic half-way through a system's writes ${probationFrames ? "while its build is on probation: the rows are put back" : "without probation (probationFrames: 0, as once it is over): what was written stays"}`, async () => {
+      r = await rig(v.stamp1, ["mover", "stamp"], { probationFrames });
+      const running = r;
+      running.publish(v.halfWrite);
+      await running.until(() => running.stamp() === 4, 1500, "stamp 4");
+      const moving = running.ids.moving;
+      const before = [Position.x[moving], Position.y[moving]];
+      running.reloader.hostMemory[16] = 1; // arm: the next mover call writes its first row, then panics
+      await running.frame(); // one fixed step: v2's mover panics, v1 comes back
+      expect(running.lines((e) => e.type === "panic")).toEqual([expect.stringContaining("panicked: mover half done")]);
+      running.reloader.hostMemory[16] = 0;
+      const after = [Position.x[moving], Position.y[moving]];
+      if (probationFrames) {
+        expect(after).toEqual(before); // exactly as the last good code left it
+      } else {
+        expect(after).toEqual([before[0]! + 1, before[1]]); // x was written before the panic, y was not
+      }
+      expect(running.stamp()).toBe(1); // rolled back within the frame
+    }, SLOW);
+  }
 
   test("a rollback is a version change like a swap: reloaded observers (cause rollback) and wasUpdated() agree", async () => {
     r = await rig(v.stamp1, ["mover", "trap", "stamp"]);

@@ -58,6 +58,13 @@ const RECIPES = {
   trapStamp1: hot(1, undefined, true),
   trapStamp2: hot(2, undefined, true),
   loadPanic: hot(5, (f) => f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 5 {\n        panic!("on_load failed (stamp {STAMP})");\n    }')),
+  /** Stamp 4; once host memory byte 16 is set, its mover writes the first row, then panics. */
+  halfWrite: hot(4, (f) =>
+    f.edit(
+      "for (pos, vel) in q.iter_mut() {\n        *pos.x += vel.x * SPEED * dt;",
+      'let armed = hotloop_sdk::with_host_memory(|m| m[16] != 0);\n    for (pos, vel) in q.iter_mut() {\n        *pos.x += vel.x * SPEED * dt;\n        if armed {\n            panic!("mover half done");\n        }',
+    ),
+  ),
   /** Stamp 1; its load hook panics from the process's third load on (so a rollback to it fails). */
   returnPanic: hot(1, (f) =>
     f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if read_u32(mem, 0) >= 2 {\n        panic!("on_load refuses to come back (stamp {STAMP})");\n    }'),
