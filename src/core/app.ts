@@ -53,6 +53,7 @@ export class App {
   readonly #frameSchedules: (Schedule | undefined)[] = FRAME_SCHEDULES.map(() => undefined);
   readonly #fixedIndex = FRAME_SCHEDULES.indexOf(FixedUpdate);
   readonly #boundaryHooks: FrameBoundaryHook[] = [];
+  readonly #frameEndHooks: FrameBoundaryHook[] = [];
   readonly #shutdownHooks: ShutdownHook[] = [];
   #lastMs: number | undefined;
   #started = false;
@@ -164,6 +165,12 @@ export class App {
     return this;
   }
 
+  /** Runs `hook` at the end of every frame, after Last (a watchdog marks the frame done here). */
+  onFrameEnd(hook: FrameBoundaryHook): this {
+    this.#frameEndHooks.push(hook);
+    return this;
+  }
+
   /** Runs `hook` once at shutdown (after `run()` ends, or on `shutdown()`). */
   onShutdown(hook: ShutdownHook): this {
     this.#shutdownHooks.push(hook);
@@ -207,6 +214,7 @@ export class App {
         schedule?.run(ctx);
       }
     }
+    for (let i = 0; i < this.#frameEndHooks.length; i++) this.#frameEndHooks[i]!(this);
   }
 
   /**

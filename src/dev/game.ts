@@ -64,7 +64,7 @@ export async function createGameApp(project: Project, options: GameOptions = {})
   if (options.headless) app.insertResource(new Headless());
   if (project.crate) {
     const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
-    app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter }));
+    app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter, logFormat: options.logFormat }));
   }
   if (options.script) {
     const path = resolve(project.root, options.script);

@@ -10,6 +10,7 @@ import { CallContext } from "./call-context.ts";
 import type { HotLibrary, SystemEntry } from "./library.ts";
 import { describeParams, describePlacement, type SystemManifest } from "./manifest.ts";
 import type { PlanTarget } from "./plan.ts";
+import { WatchWord, type Watchdog } from "./watchdog.ts";
 
 /** Who placed a system in a schedule: the app (hotSystem() in TypeScript) or the library (export!). */
 export type Placer = "app" | "library";
@@ -43,6 +44,7 @@ export class HotSlot {
     readonly app: App,
     target: SlotTarget,
     onPanic: PanicHandler,
+    watchdog?: Watchdog,
   ) {
     this.#lib = target.lib;
     this.#system = target.system;
@@ -50,13 +52,28 @@ export class HotSlot {
     this.entry = target.enabled ? target.lib.entry(name) : undefined;
     this.ctx = new CallContext(app, target.system);
     const slot = this;
+    if (watchdog) {
+      // The same call, with the watchdog told which system runs (two stores; no watchdog, no cost).
+      const words = watchdog.words;
+      const id = watchdog.register(name);
+      this.run = function runWatchedHotSystem() {
+        const entry = slot.entry;
+        if (entry === undefined) return;
+        const ctx = slot.ctx;
+        if (ctx.hasQueries) ctx.refresh();
+        words[WatchWord.System] = id;
+        const panicked = slot.probation ? callOnProbation(entry, ctx) : entry(ctx.pointer) !== 0;
+        watchdog.afterCall();
+        if (panicked) onPanic(slot);
+      };
+      return;
+    }
     this.run = function runHotSystem() {
       const entry = slot.entry;
       if (entry === undefined) return; // disabled after a panic, until the next good load
       const ctx = slot.ctx;
       if (ctx.hasQueries) ctx.refresh();
-      if (slot.probation) return runOnProbation(slot, entry, ctx, onPanic);
-      if (entry(ctx.pointer) !== 0) onPanic(slot);
+      if (slot.probation ? callOnProbation(entry, ctx) : entry(ctx.pointer) !== 0) onPanic(slot);
     };
   }
 
@@ -100,10 +117,10 @@ export class HotSlot {
   }
 }
 
-/** A call on probation: the rows it may write are saved first and put back if it panics. */
-function runOnProbation(slot: HotSlot, entry: SystemEntry, ctx: CallContext, onPanic: PanicHandler): void {
+/** A call on probation: the rows it may write are saved first and put back if it panics; returns whether it did. */
+function callOnProbation(entry: SystemEntry, ctx: CallContext): boolean {
   const saved = ctx.snapshot();
-  if (entry(ctx.pointer) === 0) return;
+  if (entry(ctx.pointer) === 0) return false;
   CallContext.restore(saved);
-  onPanic(slot);
+  return true;
 }

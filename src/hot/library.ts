@@ -12,6 +12,7 @@ const EXPORTS = {
   hotloop_system_count: { args: [], returns: FFIType.u32 },
   hotloop_load: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
   hotloop_unload: { args: [], returns: FFIType.i32 },
+  hotloop_set_abort_flag: { args: [FFIType.ptr], returns: FFIType.void },
   hotloop_last_error: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.u64 },
 } as const;
 
@@ -88,6 +89,11 @@ export class HotLibrary {
   load(hostMemory: Uint8Array): string | undefined {
     const rc = this.#lib.symbols.hotloop_load(ptr(hostMemory), hostMemory.byteLength);
     return rc === 0 ? undefined : this.lastError() || "load hook panicked";
+  }
+
+  /** Hands the library the watchdog's abort byte (it stays valid while the library is open). */
+  setAbortFlag(flag: Pointer): void {
+    this.#lib.symbols.hotloop_set_abort_flag(flag);
   }
 
   /** Runs the user's `on_unload`; returns the panic text or undefined. */

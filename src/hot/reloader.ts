@@ -8,9 +8,10 @@ import { HotLibrary, LibraryError } from "./library.ts";
 import { describePlacement, exportList, findSystem, ManifestError, systemProblem, type SourceLayouts, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
 import { planSwap, type SystemChange } from "./plan.ts";
-import { consoleReporter, type HotEvent, type Reporter } from "./report.ts";
+import { consoleReporter, type HotEvent, type LogFormat, type Reporter } from "./report.ts";
 import { ShadowDir, ShadowWriteError } from "./shadow-dir.ts";
 import { contentHash, openCopy, readComplete } from "./staging.ts";
+import { Watchdog } from "./watchdog.ts";
 import { LibraryWatcher } from "./watcher.ts";
 
 /** Options of a {@link HotReloader}. */
@@ -34,6 +35,14 @@ export interface ReloaderOptions {
    * written rows are saved before each call and put back if the call panics. 0 turns it off.
    */
   readonly probationFrames?: number;
+  /**
+   * Budget of one frame inside a hot system, in ms, before the watchdog (a thread of its own)
+   * names the system and stops it at its next use of a query or resource. Default 1000 with
+   * `reload`, off (0) without: the watchdog costs two stores a call.
+   */
+  readonly watchdogMs?: number;
+  /** How the watchdog's own lines are printed (it writes straight to stderr while the game is stuck). */
+  readonly logFormat?: LogFormat;
   /** Where events go (default: readable lines on stderr). */
   readonly reporter?: Reporter;
 }
@@ -99,7 +108,8 @@ export class HotReloader {
   readonly stats = { loads: 0, swaps: 0, refusals: 0, rollbacks: 0, panics: 0, stagings: 0 };
 
   readonly #app: App;
-  readonly #options: Required<Omit<ReloaderOptions, "reporter">>;
+  readonly #options: Required<Omit<ReloaderOptions, "reporter" | "logFormat">>;
+  readonly #watchdog: Watchdog | undefined;
   readonly #report: Reporter;
   readonly #slots = new Map<string, HotSlot>();
   readonly #blocks = new Set<ReloadBlock>();
@@ -143,6 +153,7 @@ export class HotReloader {
       retries: options.retries ?? 4,
       retryDelayMs: options.retryDelayMs ?? 40,
       probationFrames: options.probationFrames ?? 60,
+      watchdogMs: options.watchdogMs ?? (options.reload ? 1000 : 0),
     };
     const reporter = options.reporter ?? consoleReporter();
     this.#report = (event) => {
@@ -151,7 +162,18 @@ export class HotReloader {
       reporter(event);
     };
     this.hostMemory = new Uint8Array(nativeBuffer(this.#options.hostMemoryBytes), 0, this.#options.hostMemoryBytes);
-    this.#loadInitial();
+    if (this.#options.watchdogMs > 0) {
+      const watchdog = new Watchdog(this.#options.watchdogMs, options.logFormat === "json");
+      this.#watchdog = watchdog;
+      app.onFrameBoundary(() => watchdog.beginFrame());
+      app.onFrameEnd(() => watchdog.endFrame());
+    }
+    try {
+      this.#loadInitial();
+    } catch (e) {
+      this.#watchdog?.close();
+      throw e;
+    }
     if (this.#options.reload) {
       app.onFrameBoundary(() => this.#onFrameBoundary());
       this.#watcher = new LibraryWatcher(this.#options.library, this.#options.debounceMs, {
@@ -274,7 +296,7 @@ export class HotReloader {
     }
     const problem = systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
     if (problem) throw new Error(`hotSystem("${name}"): ${problem}`);
-    const slot = new HotSlot(name, this.#app, { lib, system, placer: "app", enabled: true }, (s) => this.systemPanicked(s));
+    const slot = new HotSlot(name, this.#app, { lib, system, placer: "app", enabled: true }, (s) => this.systemPanicked(s), this.#watchdog);
     this.#slots.set(name, slot);
     return slot;
   }
@@ -300,6 +322,7 @@ export class HotReloader {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     this.#watcher?.close();
+    this.#watchdog?.close();
     const panic = this.#current?.unload();
     if (panic && this.#current) this.#report({ type: "warning", file: this.#current.source, message: `unload hook panicked at shutdown: ${panic}` });
     for (const lib of [this.#pending?.lib, ...this.#loaded.keys()]) if (lib) this.#dispose(lib);
@@ -334,6 +357,7 @@ export class HotReloader {
     } catch (e) {
       return fail((e as Error).message);
     }
+    if (this.#watchdog) lib.setAbortFlag(this.#watchdog.abortFlag);
     const panic = lib.load(this.hostMemory);
     if (panic) {
       this.#dispose(lib);
@@ -420,6 +444,7 @@ export class HotReloader {
       if (e instanceof ManifestError || e instanceof LibraryError) return this.#refuse(e.message, hash);
       return this.#refuse(`unexpected error: ${(e as Error).message}`, hash);
     }
+    if (this.#watchdog) lib.setAbortFlag(this.#watchdog.abortFlag);
     if (this.#pending) this.#dispose(this.#pending.lib); // a newer build supersedes one still waiting
     const now = performance.now();
     this.#pending = { lib, detectedAt: this.#firstEventAt ?? started, loadedAt: started, stagedAt: now, announced: false };
@@ -573,7 +598,7 @@ export class HotReloader {
     for (const [name, target] of targets) {
       const slot = this.#slots.get(name);
       if (!slot) {
-        const created = new HotSlot(name, this.#app, target, (s) => this.systemPanicked(s));
+        const created = new HotSlot(name, this.#app, target, (s) => this.systemPanicked(s), this.#watchdog);
         this.#slots.set(name, created);
         this.#schedule(created);
         continue;

@@ -65,6 +65,10 @@ const RECIPES = {
       'let armed = hotloop_sdk::with_host_memory(|m| m[16] != 0);\n    for (pos, vel) in q.iter_mut() {\n        *pos.x += vel.x * SPEED * dt;\n        if armed {\n            panic!("mover half done");\n        }',
     ),
   ),
+  /** Stamp 5; its armed trap loops forever, using its query on every turn (so the watchdog can stop it). */
+  hang: hot(5, (f) => f.edit('panic!("trap sprung (stamp {STAMP})");', "loop {\n                let _ = q.len();\n            }"), true),
+  /** Stamp 6; its armed trap spins forever touching nothing of the SDK: nothing can stop it. */
+  hangHard: hot(6, (f) => f.edit('panic!("trap sprung (stamp {STAMP})");', "loop {\n                std::hint::spin_loop();\n            }"), true),
   /** Stamp 1; its load hook panics from the process's third load on (so a rollback to it fails). */
   returnPanic: hot(1, (f) =>
     f.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if read_u32(mem, 0) >= 2 {\n        panic!("on_load refuses to come back (stamp {STAMP})");\n    }'),

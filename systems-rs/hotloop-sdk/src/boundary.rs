@@ -11,7 +11,7 @@
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
 
 /// The text of the last panic caught at the boundary; empty when there is none.
@@ -199,13 +199,49 @@ pub(crate) fn epoch() -> u64 {
     EPOCH.get()
 }
 
-/// Panics when a parameter fetched in call `fetched` is used in another call.
+/// Panics when a parameter fetched in call `fetched` is used in another call, or when the host's
+/// watchdog asked the running system to stop (every use of a query or resource is a checkpoint).
 #[inline]
 #[track_caller]
 pub(crate) fn check_epoch(fetched: u64) {
     if fetched != epoch() {
         stale_param();
     }
+    checkpoint();
+}
+
+/// The host's abort flag: a byte it sets from its watchdog thread when a system ran past its
+/// time budget. Null until the host hands one over (`hotloop_set_abort_flag`).
+static ABORT: AtomicPtr<AtomicU8> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Remembers the host's abort flag.
+///
+/// # Safety
+/// `flag` must be null or point to a byte that stays valid, and is only written atomically, for
+/// as long as the library is loaded.
+pub(crate) unsafe fn set_abort_flag(flag: *const u8) {
+    ABORT.store(flag.cast_mut().cast::<AtomicU8>(), Ordering::Release);
+}
+
+/// Stops the running system (as a panic the host catches and rolls back) when the host's
+/// watchdog asked for it. Every use of a query or resource already checks; call it inside a long
+/// loop of your own that touches neither, so the watchdog can stop that loop too.
+#[inline]
+#[track_caller]
+pub fn checkpoint() {
+    let flag = ABORT.load(Ordering::Relaxed);
+    // SAFETY: the host guarantees the flag outlives the library (`set_abort_flag`); AtomicU8 has
+    // the layout of u8, and the host writes it atomically.
+    if !flag.is_null() && unsafe { (*flag).load(Ordering::Relaxed) } != 0 {
+        stopped_by_watchdog();
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn stopped_by_watchdog() -> ! {
+    panic!("hotloop: stopped by the watchdog: the system ran past its time budget")
 }
 
 #[cold]

@@ -48,6 +48,15 @@ pub unsafe fn load(host: *mut u8, host_len: usize, hook: impl FnOnce()) -> i32 {
     }
 }
 
+/// `hotloop_set_abort_flag`: remembers the byte the host's watchdog sets to stop a system.
+///
+/// # Safety
+/// `flag` must be null or valid, and written only atomically, for as long as the library is loaded.
+pub unsafe fn set_abort_flag(flag: *const u8) {
+    // SAFETY: forwarded from our caller's contract.
+    unsafe { boundary::set_abort_flag(flag) }
+}
+
 /// `hotloop_unload`: runs `hook` (the user's `on_unload`, or nothing).
 pub fn unload(hook: impl FnOnce()) -> i32 {
     match boundary::boundary(hook) {
@@ -248,6 +257,16 @@ macro_rules! __export_emit {
                         $($crate::__private::LoadHook::call($on_load);)?
                     })
                 }
+            }
+
+            /// Remembers the host's watchdog flag: queries and resources stop the system once it is set.
+            ///
+            /// # Safety
+            /// `flag` is null or a byte that outlives the library, written only atomically.
+            #[no_mangle]
+            pub unsafe extern "C" fn hotloop_set_abort_flag(flag: *const u8) {
+                // SAFETY: the host passes its shared watchdog byte (docs/abi.md, "Watchdog").
+                unsafe { $crate::__private::set_abort_flag(flag) }
             }
 
             /// Runs `on_unload`.

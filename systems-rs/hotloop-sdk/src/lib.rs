@@ -133,6 +133,7 @@ mod system;
 #[cfg(test)]
 mod tests;
 
+pub use boundary::checkpoint;
 pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Value};
 pub use host::{with_host_memory, HostCell, HostValue};
 pub use input::{Input, InputData, Key, MouseButton};
@@ -155,8 +156,8 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        with_host_memory, Component, Entity, HostCell, Input, Key, MouseButton, Mut, Query, Read,
-        Res, Time, Value, With, Without, Write,
+        checkpoint, with_host_memory, Component, Entity, HostCell, Input, Key, MouseButton, Mut,
+        Query, Read, Res, Time, Value, With, Without, Write,
     };
 }
 
@@ -186,7 +187,9 @@ pub mod schedules {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::ctx::{Col, Idx, Slots};
-    pub use crate::export::{last_error, load, manifest, release, system_table, unload, LoadHook};
+    pub use crate::export::{
+        last_error, load, manifest, release, set_abort_flag, system_table, unload, LoadHook,
+    };
     pub use crate::manifest::{Access, ComponentInfo, ManifestBuilder, ParamInfo};
     pub use crate::system::run_system;
 }
