@@ -19,7 +19,8 @@
  *
  * @module
  */
-import { dlopen, FFIType, ptr as addressOf } from "bun:ffi";
+import { dlopen, FFIType, JSCallback, ptr as addressOf } from "bun:ffi";
+import { writeSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { ensureRaylib, ensureRaylibSync, type RaylibPaths } from "./build-raylib.ts";
 import { raylibCacheDir } from "./cache.ts";
@@ -333,6 +334,7 @@ export class Raylib {
       const text = reason.toString("utf8", 0, Math.max(0, reason.indexOf(0)));
       throw new WindowOpenError(`${text || "raylib's platform layer did not start"} (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
     }
+    sayWhenTheDisplayGoes();
   }
   /** Closes the window and unloads the GL context. */
   closeWindow(): void {
@@ -674,6 +676,31 @@ export function displayProblem(): string | undefined {
   } finally {
     x11.close();
   }
+}
+
+/** Kept for the life of the process (with libX11's handle): libX11 may call it whenever the connection breaks. */
+let displayLost: JSCallback | undefined;
+let x11Handle: { close(): void } | undefined;
+
+/**
+ * When the X server drops the window's connection (the window killed with xkill, the server
+ * gone), libX11 calls its I/O error handler and then ends the process; its default one says
+ * little and the process ends with code 1 and no word from hotloop. Ours says what happened in one
+ * line and exits through process.exit, so the exit hooks run (shadow copies removed). It cannot go
+ * on headless: libX11 ends the process if the handler returns.
+ */
+function sayWhenTheDisplayGoes(): void {
+  if (displayLost || process.platform !== "linux") return;
+  const x11 = dlopen("libX11.so.6", { XSetIOErrorHandler: { args: [FFIType.ptr], returns: FFIType.ptr } });
+  displayLost = new JSCallback(
+    () => {
+      writeSync(2, `hotloop: the X server closed the window's connection (the window was killed, or the display ${process.env.DISPLAY ?? ""} went away): the game ends\n`);
+      process.exit(1);
+    },
+    { args: [FFIType.ptr], returns: FFIType.i32 },
+  );
+  x11.symbols.XSetIOErrorHandler(displayLost.ptr);
+  x11Handle = x11;
 }
 
 function openX11() {

@@ -93,3 +93,32 @@ export function skipWindowTests(needs: WindowNeeds): boolean {
 export function noticeShownEnv(): Record<string, string> {
   return { [NOTICE_ENV]: "shown" };
 }
+
+/** Starts an Xvfb of its own (with `args`, e.g. "-extension", "GLX" to turn GLX off) on a display number it picks itself; resolves once it accepts clients. */
+export async function startXvfb(...args: string[]): Promise<{ display: string; stop: () => Promise<void> }> {
+  // -displayfd: Xvfb chooses a free number and writes it once it is ready for connections.
+  const proc = Bun.spawn(["Xvfb", "-displayfd", "1", ...args, "-nolisten", "tcp", "-screen", "0", "1024x768x24"], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stop = async (): Promise<void> => {
+    proc.kill();
+    await proc.exited;
+  };
+  const reader = proc.stdout.getReader();
+  let out = "";
+  const deadline = Date.now() + 20_000;
+  while (!out.includes("\n") && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
+    if (!chunk || chunk.done) break;
+    out += new TextDecoder().decode(chunk.value);
+  }
+  reader.releaseLock();
+  const n = /^(\d+)\n/.exec(out)?.[1];
+  if (n === undefined) {
+    await stop();
+    throw new Error(`Xvfb did not report a display: ${out}${await new Response(proc.stderr).text()}`);
+  }
+  return { display: `:${n}`, stop };
+}

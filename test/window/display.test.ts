@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { displayProblem, hasDisplay, headlessRaylib, loadRaylib, loadRaylibSync } from "../../src/render/raylib.ts";
-import { skipWindowTests } from "../support/window-env.ts";
+import { skipWindowTests, startXvfb } from "../support/window-env.ts";
 
 const saved = process.env.DISPLAY;
 afterEach(() => {
@@ -30,40 +30,11 @@ test.skipIf(process.platform !== "linux" || skipWindowTests({ display: "none" })
   expect(() => headlessRaylib().initWindow(320, 240, "headless needs no display")).not.toThrow();
 }, BUILD_TIMEOUT_MS);
 
-/** Starts `Xvfb -extension GLX` on a display number it picks itself; resolves once it accepts clients. */
-async function startXvfbWithoutGlx(): Promise<{ display: string; stop: () => Promise<void> }> {
-  // -displayfd: Xvfb chooses a free number and writes it once it is ready for connections.
-  const proc = Bun.spawn(["Xvfb", "-displayfd", "1", "-extension", "GLX", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const stop = async (): Promise<void> => {
-    proc.kill();
-    await proc.exited;
-  };
-  const reader = proc.stdout.getReader();
-  let out = "";
-  const deadline = Date.now() + 20_000;
-  while (!out.includes("\n") && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
-    if (!chunk || chunk.done) break;
-    out += new TextDecoder().decode(chunk.value);
-  }
-  reader.releaseLock();
-  const n = /^(\d+)\n/.exec(out)?.[1];
-  if (n === undefined) {
-    await stop();
-    throw new Error(`Xvfb did not report a display: ${out}${await new Response(proc.stderr).text()}`);
-  }
-  return { display: `:${n}`, stop };
-}
-
 test.skipIf(process.platform !== "linux" || skipWindowTests({ display: "none", xvfb: true }))(
   "an X server without GLX: displayProblem names GLX, initWindow and the plugin throw one line, the process lives",
   async () => {
     await loadRaylib(); // build or find raylib here, so the child only loads it
-    const xvfb = await startXvfbWithoutGlx();
+    const xvfb = await startXvfb("-extension", "GLX");
     try {
       const glx = `the X display ${xvfb.display} has no GLX extension (raylib needs OpenGL through GLX; run Xvfb with GLX, or use --headless)`;
       process.env.DISPLAY = xvfb.display;
