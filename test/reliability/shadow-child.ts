@@ -6,13 +6,15 @@
  *   self      sends itself SIGINT (Ctrl-C)
  *   exit      process.exit(0) without shutting the app down
  *   graceful  the app handles SIGINT itself (shuts down, then exits 0) and then sends it
+ *   storm     runs frames while publishing the builds given as third and fourth arguments in
+ *             turn every few ms (reloads under way), until signalled
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { App, ManualClock } from "../../src/core/index.ts";
 import { HotPlugin, HotReloader } from "../../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../fixtures/hot-fixture/components.ts";
 
-const [library, mode] = process.argv.slice(2);
+const [library, mode, buildA, buildB] = process.argv.slice(2);
 const app = new App({ clock: new ManualClock() });
 app.registerComponents(Position, Velocity, Stamp, Trap);
 app.addPlugins(HotPlugin({ library: library!, reload: true, reporter: () => {} }));
@@ -30,5 +32,15 @@ if (mode === "graceful") {
   });
 }
 if (mode === "self" || mode === "graceful") process.kill(process.pid, "SIGINT");
+if (mode === "storm") {
+  const builds = [readFileSync(buildA!), readFileSync(buildB!)];
+  let n = 0;
+  setInterval(() => {
+    writeFileSync(`${library}.next`, builds[n++ % 2]!);
+    renameSync(`${library}.next`, library!);
+  }, 4);
+  setInterval(() => app.update(), 2);
+  setInterval(() => console.log(JSON.stringify({ version: reloader.version })), 50);
+}
 if (mode === "exit") process.exit(0);
 setInterval(() => {}, 1000); // keep running until signalled

@@ -32,8 +32,8 @@ interface Started {
 }
 
 /** Starts the child and waits for its first line: the shadow dir it made. */
-async function start(mode: string): Promise<Started> {
-  const proc = Bun.spawn([process.execPath, CHILD, library, mode], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+async function start(mode: string, ...more: string[]): Promise<Started> {
+  const proc = Bun.spawn([process.execPath, CHILD, library, mode, ...more], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const reader = proc.stdout.getReader();
   let text = "";
   while (!text.includes("\n")) {
@@ -142,6 +142,24 @@ describe("shadow copies live in a private temp dir, removed however the process 
       rmSync(cache, { recursive: true, force: true });
     }
   });
+
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    test(`${signal} while reloads are under way (builds published every 4 ms): the dir is gone, nothing half-done is left`, async () => {
+      const a = join(dir, "build-a.so");
+      const b = join(dir, "build-b.so");
+      writeFileSync(a, await variant("stamp2"));
+      writeFileSync(b, await variant("stamp3"));
+      const child = await start("storm", a, b);
+      await Bun.sleep(400); // dozens of reloads staged and swapped meanwhile
+      child.proc.kill(signal);
+      expect(await child.proc.exited).toBe({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal]);
+      const versions = [...(await child.output()).matchAll(/"version":(\d+)/g)].map((m) => Number(m[1]));
+      expect(Math.max(...versions)).toBeGreaterThan(3); // it was reloading when the signal came
+      expect(existsSync(child.shadow.dir)).toBe(false);
+      expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`hotloop-${child.proc.pid}-`))).toEqual([]);
+      writeFileSync(library, await variant("stamp1")); // the storm replaced it
+    }, SLOW);
+  }
 
   test("an app with its own Ctrl-C handler decides when to end; the dir is gone when it does", async () => {
     const child = await start("graceful");
