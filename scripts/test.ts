@@ -7,6 +7,9 @@
  * skipped with one line saying why and how to enable them; under `CI=true` that line fails the run
  * instead. test/support/window-env.ts decides, for this script and for the tests alike.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { displayProblem } from "../src/render/raylib.ts";
 import { noticeShownEnv, onCI, windowTestsLine, windowTestsProblem, xvfbMissing } from "../test/support/window-env.ts";
 
@@ -21,9 +24,19 @@ if (problem) console.error(windowTestsLine(problem, "skipped"));
 
 // A display that is unset, silent or without GLX is replaced by an Xvfb of our own when possible.
 const useXvfb = displayProblem() !== undefined && xvfbMissing().length === 0;
-const cmd = useXvfb ? ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", ...args] : args;
+// Xvfb's own output is kept (xvfb-run drops it by default): when a window test finds the server
+// gone, its last lines say why.
+const logDir = useXvfb ? mkdtempSync(join(tmpdir(), "hotloop-xvfb-")) : undefined;
+const xvfbLog = logDir && join(logDir, "xvfb.log");
+const cmd = xvfbLog ? ["xvfb-run", "-a", "-e", xvfbLog, "-s", "-screen 0 1280x1024x24", ...args] : args;
 const proc = Bun.spawn(cmd, {
   stdio: ["inherit", "inherit", "inherit"],
   env: { ...process.env, ...(problem ? noticeShownEnv() : {}) },
 });
-process.exit(await proc.exited);
+const code = await proc.exited;
+if (code !== 0 && xvfbLog && existsSync(xvfbLog)) {
+  const tail = readFileSync(xvfbLog, "utf8").trim().split("\n").slice(-15).join("\n");
+  if (tail) console.error(`test: the last lines of Xvfb's log (${xvfbLog}):\n${tail}`);
+}
+if (logDir) rmSync(logDir, { recursive: true, force: true });
+process.exit(code);
