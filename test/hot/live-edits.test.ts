@@ -7,11 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { defineQuery, Key, ManualClock, type App } from "../../src/api/index.ts";
-import { yieldToEventLoop } from "../../src/core/index.ts";
 import { fnv1a64 } from "../../src/ecs/index.ts";
 import { formatEvent, HotReloader, type HotEvent } from "../../src/hot/index.ts";
 import { Appearance, Coin, Player, Position, Velocity } from "../../examples/bevy-like/src/components.ts";
-import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
+import { EXAMPLE_CRATE, exampleApp, stepFrames } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 
 const SLOW = 300_000;
@@ -37,14 +36,7 @@ describe("the example under reload: Rust edits beyond a body", () => {
     crate?.cleanup();
   });
 
-  async function frames(n: number): Promise<void> {
-    for (let i = 0; i < n; i++) {
-      clock.advance(1000 / 64); // one fixed step a frame
-      app.update();
-      await Bun.sleep(2);
-      await yieldToEventLoop();
-    }
-  }
+  const frames = (n: number) => stepFrames(app, clock, n);
 
   /** Builds the edited crate and runs frames until it is swapped in as `version`. */
   async function rebuilt(version: number): Promise<void> {

@@ -7,17 +7,13 @@
 import { describe, expect, test } from "bun:test";
 import { panicLine } from "../../src/hot/library.ts";
 import { Trap } from "../fixtures/hot-fixture/components.ts";
-import { expectRefusedThenRecovers } from "./refusal.ts";
+import { refusedThenRecovers } from "./refusal.ts";
 import { reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
 const v = reliabilityFile("stamp1", "stamp2", "badUtf8", "longName", "shortTable", "sameNames", "panicText");
 let r: Rig | undefined;
 
-async function refused(bad: Uint8Array, reason: string | RegExp): Promise<void> {
-  r = await rig(v.stamp1);
-  const running = r;
-  await expectRefusedThenRecovers(running, () => running.publish(bad), reason, v.stamp2, 2);
-}
+const refused = async (bad: Uint8Array, reason: string | RegExp) => void (r = await refusedThenRecovers(v, bad, reason));
 
 describe("a library that lies is refused with one line; the game keeps running; the next build loads", () => {
   test("a manifest that is not UTF-8", async () => {

@@ -5,18 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Position, Stamp, Velocity } from "../fixtures/hot-fixture/components.ts";
-import { expectRefusedThenRecovers } from "./refusal.ts";
+import { refusedThenRecovers } from "./refusal.ts";
 import { isUnscheduledNotice, literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
 const v = reliabilityFile("stamp1", "stamp2", "noExport", "badJson", "badShape", "abi3", "abi3Lacking", "renamed", "moreComponents", "readOnly", "layout");
 let r: Rig | undefined;
 
-/** Starts on stamp 1, makes `bad` the build output, expects `reason`, then recovers with stamp 2. */
-async function refused(bad: Uint8Array, reason: string | RegExp): Promise<void> {
-  r = await rig(v.stamp1);
-  const running = r;
-  await expectRefusedThenRecovers(running, () => running.publish(bad), reason, v.stamp2, 2);
-}
+const refused = async (bad: Uint8Array, reason: string | RegExp) => void (r = await refusedThenRecovers(v, bad, reason));
 
 describe("a bad manifest is refused with one line naming the file; the game keeps running; the next build loads", () => {
   test("missing: a cdylib without the SDK's exports", async () => {

@@ -1,6 +1,6 @@
 /** The four checks every refused input gets (issue 5), shared by the library-file and manifest tests. */
 import { expect } from "bun:test";
-import { literal, type Rig } from "./rig.ts";
+import { literal, rig, type Rig } from "./rig.ts";
 
 /**
  * With `r` running its first build (stamp 1, v1): `bad()` makes the bad input, then asserts
@@ -27,4 +27,14 @@ export async function expectRefusedThenRecovers(r: Rig, bad: () => void, reason:
   expect(r.reloader.version).toBe(2);
   r.expectIntact();
   expect(r.refusals()).toHaveLength(1);
+}
+
+/**
+ * The usual refusal test: a rig on `good1` (stamp 1) publishes `bad`, which must be refused for
+ * `reason`; then `good2` (stamp 2) loads. Returns the rig (the caller's afterEach cleans it up).
+ */
+export async function refusedThenRecovers(builds: { readonly stamp1: Uint8Array; readonly stamp2: Uint8Array }, bad: Uint8Array, reason: string | RegExp): Promise<Rig> {
+  const running = await rig(builds.stamp1);
+  await expectRefusedThenRecovers(running, () => running.publish(bad), reason, builds.stamp2, 2);
+  return running;
 }

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { createGameApp, type GameOptions } from "../../src/dev/game.ts";
 import { loadProject } from "../../src/dev/project.ts";
-import type { App } from "../../src/core/index.ts";
+import { yieldToEventLoop, type App, type ManualClock } from "../../src/core/index.ts";
 
 export const REPO = resolve(import.meta.dir, "../..");
 /** The example's crate, for `new Fixture(EXAMPLE_CRATE)`. */
@@ -11,4 +11,14 @@ export const EXAMPLE_CRATE = "examples/bevy-like/systems";
 /** The example's App as `hotloop dev` makes it (the repository's package.json is its project). */
 export async function exampleApp(options: GameOptions): Promise<App> {
   return createGameApp(await loadProject(REPO), options);
+}
+
+/** Runs `n` frames of one fixed step each, pausing after each so file events reach the watcher. */
+export async function stepFrames(app: App, clock: ManualClock, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    clock.advance(1000 / 64); // one fixed step a frame at the App's default 64 Hz
+    app.update();
+    await Bun.sleep(1);
+    await yieldToEventLoop();
+  }
 }

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { ManualClock, Render, system, yieldToEventLoop, type App } from "../../src/core/index.ts";
+import { ManualClock, Render, system, type App } from "../../src/core/index.ts";
 import { HotReloader } from "../../src/hot/index.ts";
 import { Raylib, type ScreenPixels } from "../../src/render/index.ts";
 import { Position } from "../../examples/bevy-like/src/components.ts";
 import { PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
-import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
+import { EXAMPLE_CRATE, exampleApp, stepFrames } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 import { skipWindowTests } from "../support/window-env.ts";
 
@@ -68,14 +68,7 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("bevy-like example in
     crate?.cleanup();
   });
 
-  async function frames(n: number): Promise<void> {
-    for (let i = 0; i < n; i++) {
-      clock.advance(1000 / 64); // one fixed step per frame
-      app.update();
-      await Bun.sleep(1);
-      await yieldToEventLoop();
-    }
-  }
+  const frames = (n: number) => stepFrames(app, clock, n);
 
   async function shot(name: string): Promise<ScreenPixels> {
     capture = { path: resolve(SHOTS, name) };
