@@ -38,6 +38,8 @@ export class LibraryWatcher {
   #trailing: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #settledAs = "";
+  /** The inode last settled on: the build the owner has seen or is staging. */
+  #settledInode: string | undefined;
   #inBurst = false;
   #dirGone = false;
   #closed = false;
@@ -47,6 +49,7 @@ export class LibraryWatcher {
     this.#target = resolve(file);
     this.#debounceMs = debounceMs;
     this.#handlers = handlers;
+    this.#settledInode = inodeOf(signature(this.#target)); // the build loaded at start
     this.#watcher = this.#watchDir();
     this.#ready = new Promise((done) => this.#watcher.once("ready", () => done()));
   }
@@ -91,12 +94,19 @@ export class LibraryWatcher {
     }
     clearTimeout(this.#timer);
     clearTimeout(this.#trailing);
+    // A new inode is a finished file put in place (cargo links one, atomic writers rename one):
+    // no need to wait for more writes. One still being written as a new file is a prefix of the
+    // final one, which the stage refuses as truncated and retries. The same inode changed in
+    // place is debounced, as a writer may not be done.
+    const inode = inodeOf(signature(this.#target));
+    if (inode !== undefined && inode !== this.#settledInode) return this.#settle();
     this.#timer = setTimeout(() => this.#settle(), this.#debounceMs);
   }
 
   #settle(): void {
     this.#inBurst = false;
     this.#settledAs = signature(this.#target);
+    this.#settledInode = inodeOf(this.#settledAs);
     this.#handlers.settled();
     this.#trailing = setTimeout(() => {
       if (signature(this.#target) === this.#settledAs) return;
@@ -127,4 +137,10 @@ export class LibraryWatcher {
       this.#changed();
     }, MISSING_POLL_MS);
   }
+}
+
+/** The inode part of a file signature (`ino:size:mtime`), or undefined when the file is missing or unreadable. */
+function inodeOf(signature: string): string | undefined {
+  const colon = signature.indexOf(":");
+  return colon > 0 && !signature.endsWith(":special") ? signature.slice(0, colon) : undefined;
 }
