@@ -2,7 +2,14 @@ import { addEntity, addComponent, createWorld as bitecsWorld, query } from "bite
 import { App, ManualClock, Update } from "../../src/core/index.ts";
 import { defineComponent, defineQuery } from "../../src/ecs/index.ts";
 import { measure, type MeasureOptions } from "../lib.ts";
-import type { SuiteResult } from "../suite.ts";
+import type { Suite } from "../suite.ts";
+
+interface EcsMovementFigures {
+  readonly app_over_raw: number;
+  readonly entities: number;
+  readonly app_ms: number;
+  readonly raw_ms: number;
+}
 
 const DT = 1 / 60;
 
@@ -10,7 +17,7 @@ const DT = 1 / 60;
  * A movement system (position += velocity * dt) over 100k entities through the App (hotloop
  * components, a registered query, one Update system) against the same loop on raw bitecs.
  */
-export function ecsMovement(options: MeasureOptions, entities = 100_000): SuiteResult {
+function measureEcsMovement(options: MeasureOptions, entities: number): EcsMovementFigures {
   // hotloop side
   const clock = new ManualClock();
   const app = new App({ clock });
@@ -57,9 +64,12 @@ export function ecsMovement(options: MeasureOptions, entities = 100_000): SuiteR
     ],
     options,
   );
-  const ratio = m.app! / m.raw!;
-  return {
-    json: { app_over_raw: ratio, entities, app_ms: m.app! / 1e6, raw_ms: m.raw! / 1e6 },
-    rows: [{ suite: "ecs_movement", figure: `movement over ${entities / 1000}k: App / raw bitecs`, value: ratio.toFixed(2), context: `${(m.app! / 1e6).toFixed(3)} ms vs ${(m.raw! / 1e6).toFixed(3)} ms per frame` }],
-  };
+  return { app_over_raw: m.app! / m.raw!, entities, app_ms: m.app! / 1e6, raw_ms: m.raw! / 1e6 };
 }
+
+export const ecsMovement: Suite<EcsMovementFigures> = {
+  run: (options) => measureEcsMovement(options.measure, options.quick ? 10_000 : 100_000),
+  rows: (f) => [
+    { suite: "ecs_movement", figure: `movement over ${f.entities / 1000}k: App / raw bitecs`, value: f.app_over_raw.toFixed(2), context: `${f.app_ms.toFixed(3)} ms vs ${f.raw_ms.toFixed(3)} ms per frame`, spread: ["app_over_raw"] },
+  ],
+};

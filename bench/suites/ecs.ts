@@ -10,7 +10,7 @@ import {
 import { App, ManualClock, system, Update, type SystemContext } from "../../src/core/index.ts";
 import { addComponent, defineComponent, defineQuery, defineTag, removeComponent, spawn, type Component } from "../../src/ecs/index.ts";
 import { fmt, measure, type MeasureOptions, type Row } from "../lib.ts";
-import type { SuiteResult } from "../suite.ts";
+import type { Suite } from "../suite.ts";
 
 /**
  * The classic JS ECS benchmark suites of noctjs/ecs-benchmark (src/bench.js for the entity counts,
@@ -20,19 +20,10 @@ import type { SuiteResult } from "../suite.ts";
  * the same systems in order). Values are i32, as in the reference cases. Each App frame advances
  * a ManualClock by 16 ms, as the other App suites do.
  */
-export function ecsSuites(options: MeasureOptions, quick: boolean): SuiteResult {
+function measureEcs(options: MeasureOptions): EcsFigures {
   // The entity counts are the benchmark's definition, so --quick only shortens the sampling.
-  void quick;
-  const cases: [string, () => Case][] = [
-    ["packed_5", () => packed5(1_000)],
-    ["simple_iter", () => simpleIter(1_000)],
-    ["frag_iter", () => fragIter(100)],
-    ["entity_cycle", () => entityCycle(1_000)],
-    ["add_remove", () => addRemove(1_000)],
-  ];
-  const json: Record<string, unknown> = {};
-  const rows: Row[] = [];
-  for (const [name, make] of cases) {
+  const json: Record<string, EcsCase> = {};
+  for (const [name, make] of CASES) {
     const c = make();
     let appOps = 0, rawOps = 0;
     const m = measure(
@@ -48,12 +39,35 @@ export function ecsSuites(options: MeasureOptions, quick: boolean): SuiteResult 
     if (appOps !== rawOps || appState !== rawState) {
       throw new Error(`ecs ${name}: app and raw differ after the run (${appOps} vs ${rawOps} ops, checksum ${appState} vs ${rawState})`);
     }
-    const ratio = m.app! / m.raw!;
-    json[name] = { app_over_raw: ratio, app_ns: m.app!, raw_ns: m.raw! };
-    rows.push({ suite: "ecs", figure: `${name}: App / raw bitecs`, value: ratio.toFixed(2), goal: "<= 1.1", context: `${perOp(m.app!)} vs ${perOp(m.raw!)}` });
+    json[name] = { app_over_raw: m.app! / m.raw!, app_ns: m.app!, raw_ns: m.raw! };
   }
-  return { json, rows };
+  return json;
 }
+
+const CASES: [string, () => Case][] = [
+  ["packed_5", () => packed5(1_000)],
+  ["simple_iter", () => simpleIter(1_000)],
+  ["frag_iter", () => fragIter(100)],
+  ["entity_cycle", () => entityCycle(1_000)],
+  ["add_remove", () => addRemove(1_000)],
+];
+
+/** One case's figures: App time / raw time, and each in ns per op. */
+interface EcsCase {
+  readonly app_over_raw: number;
+  readonly app_ns: number;
+  readonly raw_ns: number;
+}
+type EcsFigures = Record<string, EcsCase>;
+
+export const ecsSuites: Suite<EcsFigures> = {
+  run: (options) => measureEcs(options.measure),
+  rows: (f) =>
+    CASES.map(([name]): Row => {
+      const c = f[name]!;
+      return { suite: "ecs", figure: `${name}: App / raw bitecs`, value: c.app_over_raw.toFixed(2), goal: "<= 1.1", context: `${perOp(c.app_ns)} vs ${perOp(c.raw_ns)}`, spread: [`${name}.app_over_raw`] };
+    }),
+};
 
 /** One suite set up twice: the App side and the raw bitecs side, with a checksum of each world. */
 interface Case {

@@ -1,12 +1,18 @@
 import { App, ManualClock, Update, type SystemContext, type SystemFn } from "../../src/core/index.ts";
 import { measure, type MeasureOptions } from "../lib.ts";
-import type { SuiteResult } from "../suite.ts";
+import type { Suite } from "../suite.ts";
+
+interface FrameTsFigures {
+  readonly app_over_hand: number;
+  readonly app_ns: number;
+  readonly hand_ns: number;
+}
 
 /**
  * One frame of 100 no-op TypeScript systems through `App.update()` against a hand-written loop
  * making the same 100 calls: the cost of the App's frame (time, input, schedules, conditions).
  */
-export function frameTs(options: MeasureOptions): SuiteResult {
+function measureFrameTs(options: MeasureOptions): FrameTsFigures {
   const clock = new ManualClock();
   const app = new App({ clock });
   let sink = 0;
@@ -23,9 +29,12 @@ export function frameTs(options: MeasureOptions): SuiteResult {
     options,
   );
   if (sink < 0) console.log(sink);
-  const ratio = m.app! / m.hand!;
-  return {
-    json: { app_over_hand: ratio, app_ns: m.app!, hand_ns: m.hand! },
-    rows: [{ suite: "frame_ts", figure: "100 TS no-op systems: App / hand loop", value: ratio.toFixed(2), context: `${(m.app! / 1000).toFixed(2)} us vs ${(m.hand! / 1000).toFixed(2)} us per frame` }],
-  };
+  return { app_over_hand: m.app! / m.hand!, app_ns: m.app!, hand_ns: m.hand! };
 }
+
+export const frameTs: Suite<FrameTsFigures> = {
+  run: (options) => measureFrameTs(options.measure),
+  rows: (f) => [
+    { suite: "frame_ts", figure: "100 TS no-op systems: App / hand loop", value: f.app_over_hand.toFixed(2), context: `${(f.app_ns / 1000).toFixed(2)} us vs ${(f.hand_ns / 1000).toFixed(2)} us per frame`, spread: ["app_over_hand"] },
+  ],
+};

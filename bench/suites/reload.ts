@@ -4,8 +4,8 @@ import { spawn } from "../../src/ecs/index.ts";
 import { HotPlugin, HotReloader, hotSystem } from "../../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../../test/fixtures/hot-fixture/components.ts";
 import { Fixture } from "../../test/support/fixture.ts";
-import { fmt, median, percentile, type Row } from "../lib.ts";
-import type { SuiteResult } from "../suite.ts";
+import { fmt, median, percentile } from "../lib.ts";
+import type { Suite } from "../suite.ts";
 
 /**
  * A live app for timing reloads: the fixture library with its `stamp` system in Update, run by a
@@ -47,93 +47,182 @@ function liveApp(fixture: Fixture) {
 }
 
 /** Time between two library writes in the reload suite. */
-const WRITE_GAP_MS = 150;
+export const WRITE_GAP_MS = 150;
 
 /** Writes bytes the way cargo publishes a build: a new file renamed over the old (atomic). */
-function publish(path: string, bytes: Uint8Array): void {
+export function publish(path: string, bytes: Uint8Array): void {
   writeFileSync(`${path}.tmp`, bytes);
   renameSync(`${path}.tmp`, path);
+}
+
+/** The reload rig: the fixture built in two variants (stamps 1 and 2) and a live app running the first. */
+export class ReloadRig {
+  /** Latencies (ms, write → running) and swap frame durations (ms) of every reload so far. */
+  readonly latencies: number[] = [];
+  readonly swapFrames: number[] = [];
+  private next = 0;
+
+  private constructor(
+    private readonly fixture: Fixture,
+    private readonly variants: readonly Uint8Array[],
+    private readonly live: ReturnType<typeof liveApp>,
+  ) {}
+
+  static async start(): Promise<ReloadRig> {
+    const fixture = new Fixture();
+    try {
+      const variants: Uint8Array[] = [];
+      for (const stamp of [1, 2]) {
+        fixture.setConst("STAMP", String(stamp));
+        await fixture.build();
+        variants.push(readFileSync(fixture.library));
+      }
+      const live = liveApp(fixture);
+      await live.ready();
+      await live.runUntil(2);
+      return new ReloadRig(fixture, variants, live);
+    } catch (e) {
+      fixture.cleanup();
+      throw e;
+    }
+  }
+
+  /**
+   * `count` reloads: the variants published alternately, each write → the end of the first frame
+   * whose stamp shows it, then frames for {@link WRITE_GAP_MS}.
+   */
+  async reload(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const stamp = this.next++ % 2 === 0 ? 1 : 2;
+      const written = performance.now();
+      publish(this.fixture.library, this.variants[stamp - 1]!);
+      const seen = await this.live.runUntil(stamp);
+      this.latencies.push(seen.at - written);
+      this.swapFrames.push(seen.swapFrameMs);
+      // Writes come as fast as back-to-back cargo builds could (>= 150 ms apart). chokidar
+      // coalesces replacements closer than ~50 ms; the watcher's trailing check then catches the
+      // last one 100 ms late, which is right for a storm but is not what this suite measures.
+      await this.live.runFor(WRITE_GAP_MS);
+    }
+  }
+
+  /** The median duration of an ordinary frame (ms). */
+  normalFrameMs(): number {
+    return median(this.live.frameMs);
+  }
+
+  close(): void {
+    this.live.app.shutdown();
+    this.fixture.cleanup();
+  }
+}
+
+interface ReloadFigures {
+  readonly reloads: number;
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  readonly max_ms: number;
+  readonly swap_frame_ms: number;
+  readonly normal_frame_ms: number;
+  readonly swap_spike_ms: number;
 }
 
 /**
  * reload: library written → first frame running the new code, over `count` reloads alternating
  * two prebuilt variants, and the duration of the frame that swapped against ordinary frames.
  */
-export async function reloadSuite(count: number): Promise<SuiteResult> {
-  const fixture = new Fixture();
-  try {
-    const variants: Uint8Array[] = [];
-    for (const stamp of [1, 2]) {
-      fixture.setConst("STAMP", String(stamp));
+export const reloadSuite: Suite<ReloadFigures> = {
+  async run(options) {
+    const count = options.quick ? 10 : 50;
+    const rig = await ReloadRig.start();
+    try {
+      await rig.reload(count);
+      const normal = rig.normalFrameMs();
+      return {
+        reloads: count,
+        p50_ms: percentile(rig.latencies, 50),
+        p95_ms: percentile(rig.latencies, 95),
+        max_ms: Math.max(...rig.latencies),
+        swap_frame_ms: median(rig.swapFrames),
+        normal_frame_ms: normal,
+        swap_spike_ms: median(rig.swapFrames) - normal,
+      };
+    } finally {
+      rig.close();
+    }
+  },
+  rows: (f) => [
+    { suite: "reload", figure: `written → running, p50 (${f.reloads} reloads)`, value: `${fmt(f.p50_ms)} ms`, context: "5 ms debounce + read/check/copy/dlopen/validate + wait for the frame", spread: ["p50_ms"] },
+    { suite: "reload", figure: "written → running, p95", value: `${fmt(f.p95_ms)} ms`, goal: "<= 20 ms", context: `max ${fmt(f.max_ms)} ms`, spread: ["p95_ms"] },
+    { suite: "reload", figure: "swap frame spike (median)", value: `${fmt(f.swap_spike_ms)} ms`, context: `swap frame ${fmt(f.swap_frame_ms)} ms vs ${fmt(f.normal_frame_ms, 2)} ms`, spread: ["swap_spike_ms"] },
+  ],
+};
+
+/** The edit rig: a copy of the fixture crate, built, and a live app running it. */
+export class EditRig {
+  /** Latencies (ms, save → running) and cargo build times (ms) of every edit so far. */
+  readonly latencies: number[] = [];
+  readonly builds: number[] = [];
+  private stamp = 100;
+
+  private constructor(
+    private readonly fixture: Fixture,
+    private readonly live: ReturnType<typeof liveApp>,
+  ) {}
+
+  static async start(): Promise<EditRig> {
+    const fixture = new Fixture();
+    try {
       await fixture.build();
-      variants.push(readFileSync(fixture.library));
+      const live = liveApp(fixture);
+      await live.ready();
+      await live.runUntil(1);
+      return new EditRig(fixture, live);
+    } catch (e) {
+      fixture.cleanup();
+      throw e;
     }
-    const live = liveApp(fixture);
-    await live.ready();
-    await live.runUntil(2);
-    const latencies: number[] = [];
-    const swapFrames: number[] = [];
+  }
+
+  /** `count` edits of STAMP, each saved → the first frame running it, cargo build included. */
+  async edit(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      const stamp = i % 2 === 0 ? 1 : 2;
-      const written = performance.now();
-      publish(fixture.library, variants[stamp - 1]!);
-      const seen = await live.runUntil(stamp);
-      latencies.push(seen.at - written);
-      swapFrames.push(seen.swapFrameMs);
-      // Writes come as fast as back-to-back cargo builds could (>= 150 ms apart). chokidar
-      // coalesces replacements closer than ~50 ms; the watcher's trailing check then catches the
-      // last one 100 ms late, which is right for a storm but is not what this suite measures.
-      await live.runFor(WRITE_GAP_MS);
+      const stamp = this.stamp++;
+      const saved = performance.now();
+      this.fixture.setConst("STAMP", String(stamp));
+      // As the dev runner does on a save: build in the background while the game keeps running.
+      const build = this.fixture.build().then((r) => this.builds.push(r.ms));
+      const seen = await this.live.runUntil(stamp, 120_000);
+      await build;
+      this.latencies.push(seen.at - saved);
     }
-    live.app.shutdown();
-    const normal = median(live.frameMs);
-    const json = {
-      reloads: count,
-      p50_ms: percentile(latencies, 50),
-      p95_ms: percentile(latencies, 95),
-      max_ms: Math.max(...latencies),
-      swap_frame_ms: median(swapFrames),
-      normal_frame_ms: normal,
-      swap_spike_ms: median(swapFrames) - normal,
-    };
-    const rows: Row[] = [
-      { suite: "reload", figure: `written → running, p50 (${count} reloads)`, value: `${fmt(json.p50_ms)} ms`, context: "5 ms debounce + read/check/copy/dlopen/validate + wait for the frame" },
-      { suite: "reload", figure: "written → running, p95", value: `${fmt(json.p95_ms)} ms`, goal: "<= 20 ms", context: `max ${fmt(json.max_ms)} ms` },
-      { suite: "reload", figure: "swap frame spike (median)", value: `${fmt(json.swap_spike_ms)} ms`, context: `swap frame ${fmt(json.swap_frame_ms)} ms vs ${fmt(normal, 2)} ms` },
-    ];
-    return { json, rows };
-  } finally {
-    fixture.cleanup();
+  }
+
+  close(): void {
+    this.live.app.shutdown();
+    this.fixture.cleanup();
   }
 }
 
-/** edit_to_running: a saved .rs file → new code running, the cargo build included, over `count` edits. */
-export async function editToRunningSuite(count: number): Promise<SuiteResult> {
-  const fixture = new Fixture();
-  try {
-    await fixture.build();
-    const live = liveApp(fixture);
-    await live.ready();
-    await live.runUntil(1);
-    const latencies: number[] = [];
-    const builds: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const stamp = 100 + i;
-      const saved = performance.now();
-      fixture.setConst("STAMP", String(stamp));
-      // As the dev runner does on a save: build in the background while the game keeps running.
-      const build = fixture.build().then((r) => builds.push(r.ms));
-      const seen = await live.runUntil(stamp, 120_000);
-      await build;
-      latencies.push(seen.at - saved);
-    }
-    live.app.shutdown();
-    const json = { edits: count, p50_ms: median(latencies), build_p50_ms: median(builds) };
-    return {
-      json,
-      rows: [{ suite: "edit_to_running", figure: `saved .rs → running, p50 (${count} edits)`, value: `${fmt(json.p50_ms)} ms`, context: `of which cargo build p50 ${fmt(json.build_p50_ms)} ms` }],
-    };
-  } finally {
-    fixture.cleanup();
-  }
+interface EditFigures {
+  readonly edits: number;
+  readonly p50_ms: number;
+  readonly build_p50_ms: number;
 }
+
+/** edit_to_running: a saved .rs file → new code running, the cargo build included, over `count` edits. */
+export const editToRunningSuite: Suite<EditFigures> = {
+  async run(options) {
+    const count = options.quick ? 2 : 10;
+    const rig = await EditRig.start();
+    try {
+      await rig.edit(count);
+      return { edits: count, p50_ms: median(rig.latencies), build_p50_ms: median(rig.builds) };
+    } finally {
+      rig.close();
+    }
+  },
+  rows: (f) => [
+    { suite: "edit_to_running", figure: `saved .rs → running, p50 (${f.edits} edits)`, value: `${fmt(f.p50_ms)} ms`, context: `of which cargo build p50 ${fmt(f.build_p50_ms)} ms`, spread: ["p50_ms"] },
+  ],
+};

@@ -1,15 +1,24 @@
 import { runSoak } from "../../scripts/soak.ts";
 import { fmt } from "../lib.ts";
-import type { SuiteResult } from "../suite.ts";
+import type { Suite } from "../suite.ts";
+
+interface SoakFigures {
+  readonly reloads: number;
+  readonly swaps: number;
+  readonly rss_growth_mb: number;
+  readonly stale_mappings: number;
+  readonly shadow_files_left: number;
+  readonly ms: number;
+}
 
 /** soak: RSS growth and stale mappings over many reloads, from the reliability soak (scripts/soak.ts). */
-export async function soakSuite(reloads: number): Promise<SuiteResult> {
-  const r = await runSoak({ reloads });
-  return {
-    json: { reloads: r.reloads, swaps: r.swaps, rss_growth_mb: r.rssGrowthMb, stale_mappings: r.staleMappings, shadow_files_left: r.shadowFilesLeft, ms: r.ms },
-    rows: [
-      { suite: "soak", figure: `RSS growth over ${r.reloads} reloads`, value: `${fmt(r.rssGrowthMb)} MB`, goal: "<= 10 MB", context: `${r.swaps} swaps in ${fmt(r.ms / 1000)} s` },
-      { suite: "soak", figure: "stale mappings / shadow copies left", value: `${r.staleMappings} / ${r.shadowFilesLeft}`, goal: "0 / 0" },
-    ],
-  };
-}
+export const soakSuite: Suite<SoakFigures> = {
+  async run(options) {
+    const r = await runSoak({ reloads: options.quick ? 100 : 1000 });
+    return { reloads: r.reloads, swaps: r.swaps, rss_growth_mb: r.rssGrowthMb, stale_mappings: r.staleMappings, shadow_files_left: r.shadowFilesLeft, ms: r.ms };
+  },
+  rows: (f) => [
+    { suite: "soak", figure: `RSS growth over ${f.reloads} reloads`, value: `${fmt(f.rss_growth_mb)} MB`, goal: "<= 10 MB", context: `${f.swaps} swaps in ${fmt(f.ms / 1000)} s`, spread: ["rss_growth_mb"] },
+    { suite: "soak", figure: "stale mappings / shadow copies left", value: `${f.stale_mappings} / ${f.shadow_files_left}`, goal: "0 / 0", spread: ["stale_mappings", "shadow_files_left"] },
+  ],
+};

@@ -2,4 +2,7 @@
 // Each line declares a component's Rust view; the hash is checked against the app's layout at load.
 
 hotloop_sdk::component!(Position, 0x37ea27f4a9910cc1, { x: f32, y: f32 });
+hotloop_sdk::component!(Rock, 0x2710eb36aa5c569d, { radius: f32 });
+hotloop_sdk::component!(Ship, 0x64ee64d84a60c2fa, { radius: f32, hits: u32 });
+hotloop_sdk::component!(Spin, 0xe5dc323425d415aa, { angle: f32, rate: f32 });
 hotloop_sdk::component!(Velocity, 0x856b7bc046b0cf09, { x: f32, y: f32 });

@@ -4,10 +4,14 @@
 //! - `bench_bare_noop`: a plain `extern "C"` no-op, the bare bun:ffi call it is compared with.
 //! - `movement`: `pos += vel * delta` over every entity with both components, through the
 //!   host's id list (SoA columns), the loop the TypeScript version is compared with.
+//! - the scene suite's asteroids (`ship_fly`, `rock_drift`, `rock_wrap`, `ship_hits`), each
+//!   mirrored line for line by a TypeScript system in bench/suites/scene.ts;
+//! - `spin_0` .. `spin_999`: one small system (`angle += rate * delta`) under 1000 names, for how
+//!   a frame grows with the number of hot systems (the names come from build.rs).
 
 mod components;
 
-use components::{Position, Velocity};
+use components::{Position, Rock, Ship, Spin, Velocity};
 use hotloop_sdk::prelude::*;
 
 /// Does nothing: the cost of the call itself.
@@ -22,9 +26,90 @@ pub fn movement(mut q: Query<(Write<Position>, Read<Velocity>)>, time: Res<Time>
     });
 }
 
-hotloop_sdk::export! {
-    systems: [noop, movement],
+/// Side of the square arena the scene's rocks and ship fly in, wrapping at its edges.
+pub const ARENA: f32 = 8192.0;
+/// The ship's speed in px/s; it turns at one radian per second.
+pub const SHIP_SPEED: f32 = 120.0;
+
+/// Wraps a coordinate back into the arena (things move far less than an arena per frame).
+fn wrap(v: f32) -> f32 {
+    if v < 0.0 {
+        v + ARENA
+    } else if v >= ARENA {
+        v - ARENA
+    } else {
+        v
+    }
 }
+
+/// The ship turns (its heading is the elapsed time), moves and wraps.
+pub fn ship_fly(mut q: Query<(Write<Position>, Write<Velocity>), With<Ship>>, time: Res<Time>) {
+    let (dt, heading) = (time.delta_f32(), time.elapsed_f32());
+    q.for_each_mut(|(pos, vel)| {
+        *vel.x = heading.cos() * SHIP_SPEED;
+        *vel.y = heading.sin() * SHIP_SPEED;
+        *pos.x = wrap(*pos.x + *vel.x * dt);
+        *pos.y = wrap(*pos.y + *vel.y * dt);
+    });
+}
+
+/// Every rock drifts by its velocity.
+pub fn rock_drift(mut q: Query<(Write<Position>, Read<Velocity>), With<Rock>>, time: Res<Time>) {
+    let dt = time.delta_f32();
+    q.for_each_mut(|(pos, vel)| {
+        *pos.x += vel.x * dt;
+        *pos.y += vel.y * dt;
+    });
+}
+
+/// Rocks that left the arena come back on the other side.
+pub fn rock_wrap(mut q: Query<Write<Position>, With<Rock>>) {
+    q.for_each_mut(|pos| {
+        *pos.x = wrap(*pos.x);
+        *pos.y = wrap(*pos.y);
+    });
+}
+
+/// Counts, for each ship, the rocks overlapping it (circles) into `Ship::hits`.
+pub fn ship_hits(
+    mut ships: Query<(Read<Position>, Write<Ship>)>,
+    rocks: Query<(Read<Position>, Read<Rock>)>,
+) {
+    ships.for_each_mut(|(at, ship)| {
+        let (sx, sy, sr) = (at.x, at.y, *ship.radius);
+        let mut hits = 0u32;
+        rocks.for_each(|(pos, rock)| {
+            let (dx, dy, reach) = (pos.x - sx, pos.y - sy, sr + rock.radius);
+            hits += u32::from(dx * dx + dy * dy < reach * reach);
+        });
+        *ship.hits = hits;
+    });
+}
+
+/// The body of every `spin_*` system: one small system's work.
+fn spin(mut q: Query<Write<Spin>>, time: Res<Time>) {
+    let dt = time.delta_f32();
+    q.for_each_mut(|s| *s.angle += *s.rate * dt);
+}
+
+/// Exports every system of the library, with `spin` under each given name: a constant
+/// function pointer per name, so the 1000 copies share one instance of the SDK's generic code
+/// (one `fn` item each would compile it 1000 times: 20 s more per release build).
+macro_rules! many_spins {
+    ($($name:ident),*) => {
+        $(
+            /// `spin` under its own name.
+            #[allow(non_upper_case_globals)]
+            pub const $name: fn(Query<Write<Spin>>, Res<Time>) = spin;
+        )*
+
+        hotloop_sdk::export! {
+            systems: [noop, movement, ship_fly, rock_drift, rock_wrap, ship_hits, $($name),*],
+        }
+    };
+}
+
+include!(concat!(env!("OUT_DIR"), "/spins.rs"));
 
 /// A plain C no-op outside the SDK: the bare bun:ffi call the `noop` hot system is compared with.
 #[no_mangle]
