@@ -26,17 +26,8 @@ export class HotSlot {
   #lib: HotLibrary;
   #system: SystemManifest;
   #placer: Placer;
-  /** The entry called; undefined while disabled. */
-  entry: SystemEntry | undefined;
-  ctx: CallContext;
-  /**
-   * Whether the slot runs code on probation. A build just swapped in is on probation for its first
-   * frames (the reloader's `probationFrames`): before each call the rows its queries may write are
-   * saved, and a panic puts them back, so the rollback that follows leaves the world as the last
-   * good code left it.
-   */
-  probation = false;
-  /** The function schedules run: reads the slot on each call. */
+  readonly #call: CallState;
+  /** The function schedules run. */
   readonly run: SystemFn;
 
   constructor(
@@ -49,32 +40,34 @@ export class HotSlot {
     this.#lib = target.lib;
     this.#system = target.system;
     this.#placer = target.placer;
-    this.entry = target.enabled ? target.lib.entry(name) : undefined;
-    this.ctx = new CallContext(app, target.system);
-    const slot = this;
-    if (watchdog) {
-      // The same call, with the watchdog told which system runs (two stores; no watchdog, no cost).
-      const words = watchdog.words;
-      const id = watchdog.register(name);
-      this.run = function runWatchedHotSystem() {
-        const entry = slot.entry;
-        if (entry === undefined) return;
-        const ctx = slot.ctx;
-        if (ctx.hasQueries) ctx.refresh();
-        words[WatchWord.System] = id;
-        const panicked = slot.probation ? callOnProbation(entry, ctx) : entry(ctx.pointer) !== 0;
-        watchdog.afterCall();
-        if (panicked) onPanic(slot);
-      };
-      return;
-    }
-    this.run = function runHotSystem() {
-      const entry = slot.entry;
-      if (entry === undefined) return; // disabled after a panic, until the next good load
-      const ctx = slot.ctx;
-      if (ctx.hasQueries) ctx.refresh();
-      if (slot.probation ? callOnProbation(entry, ctx) : entry(ctx.pointer) !== 0) onPanic(slot);
-    };
+    const ctx = new CallContext(app, target.system);
+    const made = makeRun(this, onPanic, watchdog, target.enabled ? target.lib.entry(name) : undefined, ctx);
+    this.#call = made.state;
+    this.run = made.run;
+  }
+
+  /** The entry called; undefined while disabled. */
+  get entry(): SystemEntry | undefined {
+    return this.#call.entry;
+  }
+
+  /** The call context its parameters read. */
+  get ctx(): CallContext {
+    return this.#call.ctx;
+  }
+
+  /**
+   * Whether the slot runs code on probation. A build just swapped in is on probation for its first
+   * frames (the reloader's `probationFrames`): before each call the rows its queries may write are
+   * saved, and a panic puts them back, so the rollback that follows leaves the world as the last
+   * good code left it.
+   */
+  get probation(): boolean {
+    return this.#call.probation;
+  }
+
+  set probation(on: boolean) {
+    this.#call.probation = on;
   }
 
   get lib(): HotLibrary {
@@ -104,17 +97,75 @@ export class HotSlot {
    * changed (a changed signature runs with a context built for it from the next call on).
    */
   point(target: SlotTarget): void {
-    if (describeParams(target.system.params) !== describeParams(this.#system.params)) this.ctx = new CallContext(this.app, target.system);
+    const ctx = describeParams(target.system.params) !== describeParams(this.#system.params) ? new CallContext(this.app, target.system) : this.ctx;
     this.#lib = target.lib;
     this.#system = target.system;
     this.#placer = target.placer;
-    this.entry = target.enabled ? target.lib.entry(this.name) : undefined;
+    this.#call.set(target.enabled ? target.lib.entry(this.name) : undefined, ctx);
   }
 
   /** Stops calling the system until a later build re-enables it. */
   disable(): void {
-    this.entry = undefined;
+    this.#call.set(undefined, this.ctx);
   }
+}
+
+/** What the run function reads, kept in its closure: reading closure variables is cheaper than an object's fields on every call. */
+interface CallState {
+  readonly entry: SystemEntry | undefined;
+  readonly ctx: CallContext;
+  probation: boolean;
+  set(entry: SystemEntry | undefined, ctx: CallContext): void;
+}
+
+/** The run function of one slot, and the state it reads (the watchdog adds two stores a call). */
+function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | undefined, first: SystemEntry | undefined, firstCtx: CallContext): { run: SystemFn; state: CallState } {
+  let entry = first;
+  let ctx = firstCtx;
+  let pointer = firstCtx.pointer;
+  let refresh = firstCtx.hasQueries;
+  let probation = false;
+  const state: CallState = {
+    get entry() {
+      return entry;
+    },
+    get ctx() {
+      return ctx;
+    },
+    get probation() {
+      return probation;
+    },
+    set probation(on: boolean) {
+      probation = on;
+    },
+    set(e, c) {
+      entry = e;
+      ctx = c;
+      pointer = c.pointer;
+      refresh = c.hasQueries;
+    },
+  };
+  if (watchdog) {
+    const words = watchdog.words;
+    const id = watchdog.register(slot.name);
+    const run = function runWatchedHotSystem() {
+      const e = entry;
+      if (e === undefined) return;
+      if (refresh) ctx.refresh();
+      words[WatchWord.System] = id;
+      const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
+      watchdog.afterCall();
+      if (panicked) onPanic(slot);
+    };
+    return { run, state };
+  }
+  const run = function runHotSystem() {
+    const e = entry;
+    if (e === undefined) return; // disabled after a panic, until the next good load
+    if (refresh) ctx.refresh();
+    if (probation ? callOnProbation(e, ctx) : e(pointer) !== 0) onPanic(slot);
+  };
+  return { run, state };
 }
 
 /** A call on probation: the rows it may write are saved first and put back if it panics; returns whether it did. */

@@ -27,6 +27,8 @@ export class CallContext {
   readonly pointer: Pointer;
   readonly #queries: QuerySlots[] = [];
   #epoch = -1;
+  /** Whether any parameter is a query (else nothing ever needs refreshing). A field, not a getter: it is read on every call. */
+  readonly hasQueries: boolean;
 
   constructor(app: App, system: SystemManifest) {
     const slotCount = system.params.reduce((n, p) => n + (p.kind === "res" ? 1 : 3 + componentsOf(app, p).reduce((c, comp) => c + comp.fieldNames.length, 0)), 0);
@@ -48,13 +50,11 @@ export class CallContext {
       this.#queries.push({ query: defineQuery(app.world, terms), components, written, first: slot, idsBuffer: undefined });
       slot += 3 + components.reduce((n, c) => n + c.fieldNames.length, 0);
     }
+    this.hasQueries = this.#queries.length > 0;
     this.refresh();
   }
 
-  /** Whether any parameter is a query (else nothing ever needs refreshing). */
-  get hasQueries(): boolean {
-    return this.#queries.length > 0;
-  }
+
 
   /** Brings counts and pointers up to date; cheap when nothing moved. */
   refresh(): void {
