@@ -9,6 +9,7 @@ import { ecsMovement } from "./suites/ecs-movement.ts";
 import { ecsSuites } from "./suites/ecs.ts";
 import { frameSuite } from "./suites/frame.ts";
 import { peersSuite } from "./suites/peers.ts";
+import { probationSuite } from "./suites/probation.ts";
 import { editToRunningSuite, reloadSuite } from "./suites/reload.ts";
 import { sceneSuite } from "./suites/scene.ts";
 import { soakSuite } from "./suites/soak.ts";
@@ -36,6 +37,7 @@ const suites: Record<string, Suite> = {
   systems: systemsSuite,
   frame: frameSuite,
   reload: reloadSuite,
+  probation: probationSuite,
   edit_to_running: editToRunningSuite,
   soak: soakSuite,
   frame_ts: frameTs,

@@ -26,6 +26,8 @@ export class CallContext {
   /** Pointer to slot 0: the `ctx` argument of the system's entry. */
   readonly pointer: Pointer;
   readonly #queries: QuerySlots[] = [];
+  /** Buffers for the copies a snapshot makes, kept from call to call. */
+  readonly #copies: ColumnOf<FieldType>[] = [];
   #epoch = -1;
   /** Whether any parameter is a query (else nothing ever needs refreshing). A field, not a getter: it is read on every call. */
   readonly hasQueries: boolean;
@@ -77,31 +79,33 @@ export class CallContext {
   }
 
   /**
-   * Copies the values a call may write: every written column, at the rows its query matches now
-   * (a system writes only the rows it iterates). {@link restore} puts them back after a panic.
+   * Copies the columns a call may write (whole: one memcpy each, cheaper than picking the rows a
+   * query matched, and exactly the state before the call). {@link restore} puts them back after a
+   * panic. The copies live in buffers kept for the next call.
    */
   snapshot(): WriteSnapshot {
     const saved: SavedColumn[] = [];
+    let n = 0;
     for (const q of this.#queries) {
-      if (q.written.length === 0) continue;
-      const ids = q.query.ids().slice();
       for (const component of q.written) {
-        columnsOf(component).forEach((column, field) => {
-          const values = new (column.constructor as new (n: number) => typeof column)(ids.length);
-          for (let i = 0; i < ids.length; i++) values[i] = column[ids[i]!]!;
-          saved.push({ component, field, ids, values });
-        });
+        for (const column of columnsOf(component)) {
+          let copy = this.#copies[n];
+          if (copy === undefined || copy.length !== column.length || copy.constructor !== column.constructor) {
+            copy = new (column.constructor as new (length: number) => ColumnOf<FieldType>)(column.length);
+            this.#copies[n] = copy;
+          }
+          copy.set(column as never);
+          saved.push({ column, copy });
+          n++;
+        }
       }
     }
     return saved;
   }
 
-  /** Puts the values of a {@link snapshot} back, into the columns as they are now (storage may have grown). */
+  /** Puts the columns of a {@link snapshot} back. */
   static restore(snapshot: WriteSnapshot): void {
-    for (const { component, field, ids, values } of snapshot) {
-      const column = columnsOf(component)[field]!;
-      for (let i = 0; i < ids.length; i++) column[ids[i]!] = values[i]!;
-    }
+    for (const { column, copy } of snapshot) column.set(copy as never);
   }
 
   #writeColumns(q: QuerySlots): void {
@@ -120,13 +124,10 @@ export class CallContext {
   }
 }
 
-/** One written column's values at some rows, before a call. */
+/** One written column and its copy from before a call. */
 interface SavedColumn {
-  readonly component: Component;
-  /** The field's index in the component (its column). */
-  readonly field: number;
-  readonly ids: Uint32Array;
-  readonly values: ColumnOf<FieldType>;
+  readonly column: ColumnOf<FieldType>;
+  readonly copy: ColumnOf<FieldType>;
 }
 
 /** What {@link CallContext.snapshot} saved. */
