@@ -7,6 +7,8 @@
 import { buildCommand, codegenCommand } from "./build.ts";
 import { UsageError } from "./args.ts";
 import { newCommand } from "./new.ts";
+import { ProjectError } from "../dev/project.ts";
+import { oneLineError } from "../hot/reloader.ts";
 import { devCommand, staticCommand } from "./run.ts";
 
 const USAGE = `usage: hotloop <command> [options]
@@ -45,7 +47,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(command ? `hotloop ${name}: ${error.message} (see hotloop ${name} --help)` : `hotloop: ${error.message}`);
       return 2;
     }
-    console.error(`hotloop: ${firstLine(error)}`);
+    // A project's own mistake is said as is; anything else thrown (a game plugin that throws while
+    // the app is built, a module that fails to import) also says where.
+    console.error(`hotloop: ${error instanceof ProjectError ? firstLine(error) : oneLineError(error).replace(/^hotloop: /, "")}`);
     if (process.env.HOTLOOP_DEBUG) console.error(error.stack);
     return 1;
   }

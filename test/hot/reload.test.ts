@@ -3,6 +3,9 @@
  * App runs headless, and the tests watch the new code take over between frames.
  */
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { App, FixedUpdate, ManualClock } from "../../src/core/index.ts";
 import { spawn } from "../../src/ecs/index.ts";
 import { HotPlugin, HotReloader, hotSystem } from "../../src/hot/index.ts";
@@ -148,6 +151,33 @@ describe("hot reload", () => {
 });
 
 describe("static mode", () => {
+  test("a bare library name runs the file that was read and checked, never one found through LD_LIBRARY_PATH", async () => {
+    fixture = new Fixture();
+    await fixture.build();
+    const here = mkdtempSync(join(tmpdir(), "hotloop-static-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "hotloop-static-other-"));
+    const name = basename(fixture.library);
+    copyFileSync(fixture.library, join(here, name)); // stamp 1: the file hotloop reads
+    fixture.setConst("STAMP", "7");
+    await fixture.build();
+    copyFileSync(fixture.library, join(elsewhere, name)); // stamp 7: what dlopen of a bare name would find first
+    try {
+      // LD_LIBRARY_PATH is read when a process starts: the child gets it from the start.
+      const child = Bun.spawn([process.execPath, join(import.meta.dir, "static-child.ts"), name], {
+        cwd: here,
+        env: { ...process.env, LD_LIBRARY_PATH: elsewhere },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+      expect({ code, err }).toEqual({ code: 0, err: "" });
+      expect(JSON.parse(out)).toEqual({ stamp: 1, loaded: [join(here, name)] });
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, SLOW);
+
   test("loads the build output once: no watcher, no copy, rebuilds are ignored", async () => {
     fixture = new Fixture();
     await fixture.build();
