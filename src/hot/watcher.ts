@@ -12,6 +12,12 @@ const TRAILING_CHECK_MS = 100;
 /** How often a missing library is looked for (after `cargo clean` its whole directory is gone, and with it chokidar's watch). */
 const MISSING_POLL_MS = 100;
 
+/**
+ * How often the file is looked at anyway, as a safety net under chokidar: an event it dropped (it
+ * stops following a file it was not allowed to read, for one) is caught this late at worst.
+ */
+const SAFETY_POLL_MS = 250;
+
 /** What the watcher tells its owner. */
 export interface WatchHandlers {
   /** The first event of a burst (when the change was detected). */
@@ -37,6 +43,7 @@ export class LibraryWatcher {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #trailing: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
+  readonly #safety: ReturnType<typeof setInterval>;
   #settledAs = "";
   /** The inode last settled on: the build the owner has seen or is staging. */
   #settledInode: string | undefined;
@@ -52,6 +59,13 @@ export class LibraryWatcher {
     this.#settledInode = inodeOf(signature(this.#target)); // the build loaded at start
     this.#watcher = this.#watchDir();
     this.#ready = new Promise((done) => this.#watcher.once("ready", () => done()));
+    this.#settledAs = signature(this.#target);
+    this.#safety = setInterval(() => {
+      if (this.#poll !== undefined || this.#inBurst) return;
+      const now = signature(this.#target);
+      if (now !== this.#settledAs && now !== "missing") this.#changed();
+    }, SAFETY_POLL_MS);
+    this.#safety.unref();
   }
 
   /** Resolves once chokidar has started watching (events before it would be missed). */
@@ -64,6 +78,7 @@ export class LibraryWatcher {
     clearTimeout(this.#timer);
     clearTimeout(this.#trailing);
     clearInterval(this.#poll);
+    clearInterval(this.#safety);
     void this.#watcher.close();
   }
 

@@ -6,7 +6,7 @@
  * good build loads once the fault is gone.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
@@ -164,5 +164,61 @@ describe("faults of user code around a reload", () => {
     await r.frames(5);
     r.expectIntact();
     expect(readdirSync(r.reloader.shadowDir!.path).length).toBeGreaterThan(0);
+  }, SLOW);
+});
+
+describe("a build the game may not read", () => {
+  // Root reads anything: the game runs as nobody, the test (root) writes a build only root may read.
+  const asNobody = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
+  if (!asNobody && process.env.CI === "true") throw new Error("faults.test.ts: the permission case runs the game as nobody, which needs root and setpriv (CI has both)");
+
+  test.skipIf(!asNobody)("is said to be unreadable (not deleted), the game keeps its code, and a readable build then loads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotloop-perm-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    chmodSync(dir, 0o1777); // the game's TMPDIR too: writable by nobody, sticky so it counts as safe
+    const library = join(dir, "libhot_fixture.so");
+    writeFileSync(library, v.stamp1, { mode: 0o644 });
+    const home = join(dir, "home");
+    mkdirSync(home);
+    chmodSync(home, 0o777);
+    const child = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, join(import.meta.dir, "permission-child.ts"), library], {
+      env: { ...process.env, HOME: home, TMPDIR: dir, XDG_CACHE_HOME: join(home, ".cache") },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    cleanups.push(() => child.kill("SIGKILL"));
+    const lines: string[] = [];
+    void (async () => {
+      const decoder = new TextDecoder();
+      let rest = "";
+      for await (const chunk of child.stdout) {
+        const parts = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+        rest = parts.pop()!;
+        lines.push(...parts);
+      }
+    })();
+    const waitFor = async (what: (l: string) => boolean, label: string, from = 0) => {
+      const found = () => lines.slice(from).some(what);
+      for (let i = 0; i < 3000 && !found(); i++) await Bun.sleep(5);
+      if (!found()) {
+        child.kill("SIGKILL");
+        throw new Error(`no ${label}: ${lines.join("\n")}${await new Response(child.stderr).text()}`);
+      }
+    };
+    await waitFor((l) => l === '{"stamp":1}', "stamp 1");
+    // A new build only root may read, put in place as cargo does.
+    writeFileSync(`${library}.tmp`, v.stamp2, { mode: 0o600 });
+    renameSync(`${library}.tmp`, library);
+    await waitFor((l) => l.includes('"status":"refused"'), "refusal");
+    const events = lines.filter((l) => l.startsWith('{"event"')).map((l) => JSON.parse(l).event as { type: string; status?: string; reason?: string; message?: string });
+    expect(events.filter((e) => e.type === "reload")).toEqual([
+      { type: "reload", status: "refused", file: library, version: 1, reason: "cannot read it: permission denied (EACCES)" } as never,
+    ]);
+    expect(events.some((e) => e.type === "warning" && e.message?.includes("deleted"))).toBe(false);
+    await waitFor((l) => l === '{"stamp":1}', "the game still on stamp 1", lines.length);
+    chmodSync(library, 0o644); // readable again: a new build (as the next save makes) loads
+    writeFileSync(`${library}.tmp`, v.stamp3, { mode: 0o644 });
+    renameSync(`${library}.tmp`, library);
+    await waitFor((l) => l === '{"stamp":3}', "stamp 3");
   }, SLOW);
 });
