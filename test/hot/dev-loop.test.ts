@@ -36,6 +36,8 @@ test("save → build → running; a compile error keeps the game on the last goo
 
   fixture.setConst("STAMP", "5");
   await h.until(() => Stamp.value[e] === 5, 3000, "the saved edit running");
+  // The new library lands (and may be running) before cargo's own exit is seen: wait for the report too.
+  await h.until(() => builds.length === 2, 3000, "the build's report");
   expect(builds.map((b) => (b.type === "build" ? b.status : b.type))).toEqual(["started", "finished"]);
   const version = h.reloader.version;
 
