@@ -330,10 +330,17 @@ export class Raylib {
     const problem = displayProblem();
     if (problem) throw new WindowOpenError(problem);
     const reason = Buffer.alloc(512);
-    if (this.shim.hl_init_window(width, height, cstr(title), reason, reason.length) !== 1 || !this.raw.IsWindowReady()) {
-      const text = reason.toString("utf8", 0, Math.max(0, reason.indexOf(0)));
-      throw new WindowOpenError(`${text || "raylib's platform layer did not start"} (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
+    const open = () => this.shim.hl_init_window(width, height, cstr(title), reason, reason.length) === 1 && this.raw.IsWindowReady();
+    let opened = open();
+    const text = () => reason.toString("utf8", 0, Math.max(0, reason.indexOf(0)));
+    // An X server that answered a moment ago may refuse one connection (seen under heavy load):
+    // GLFW gave up before making a window, so trying once more is safe.
+    if (!opened && /Failed to open display/.test(text()) && displayProblem() === undefined) {
+      Bun.sleepSync(100);
+      reason.fill(0);
+      opened = open();
     }
+    if (!opened) throw new WindowOpenError(`${text() || "raylib's platform layer did not start"} (set HOTLOOP_RAYLIB_LOG=info for raylib's log)`);
     sayWhenTheDisplayGoes();
   }
   /** Closes the window and unloads the GL context. */
@@ -662,7 +669,12 @@ export function displayProblem(): string | undefined {
   }
   try {
     // The name is passed rather than left to libX11's getenv, so it is the DISPLAY this process sees.
-    const connection = x11.symbols.XOpenDisplay(cstr(display));
+    let connection = x11.symbols.XOpenDisplay(cstr(display));
+    if (!connection) {
+      // Once more after a moment: a busy server may refuse one connection (seen under load).
+      Bun.sleepSync(100);
+      connection = x11.symbols.XOpenDisplay(cstr(display));
+    }
     if (!connection) return `the X display ${display} does not answer (is the X server running?)`;
     try {
       // XQueryExtension writes the major opcode, first event and first error code: unused here.
