@@ -17,7 +17,6 @@
  * systems before and after it check that every hot call of a frame ran the same library, which
  * is the one the reloader calls current. The run throws at the first broken promise.
  */
-import { dlopen, FFIType, ptr } from "bun:ffi";
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,6 +25,7 @@ import { spawn } from "../src/ecs/index.ts";
 import { parseArgs } from "../src/cli/args.ts";
 import { formatEvent, HotPlugin, HotReloader, hotSystem, mappedUnder } from "../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../test/fixtures/hot-fixture/components.ts";
+import { holdKeyZero, lowestFreeKey } from "../test/support/pthread-keys.ts";
 import { variants } from "../test/support/variants.ts";
 
 export interface SoakOptions {
@@ -163,7 +163,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     };
     for (let i = 0; i < 10; i++) await frame();
     const fdsBefore = openFds();
-    const keyBefore = lowestFreeKey();
+    holdKeyZero();
+    const keyBefore = freeKey();
     const warmup = Math.min(1000, Math.ceil(options.reloads / 10));
     let rssBefore = rssMb();
     log(`soak: ${options.reloads} reloads (${everyFrame ? "a swap every frame" : "through the file watcher"}), RSS ${rssBefore.toFixed(1)} MB before the first`);
@@ -199,7 +200,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       stagedMidFrame,
       rssGrowthMb: rssAfter - rssBefore,
       fdGrowth: openFds() - fdsBefore,
-      keyGrowth: lowestFreeKey() - keyBefore,
+      keyGrowth: freeKey() - keyBefore,
       staleMappings,
       shadowFilesLeft,
       shadowDirsLeft,
@@ -214,15 +215,13 @@ function openFds(): number {
   return readdirSync("/proc/self/fd").length;
 }
 
-const libc = process.platform === "linux" ? dlopen("libc.so.6", { pthread_key_create: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 }, pthread_key_delete: { args: [FFIType.u32], returns: FFIType.i32 } }) : undefined;
-
-/** The lowest free pthread key: glibc hands out the lowest unused one, so a key leaked by a load moves it. */
-function lowestFreeKey(): number {
-  if (!libc) return 0;
-  const slot = new Uint32Array(1);
-  if (libc.symbols.pthread_key_create(ptr(slot), null) !== 0) return Number.POSITIVE_INFINITY; // out of keys
-  libc.symbols.pthread_key_delete(slot[0]!);
-  return slot[0]!;
+/** The lowest free pthread key (test/support/pthread-keys.ts), or Infinity once none is left. */
+function freeKey(): number {
+  try {
+    return lowestFreeKey();
+  } catch {
+    return Number.POSITIVE_INFINITY; // out of keys
+  }
 }
 
 if (import.meta.main) {

@@ -23,6 +23,7 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HotLibrary } from "../../src/hot/library.ts";
+import { holdKeyZero, lowestFreeKey } from "./pthread-keys.ts";
 import { mappedUnder } from "../../src/hot/maps.ts";
 
 const [library, loadsArg, batchArg, warmupArg, dirArg] = process.argv.slice(2);
@@ -35,32 +36,9 @@ if (!library || !dirArg || !(loads > 0 && batch > 0 && warmup >= 0)) {
 }
 const dir: string = dirArg;
 
-// glibc (the test runs on Linux only: /proc/self).
-const libc = dlopen("libc.so.6", {
-  pthread_key_create: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-  pthread_key_delete: { args: [FFIType.u32], returns: FFIType.i32 },
-  malloc_stats: { args: [], returns: FFIType.void },
-});
-const keySlot = new Uint32Array(1);
-
-function createKey(): number {
-  const rc = libc.symbols.pthread_key_create(ptr(keySlot), null);
-  if (rc !== 0) throw new Error(`pthread_key_create failed (${rc}): out of keys`);
-  return keySlot[0]!;
-}
-
-/** The lowest free pthread key: glibc hands out the lowest unused one, so a key leaked below moves it. */
-function lowestFreeKey(): number {
-  const key = createKey();
-  const deleted = libc.symbols.pthread_key_delete(key);
-  if (deleted !== 0) throw new Error(`pthread_key_delete(${key}) failed (${deleted})`);
-  return key;
-}
-
-// Rust std never keeps key 0 (it means "not created yet" there: std creates another key and frees
-// 0), so a leak would not move a probe that reads 0. Hold key 0 if it is free (Bun's are taken).
-const first = createKey();
-if (first !== 0) libc.symbols.pthread_key_delete(first);
+// glibc's heap statistics (the test runs on Linux only: /proc/self).
+const libc = dlopen("libc.so.6", { malloc_stats: { args: [], returns: FFIType.void } });
+holdKeyZero();
 
 const bytes = readFileSync(library);
 mkdirSync(dir);
