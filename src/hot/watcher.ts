@@ -44,9 +44,8 @@ export class LibraryWatcher {
   #trailing: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   readonly #safety: ReturnType<typeof setInterval>;
-  #settledAs = "";
-  /** The inode last settled on: the build the owner has seen or is staging. */
-  #settledInode: string | undefined;
+  /** The file's signature when it last settled (at start: the build loaded first). */
+  #settledAs: string;
   #inBurst = false;
   #dirGone = false;
   #closed = false;
@@ -56,10 +55,9 @@ export class LibraryWatcher {
     this.#target = resolve(file);
     this.#debounceMs = debounceMs;
     this.#handlers = handlers;
-    this.#settledInode = inodeOf(signature(this.#target)); // the build loaded at start
+    this.#settledAs = signature(this.#target);
     this.#watcher = this.#watchDir();
     this.#ready = new Promise((done) => this.#watcher.once("ready", () => done()));
-    this.#settledAs = signature(this.#target);
     this.#safety = setInterval(() => {
       if (this.#poll !== undefined || this.#inBurst) return;
       const now = signature(this.#target);
@@ -114,14 +112,13 @@ export class LibraryWatcher {
     // final one, which the stage refuses as truncated and retries. The same inode changed in
     // place is debounced, as a writer may not be done.
     const inode = inodeOf(signature(this.#target));
-    if (inode !== undefined && inode !== this.#settledInode) return this.#settle();
+    if (inode !== undefined && inode !== inodeOf(this.#settledAs)) return this.#settle();
     this.#timer = setTimeout(() => this.#settle(), this.#debounceMs);
   }
 
   #settle(): void {
     this.#inBurst = false;
     this.#settledAs = signature(this.#target);
-    this.#settledInode = inodeOf(this.#settledAs);
     this.#handlers.settled();
     this.#trailing = setTimeout(() => {
       if (signature(this.#target) === this.#settledAs) return;
