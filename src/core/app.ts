@@ -53,6 +53,7 @@ export class App {
   readonly #frameSchedules: (Schedule | undefined)[] = FRAME_SCHEDULES.map(() => undefined);
   readonly #fixedIndex = FRAME_SCHEDULES.indexOf(FixedUpdate);
   readonly #boundaryHooks: FrameBoundaryHook[] = [];
+  #nextBoundaryHooks: FrameBoundaryHook[] = [];
   readonly #frameEndHooks: FrameBoundaryHook[] = [];
   readonly #shutdownHooks: ShutdownHook[] = [];
   #lastMs: number | undefined;
@@ -165,6 +166,12 @@ export class App {
     return this;
   }
 
+  /** Runs `hook` once, at the next frame boundary (e.g. a check that needs every plugin added first). */
+  onNextFrameBoundary(hook: FrameBoundaryHook): this {
+    this.#nextBoundaryHooks.push(hook);
+    return this;
+  }
+
   /** Runs `hook` at the end of every frame, after Last (a watchdog marks the frame done here). */
   onFrameEnd(hook: FrameBoundaryHook): this {
     this.#frameEndHooks.push(hook);
@@ -192,6 +199,11 @@ export class App {
    * PreUpdate, FixedUpdate as many times as the accumulator owes, Update, PostUpdate, Render, Last.
    */
   update(): void {
+    if (this.#nextBoundaryHooks.length > 0) {
+      const once = this.#nextBoundaryHooks;
+      this.#nextBoundaryHooks = [];
+      for (const hook of once) hook(this);
+    }
     for (let i = 0; i < this.#boundaryHooks.length; i++) this.#boundaryHooks[i]!(this);
     const deltaNs = this.#frameDeltaNs(this.clock.now());
     const fixedSteps = this.time.beginFrame(deltaNs);

@@ -372,10 +372,7 @@ export class HotReloader {
     this.#activate(targets);
     for (const change of changes) if (change.change !== "unscheduled") this.#reportChange(change);
     // Systems placed by nobody: known only once the app's plugins had their chance to call hotSystem().
-    let checked = false;
-    this.#app.onFrameBoundary(() => {
-      if (checked) return;
-      checked = true;
+    this.#app.onNextFrameBoundary(() => {
       for (const system of this.#current?.manifest.systems ?? []) {
         if (!this.#slots.has(system.name) && !system.schedule) this.#reportChange({ change: "unscheduled", system: system.name });
       }

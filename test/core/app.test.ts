@@ -142,6 +142,16 @@ describe("exit and the runner", () => {
     app.update();
     expect(log).toEqual(["boundary", "startup", "update", "boundary", "update"]);
   });
+
+  test("a next-frame-boundary hook runs once, before the boundary hooks of that frame", () => {
+    const { app } = manualApp();
+    const log: string[] = [];
+    app.onFrameBoundary(() => void log.push("boundary"));
+    app.onNextFrameBoundary(() => void log.push("once"));
+    app.update();
+    app.update();
+    expect(log).toEqual(["once", "boundary", "boundary"]);
+  });
 });
 
 describe("input", () => {
