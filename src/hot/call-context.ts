@@ -56,8 +56,6 @@ export class CallContext {
     this.refresh();
   }
 
-
-
   /** Brings counts and pointers up to date; cheap when nothing moved. */
   refresh(): void {
     const queries = this.#queries;
