@@ -15,6 +15,7 @@ import { sceneSuite } from "./suites/scene.ts";
 import { soakSuite } from "./suites/soak.ts";
 import { systemsSuite } from "./suites/systems.ts";
 import { frameTs } from "./suites/frame-ts.ts";
+import { liveSuite } from "./suites/live.ts";
 import { combineRuns, fmt, printTable, spreadOf, type MeasureOptions, type Row } from "./lib.ts";
 import type { Suite } from "./suite.ts";
 
@@ -39,6 +40,7 @@ const suites: Record<string, Suite> = {
   reload: reloadSuite,
   probation: probationSuite,
   edit_to_running: editToRunningSuite,
+  live: liveSuite,
   soak: soakSuite,
   frame_ts: frameTs,
   ecs_movement: ecsMovement,

@@ -1,11 +1,11 @@
 import { ComponentRegistry, createWorld, despawn, spawn, type Component, type ComponentInit, type World } from "../ecs/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { Input } from "./input.ts";
-import type { Plugin } from "./plugin.ts";
+import { buildPlugin, type Plugin } from "./plugin.ts";
 import { Resources, type ResourceKey } from "./resources.ts";
 import { Schedule } from "./schedule.ts";
 import { FixedUpdate, FRAME_SCHEDULES, Startup, type ScheduleLabel } from "./schedule-label.ts";
-import { flattenSystems, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
+import { flattenSystems, type SystemConfig, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
 import { Time } from "./time.ts";
 
 /** Options of a new App. */
@@ -81,10 +81,7 @@ export class App {
 
   /** Adds plugins, in order. */
   addPlugins(...plugins: Plugin[]): this {
-    for (const plugin of plugins) {
-      if (typeof plugin === "function") plugin(this);
-      else plugin.build(this);
-    }
+    for (const plugin of plugins) buildPlugin(plugin, this);
     return this;
   }
 
@@ -139,6 +136,16 @@ export class App {
    */
   removeSystem(label: ScheduleLabel, name: string): boolean {
     return (this.#schedules.get(label)?.remove(name) ?? 0) > 0;
+  }
+
+  /**
+   * Puts `config` in the place of the systems named `name` in a schedule, keeping their place in
+   * the declaration order (a TypeScript reload swaps a system's body this way); returns whether
+   * there was one to replace.
+   */
+  replaceSystem(label: ScheduleLabel, name: string, config: SystemConfig): boolean {
+    const schedule = this.#schedules.get(label);
+    return schedule !== undefined && schedule.replace(name, config, config.factory(this, label));
   }
 
   /** A schedule's label by its name: one of the built-in schedules, or one this app has. */

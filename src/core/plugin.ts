@@ -3,5 +3,25 @@ import type { App } from "./app.ts";
 /**
  * A plugin adds systems, resources and hooks to an app. As in Bevy it is a function of the app,
  * or an object with `build(app)` when it carries a name or configuration.
+ *
+ * `once: true` marks a plugin whose build has effects outside the app (it opens a window, loads a
+ * library): when the dev runner re-runs the game plugin after a TypeScript edit, a `once` plugin
+ * is not built again, and what it added the first time stays. Its `name` identifies it.
  */
-export type Plugin = ((app: App) => void) | { readonly name?: string; build(app: App): void };
+export type Plugin = ((app: App) => void) | { readonly name?: string; readonly once?: boolean; build(app: App): void };
+
+/** Builds a plugin into an app (either shape). */
+export function buildPlugin(plugin: Plugin, app: App): void {
+  if (typeof plugin === "function") plugin(app);
+  else plugin.build(app);
+}
+
+/** A plugin's name: its `name`, or its function's name. */
+export function pluginName(plugin: Plugin): string {
+  return (typeof plugin === "function" ? plugin.name : plugin.name) || "anonymous plugin";
+}
+
+/** A `once` plugin (see {@link Plugin}): built the first time only, whatever reloads re-run around it. */
+export function oncePlugin(name: string, build: (app: App) => void): Plugin {
+  return { name, once: true, build };
+}

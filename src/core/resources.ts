@@ -5,6 +5,52 @@ export type ResourceKey<T> = abstract new (...args: any[]) => T;
 /** Type-keyed singletons shared by systems: Time, Input, a Score, a reloader. */
 export class Resources {
   readonly #map = new Map<ResourceKey<unknown>, unknown>();
+  #matchByName = false;
+
+  /**
+   * From now on, a class that is not found is looked up by its name too: after the dev runner
+   * re-imports a game module, `Score` is a new class with the same name as the one the running
+   * resource was made from. A match is adopted: keyed by the new class, given the new class's
+   * prototype (new methods, same fields).
+   */
+  matchByName(): void {
+    this.#matchByName = true;
+  }
+
+  /** The resource keyed by exactly this class, without the name match. */
+  exact<T>(key: ResourceKey<T>): T | undefined {
+    return this.#map.get(key) as T | undefined;
+  }
+
+  /** The resource whose class has this name, if exactly one has; undefined otherwise. */
+  findByName(name: string): { key: ResourceKey<unknown>; value: unknown } | undefined {
+    let found: { key: ResourceKey<unknown>; value: unknown } | undefined;
+    for (const [key, value] of this.#map) {
+      if (key.name !== name) continue;
+      if (found) return undefined; // two classes of that name: no guessing
+      found = { key, value };
+    }
+    return found;
+  }
+
+  /**
+   * Keys `value` by `key` instead of its old class, with `key`'s prototype (its methods) — unless
+   * the class has private `#fields`: those belong to the class that made the value, and the new
+   * class's methods could not read them, so the value keeps its old methods.
+   */
+  adopt<T>(key: ResourceKey<T>, oldKey: ResourceKey<unknown>, value: unknown): T {
+    this.#map.delete(oldKey);
+    if (!hasPrivateMembers(key) && !hasPrivateMembers(oldKey)) Object.setPrototypeOf(value, key.prototype);
+    this.#map.set(key, value);
+    return value as T;
+  }
+
+  #lookup<T>(key: ResourceKey<T>): T | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined || !this.#matchByName) return value as T | undefined;
+    const match = this.findByName(key.name);
+    return match ? this.adopt(key, match.key, match.value) : undefined;
+  }
 
   /** Inserts (or replaces) a resource, keyed by its constructor. */
   insert<T extends object>(value: T): T {
@@ -14,21 +60,26 @@ export class Resources {
 
   /** The resource, or a one-line error saying how to insert it. */
   get<T>(key: ResourceKey<T>): T {
-    const value = this.#map.get(key);
+    const value = this.#lookup(key);
     if (value === undefined) throw new Error(`resource ${key.name} is missing: insert it with app.insertResource(new ${key.name}(...))`);
     return value as T;
   }
 
   /** The resource, or undefined. */
   tryGet<T>(key: ResourceKey<T>): T | undefined {
-    return this.#map.get(key) as T | undefined;
+    return this.#lookup(key);
   }
 
   has(key: ResourceKey<unknown>): boolean {
-    return this.#map.has(key);
+    return this.#lookup(key) !== undefined;
   }
 
   remove(key: ResourceKey<unknown>): boolean {
     return this.#map.delete(key);
   }
+}
+
+/** Whether a class declares private `#` members (their values cannot move to another class). */
+function hasPrivateMembers(key: ResourceKey<unknown>): boolean {
+  return /(^|[\s;{}])#[A-Za-z_$]/.test(Function.prototype.toString.call(key));
 }

@@ -41,6 +41,20 @@ export class Schedule {
     return removed;
   }
 
+  /**
+   * Replaces the systems added under `name` with one system, at the place the first of them had
+   * (so declaration order, the tie-break of the run order, does not change); returns whether
+   * there was one. The order is recomputed before the next run.
+   */
+  replace(name: string, config: SystemConfig, run: SystemFn): boolean {
+    const index = this.#systems.findIndex((s) => s.config.name === name);
+    if (index < 0) return false;
+    this.remove(name);
+    this.#systems.splice(index, 0, { config, run, conditions: config.conditions });
+    this.#order = undefined;
+    return true;
+  }
+
   /** Number of systems. */
   get size(): number {
     return this.#systems.length;

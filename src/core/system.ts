@@ -44,27 +44,45 @@ export class SystemConfig {
     readonly beforeNames: readonly string[] = [],
     readonly afterNames: readonly string[] = [],
     readonly conditions: readonly Condition[] = [],
+    readonly flags: SystemFlags = {},
   ) {}
 
   /** Runs this system before the named systems of the same schedule. */
   before(...names: (string | SystemConfig | SystemFn)[]): SystemConfig {
-    return new SystemConfig(this.name, this.factory, [...this.beforeNames, ...names.map(nameOf)], this.afterNames, this.conditions);
+    return new SystemConfig(this.name, this.factory, [...this.beforeNames, ...names.map(nameOf)], this.afterNames, this.conditions, this.flags);
   }
 
   /** Runs this system after the named systems of the same schedule. */
   after(...names: (string | SystemConfig | SystemFn)[]): SystemConfig {
-    return new SystemConfig(this.name, this.factory, this.beforeNames, [...this.afterNames, ...names.map(nameOf)], this.conditions);
+    return new SystemConfig(this.name, this.factory, this.beforeNames, [...this.afterNames, ...names.map(nameOf)], this.conditions, this.flags);
   }
 
   /** Adds a run condition; all conditions must hold. */
   runIf(condition: Condition): SystemConfig {
-    return new SystemConfig(this.name, this.factory, this.beforeNames, this.afterNames, [...this.conditions, condition]);
+    return new SystemConfig(this.name, this.factory, this.beforeNames, this.afterNames, [...this.conditions, condition], this.flags);
   }
 
   /** Renames the system (names are what `before`/`after` refer to). */
   named(name: string): SystemConfig {
-    return new SystemConfig(name, this.factory, this.beforeNames, this.afterNames, this.conditions);
+    return new SystemConfig(name, this.factory, this.beforeNames, this.afterNames, this.conditions, this.flags);
   }
+
+  /**
+   * For a Startup system: run it again after each TypeScript reload of the game (under
+   * `hotloop dev --features reload`), so a changed setup takes effect without a restart. Startup
+   * systems otherwise run once per process. The system should undo what its last run made
+   * (despawn what it spawned) before making it again.
+   */
+  rerunOnReload(): SystemConfig {
+    return new SystemConfig(this.name, this.factory, this.beforeNames, this.afterNames, this.conditions, { ...this.flags, rerunOnReload: true });
+  }
+}
+
+/** Markers a system carries besides its ordering (see {@link SystemConfig.rerunOnReload}). */
+export interface SystemFlags {
+  readonly rerunOnReload?: boolean;
+  /** Set by `hotSystem()`: the body is hot Rust code, swapped by the library's reloader. */
+  readonly hot?: boolean;
 }
 
 /** Anything `addSystems` accepts: a function, a config, or a (nested) list of them. */

@@ -12,14 +12,17 @@ import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
 import { HotPlugin } from "../hot/plugin.ts";
 import { HotReloader } from "../hot/reloader.ts";
 import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts";
+import { GameReloader } from "../live/game-reloader.ts";
 import { ProjectError, type Project } from "./project.ts";
 
 /** How to run a game. */
 export interface GameOptions {
   /** Which build of the hot library to load (default debug). */
   readonly profile?: "debug" | "release";
-  /** Watch the library and swap each good build in (the `reload` feature). */
+  /** Watch the library and swap each good build in (the `reload` feature); with it, the game's TypeScript is hot too. */
   readonly reload?: boolean;
+  /** With `reload`: watch the game's TypeScript modules and apply each good save (default true). */
+  readonly watchGame?: boolean;
   /** No window: the app gets the {@link Headless} resource. */
   readonly headless?: boolean;
   /** Stop after this many frames. */
@@ -73,7 +76,16 @@ export async function createGameApp(project: Project, options: GameOptions = {})
     app.addPlugins(ScriptedInputPlugin(parseKeyScript(await file.text(), options.script)));
   }
   try {
-    app.addPlugins(await loadGamePlugin(project));
+    if (options.reload) {
+      if (!(await Bun.file(project.entry).exists())) {
+        throw new ProjectError(`${project.show(project.entry)}: no such file (set "hotloop": { "entry": … } in package.json)`);
+      }
+      // The dev runner owns the game plugin: it can build it again after a TypeScript save.
+      const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
+      await GameReloader.start(app, { entry: project.entry, reporter, hot: reloaderOf(app), watch: options.watchGame ?? true, show: (p) => project.show(p) });
+    } else {
+      app.addPlugins(await loadGamePlugin(project));
+    }
     if (options.screenshot) {
       const { ScreenshotPlugin } = await import("../render/screenshot.ts");
       app.addPlugins(ScreenshotPlugin(options.screenshot));
@@ -94,4 +106,9 @@ export async function runGame(project: Project, options: GameOptions = {}): Prom
 /** The hot reloader of a running game, if it has hot systems. */
 export function reloaderOf(app: App): HotReloader | undefined {
   return app.getResource(HotReloader);
+}
+
+/** The TypeScript reloader of a game run with `reload`. */
+export function gameReloaderOf(app: App): GameReloader | undefined {
+  return app.getResource(GameReloader);
 }

@@ -37,15 +37,19 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   let building = false;
   let changed = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
   const rebuild = async (): Promise<void> => {
     if (building) return; // the loop below picks the new changes up
     building = true;
     try {
-      while (changed.size > 0) {
+      while (changed.size > 0 && !closed) {
         const batch = [...changed];
         changed = new Set();
         await options.build(batch);
       }
+    } catch (e) {
+      // A build that could not even start (its directory removed, cargo gone): said, never thrown into the game loop.
+      console.error(`hotloop: could not build: ${(e as Error).message}`);
     } finally {
       building = false;
     }
@@ -62,6 +66,7 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   return {
     ready: () => ready,
     close: async () => {
+      closed = true;
       clearTimeout(timer);
       await sources.close();
     },

@@ -15,6 +15,8 @@ export interface ComponentInfo<S extends Schema = Schema> {
   readonly layout: Layout;
   /** Elements per column; every entity id stored must be below it. */
   readonly capacity: number;
+  /** Spawn defaults and live-migration rules (see {@link ComponentOptions}). */
+  readonly options: ComponentOptions;
 }
 
 /**
@@ -34,23 +36,66 @@ export type Tag = Component<Record<never, never>>;
 export interface ComponentOptions {
   /** Initial elements per column (default {@link DEFAULT_CAPACITY}); grows by doubling. */
   readonly capacity?: number;
+  /**
+   * The value a field starts at, instead of 0: when an entity gets the component without a value
+   * for it, and when a live migration adds the field to entities that have the component.
+   */
+  readonly defaults?: Readonly<Record<string, number>>;
+  /**
+   * Fields renamed since the layout the running game has, `{ new_name: "old_name" }`: a live
+   * migration copies the old field's data into the new one instead of dropping it.
+   */
+  readonly renamed?: Readonly<Record<string, string>>;
+  /**
+   * Converts one entity's values from the running layout to this one, for a change a live
+   * migration refuses on its own (narrowing a type, removing a field the game still reads):
+   * receives the old values by old field name, returns new values by new field name (fields it
+   * leaves out get what the automatic copy gave them).
+   */
+  readonly migrate?: (old: Readonly<Record<string, number>>) => Readonly<Record<string, number>>;
 }
 
 /** Default column capacity: above the 1000-element inline-typed-array hazard of bun:ffi. */
 export const DEFAULT_CAPACITY = 4096;
 
-const RESERVED = new Set(["name", "schema", "fieldNames", "layout", "capacity"]);
+const RESERVED = new Set(["name", "schema", "fieldNames", "layout", "capacity", "options"]);
 const RUST_TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const FIELD_NAME = /^[a-z_][a-z0-9_]*$/;
 
 let epoch = 0;
 
 /**
- * A counter bumped whenever any column is reallocated. Native callers compare it with the value
- * they saw when they took their column pointers and re-take them when it differs.
+ * A counter bumped whenever any column is reallocated (grown, or replaced by a live migration).
+ * Native callers compare it with the value they saw when they took their column pointers and
+ * re-take them when it differs.
  */
 export function storageEpoch(): number {
   return epoch;
+}
+
+/** Marks every column pointer taken so far as stale (see {@link storageEpoch}). */
+export function bumpStorageEpoch(): void {
+  epoch++;
+}
+
+/**
+ * Decides what `defineComponent` returns for a definition it just made. The dev runner sets one
+ * while it re-imports a game's modules, so a component defined again keeps its identity (and its
+ * entities' data) instead of starting empty; see {@link withDefinitionHook}.
+ */
+export type DefinitionHook = (defined: Component) => Component;
+
+let definitionHook: DefinitionHook | undefined;
+
+/** Runs `body` (an import) with `hook` deciding what each `defineComponent` call returns. */
+export async function withDefinitionHook<T>(hook: DefinitionHook, body: () => Promise<T>): Promise<T> {
+  const outer = definitionHook;
+  definitionHook = hook;
+  try {
+    return await body();
+  } finally {
+    definitionHook = outer;
+  }
 }
 
 /** Defines a component with numeric fields. Throws a one-line error on a bad name or type. */
@@ -68,15 +113,25 @@ export function defineComponent<const S extends Schema>(name: string, schema: S,
   }
   const capacity = options.capacity ?? DEFAULT_CAPACITY;
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`component ${name}: capacity must be a positive integer`);
+  for (const [field, value] of Object.entries(options.defaults ?? {})) {
+    if (!fieldNames.includes(field)) throw new Error(`component ${name}: a default is given for "${field}", which is not one of its fields`);
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`component ${name}: the default of "${field}" must be a finite number`);
+  }
+  for (const [field, old] of Object.entries(options.renamed ?? {})) {
+    if (!fieldNames.includes(field)) throw new Error(`component ${name}: renamed names "${field}", which is not one of its fields ({ new_name: "old_name" })`);
+    if (fieldNames.includes(old)) throw new Error(`component ${name}: "${field}" is renamed from "${old}", which is still a field`);
+  }
   const component: Record<string, unknown> = {
     name,
     schema,
     fieldNames,
     layout: layoutOf(name, fieldNames.map((f) => ({ name: f, type: schema[f]! }))),
     capacity,
+    options,
   };
   for (const field of fieldNames) component[field] = allocateColumn(schema[field]!, capacity);
-  return component as Component<S>;
+  const defined = component as Component<S>;
+  return definitionHook ? (definitionHook(defined as Component) as Component<S>) : defined;
 }
 
 /** Defines a tag: a component without fields. */
@@ -84,7 +139,8 @@ export function defineTag(name: string): Tag {
   return defineComponent(name, {});
 }
 
-function allocateColumn<T extends FieldType>(type: T, capacity: number): ColumnOf<T> {
+/** A zeroed column of `capacity` elements over its own native-ready buffer. */
+export function allocateColumn<T extends FieldType>(type: T, capacity: number): ColumnOf<T> {
   const Ctor = FieldTypes[type];
   return new Ctor(nativeBuffer(capacity * Ctor.BYTES_PER_ELEMENT), 0, capacity) as ColumnOf<T>;
 }

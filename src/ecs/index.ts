@@ -9,3 +9,4 @@ export * from "./component.ts";
 export * from "./registry.ts";
 export * from "./world.ts";
 export * from "./query.ts";
+export * from "./migrate.ts";

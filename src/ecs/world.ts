@@ -26,11 +26,15 @@ export function createWorld(): World {
 
 /**
  * Adds a component to an entity, growing the component's columns first if the id does not fit
- * (so native code never sees an id beyond a column), and writes the given field values.
+ * (so native code never sees an id beyond a column). An entity that did not have it starts from
+ * zero (or the declared defaults), then the given field values are written.
  */
 export function addComponent<S extends Schema>(world: World, eid: number, component: Component<S>, values?: Values<S>): void {
   ensureCapacity(component as Component, eid);
-  bitecsAddComponent(world, eid, component);
+  if (!bitecsHasComponent(world, eid, component)) {
+    bitecsAddComponent(world, eid, component);
+    resetFields(component as Component, eid);
+  }
   if (values) setValues(component, eid, values);
 }
 
@@ -55,22 +59,22 @@ export function hasComponent(world: World, eid: number, component: Component): b
 
 /**
  * Creates an entity with components: `spawn(world, Player, [Position, { x: 10, y: 5 }])`.
- * Field values of a recycled id are reset to 0 unless given, so no state leaks from a despawned entity.
+ * Field values of a recycled id are reset (to 0, or the component's declared default) unless
+ * given, so no state leaks from a despawned entity.
  */
 export function spawn(world: World, ...components: readonly ComponentInit[]): number {
   const eid = addEntity(world);
   for (const init of components) {
     const [component, values] = Array.isArray(init) ? (init as readonly [Component, Values<Schema>]) : [init as Component, undefined];
-    addComponent(world, eid, component);
-    zeroFields(component, eid);
-    if (values) setValues(component, eid, values);
+    addComponent(world, eid, component, values);
   }
   return eid;
 }
 
-function zeroFields(component: Component, eid: number): void {
+function resetFields(component: Component, eid: number): void {
   const columns = component as unknown as Record<string, { [i: number]: number }>;
-  for (const field of component.fieldNames) columns[field]![eid] = 0;
+  const defaults = component.options.defaults;
+  for (const field of component.fieldNames) columns[field]![eid] = defaults?.[field] ?? 0;
 }
 
 /** Removes an entity and all its components; its id is reused by the next spawn. */

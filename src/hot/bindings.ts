@@ -6,7 +6,7 @@
  * every call, so a swap, a changed signature or a rollback needs no schedule change.
  */
 import type { App, SystemFn } from "../core/index.ts";
-import { CallContext } from "./call-context.ts";
+import { CallContext, layoutKeyOf } from "./call-context.ts";
 import type { HotLibrary, SystemEntry } from "./library.ts";
 import { describeParams, describePlacement, type SystemManifest } from "./manifest.ts";
 import type { PlanTarget } from "./plan.ts";
@@ -94,10 +94,12 @@ export class HotSlot {
 
   /**
    * Points the slot at `target`: the entry always, the call context only when the parameters
-   * changed (a changed signature runs with a context built for it from the next call on).
+   * changed (a changed signature runs with a context built for it from the next call on) or a
+   * component they read was migrated to another layout.
    */
   point(target: SlotTarget): void {
-    const ctx = describeParams(target.system.params) !== describeParams(this.#system.params) ? new CallContext(this.app, target.system) : this.ctx;
+    const rebuild = describeParams(target.system.params) !== describeParams(this.#system.params) || this.ctx.layoutKey !== layoutKeyOf(this.app, target.system);
+    const ctx = rebuild ? new CallContext(this.app, target.system) : this.ctx;
     this.#lib = target.lib;
     this.#system = target.system;
     this.#placer = target.placer;

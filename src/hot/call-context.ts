@@ -31,6 +31,8 @@ export class CallContext {
   #epoch = -1;
   /** Whether any parameter is a query (else nothing ever needs refreshing). A field, not a getter: it is read on every call. */
   readonly hasQueries: boolean;
+  /** The layouts its slots were laid out for: a live migration of one of them needs a new context. */
+  readonly layoutKey: string;
 
   constructor(app: App, system: SystemManifest) {
     const slotCount = system.params.reduce((n, p) => n + (p.kind === "res" ? 1 : 3 + componentsOf(app, p).reduce((c, comp) => c + comp.fieldNames.length, 0)), 0);
@@ -53,6 +55,7 @@ export class CallContext {
       slot += 3 + components.reduce((n, c) => n + c.fieldNames.length, 0);
     }
     this.hasQueries = this.#queries.length > 0;
+    this.layoutKey = layoutKeyOf(app, system);
     this.refresh();
   }
 
@@ -130,6 +133,11 @@ interface SavedColumn {
 
 /** What {@link CallContext.snapshot} saved. */
 export type WriteSnapshot = readonly SavedColumn[];
+
+/** The layouts of the components a system's queries read: what its context's slot layout depends on. */
+export function layoutKeyOf(app: App, system: SystemManifest): string {
+  return system.params.map((p) => (p.kind === "query" ? componentsOf(app, p).map((c) => c.layout.hash).join(",") : "res")).join(";");
+}
 
 function componentsOf(app: App, param: QueryParamManifest): Component[] {
   return param.components.map((c) => app.components.get(c.name)!);

@@ -11,7 +11,7 @@ import { HotReloader } from "./reloader.ts";
  * last pointed the slot at: no symbol lookup per call.
  */
 export function hotSystem<Name extends string = string>(name: Name): SystemConfig {
-  return new SystemConfig(name, (app: App) => bindHotSystem(app, name));
+  return new SystemConfig(name, (app: App) => bindHotSystem(app, name), [], [], [], { hot: true });
 }
 
 function bindHotSystem(app: App, name: string): SystemFn {

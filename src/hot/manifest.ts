@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ComponentRegistry } from "../ecs/index.ts";
 
 /** The ABI this host speaks (docs/abi.md). A library of another version is refused. */
 export const HOTLOOP_ABI_VERSION = 2;
@@ -113,7 +112,7 @@ export function findSystem(manifest: Manifest, name: string): SystemManifest | u
  * and has the layout the library was compiled against; no column is written by one parameter and
  * touched by another, or named twice in one query (that would alias in Rust).
  */
-export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry, source?: SourceLayouts): void {
+export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts): void {
   const compiled = new Map(manifest.components.map((c) => [c.name, c]));
   const access = new Map<string, { param: number; write: boolean }[]>();
   system.params.forEach((p, index) => {
@@ -142,7 +141,7 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
 }
 
 /** Why a system cannot run against this app, as one line; undefined when it can. */
-export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentRegistry, source?: SourceLayouts): string | undefined {
+export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts): string | undefined {
   try {
     checkSystemComponents(manifest, system, registry, source);
     return undefined;
@@ -150,6 +149,11 @@ export function systemProblem(manifest: Manifest, system: SystemManifest, regist
     if (e instanceof ManifestError) return e.message;
     throw e;
   }
+}
+
+/** The app's components as a check sees them (the registry, or the layouts a staged migration will give them). */
+export interface ComponentLayouts {
+  get(name: string): { readonly layout: { readonly text: string; readonly hash: string } } | undefined;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { rmSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { SystemConfig, type App } from "../core/index.ts";
-import { nativeBuffer } from "../ecs/index.ts";
+import { nativeBuffer, type Layout } from "../ecs/index.ts";
 import { HotSlot, type SlotTarget } from "./bindings.ts";
 import { imageProblem } from "./elf.ts";
 import { HotLibrary, LibraryError } from "./library.ts";
-import { describePlacement, exportList, findSystem, ManifestError, systemProblem, type SourceLayouts, type SystemManifest } from "./manifest.ts";
+import { describePlacement, exportList, findSystem, ManifestError, systemProblem, type ComponentLayouts, type SourceLayouts, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
 import { planSwap, type SystemChange } from "./plan.ts";
 import { consoleReporter, type HotEvent, type LogFormat, type Reporter } from "./report.ts";
@@ -74,6 +74,17 @@ export interface Reloaded {
 interface RunningState {
   readonly current: HotLibrary;
   readonly slots: ReadonlyMap<string, SlotTarget>;
+  /** What else changed with the swap away from this state (a component migration), undone first by a rollback to it. */
+  readonly companion?: SwapCompanion;
+}
+
+/**
+ * Changes made together with a library swap that a rollback must undo with it: a TypeScript
+ * reload that migrated components the new library was built against.
+ */
+export interface SwapCompanion {
+  /** Puts the data and TypeScript back as they were before the swap (called before the old code runs again). */
+  revert(): void;
 }
 
 interface Pending {
@@ -141,6 +152,10 @@ export class HotReloader {
   #sourceLayouts: SourceLayouts | undefined;
   /** Frames left on probation for the build swapped in last (0: none). */
   #probationLeft = 0;
+  /** Layouts a staged TypeScript reload migrates components to: builds are checked against them and wait for it. */
+  #expected: ReadonlyMap<string, Layout> | undefined;
+  /** Stage the build output even if it is the running library (see expectLayouts). */
+  #restageCurrent = false;
 
   constructor(app: App, options: ReloaderOptions) {
     this.#app = app;
@@ -251,6 +266,85 @@ export class HotReloader {
    */
   setSourceLayouts(layouts: SourceLayouts): void {
     this.#sourceLayouts = layouts;
+  }
+
+  /**
+   * Tells the reloader that a staged TypeScript reload will migrate components to these layouts
+   * (undefined: none any more). Until then, builds are validated against them and a good one is
+   * held for {@link swapPending}, so the data, the TypeScript and the Rust of one layout change
+   * at one frame boundary. Setting them reads the build output again: a build that was refused
+   * for being newer than the running components may be the one awaited.
+   */
+  expectLayouts(layouts: ReadonlyMap<string, Layout> | undefined): void {
+    this.#expected = layouts && layouts.size > 0 ? layouts : undefined;
+    if (this.#pending && !this.#builtForExpected(this.#pending.lib)) {
+      this.#dispose(this.#pending.lib);
+      this.#pending = undefined;
+    }
+    if (!this.#expected || !this.#options.reload || this.#closed || this.#pending) return;
+    // The build may have been swapped in already (its systems that use these components kept on
+    // older code, since the running layouts differed): then it is the awaited one, loaded again.
+    if (!this.#current || !this.#builtForExpected(this.#current)) return;
+    this.#restageCurrent = true;
+    this.#lastSignature = undefined;
+    this.#retriesLeft = this.#options.retries;
+    this.#stage();
+    this.#restageCurrent = false;
+  }
+
+  /** Whether `lib` was compiled against the expected layouts of every expected component it uses. */
+  #builtForExpected(lib: HotLibrary): boolean {
+    const expected = this.#expected;
+    if (!expected) return true;
+    return lib.manifest.components.every((c) => expected.get(c.name)?.hash === undefined || expected.get(c.name)!.hash === c.hash);
+  }
+
+  #expectedNames(lib: HotLibrary): string {
+    return lib.manifest.components.filter((c) => this.#expected?.has(c.name)).map((c) => c.name).join(", ");
+  }
+
+  /** Whether the running library was compiled against any of these components. */
+  usesComponents(names: Iterable<string>): boolean {
+    const compiled = new Set(this.#current?.manifest.components.map((c) => c.name) ?? []);
+    for (const name of names) if (compiled.has(name)) return true;
+    return false;
+  }
+
+  /**
+   * Swaps the held build in now, with `companion` as what a rollback must also undo. For the
+   * TypeScript reloader at a frame boundary, after it migrated the components. Returns whether
+   * the build runs (false: nothing pending, or its load hook panicked and it was refused).
+   */
+  swapPending(companion: SwapCompanion): boolean {
+    const pending = this.#pending;
+    if (!pending) return false;
+    this.#pending = undefined;
+    const migrated = new Set(this.#expected?.keys() ?? []);
+    this.#expected = undefined;
+    if (!this.#swap(pending, companion)) return false;
+    for (const slot of this.#slots.values()) {
+      if (slot.lib === this.#current || !slot.entry || !slot.system.params.some((p) => p.kind === "query" && p.components.some((c) => migrated.has(c.name)))) continue;
+      slot.disable(); // kept on older code, which was built for a layout the data no longer has
+      this.#report({ type: "warning", file: slot.lib.source, message: `system ${slot.name} is disabled: its code (v${this.#loaded.get(slot.lib)}) was built for components that were just migrated` });
+    }
+    return true;
+  }
+
+  /**
+   * Rolls the swap that had a companion back (a TypeScript system of that reload threw): the
+   * companion is undone, the previous build runs again. `blameLibrary` false: the build itself did
+   * nothing wrong and may be loaded again. Returns whether it rolled back.
+   */
+  rollBackCompanion(blameLibrary: boolean): boolean {
+    const previous = this.#previous;
+    return previous?.companion !== undefined && this.#rollBack(previous, blameLibrary);
+  }
+
+  /** Forgets the rollback target (its companion committed: the old code's data layout is gone). */
+  dropRollbackTarget(): void {
+    if (!this.#previous) return;
+    this.#previous = undefined;
+    this.#closeUnused();
   }
 
   /** Called before each swap; may call `block()` to hold it. */
@@ -367,12 +461,15 @@ export class HotReloader {
     this.#version = 1;
     this.#loaded.set(lib, 1);
     this.stats.loads++;
-    // The systems the library places itself are in their schedules from the first frame.
-    const { targets, changes } = planSwap(new Map(), lib, (system) => this.#problem(lib, system));
-    this.#activate(targets);
-    for (const change of changes) if (change.change !== "unscheduled") this.#reportChange(change);
-    // Systems placed by nobody: known only once the app's plugins had their chance to call hotSystem().
+    // The systems the library places itself are in their schedules from the first frame: placed
+    // then, once the game's plugins have registered the components they use (this plugin comes first).
     this.#app.onNextFrameBoundary(() => {
+      if (this.#closed || this.#current !== lib) return;
+      const placed = new Map([...this.#slots].map(([name, slot]) => [name, slot.snapshot()]));
+      const { targets, changes } = planSwap(placed, lib, (system) => this.#problem(lib, system));
+      this.#activate(targets);
+      for (const change of changes) if (change.change !== "unscheduled" && change.change !== "kept") this.#reportChange(change);
+      // Systems placed by nobody: known only now that the app's plugins had their chance to call hotSystem().
       for (const system of this.#current?.manifest.systems ?? []) {
         if (!this.#slots.has(system.name) && !system.schedule) this.#reportChange({ change: "unscheduled", system: system.name });
       }
@@ -421,7 +518,7 @@ export class HotReloader {
     this.#readIno = read.ino;
     const hash = contentHash(bytes);
     const latest = this.#pending?.lib ?? this.#current;
-    if (latest && hash === latest.hash) return this.#settle();
+    if (latest && hash === latest.hash && !(this.#restageCurrent && latest === this.#current)) return this.#settle();
     if (this.#badHashes.has(hash)) return this.#settle();
     const problem = imageProblem(bytes);
     if (problem) return this.#retryOrRefuse(problem, hash);
@@ -440,6 +537,12 @@ export class HotReloader {
       if (e instanceof LibraryError && this.#retriesLeft > 0) return this.#retryOrRefuse(e.message, hash);
       if (e instanceof ManifestError || e instanceof LibraryError) return this.#refuse(e.message, hash);
       return this.#refuse(`unexpected error: ${(e as Error).message}`, hash);
+    }
+    if (!this.#builtForExpected(lib)) {
+      // Built from the components as they were: the game waits for the build of the layouts it is moving to.
+      this.#dispose(lib);
+      this.#settle();
+      return this.#report({ type: "info", message: `${basename(path)} was built against the old layout of ${this.#expectedNames(lib)}; waiting for the build against the new one` });
     }
     if (this.#watchdog) lib.setAbortFlag(this.#watchdog.abortFlag);
     if (this.#pending) this.#dispose(this.#pending.lib); // a newer build supersedes one still waiting
@@ -471,7 +574,12 @@ export class HotReloader {
   /** Why `system` of `lib` cannot run in this app, or undefined. */
   #problem(lib: HotLibrary, system: SystemManifest): string | undefined {
     if (system.schedule && !this.#app.scheduleNamed(system.schedule)) return `the app has no schedule ${system.schedule}`;
-    return systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
+    const registry = this.#app.components;
+    const expected = this.#expected;
+    const layouts: ComponentLayouts = expected
+      ? { get: (name) => (registry.get(name) && expected.has(name) ? { layout: expected.get(name)! } : registry.get(name)) }
+      : registry;
+    return systemProblem(lib.manifest, system, layouts, this.#sourceLayouts);
   }
 
   /** Between frames: end probation when its frames are over; apply a pending library unless an observer holds a block. */
@@ -484,13 +592,13 @@ export class HotReloader {
       const event: AboutToReload = { file: pending.lib.source, nextVersion: this.#version + 1, block: () => this.block() };
       this.#notify("onAboutToReload", this.#aboutObservers, event);
     }
-    if (this.#blocks.size > 0) return;
+    if (this.#blocks.size > 0 || this.#expected) return; // held: by an observer, or for the TypeScript reload it goes with
     this.#pending = undefined;
     this.#swap(pending);
   }
 
-  /** Swaps a staged build in: the unload hook of the old, the slots, the load hook of the new. */
-  #swap(pending: Pending): void {
+  /** Swaps a staged build in: the unload hook of the old, the slots, the load hook of the new. Returns whether it runs. */
+  #swap(pending: Pending, companion?: SwapCompanion): boolean {
     const swapStart = performance.now();
     const lib = pending.lib;
     const old = this.#current!;
@@ -506,7 +614,8 @@ export class HotReloader {
       const again = old.load(this.hostMemory);
       if (again) this.#report({ type: "warning", file: old.source, message: `load hook panicked when restored: ${again}` });
       this.#dispose(lib);
-      return this.#refuse(`load hook panicked: ${loadPanic}`, lib.hash);
+      this.#refuse(`load hook panicked: ${loadPanic}`, lib.hash);
+      return false;
     }
     this.#version++;
     this.#updated = true;
@@ -514,7 +623,7 @@ export class HotReloader {
     this.stats.swaps++;
     this.#current = lib;
     this.#loaded.set(lib, this.#version);
-    this.#previous = before;
+    this.#previous = companion ? { ...before, companion } : before;
     this.#setProbation(lib);
     // A build that panicked before may be chosen again once another one ran.
     this.#badHashes.clear();
@@ -532,6 +641,7 @@ export class HotReloader {
       totalMs: swapEnd - pending.detectedAt,
     });
     for (const change of changes) this.#reportChange(change);
+    return true;
   }
 
   /**
@@ -540,13 +650,17 @@ export class HotReloader {
    * failed (the previous build's load hook panicked too): the current build is then restored
    * whole, and the caller disables the panicking system.
    */
-  #rollBack(previous: RunningState): boolean {
+  #rollBack(previous: RunningState, blameLibrary = true): boolean {
     const bad = this.#current!;
     const now = this.#state();
     const unloadPanic = bad.unload();
+    previous.companion?.revert(); // the old layout's data first: the old code's contexts are built for it
     this.#activate(previous.slots);
     const loadPanic = previous.current.load(this.hostMemory);
-    if (loadPanic) {
+    if (loadPanic && previous.companion) {
+      // The new build cannot come back over data reverted to the old layout: the old code runs, its globals as they are.
+      this.#report({ type: "warning", file: previous.current.source, message: `its load hook panicked during the rollback: ${loadPanic}; running it anyway (the data is back in its layout)` });
+    } else if (loadPanic) {
       this.#report({ type: "warning", file: previous.current.source, message: `rollback failed, its load hook panicked: ${loadPanic}; staying on v${this.#version}` });
       this.#activate(now.slots);
       const again = bad.load(this.hostMemory);
@@ -558,7 +672,7 @@ export class HotReloader {
     this.#current = previous.current;
     this.#previous = undefined;
     this.#setProbation(undefined);
-    this.#badHashes.add(bad.hash);
+    if (blameLibrary) this.#badHashes.add(bad.hash);
     this.#version++;
     this.#loaded.set(previous.current, this.#version);
     this.#updated = true;
@@ -612,7 +726,7 @@ export class HotReloader {
     if (slot.placer !== "library" || !slot.system.schedule) return;
     const label = this.#app.scheduleNamed(slot.system.schedule);
     if (!label) return; // refused earlier by #problem
-    this.#app.addSystems(label, new SystemConfig(slot.name, () => slot.run, slot.system.before, slot.system.after));
+    this.#app.addSystems(label, new SystemConfig(slot.name, () => slot.run, slot.system.before, slot.system.after, [], { hot: true }));
   }
 
   #unschedule(slot: HotSlot): void {

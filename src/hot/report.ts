@@ -19,6 +19,15 @@ export type HotEvent =
   | { type: "system"; change: "unscheduled" | "placed_twice"; system: string; placement?: string; version: number }
   /** `version` panicked in `file` (the build output); `now` is the version running afterwards. */
   | { type: "panic"; file: string; system: string; version: number; message: string; action: "rolled_back" | "disabled"; now: number }
+  /**
+   * A TypeScript reload of the game (`file` the module saved; `version` the game's, not the
+   * library's): applied, refused with its cause as `file:line:col: …`, or waiting for the build of
+   * the hot library it migrates components for.
+   */
+  | { type: "game"; status: "ok"; file: string; version: number; importMs: number; applyMs: number; totalMs: number }
+  | { type: "game"; status: "refused" | "waiting"; file: string; version: number; reason: string }
+  /** A component's data moved to a new layout at a frame boundary, or moved back by a rollback. */
+  | { type: "migration"; status: "migrated" | "reverted"; component: string; from: string; to: string; entities: number; ms: number }
   | { type: "warning"; file: string; message: string }
   | { type: "info"; message: string };
 
@@ -48,6 +57,12 @@ export function formatEvent(e: HotEvent): string {
       return `hotloop: refused ${e.file}: ${e.reason} (still running v${e.version})`;
     case "system":
       return `hotloop: ${describeSystemChange(e)}`;
+    case "game":
+      if (e.status === "ok") return `hotloop: reloaded ${e.file} → game v${e.version} in ${ms(e.totalMs)} (imported ${ms(e.importMs)}, applied ${ms(e.applyMs)})`;
+      if (e.status === "waiting") return `hotloop: ${e.file} ${e.reason} (game v${e.version} keeps running)`;
+      return `hotloop: refused ${e.reason} (still running game v${e.version})`;
+    case "migration":
+      return `hotloop: ${e.status} ${e.from} → ${e.to}: ${e.entities} ${e.entities === 1 ? "entity" : "entities"}, ${ms(e.ms)}`;
     case "panic":
       return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;
     case "warning":

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { First, isHeadless, Render, type App, type SystemContext } from "../core/index.ts";
+import { First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
 import {
   type Color,
   displayProblem,
@@ -86,9 +86,10 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
  * Input every frame, brackets Render with Begin/EndDrawing, exits on close, closes on shutdown.
  * Throws the same one line as `Raylib.initWindow` ({@link WindowOpenError}) when no window can be
  * opened and `headless` is not set; the display is checked before raylib is loaded or built.
+ * A `once` plugin: a TypeScript reload of the game keeps the window rather than opening another.
  */
-export function RaylibPlugin(options: RaylibPluginOptions): (app: App) => void {
-  return function raylibPlugin(app: App): void {
+export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
+  return oncePlugin("RaylibPlugin", function raylibPlugin(app: App): void {
     const headless = options.headless ?? (isHeadless(app) || process.env.HOTLOOP_HEADLESS === "1");
     const problem = headless ? undefined : displayProblem();
     if (problem) throw new WindowOpenError(problem);
@@ -125,7 +126,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): (app: App) => void {
     app.onShutdown(() => {
       if (!headless && rl.isWindowReady()) rl.closeWindow();
     });
-  };
+  });
 }
 
 export { Raylib };

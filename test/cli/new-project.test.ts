@@ -126,18 +126,32 @@ describe("hotloop new: a starter game outside the repository", () => {
       expect(later.y).toBeGreaterThan(drifting.y); // 64 steps a second, a pixel each
       expect(later.vx).toBe(60);
 
-      // A components edit: codegen runs fresh (never the running process's module cache) and the
-      // build follows. The running app has the old layout, so the system that uses Velocity keeps
-      // its last good code, alone, saying which side is stale; the rest of the build swaps in.
+      // A TypeScript edit: game.ts is imported again and applied at a frame boundary, the frame count going on.
+      const gameTs = join(game, "src/game.ts");
+      const lastFrame = report(dev.lines.findLast((l) => /frame +\d+ +player/.test(l))!).frame;
+      writeFileSync(gameTs, readFileSync(gameTs, "utf8").replace("  if (isHeadless(app)) {", '  app.addSystems(Last, function hello({ time }: SystemContext) {\n    if (time.frame % 60 === 30) console.log(`hello at frame ${time.frame}`);\n  });\n\n  if (isHeadless(app)) {'));
+      const tsReloaded = await dev.waitFor(/^hotloop: reloaded src\/game\.ts → game v2 in [\d.]+ ms/, added);
+      expect(dev.lines).toContain("hotloop: added system hello to Last");
+      const hello = Number(/hello at frame (\d+)/.exec(dev.lines[await dev.waitFor(/^hello at frame \d+$/, tsReloaded)]!)![1]);
+      expect(hello).toBeGreaterThan(lastFrame);
+
+      // A components edit: codegen runs fresh (never the running process's module cache), the
+      // build follows, and at one frame boundary the TypeScript reload migrates Velocity's data
+      // to the new layout and swaps in the library built against it: player_movement keeps running.
       const components = join(game, "src/components.ts");
       writeFileSync(components, readFileSync(components, "utf8").replace('Velocity", { x: "f32", y: "f32" }', 'Velocity", { x: "f32", y: "f32", z: "f32" }'));
       const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/src\/components\.rs/, added);
       expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("{ x: f32, y: f32, z: f32 }");
-      const kept = dev.lines[await dev.waitFor(/hotloop: kept system player_movement on v3: component Velocity layout differs/, wrote)]!;
-      expect(kept).toContain("the running app has the old components (Velocity was edited after it started): restart the game to use the new layout (the rest of v4 runs)");
-      await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, wrote + 1); // player_movement still runs v3's code
+      const migrated = await dev.waitFor(/^hotloop: migrated Velocity\{x,y\} → Velocity\{x,y,z\}: 1 entity, [\d.]+ ms$/, added);
+      expect(dev.lines.slice(added).join("\n")).toMatch(/hotloop: reloaded libmy_game_systems\.so → v4/);
+      const moving = report(dev.lines[await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, Math.max(wrote, migrated) + 1)]!);
+      const next = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, dev.lines.length)]!);
+      // player_movement runs on the new layout: 60 px a second to the right (the arena wraps at 800)
+      const moved = (((next.x - moving.x) % 800) + 800) % 800;
+      expect(moved / ((next.frame - moving.frame) / 60)).toBeCloseTo(60, -1);
       expect(dev.lines.filter((l) => l.includes("hotloop: building")).length).toBe(4); // start, SPEED, drift_down, components: not one more for codegen's output
       expect(dev.lines.join("\n")).not.toContain("refused");
+      expect(dev.lines.join("\n")).not.toContain("kept system");
     } finally {
       dev.proc.kill("SIGTERM");
       await dev.proc.exited;

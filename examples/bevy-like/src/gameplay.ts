@@ -13,6 +13,8 @@ export const ARENA = { width: 800, height: 450 } as const;
 /** Coins on the field at any time. */
 export const COINS = 6;
 const COIN_RADIUS = 10;
+/** Score for one coin: edit it while `bun run dev --features reload` runs. */
+const POINTS_PER_COIN = 1;
 const COIN_COLOR = 0xffd23cff;
 
 /** The score: coins collected. */
@@ -88,7 +90,7 @@ export function Gameplay(app: App): void {
         const dy = Position.y[coin]! - py;
         const r = reach + Appearance.radius[coin]!;
         if (dx * dx + dy * dy > r * r) continue;
-        resource(Score).value++;
+        resource(Score).value += POINTS_PER_COIN;
         app.context.despawn(coin);
         spawnCoin(world, rng);
       }

@@ -1,0 +1,152 @@
+/**
+ * Live component migration: a component defined again with other fields keeps its identity and
+ * its entities, and its columns are rebuilt in the new layout in place. Kept fields are copied
+ * (renamed ones from their old name, widened ones converted), new ones start at 0 or their
+ * declared default, and a change that would lose data is refused unless the definition gives a
+ * `migrate` function. The old columns are kept by the result until {@link AppliedMigration.commit},
+ * so {@link AppliedMigration.revert} restores data and layout together.
+ */
+import { bumpStorageEpoch, ensureCapacity, allocateColumn, type Component, type ComponentOptions, type Schema } from "./component.ts";
+import type { ColumnOf, FieldType } from "./field.ts";
+import type { Layout } from "./layout.ts";
+
+/** Where one field of the new layout gets its data. */
+export type FieldStep =
+  | { readonly field: string; readonly type: FieldType; readonly from: string; readonly fromType: FieldType }
+  | { readonly field: string; readonly type: FieldType; readonly fill: number };
+
+/** What migrating a component from its running layout to a new definition does. */
+export interface MigrationPlan {
+  /** The component the game holds (its identity stays). */
+  readonly component: Component;
+  readonly from: Layout;
+  readonly to: Layout;
+  readonly steps: readonly FieldStep[];
+  /** Fields of the running layout that nothing in the new one takes data from. */
+  readonly removed: readonly string[];
+  /** Changes that lose data; a plan with any is refused unless `migrate` is given. */
+  readonly losses: readonly string[];
+  readonly schema: Schema;
+  readonly options: ComponentOptions;
+}
+
+/** Types whose every value the other type holds exactly (widening). */
+const WIDER: Readonly<Record<FieldType, readonly FieldType[]>> = {
+  i8: ["i16", "i32", "f32", "f64"],
+  u8: ["u16", "i16", "u32", "i32", "f32", "f64"],
+  i16: ["i32", "f32", "f64"],
+  u16: ["u32", "i32", "f32", "f64"],
+  i32: ["f64"],
+  u32: ["f64"],
+  f32: ["f64"],
+  f64: [],
+};
+
+/** Whether every value of `from` converts to `to` exactly. */
+export function widens(from: FieldType, to: FieldType): boolean {
+  return from === to || WIDER[from].includes(to);
+}
+
+/** `Velocity{x,y}`, with types only where a reader needs them (both layouts are shown side by side). */
+export function shortLayout(layout: Layout, withTypes = false): string {
+  return `${layout.name}{${layout.fields.map((f) => (withTypes ? `${f.name}:${f.type}` : f.name)).join(",")}}`;
+}
+
+/**
+ * Plans moving `live` (the running component) to the layout of `next` (a fresh definition of the
+ * same name). Pure: nothing changes until {@link applyMigration}.
+ */
+export function planMigration(live: Component, next: Component): MigrationPlan {
+  const renamed = next.options.renamed ?? {};
+  const defaults = next.options.defaults ?? {};
+  const liveTypes = new Map(live.layout.fields.map((f) => [f.name, f.type]));
+  const steps: FieldStep[] = [];
+  const losses: string[] = [];
+  const used = new Set<string>();
+  for (const { name: field, type } of next.layout.fields) {
+    const from = renamed[field] ?? field;
+    const fromType = liveTypes.get(from);
+    if (fromType === undefined) {
+      steps.push({ field, type, fill: defaults[field] ?? 0 });
+      continue;
+    }
+    used.add(from);
+    if (!widens(fromType, type)) losses.push(`${live.name}.${from}: ${fromType} → ${type} loses data`);
+    steps.push({ field, type, from, fromType });
+  }
+  const removed = live.fieldNames.filter((f) => !used.has(f));
+  return { component: live, from: live.layout, to: next.layout, steps, removed, losses, schema: next.schema, options: next.options };
+}
+
+/** A migration done: its figures, and the old columns until it is committed. */
+export interface AppliedMigration {
+  readonly plan: MigrationPlan;
+  /** Entities that have the component. */
+  readonly entities: number;
+  readonly ms: number;
+  /** Puts the old layout and the old columns back (data as it was before the migration). */
+  revert(): void;
+  /** Drops the old columns: the migration can no longer be reverted. */
+  commit(): void;
+}
+
+type ColumnRecord = Record<string, ColumnOf<FieldType>>;
+
+/**
+ * Rebuilds `plan.component`'s columns in the new layout, in place: the same object, new columns,
+ * schema, field names and layout, and a bumped storage epoch (native callers re-take pointers).
+ * `entities` are the ids that have the component (for `migrate` and the count).
+ */
+export function applyMigration(plan: MigrationPlan, entities: ArrayLike<number>): AppliedMigration {
+  const started = performance.now();
+  const component = plan.component;
+  const record = component as unknown as Record<string, unknown>;
+  const capacity = component.capacity;
+  const old = {
+    schema: component.schema,
+    fieldNames: component.fieldNames,
+    layout: component.layout,
+    options: component.options,
+    columns: Object.fromEntries(component.fieldNames.map((f) => [f, record[f]])) as ColumnRecord,
+  };
+  const columns: ColumnRecord = {};
+  for (const step of plan.steps) {
+    const column = allocateColumn(step.type, capacity);
+    if ("from" in step) column.set(old.columns[step.from]! as never); // converts element-wise when the type widened
+    else if (step.fill !== 0) column.fill(step.fill);
+    columns[step.field] = column;
+  }
+  const migrate = plan.options.migrate;
+  if (migrate) {
+    for (let i = 0; i < entities.length; i++) {
+      const eid = entities[i]!;
+      const before: Record<string, number> = {};
+      for (const f of old.fieldNames) before[f] = old.columns[f]![eid]!;
+      const after = migrate(before);
+      for (const f in after) if (columns[f] !== undefined) columns[f]![eid] = after[f]!;
+    }
+  }
+  const install = (schema: Schema, fieldNames: readonly string[], layout: Layout, options: ComponentOptions, data: ColumnRecord): void => {
+    for (const f of component.fieldNames) delete record[f];
+    Object.assign(record, { schema, fieldNames, layout, options }, data);
+    bumpStorageEpoch();
+  };
+  install(plan.schema, plan.steps.map((s) => s.field), plan.to, plan.options, columns);
+  let kept: typeof old | undefined = old;
+  return {
+    plan,
+    entities: entities.length,
+    ms: performance.now() - started,
+    revert() {
+      if (!kept) throw new Error(`the migration of ${component.name} was committed: it cannot be reverted`);
+      const grownTo = component.capacity;
+      record.capacity = capacity;
+      install(kept.schema, kept.fieldNames, kept.layout, kept.options, kept.columns);
+      kept = undefined;
+      if (grownTo > capacity) ensureCapacity(component, grownTo - 1); // ids spawned since fit the old columns too
+    },
+    commit() {
+      kept = undefined;
+    },
+  };
+}

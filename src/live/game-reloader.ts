@@ -1,0 +1,447 @@
+/**
+ * TypeScript hot reload of a game (`hotloop dev --features reload`). The dev runner owns the game
+ * plugin (the entry module's default export): on a save, the changed game modules and the modules
+ * importing them are evaluated again, the plugin is built again against a recording view of the
+ * running app, and at the next frame boundary the app moves to it — system bodies swapped, new
+ * systems added, removed ones removed, resources kept (matched by class name), Startup not run
+ * again unless a system asks (`rerunOnReload()`), `once` plugins (the window, the hot library)
+ * not built again.
+ *
+ * A component defined again with other fields keeps its identity; its data is migrated to the new
+ * layout at the same boundary, together with the Rust library built against it when the library
+ * reads that component (HotReloader.expectLayouts / swapPending). The old columns stay until the
+ * new code has run one frame: a throw or a panic in that frame restores data and code together.
+ */
+import { watch as watchDir, type FSWatcher } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { App } from "../core/app.ts";
+import type { Plugin } from "../core/plugin.ts";
+import { applyMigration, planMigration, shortLayout, type AppliedMigration, type MigrationPlan } from "../ecs/migrate.ts";
+import { withDefinitionHook, type Component } from "../ecs/component.ts";
+import { defineQuery } from "../ecs/query.ts";
+import type { Layout } from "../ecs/layout.ts";
+import type { HotReloader } from "../hot/reloader.ts";
+import { oneLineError } from "../hot/reloader.ts";
+import type { Reporter } from "../hot/report.ts";
+import { GameLayer, type TsSlot } from "./game-layer.ts";
+import { forgetModules, scanGameModules, withImporters, type ModuleGraph } from "./module-graph.ts";
+import { record, systemKey, type Recording } from "./recording.ts";
+import { describeLoadError } from "./load-error.ts";
+
+/** Options of a {@link GameReloader}. */
+export interface GameReloaderOptions {
+  /** The entry module: its default export is the game plugin. */
+  readonly entry: string;
+  readonly reporter: Reporter;
+  /** The app's hot library reloader, when it has one: migrations of components it reads swap with its next build. */
+  readonly hot?: HotReloader;
+  /** Watch the game's modules (default true; tests may call {@link GameReloader.reload} themselves). */
+  readonly watch?: boolean;
+  /** Quiet time after the last save before re-importing, in ms (default 10: editors write in bursts). */
+  readonly debounceMs?: number;
+  /** How a path is shown in messages (default: relative to the working directory). */
+  readonly show?: (path: string) => string;
+}
+
+/** A re-imported game waiting for the next frame boundary. */
+interface Staged {
+  readonly recording: Recording;
+  readonly migrations: readonly MigrationPlan[];
+  /** Components whose options changed without their layout (new defaults, a migrate function). */
+  readonly options: ReadonlyMap<Component, Component["options"]>;
+  /** Whether the hot library reads a migrated component: the swap waits for its build. */
+  readonly needsBuild: boolean;
+  /** The modules evaluated again. */
+  readonly files: ReadonlySet<string>;
+  readonly file: string;
+  readonly detectedAt: number;
+  readonly importedAt: number;
+  waitingSaid: boolean;
+}
+
+/** A reload applied, revertible until the next one (or, with migrations, until its first frame ended). */
+interface Applied {
+  readonly version: number;
+  readonly files: ReadonlySet<string>;
+  /** Systems (schedule/name) whose previous body it replaced. */
+  readonly replaced: ReadonlySet<string>;
+  readonly migrations: readonly AppliedMigration[];
+  readonly withBuild: boolean;
+  undo: (() => void) | undefined;
+}
+
+/** The TypeScript side of `hotloop dev --features reload`. */
+export class GameReloader {
+  /** Counts for tests and benchmarks. */
+  readonly stats = { reloads: 0, refusals: 0, rollbacks: 0, disabled: 0, migrations: 0 };
+
+  readonly #app: App;
+  readonly #options: GameReloaderOptions;
+  readonly #layer: GameLayer;
+  readonly #show: (path: string) => string;
+  /** Every component the game's modules defined, by name: a definition run again returns it. */
+  readonly #components = new Map<string, Component>();
+  /** Files saved since the last applied reload: evaluated again by every attempt until one applies. */
+  readonly #dirty = new Set<string>();
+  #graph: ModuleGraph;
+  readonly #watchers = new Map<string, FSWatcher>();
+  #onEvent: ((path: string) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #firstEventAt: number | undefined;
+  #staging: Promise<void> | undefined;
+  #again = false;
+  #staged: Staged | undefined;
+  #last: Applied | undefined;
+  #version = 1;
+  #closed = false;
+  #quietRollback = false;
+
+  /** Use {@link GameReloader.start}, which imports the game first. */
+  constructor(app: App, options: GameReloaderOptions, graph: ModuleGraph) {
+    this.#app = app;
+    this.#options = options;
+    this.#graph = graph;
+    this.#show = options.show ?? ((path) => relative(process.cwd(), path) || path);
+    this.#layer = new GameLayer(app, (slot, error) => this.#threw(slot, error));
+    app.resources.matchByName();
+    app.onFrameBoundary(() => this.#onFrameBoundary());
+    app.onFrameEnd(() => this.#onFrameEnd());
+    app.onShutdown(() => void this.close());
+  }
+
+  /**
+   * Imports the entry, builds its plugin into `app` as the game layer and (by default) watches
+   * the game's modules. Throws what the import or the plugin threw: there is no last good code yet.
+   */
+  static async start(app: App, options: GameReloaderOptions): Promise<GameReloader> {
+    const graph = await scanGameModules(options.entry);
+    const reloader = new GameReloader(app, options, graph);
+    app.insertResource(reloader);
+    const plugin = await reloader.#importPlugin(new Map(), new Map(), true);
+    reloader.#layer.apply(record(app, plugin, undefined), true);
+    if (options.watch ?? true) reloader.#watch();
+    return reloader;
+  }
+
+  /** 1 for the first build of the game plugin, + 1 for each reload applied or rolled back. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Resolves once the watcher is watching (fs.watch is watching when it returns). */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Whether a re-imported game waits for a frame boundary (or for the build it needs). */
+  get hasStaged(): boolean {
+    return this.#staged !== undefined;
+  }
+
+  /** The game's modules, as last scanned. */
+  modules(): string[] {
+    return [...this.#graph.imports.keys()];
+  }
+
+  /**
+   * Re-imports after `changed` were saved (the watcher calls this) and stages the result for the
+   * next frame boundary; resolves when staged or refused. One attempt at a time: saves during an
+   * attempt start another when it ends.
+   */
+  reload(changed: readonly string[]): Promise<void> {
+    for (const file of changed) this.#dirty.add(file);
+    this.#firstEventAt ??= performance.now();
+    if (this.#staging) {
+      this.#again = true;
+      return this.#staging;
+    }
+    this.#staging = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#stage();
+        } while (this.#again && !this.#closed);
+      } finally {
+        this.#staging = undefined;
+      }
+    })();
+    return this.#staging;
+  }
+
+  /** Stops watching. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
+  }
+
+  /**
+   * Watches the directories of the game's modules (inotify through fs.watch: a file rewritten in
+   * place or replaced by an editor's rename both show up) for saves of game modules.
+   */
+  #watch(): void {
+    const pending = new Set<string>();
+    const onEvent = (path: string) => {
+      if (!this.#graph.imports.has(path) || this.#closed) return;
+      this.#firstEventAt ??= performance.now();
+      pending.add(path);
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => {
+        const files = [...pending];
+        pending.clear();
+        void this.reload(files);
+      }, this.#options.debounceMs ?? 10);
+    };
+    this.#watchDirs(onEvent);
+    this.#onEvent = onEvent;
+  }
+
+  /** Starts a directory watcher for every game module's directory not watched yet. */
+  #watchDirs(onEvent: (path: string) => void): void {
+    for (const file of this.#graph.imports.keys()) {
+      const dir = dirname(file);
+      if (this.#watchers.has(dir)) continue;
+      try {
+        const watcher = watchDir(dir, (_event, name) => {
+          if (name) onEvent(join(dir, name.toString()));
+        });
+        this.#watchers.set(dir, watcher);
+      } catch (e) {
+        this.#options.reporter({ type: "warning", file: this.#show(dir), message: `cannot watch: ${(e as Error).message}; saves there are not picked up` });
+      }
+    }
+  }
+
+  /** One attempt: scan, forget the dirty modules and their importers, import, record, check. */
+  async #stage(): Promise<void> {
+    const detectedAt = this.#firstEventAt ?? performance.now();
+    this.#firstEventAt = undefined;
+    const file = [...this.#dirty][0] ?? this.#options.entry;
+    const graph = await scanGameModules(this.#options.entry);
+    const files = withImporters(graph, this.#dirty);
+    forgetModules(files);
+    this.#graph = graph;
+    if (this.#onEvent) this.#watchDirs(this.#onEvent); // a module imported for the first time may live in a new directory
+
+    const migrations = new Map<string, MigrationPlan>();
+    const options = new Map<Component, Component["options"]>();
+    let recording: Recording;
+    try {
+      const plugin = await this.#importPlugin(migrations, options, false);
+      recording = record(this.#app, plugin, this.#layer.current);
+    } catch (e) {
+      return this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
+    }
+    const problem = await this.#migrationProblem([...migrations.values()], graph);
+    if (problem) return this.#refuse(file, `${this.#show(file)}: ${problem}`);
+    const plans = [...migrations.values()];
+    const hot = this.#options.hot;
+    const needsBuild = hot !== undefined && plans.length > 0 && hot.usesComponents(plans.map((p) => p.component.name));
+    this.#staged = { recording, migrations: plans, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitingSaid: false };
+    hot?.expectLayouts(needsBuild ? new Map<string, Layout>(plans.map((p) => [p.component.name, p.to])) : undefined);
+  }
+
+  /** Imports the entry with the definition hook and checks its default export. */
+  async #importPlugin(migrations: Map<string, MigrationPlan>, options: Map<Component, Component["options"]>, first: boolean): Promise<Plugin> {
+    const hook = (defined: Component): Component => {
+      // Known from the first import, or registered by the game (its module may have been imported before the reloader started).
+      const live = this.#components.get(defined.name) ?? this.#app.components.get(defined.name);
+      if (first || !live) {
+        this.#components.set(defined.name, defined);
+        return defined;
+      }
+      if (live.layout.hash === defined.layout.hash) {
+        if (live.options !== defined.options) options.set(live, defined.options);
+        return live;
+      }
+      migrations.set(defined.name, planMigration(live, defined));
+      return live; // the game's closures keep this object; its columns change at the boundary
+    };
+    const module = (await withDefinitionHook(hook, () => import(this.#options.entry))) as Record<string, unknown>;
+    const game = module.default;
+    const isPlugin = typeof game === "function" || (typeof game === "object" && game !== null && typeof (game as { build?: unknown }).build === "function");
+    if (!isPlugin) throw new Error(`${this.#show(this.#options.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
+    return game as Plugin;
+  }
+
+  /** Why these migrations cannot run: data lost without a `migrate`, or a removed field the game still reads. */
+  async #migrationProblem(plans: readonly MigrationPlan[], graph: ModuleGraph): Promise<string | undefined> {
+    for (const plan of plans) {
+      if (plan.options.migrate) continue;
+      if (plan.losses.length) return `${plan.losses[0]}: give defineComponent("${plan.component.name}", …, { migrate }) to convert it, or keep the type`;
+      for (const field of plan.removed) {
+        const use = await findUse(graph, plan.component.name, field);
+        if (use) return `${plan.component.name}.${field} is removed but still read at ${this.#show(use)}: remove that use too, or give { migrate }`;
+      }
+    }
+    return undefined;
+  }
+
+  #refuse(file: string, reason: string): void {
+    this.stats.refusals++;
+    this.#options.reporter({ type: "game", status: "refused", file: this.#show(file), version: this.#version, reason });
+  }
+
+  /** Between frames: applies the staged reload (with the build it waits for, if any). */
+  #onFrameBoundary(): void {
+    const staged = this.#staged;
+    if (!staged) return;
+    const hot = this.#options.hot;
+    if (staged.needsBuild && !hot?.hasPending) {
+      if (!staged.waitingSaid) {
+        staged.waitingSaid = true;
+        const layouts = staged.migrations.map((p) => shortLayout(p.to)).join(", ");
+        this.#options.reporter({ type: "game", status: "waiting", file: this.#show(staged.file), version: this.#version, reason: `waits for a build of the hot library against ${layouts}` });
+      }
+      return;
+    }
+    this.#staged = undefined;
+    const started = performance.now();
+    const migrated: AppliedMigration[] = [];
+    const optionsBefore = new Map([...staged.options.keys()].map((c) => [c, c.options]));
+    const setOptions = (entries: Iterable<[Component, Component["options"]]>) => {
+      for (const [c, o] of entries) (c as unknown as { options: Component["options"] }).options = o;
+    };
+    const applied: Applied = { version: this.#version + 1, files: staged.files, replaced: new Set(), migrations: migrated, withBuild: staged.needsBuild, undo: undefined };
+    let layerUndo: (() => void) | undefined;
+    const revert = () => {
+      layerUndo?.();
+      layerUndo = undefined;
+      setOptions(optionsBefore);
+      for (const m of [...migrated].reverse()) m.revert();
+    };
+    let swapped = false;
+    try {
+      for (const plan of staged.migrations) migrated.push(applyMigration(plan, defineQuery(this.#app.world, [plan.component]).ids()));
+      setOptions(staged.options);
+      applied.undo = revert;
+      if (staged.needsBuild) {
+        swapped = hot!.swapPending({ revert: () => this.#reverted(applied) });
+        if (!swapped) {
+          revert();
+          return this.#refuse(staged.file, "the hot library built for the new layout did not load (see above); the components keep their layout");
+        }
+      }
+      const { changes, undo } = this.#layer.apply(staged.recording);
+      layerUndo = undo;
+      for (const s of changes.replaced) (applied.replaced as Set<string>).add(systemKey(s.schedule, s.name));
+      this.#version++;
+      this.#last = applied;
+      this.#dirty.clear();
+      this.stats.reloads++;
+      const now = performance.now();
+      const reporter = this.#options.reporter;
+      reporter({
+        type: "game",
+        status: "ok",
+        file: this.#show(staged.file),
+        version: this.#version,
+        importMs: staged.importedAt - staged.detectedAt,
+        applyMs: now - started,
+        totalMs: now - staged.detectedAt,
+      });
+      for (const m of migrated) {
+        this.stats.migrations++;
+        reporter({ type: "migration", status: "migrated", component: m.plan.component.name, from: describeLayout(m.plan.from, m.plan.to), to: describeLayout(m.plan.to, m.plan.from), entities: m.entities, ms: m.ms });
+      }
+      for (const s of changes.added) reporter({ type: "system", change: "added", system: s.name, placement: s.schedule.name, version: this.#version });
+      for (const s of changes.removed) reporter({ type: "system", change: "removed", system: s.name, placement: s.schedule.name, version: this.#version });
+      for (const run of changes.rerun) {
+        try {
+          run(this.#app.context);
+        } catch (e) {
+          reporter({ type: "warning", file: this.#show(staged.file), message: `a Startup system run again after the reload threw: ${oneLineError(e)}` });
+        }
+      }
+    } catch (e) {
+      if (swapped) {
+        this.#quietRollback = true;
+        hot!.rollBackCompanion(false); // the build swapped in goes back with the migration it needed
+        this.#quietRollback = false;
+      } else {
+        revert();
+      }
+      this.#refuse(staged.file, describeLoadError(e, new Set(this.#graph.imports.keys()), this.#show));
+    }
+  }
+
+  /** Frame end: a reload with migrations ran a whole frame without a throw or panic, so its old columns go. */
+  #onFrameEnd(): void {
+    const last = this.#last;
+    if (!last || last.migrations.length === 0 || last.undo === undefined) return;
+    for (const m of last.migrations) m.commit();
+    last.undo = undefined; // the previous code expects the old layout: no going back past this point
+    if (last.withBuild) this.#options.hot?.dropRollbackTarget();
+  }
+
+  /** A TypeScript system threw: roll its reload back if it replaced the system's body, else disable it. */
+  #threw(slot: TsSlot, error: unknown): void {
+    const message = oneLineError(error);
+    const last = this.#last;
+    const event = { type: "panic", file: this.#show(errorFile(error) ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
+    if (last?.undo && last.replaced.has(systemKey(slot.schedule, slot.name))) {
+      this.#quietRollback = true; // the next save applies: importing the same code again would throw again
+      if (last.withBuild) this.#options.hot?.rollBackCompanion(false);
+      else this.#reverted(last);
+      this.#quietRollback = false;
+      this.#options.reporter({ ...event, action: "rolled_back", now: this.#version });
+      return;
+    }
+    slot.body = undefined;
+    this.stats.disabled++;
+    this.#options.reporter({ ...event, action: "disabled", now: this.#version });
+  }
+
+  /**
+   * Undoes an applied reload (a rollback): the layer, the options, the migrations. After a panic of
+   * the hot library, the same modules are imported again so the migration waits for the next
+   * build; after a TypeScript throw (#quietRollback), the next save applies.
+   */
+  #reverted(applied: Applied): void {
+    const undo = applied.undo;
+    if (!undo) return;
+    applied.undo = undefined;
+    const started = performance.now();
+    undo();
+    this.#version++;
+    this.stats.rollbacks++;
+    for (const file of applied.files) this.#dirty.add(file); // their running instances are the rolled-back code
+    for (const m of applied.migrations) {
+      this.#options.reporter({ type: "migration", status: "reverted", component: m.plan.component.name, from: describeLayout(m.plan.to, m.plan.from), to: describeLayout(m.plan.from, m.plan.to), entities: m.entities, ms: performance.now() - started });
+    }
+    if (!this.#quietRollback && applied.migrations.length) void this.reload([]);
+  }
+
+}
+
+/** `Velocity{x,y}`; with types when the other side has the same field names (a widened type is the change). */
+function describeLayout(layout: Layout, other: Layout): string {
+  const sameNames = layout.fields.map((f) => f.name).join() === other.fields.map((f) => f.name).join();
+  return shortLayout(layout, sameNames);
+}
+
+/** The file of the first stack frame of an error, if any. */
+function errorFile(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const frame = error.stack?.split("\n").find((l) => /^\s+at /.test(l));
+  return frame ? /\(?([^()\s]+):\d+:\d+\)?\s*$/.exec(frame)?.[1] : undefined;
+}
+
+/** The first place in the game's modules that reads `Component.field`, as `file:line`. */
+async function findUse(graph: ModuleGraph, component: string, field: string): Promise<string | undefined> {
+  const pattern = new RegExp(`\\b${component}\\.${field}\\b`);
+  for (const file of graph.imports.keys()) {
+    let text: string;
+    try {
+      text = await Bun.file(file).text();
+    } catch {
+      continue;
+    }
+    const lines = text.split("\n");
+    const index = lines.findIndex((l) => pattern.test(l) && !/^\s*(\/\/|\*)/.test(l));
+    if (index >= 0) return `${file}:${index + 1}`;
+  }
+  return undefined;
+}

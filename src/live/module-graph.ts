@@ -1,0 +1,76 @@
+/**
+ * The game's own modules: every file reachable from the entry through relative imports (never a
+ * package, so neither node_modules nor hotloop itself), with who imports whom. A TypeScript reload
+ * re-evaluates the changed modules and the modules that import them, nothing else.
+ */
+import { dirname, resolve } from "node:path";
+
+const transpiler = new Bun.Transpiler({ loader: "tsx" });
+const RELATIVE = /^\.{1,2}\//;
+
+/** Each game module with the game modules it imports. */
+export interface ModuleGraph {
+  readonly entry: string;
+  /** Absolute path → the game modules it imports (absolute paths). */
+  readonly imports: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Scans the modules reachable from `entry` through relative imports. A file that cannot be read
+ * or parsed is kept as a module with no imports: importing it reports its error with file:line.
+ */
+export async function scanGameModules(entry: string): Promise<ModuleGraph> {
+  const imports = new Map<string, string[]>();
+  const queue = [resolve(entry)];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (imports.has(file)) continue;
+    const found: string[] = [];
+    imports.set(file, found);
+    let code: string;
+    try {
+      code = await Bun.file(file).text();
+    } catch {
+      continue;
+    }
+    let specifiers: string[];
+    try {
+      specifiers = transpiler.scanImports(code).map((i) => i.path);
+    } catch {
+      continue; // a syntax error: import() says where
+    }
+    for (const specifier of specifiers) {
+      if (!RELATIVE.test(specifier)) continue;
+      let target: string;
+      try {
+        target = Bun.resolveSync(specifier, dirname(file));
+      } catch {
+        continue; // a missing module: import() says which
+      }
+      if (target.includes("/node_modules/")) continue;
+      found.push(target);
+      queue.push(target);
+    }
+  }
+  return { entry: resolve(entry), imports };
+}
+
+/** `changed` and every game module that imports one of them, directly or not. */
+export function withImporters(graph: ModuleGraph, changed: Iterable<string>): Set<string> {
+  const importers = new Map<string, string[]>();
+  for (const [file, deps] of graph.imports) for (const dep of deps) importers.set(dep, [...(importers.get(dep) ?? []), file]);
+  const out = new Set<string>();
+  const queue = [...changed];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (out.has(file)) continue;
+    out.add(file);
+    queue.push(...(importers.get(file) ?? []));
+  }
+  return out;
+}
+
+/** Makes the next `import()` of these modules evaluate them again (Bun's module registry is `require.cache`, ESM included). */
+export function forgetModules(files: Iterable<string>): void {
+  for (const file of files) delete require.cache[file];
+}

@@ -1,0 +1,146 @@
+/**
+ * What a game plugin adds to an app, recorded instead of applied: the dev runner builds the game
+ * plugin against a recording view of the live app (the same world, components and resources), so
+ * a rebuilt plugin can be compared with the running one and applied at a frame boundary.
+ */
+import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
+import { buildPlugin, pluginName, type Plugin } from "../core/plugin.ts";
+import type { ResourceKey } from "../core/resources.ts";
+import type { ScheduleLabel } from "../core/schedule-label.ts";
+import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
+import type { Component } from "../ecs/component.ts";
+
+/** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
+export type Recorded = { readonly owner?: string } & (
+  | { readonly kind: "system"; readonly schedule: ScheduleLabel; readonly config: SystemConfig }
+  | { readonly kind: "resource"; readonly value: object }
+  | { readonly kind: "components"; readonly components: readonly Component[] }
+  | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
+  | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
+  | { readonly kind: "around"; readonly schedule: ScheduleLabel; readonly before?: SystemFn; readonly after?: SystemFn }
+);
+
+/** A game plugin's additions, in the order it made them. */
+export interface Recording {
+  readonly items: readonly Recorded[];
+  /** The `once` plugins built (or carried over) in it. */
+  readonly once: ReadonlySet<string>;
+}
+
+/**
+ * Builds `plugin` against a view of `app` that records instead of applying. `previous` is the
+ * recording of the running game: a `once` plugin it has is not built again, its items are carried
+ * over. Resources already in the app are handed back (matched by class name, since a re-imported
+ * module makes new classes) so the plugin's closures hold the running values.
+ */
+export function record(app: App, plugin: Plugin, previous: Recording | undefined): Recording {
+  const items: Recorded[] = [];
+  const once = new Set<string>();
+  let owner: string | undefined;
+  const push = (item: Recorded): void => void items.push(owner === undefined ? item : { ...item, owner });
+  const staged = new Map<string, object>();
+  const lookup = <T>(key: ResourceKey<T>): T | undefined => {
+    const value = staged.get(key.name) ?? app.resources.tryGet(key) ?? app.resources.findByName(key.name)?.value;
+    return value as T | undefined;
+  };
+  let recording = true;
+  const view: App = new Proxy(app, {
+    get(target, property, receiver) {
+      // After the build, systems that captured the view use the live app (a Startup system inserting a resource).
+      const passThrough = !recording;
+      switch (passThrough ? undefined : property) {
+        case "addPlugins":
+          return (...plugins: Plugin[]) => {
+            for (const p of plugins) {
+              const isOnce = typeof p === "object" && p.once === true;
+              if (!isOnce) {
+                buildPlugin(p, view);
+                continue;
+              }
+              const name = pluginName(p);
+              if (once.has(name)) throw new Error(`plugin ${name} is added twice (it is a once plugin: add it once)`);
+              once.add(name);
+              if (previous?.once.has(name)) {
+                items.push(...previous.items.filter((i) => i.owner === name));
+                continue;
+              }
+              const outer = owner;
+              owner = name;
+              try {
+                buildPlugin(p, view);
+              } finally {
+                owner = outer;
+              }
+            }
+            return view;
+          };
+        case "addSystems":
+          return (schedule: ScheduleLabel, ...systems: SystemLike[]) => {
+            for (const config of flattenSystems(systems)) push({ kind: "system", schedule, config });
+            return view;
+          };
+        case "insertResource":
+          return <T extends object>(value: T): T => {
+            const running = app.resources.tryGet(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value;
+            push({ kind: "resource", value });
+            staged.set(value.constructor.name, (running as object | undefined) ?? value);
+            return ((running as T | undefined) ?? value);
+          };
+        case "resource":
+          return <T>(key: ResourceKey<T>): T => {
+            const value = lookup(key);
+            if (value === undefined) throw new Error(`resource ${key.name} is missing: insert it with app.insertResource(new ${key.name}(...))`);
+            return value;
+          };
+        case "getResource":
+          return lookup;
+        case "hasResource":
+          return (key: ResourceKey<unknown>) => lookup(key) !== undefined;
+        case "registerComponents":
+          return (...components: Component[]) => {
+            push({ kind: "components", components });
+            return view;
+          };
+        case "onFrameBoundary":
+        case "onNextFrameBoundary":
+        case "onFrameEnd":
+          return (hook: FrameBoundaryHook) => {
+            push({ kind: property === "onFrameBoundary" ? "boundary" : property === "onFrameEnd" ? "frame_end" : "next_boundary", hook });
+            return view;
+          };
+        case "onShutdown":
+          return (hook: ShutdownHook) => {
+            push({ kind: "shutdown", hook });
+            return view;
+          };
+        case "aroundSchedule":
+          return (schedule: ScheduleLabel, before?: SystemFn, after?: SystemFn) => {
+            push({ kind: "around", schedule, before, after });
+            return view;
+          };
+        default: {
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+      }
+    },
+  });
+  try {
+    buildPlugin(plugin, view);
+  } finally {
+    recording = false;
+  }
+  return { items, once };
+}
+
+/** The systems of a recording by `Schedule/name`. */
+export function systemsOf(recording: Recording): Map<string, Extract<Recorded, { kind: "system" }>> {
+  const out = new Map<string, Extract<Recorded, { kind: "system" }>>();
+  for (const item of recording.items) if (item.kind === "system") out.set(systemKey(item.schedule, item.config.name), item);
+  return out;
+}
+
+/** The key a system is matched by across reloads: its schedule and its name. */
+export function systemKey(schedule: ScheduleLabel, name: string): string {
+  return `${schedule.name}/${name}`;
+}
