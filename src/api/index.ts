@@ -40,7 +40,7 @@ export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { Headless, isHeadless } from "../core/headless.ts";
 export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts";
-export type { Plugin } from "../core/plugin.ts";
+export { oncePlugin, type Plugin } from "../core/plugin.ts";
 export type { ResourceKey } from "../core/resources.ts";
 export {
   First,
@@ -61,6 +61,7 @@ export {
   runIf,
   system,
   SystemConfig,
+  type SystemFlags,
   type Condition,
   type SystemContext,
   type SystemFn,

@@ -19,7 +19,9 @@ export const DEV_USAGE = `usage: hotloop dev [--features reload] [options]
 
 Builds the project's hot systems (debug), then runs the game. With --features reload it watches
 the crate's .rs files and the components modules, rebuilds on save and swaps each good build
-into the running game between frames; a build that fails leaves the game on its last good code.
+into the running game between frames; it also watches the game's TypeScript modules and applies
+each good save at a frame boundary (a changed component's data migrated with the build that
+expects it). A build or module that fails leaves the game on its last good code.
 
 options:
   --features reload        watch, rebuild and swap while the game runs (-F reload)
@@ -61,7 +63,7 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
       }),
   });
   await sources.ready();
-  report({ type: "info", message: `watching ${project.show(project.crateDir!)} and ${project.components.map((c) => project.show(c)).join(", ")} (Ctrl-C to stop)` });
+  report({ type: "info", message: `watching ${project.show(project.crateDir!)}, ${project.components.map((c) => project.show(c)).join(", ")} and the game's modules (Ctrl-C to stop)` });
   return runGameApp(app, options, sources);
 }
 

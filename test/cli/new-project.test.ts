@@ -97,7 +97,7 @@ describe("hotloop new: a starter game outside the repository", () => {
   test("bun run dev --features reload --headless swaps in an edit of the Rust system, entities kept", async () => {
     const dev = new Running(["bun", "run", "dev", "--features", "reload", "--headless"], game);
     try {
-      await dev.waitFor(/hotloop: watching systems and src\/components\.ts/);
+      await dev.waitFor(/hotloop: watching systems, src\/components\.ts and the game's modules/);
       // demo-keys.txt holds RIGHT: the player moves at SPEED (240 px/s).
       const before = report(dev.lines[await dev.waitFor(/frame +120 +player/)]!);
       expect(before.vx).toBe(240);

@@ -238,3 +238,24 @@ describe("components changed live", () => {
     expect(events.filter((e) => e.type === "migration").map((e) => ("status" in e ? e.status : ""))).toEqual(["migrated", "reverted"]);
   });
 });
+
+describe("what a reload does not redo", () => {
+  test("a once plugin (a window, a library) is not built again; what it added stays", async () => {
+    const plugin = (size: number) => `import { oncePlugin, Render, type App } from ${JSON.stringify(join(import.meta.dir, "../../src/core/index.ts"))};
+export const Window = (size: number) => oncePlugin("Window", (app: App) => {
+  (globalThis as { windowsOpened?: number[] }).windowsOpened = [...((globalThis as { windowsOpened?: number[] }).windowsOpened ?? []), size];
+  app.addSystems(Render, function draw_window() {});
+  app.onShutdown(() => {});
+});
+export default function game(app: App) { app.addPlugins(Window(${size})); app.addSystems(Render, function draw_game() {}); }
+`;
+    writeFileSync(join(dir, "game.ts"), plugin(100));
+    const { app, reloader, step } = await start();
+    const { Render } = await import("../../src/core/index.ts");
+    await save("game.ts", plugin(200), reloader);
+    step();
+    expect(reloader.version).toBe(2);
+    expect((globalThis as { windowsOpened?: number[] }).windowsOpened).toEqual([100]); // a new size needs a restart
+    expect(app.schedule(Render).names()).toEqual(["draw_window", "draw_game"]);
+  });
+});

@@ -24,7 +24,8 @@ export default function game(app: App): void {
     FixedUpdate,
     // Rust: edit SPEED in systems/src/lib.rs while `bun run dev --features reload` runs.
     hotSystem("player_movement"),
-    // TypeScript: leaving one side of the arena comes back on the other.
+    // TypeScript: leaving one side of the arena comes back on the other. Edit it while the game
+    // runs: the dev runner applies the saved file at the next frame.
     system(function wrap_around() {
       for (const e of players.ids()) {
         Position.x[e] = wrap(Position.x[e]!, ARENA.width);
