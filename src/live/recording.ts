@@ -39,8 +39,9 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
   let owner: string | undefined;
   const push = (item: Recorded): void => void items.push(owner === undefined ? item : { ...item, owner });
   const staged = new Map<string, object>();
+  // Looked up without adopting (exact, findByName): the running code keeps its class until the boundary applies the recording.
   const lookup = <T>(key: ResourceKey<T>): T | undefined => {
-    const value = staged.get(key.name) ?? app.resources.tryGet(key) ?? app.resources.findByName(key.name)?.value;
+    const value = staged.get(key.name) ?? app.resources.exact(key) ?? app.resources.findByName(key.name)?.value;
     return value as T | undefined;
   };
   let recording = true;
@@ -81,7 +82,7 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           };
         case "insertResource":
           return <T extends object>(value: T): T => {
-            const running = app.resources.tryGet(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value;
+            const running = app.resources.exact(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value;
             push({ kind: "resource", value });
             staged.set(value.constructor.name, (running as object | undefined) ?? value);
             return ((running as T | undefined) ?? value);

@@ -165,7 +165,11 @@ describe("resources and Startup", () => {
   test("a resource keeps its value and takes the new class's methods", async () => {
     const { app, reloader, step } = await start();
     step(4);
+    const running = app.resources.findByName("Score")!;
     await save("gameplay.ts", gameplay(1).replace("bump() { this.value += 1; }", "bump() { this.value += 10; }"), reloader);
+    // Until the boundary the running code keeps its class and its methods.
+    expect(app.resources.findByName("Score")!.key).toBe(running.key);
+    expect(Object.getPrototypeOf(running.value)).toBe(running.key.prototype);
     step();
     expect((app.resources.findByName("Score")!.value as { value: number }).value).toBe(5 + 10);
   });
