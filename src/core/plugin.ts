@@ -10,6 +10,11 @@ import type { App } from "./app.ts";
  */
 export type Plugin = ((app: App) => void) | { readonly name?: string; readonly once?: boolean; build(app: App): void };
 
+/** Whether a value has a plugin's shape (a function, or an object with `build`): a game's entry is checked with it. */
+export function isPlugin(value: unknown): value is Plugin {
+  return typeof value === "function" || (typeof value === "object" && value !== null && typeof (value as { build?: unknown }).build === "function");
+}
+
 /** Builds a plugin into an app (either shape). */
 export function buildPlugin(plugin: Plugin, app: App): void {
   if (typeof plugin === "function") plugin(app);

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { App } from "../core/app.ts";
 import type { Clock } from "../core/clock.ts";
 import { Headless } from "../core/headless.ts";
-import type { Plugin } from "../core/plugin.ts";
+import { isPlugin, type Plugin } from "../core/plugin.ts";
 import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
 import { HotPlugin } from "../hot/plugin.ts";
 import { HotReloader } from "../hot/reloader.ts";
@@ -54,19 +54,18 @@ export async function loadGamePlugin(project: Project): Promise<Plugin> {
     throw e;
   }
   const game = module.default;
-  const isPlugin = typeof game === "function" || (typeof game === "object" && game !== null && typeof (game as { build?: unknown }).build === "function");
-  if (!isPlugin) {
+  if (!isPlugin(game)) {
     throw new ProjectError(`${project.show(project.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
   }
-  return game as Plugin;
+  return game;
 }
 
 /** Makes the game's App, not yet running. */
 export async function createGameApp(project: Project, options: GameOptions = {}): Promise<App> {
   const app = new App({ clock: options.clock });
   if (options.headless) app.insertResource(new Headless());
+  const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
   if (project.crate) {
-    const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
     app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter, logFormat: options.logFormat }));
   }
   if (options.script) {
@@ -81,7 +80,6 @@ export async function createGameApp(project: Project, options: GameOptions = {})
         throw new ProjectError(`${project.show(project.entry)}: no such file (set "hotloop": { "entry": … } in package.json)`);
       }
       // The dev runner owns the game plugin: it can build it again after a TypeScript save.
-      const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
       await GameReloader.start(app, { entry: project.entry, reporter, hot: reloaderOf(app), watch: options.watchGame ?? true, show: (p) => project.show(p) });
     } else {
       app.addPlugins(await loadGamePlugin(project));

@@ -154,8 +154,6 @@ export class HotReloader {
   #probationLeft = 0;
   /** Layouts a staged TypeScript reload migrates components to: builds are checked against them and wait for it. */
   #expected: ReadonlyMap<string, Layout> | undefined;
-  /** Stage the build output even if it is the running library (see expectLayouts). */
-  #restageCurrent = false;
 
   constructor(app: App, options: ReloaderOptions) {
     this.#app = app;
@@ -285,11 +283,9 @@ export class HotReloader {
     // The build may have been swapped in already (its systems that use these components kept on
     // older code, since the running layouts differed): then it is the awaited one, loaded again.
     if (!this.#current || !this.#builtForExpected(this.#current)) return;
-    this.#restageCurrent = true;
     this.#lastSignature = undefined;
     this.#retriesLeft = this.#options.retries;
-    this.#stage();
-    this.#restageCurrent = false;
+    this.#stage(true);
   }
 
   /** Whether `lib` was compiled against the expected layouts of every expected component it uses. */
@@ -491,9 +487,9 @@ export class HotReloader {
    * Stages the file (see #stageFile). Runs from timers and watcher events, so nothing may escape:
    * an unexpected error is one warning, and the game keeps its code.
    */
-  #stage(): void {
+  #stage(restageCurrent = false): void {
     try {
-      this.#stageFile();
+      this.#stageFile(restageCurrent);
     } catch (e) {
       this.#settle();
       this.#report({ type: "warning", file: this.#options.library, message: `could not stage the build: ${(e as Error).message} (still running v${this.#version})` });
@@ -501,7 +497,7 @@ export class HotReloader {
   }
 
   /** Reads, checks, copies, opens and validates the file; on success it waits for the frame boundary. */
-  #stageFile(): void {
+  #stageFile(restageCurrent: boolean): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     const path = this.#options.library;
@@ -518,7 +514,7 @@ export class HotReloader {
     this.#readIno = read.ino;
     const hash = contentHash(bytes);
     const latest = this.#pending?.lib ?? this.#current;
-    if (latest && hash === latest.hash && !(this.#restageCurrent && latest === this.#current)) return this.#settle();
+    if (latest && hash === latest.hash && !(restageCurrent && latest === this.#current)) return this.#settle();
     if (this.#badHashes.has(hash)) return this.#settle();
     const problem = imageProblem(bytes);
     if (problem) return this.#retryOrRefuse(problem, hash);
@@ -806,7 +802,26 @@ export class HotReloader {
 /** An error thrown by user code as one line: its message and where it was thrown (`file:line:col`). */
 export function oneLineError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const frame = e.stack?.split("\n").find((l) => /^\s+at /.test(l));
-  const where = frame && /\(?([^()\s]+:\d+:\d+)\)?\s*$/.exec(frame)?.[1];
-  return `${e.message.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
+  const place = stackPlaces(e)[0];
+  return `${e.message.split("\n")[0]}${place ? ` (at ${place.file}:${place.line}:${place.column})` : ""}`;
+}
+
+/** A place in a stack trace. */
+export interface StackPlace {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The `file:line:col` of each frame of an error's stack, innermost first. */
+export function stackPlaces(e: unknown): StackPlace[] {
+  const stack = typeof e === "object" && e !== null ? (e as { stack?: unknown }).stack : undefined;
+  if (typeof stack !== "string") return [];
+  const places: StackPlace[] = [];
+  for (const line of stack.split("\n")) {
+    if (!/^\s+at /.test(line)) continue;
+    const m = /\(?([^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (m) places.push({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) });
+  }
+  return places;
 }

@@ -174,14 +174,22 @@ export class GameLayer {
 
   #installAround(label: ScheduleLabel): void {
     this.#aroundInstalled.add(label);
-    const arounds = () => this.#current.items.filter((i): i is Extract<Recorded, { kind: "around" }> => i.kind === "around" && i.schedule === label);
+    // Every frame: a walk over the current recording, nothing allocated.
     this.#app.aroundSchedule(
       label,
       (ctx) => {
-        for (const a of arounds()) a.before?.(ctx);
+        const items = this.#current.items;
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i]!;
+          if (item.kind === "around" && item.schedule === label) item.before?.(ctx);
+        }
       },
       (ctx) => {
-        for (const a of arounds().reverse()) a.after?.(ctx); // nested like brackets
+        const items = this.#current.items;
+        for (let i = items.length - 1; i >= 0; i--) {
+          const item = items[i]!; // backwards: nested like brackets
+          if (item.kind === "around" && item.schedule === label) item.after?.(ctx);
+        }
       },
     );
   }

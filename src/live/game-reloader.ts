@@ -15,13 +15,13 @@
 import { watch as watchDir, type FSWatcher } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { App } from "../core/app.ts";
-import type { Plugin } from "../core/plugin.ts";
+import { isPlugin, type Plugin } from "../core/plugin.ts";
 import { applyMigration, planMigration, shortLayout, type AppliedMigration, type MigrationPlan } from "../ecs/migrate.ts";
 import { withDefinitionHook, type Component } from "../ecs/component.ts";
 import { defineQuery } from "../ecs/query.ts";
 import type { Layout } from "../ecs/layout.ts";
 import type { HotReloader } from "../hot/reloader.ts";
-import { oneLineError } from "../hot/reloader.ts";
+import { oneLineError, stackPlaces } from "../hot/reloader.ts";
 import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
 import { forgetModules, scanGameModules, withImporters, type ModuleGraph } from "./module-graph.ts";
@@ -64,7 +64,7 @@ interface Applied {
   readonly version: number;
   readonly files: ReadonlySet<string>;
   /** Systems (schedule/name) whose previous body it replaced. */
-  readonly replaced: ReadonlySet<string>;
+  readonly replaced: Set<string>;
   readonly migrations: readonly AppliedMigration[];
   readonly withBuild: boolean;
   undo: (() => void) | undefined;
@@ -261,9 +261,8 @@ export class GameReloader {
     };
     const module = (await withDefinitionHook(hook, () => import(this.#options.entry))) as Record<string, unknown>;
     const game = module.default;
-    const isPlugin = typeof game === "function" || (typeof game === "object" && game !== null && typeof (game as { build?: unknown }).build === "function");
-    if (!isPlugin) throw new Error(`${this.#show(this.#options.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
-    return game as Plugin;
+    if (!isPlugin(game)) throw new Error(`${this.#show(this.#options.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
+    return game;
   }
 
   /** Why these migrations cannot run: data lost without a `migrate`, or a removed field the game still reads. */
@@ -326,7 +325,7 @@ export class GameReloader {
       }
       const { changes, undo } = this.#layer.apply(staged.recording);
       layerUndo = undo;
-      for (const s of changes.replaced) (applied.replaced as Set<string>).add(systemKey(s.schedule, s.name));
+      for (const s of changes.replaced) applied.replaced.add(systemKey(s.schedule, s.name));
       this.#version++;
       this.#last = applied;
       this.#dirty.clear();
@@ -380,7 +379,7 @@ export class GameReloader {
   #threw(slot: TsSlot, error: unknown): void {
     const message = oneLineError(error);
     const last = this.#last;
-    const event = { type: "panic", file: this.#show(errorFile(error) ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
+    const event = { type: "panic", file: this.#show(stackPlaces(error)[0]?.file ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
     if (last?.undo && last.replaced.has(systemKey(slot.schedule, slot.name))) {
       this.#quietRollback = true; // the next save applies: importing the same code again would throw again
       if (last.withBuild) this.#options.hot?.rollBackCompanion(false);
@@ -420,13 +419,6 @@ export class GameReloader {
 function describeLayout(layout: Layout, other: Layout): string {
   const sameNames = layout.fields.map((f) => f.name).join() === other.fields.map((f) => f.name).join();
   return shortLayout(layout, sameNames);
-}
-
-/** The file of the first stack frame of an error, if any. */
-function errorFile(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const frame = error.stack?.split("\n").find((l) => /^\s+at /.test(l));
-  return frame ? /\(?([^()\s]+):\d+:\d+\)?\s*$/.exec(frame)?.[1] : undefined;
 }
 
 /** The first place in the game's modules that reads `Component.field`, as `file:line`. */

@@ -3,6 +3,7 @@
  * syntax error as a BuildMessage with a position, a missing module as a ResolveMessage, and an
  * error thrown while a module (or the game plugin) ran as an Error whose stack names the place.
  */
+import { stackPlaces } from "../hot/reloader.ts";
 
 interface Position {
   readonly file?: string;
@@ -23,9 +24,7 @@ export function describeLoadError(error: unknown, gameFiles: ReadonlySet<string>
   const position = e.position;
   if (position?.file) return `${show(position.file)}:${position.line ?? 0}:${(position.column ?? 0) + 1}: ${message}`;
   if (e.name === "ResolveMessage" && e.referrer) return `${show(e.referrer)}: ${message}`;
-  const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
-  const places = frames.map((l) => /\(?([^()\s]+):(\d+):(\d+)\)?\s*$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
-  const place = places.find((m) => gameFiles.has(m[1]!)) ?? places[0];
-  if (place) return `${show(place[1]!)}:${place[2]}:${place[3]}: ${message}`;
-  return message;
+  const places = stackPlaces(error);
+  const place = places.find((p) => gameFiles.has(p.file)) ?? places[0];
+  return place ? `${show(place.file)}:${place.line}:${place.column}: ${message}` : message;
 }
