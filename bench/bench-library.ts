@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { App, ManualClock } from "../src/core/index.ts";
 import { cargoBuild } from "../src/dev/cargo.ts";
 import { HotPlugin, HotReloader, libraryPath } from "../src/hot/index.ts";
-import { Position, Rock, Ship, Spin, Velocity } from "./components.ts";
+import { Churn, Position, Rock, Ship, Spin, Velocity } from "./components.ts";
 
 const SYSTEMS_DIR = resolve(import.meta.dir, "../systems-rs");
 /** The release build of bench-systems. */
@@ -26,7 +26,7 @@ export async function buildBenchLibrary(): Promise<void> {
 /** An App with the bench library loaded statically and the bench components registered. */
 export function benchApp(clock = new ManualClock()): { app: App; reloader: HotReloader } {
   const app = new App({ clock });
-  app.registerComponents(Position, Velocity, Rock, Ship, Spin);
+  app.registerComponents(Position, Velocity, Rock, Ship, Spin, Churn);
   app.addPlugins(HotPlugin({ library: BENCH_LIBRARY, reload: false, reporter: () => {} }));
   return { app, reloader: app.resource(HotReloader) };
 }

@@ -1,5 +1,5 @@
 /** The benchmark crate's components (systems-rs/bench-systems); `hotloop codegen` (bun run codegen) writes their Rust views. */
-import { defineComponent } from "../src/ecs/index.ts";
+import { defineComponent, defineTag } from "../src/ecs/index.ts";
 
 export const Position = defineComponent("Position", { x: "f32", y: "f32" });
 export const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });
@@ -9,3 +9,5 @@ export const Rock = defineComponent("Rock", { radius: "f32" });
 export const Ship = defineComponent("Ship", { radius: "f32", hits: "u32" });
 /** What the scene suite's many small systems turn: an angle by a rate. */
 export const Spin = defineComponent("Spin", { angle: "f32", rate: "f32" });
+/** The commands suite's entities, spawned and despawned every frame. */
+export const Churn = defineTag("Churn");

@@ -5,7 +5,9 @@
  * `--quick` is CI's smoke run.
  */
 import { callSuite } from "./suites/call.ts";
+import { commandsSuite } from "./suites/commands.ts";
 import { ecsMovement } from "./suites/ecs-movement.ts";
+import { drawSuite } from "./suites/draw.ts";
 import { ecsSuites } from "./suites/ecs.ts";
 import { frameSuite } from "./suites/frame.ts";
 import { peersSuite } from "./suites/peers.ts";
@@ -47,6 +49,8 @@ const suites: Record<string, Suite> = {
   ecs: ecsSuites,
   scene: sceneSuite,
   peers: peersSuite,
+  draw: drawSuite,
+  commands: commandsSuite,
 };
 
 /** A spread's bound, short: 3.23M, 412k, 1.07. */

@@ -22,6 +22,8 @@ export { FieldTypes, type FieldType } from "../ecs/field.ts";
 export type { Layout, LayoutField } from "../ecs/layout.ts";
 export { defineQuery, type RegisteredQuery } from "../ecs/query.ts";
 export { ComponentRegistry } from "../ecs/registry.ts";
+export { defineResource, type ResourceClass, type ResourceFields, type ResourceOptions } from "../ecs/resource.ts";
+export { defineEvent, EventCursor, type EventOptions, type EventType } from "../ecs/event.ts";
 export {
   addComponent,
   createWorld,
@@ -38,6 +40,7 @@ export {
 // The App: schedules, systems, resources, time, input, the loop.
 export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
+export { DRAW_LIST_DEFAULTS, DrawKind, DrawList, drawListOf, type DrawListOptions, type DrawRecordValue } from "../core/draw-list.ts";
 export { Headless, isHeadless } from "../core/headless.ts";
 export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts";
 export { oncePlugin, type Plugin } from "../core/plugin.ts";

@@ -29,3 +29,4 @@ export {
 } from "../render/raylib.ts";
 export { RAYLIB_SYS_VERSION, RAYLIB_VERSION, RaylibSetupError } from "../render/build-raylib.ts";
 export { ScreenshotPlugin, type ScreenshotOptions } from "../render/screenshot.ts";
+export { loadTexture, textureSize } from "../render/textures.ts";

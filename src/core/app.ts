@@ -1,4 +1,4 @@
-import { ComponentRegistry, createWorld, despawn, spawn, type Component, type ComponentInit, type World } from "../ecs/index.ts";
+import { ComponentRegistry, createWorld, despawn, EventQueues, spawn, type Component, type ComponentInit, type EventCursor, type EventQueue, type EventType, type FieldType, type ResourceFields, type World } from "../ecs/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { Input } from "./input.ts";
 import { buildPlugin, type Plugin } from "./plugin.ts";
@@ -42,6 +42,8 @@ export class App {
   readonly world: World = createWorld();
   readonly resources = new Resources();
   readonly components = new ComponentRegistry();
+  /** The event queues, by event name (added with {@link addEvent}). */
+  readonly events = new EventQueues();
   readonly time: Time;
   readonly input: Input;
   readonly clock: Clock;
@@ -109,6 +111,33 @@ export class App {
   registerComponents(...components: Component[]): this {
     this.components.register(...components);
     return this;
+  }
+
+  /**
+   * Adds an event type (Bevy's `add_event`): its queue is made, updated at the start of every
+   * frame, and available to TypeScript ({@link sendEvent}, {@link eventReader}) and Rust
+   * (`EventWriter<E>`, `EventReader<E>`). Adding it again is a no-op.
+   */
+  addEvent(...types: EventType[]): this {
+    for (const type of types) this.events.add(type);
+    return this;
+  }
+
+  /** The queue of an added event type, or a one-line error saying how to add it. */
+  eventQueue<S extends Readonly<Record<string, FieldType>>>(type: EventType<S>): EventQueue<S> {
+    const queue = this.events.get(type.name);
+    if (!queue || queue.type.struct.layout.hash !== type.struct.layout.hash) throw new Error(`event ${type.name} is not added: call app.addEvent(${type.name})`);
+    return queue as unknown as EventQueue<S>;
+  }
+
+  /** Sends an event: readers see it this frame and the next. */
+  sendEvent<S extends Readonly<Record<string, FieldType>>>(type: EventType<S>, values: Partial<ResourceFields<S>>): void {
+    this.eventQueue(type).send(values);
+  }
+
+  /** A reader of an event type: keep it (in a plugin's closure) and call `read()` in a system; it sees each event once. */
+  eventReader<S extends Readonly<Record<string, FieldType>>>(type: EventType<S>): EventCursor<S> {
+    return this.eventQueue(type).reader();
   }
 
   /** Adds systems to a schedule. Order: declaration order, refined by `before`/`after`/`chain`. */
@@ -202,7 +231,7 @@ export class App {
   }
 
   /**
-   * Advances exactly one frame: frame-boundary hooks, Startup (first frame only), First,
+   * Advances exactly one frame: frame-boundary hooks, event queues, Startup (first frame only), First,
    * PreUpdate, FixedUpdate as many times as the accumulator owes, Update, PostUpdate, Render, Last.
    */
   update(): void {
@@ -215,6 +244,7 @@ export class App {
     const deltaNs = this.#frameDeltaNs(this.clock.now());
     const fixedSteps = this.time.beginFrame(deltaNs);
     this.input.beginFrame();
+    this.events.update();
     const ctx = this.context;
     if (!this.#started) {
       this.#started = true;

@@ -13,3 +13,4 @@ export * from "./system.ts";
 export * from "./time.ts";
 export * from "./scripted-input.ts";
 export * from "./headless.ts";
+export * from "./draw-list.ts";

@@ -1,33 +1,45 @@
 import { nativeBuffer } from "../ecs/native-buffer.ts";
+import { NATIVE_BYTES } from "../ecs/resource.ts";
+import { structLayout } from "../ecs/struct-layout.ts";
+import { KEY_CODES, MOUSE_BUTTON_CODES } from "./keys.ts";
 
-/** Key codes: raylib's (GLFW's) values, shared by TypeScript and Rust systems. */
-export const Key = {
-  SPACE: 32, APOSTROPHE: 39, COMMA: 44, MINUS: 45, PERIOD: 46, SLASH: 47,
-  ZERO: 48, ONE: 49, TWO: 50, THREE: 51, FOUR: 52, FIVE: 53, SIX: 54, SEVEN: 55, EIGHT: 56, NINE: 57,
-  A: 65, B: 66, C: 67, D: 68, E: 69, F: 70, G: 71, H: 72, I: 73, J: 74, K: 75, L: 76, M: 77,
-  N: 78, O: 79, P: 80, Q: 81, R: 82, S: 83, T: 84, U: 85, V: 86, W: 87, X: 88, Y: 89, Z: 90,
-  ESCAPE: 256, ENTER: 257, TAB: 258, BACKSPACE: 259, INSERT: 260, DELETE: 261,
-  RIGHT: 262, LEFT: 263, DOWN: 264, UP: 265,
-  F1: 290, F2: 291, F3: 292, F4: 293, F5: 294, F6: 295, F7: 296, F8: 297, F9: 298, F10: 299, F11: 300, F12: 301,
-  LEFT_SHIFT: 340, LEFT_CONTROL: 341, LEFT_ALT: 342, RIGHT_SHIFT: 344, RIGHT_CONTROL: 345, RIGHT_ALT: 346,
-} as const;
+/**
+ * Key codes: raylib's (GLFW's) values, shared by TypeScript and Rust systems. Every raylib key is
+ * here (`Key.SEMICOLON`, `Key.HOME`, `Key.KP_ADD`…); the table lives in ./keys.ts, the one list
+ * the renderer and the Rust SDK are generated from.
+ */
+export const Key = KEY_CODES;
 
 /** A key name of {@link Key}. */
 export type KeyName = keyof typeof Key;
 
-/** Mouse buttons, raylib's numbering. */
-export const MouseButton = { LEFT: 0, RIGHT: 1, MIDDLE: 2 } as const;
+/** Mouse buttons, raylib's numbering (LEFT 0 … BACK 6; ./keys.ts). */
+export const MouseButton = MOUSE_BUTTON_CODES;
 
 /** Number of key codes tracked (raylib's codes are all below it). */
 export const KEY_COUNT = 512;
 const MOUSE_BUTTONS = 8;
+
+/** InputData (docs/abi.md): the struct hot systems read as `Res<Input>`. */
+export const INPUT_LAYOUT = structLayout("Input", {
+  keys_down: `u8[${KEY_COUNT}]`,
+  keys_pressed: `u8[${KEY_COUNT}]`,
+  keys_released: `u8[${KEY_COUNT}]`,
+  mouse_x: "f32",
+  mouse_y: "f32",
+  mouse_down: `u8[${MOUSE_BUTTONS}]`,
+  mouse_pressed: `u8[${MOUSE_BUTTONS}]`,
+  mouse_released: `u8[${MOUSE_BUTTONS}]`,
+});
 /** Byte size of the InputData block (docs/abi.md). */
-export const INPUT_DATA_BYTES = 1568;
+export const INPUT_DATA_BYTES = INPUT_LAYOUT.size;
+const at = INPUT_LAYOUT.byName;
 
 /** Looks a key up by name (`"RIGHT"`, `"w"`) or code; undefined when unknown. */
 export function keyCode(nameOrCode: string | number): number | undefined {
   if (typeof nameOrCode === "number") return nameOrCode >= 0 && nameOrCode < KEY_COUNT ? nameOrCode : undefined;
-  return Key[nameOrCode.toUpperCase() as KeyName];
+  const name = nameOrCode.toUpperCase();
+  return Object.hasOwn(Key, name) ? Key[name as KeyName] : undefined;
 }
 
 /**
@@ -35,15 +47,19 @@ export function keyCode(nameOrCode: string | number): number | undefined {
  * keys; systems in TypeScript and Rust read the same bytes (Rust through one InputData pointer).
  */
 export class Input {
+  /** Its C layout: `Input` is a resource like the game's own, read-only to systems. */
+  static readonly struct = INPUT_LAYOUT;
+  static readonly readOnly = true;
   /** The InputData block handed to native systems. */
   readonly buffer = nativeBuffer(INPUT_DATA_BYTES);
-  readonly keysDown = new Uint8Array(this.buffer, 0, KEY_COUNT);
-  readonly keysPressed = new Uint8Array(this.buffer, 512, KEY_COUNT);
-  readonly keysReleased = new Uint8Array(this.buffer, 1024, KEY_COUNT);
-  readonly mouse = new Float32Array(this.buffer, 1536, 2);
-  readonly mouseDown = new Uint8Array(this.buffer, 1544, MOUSE_BUTTONS);
-  readonly mousePressed = new Uint8Array(this.buffer, 1552, MOUSE_BUTTONS);
-  readonly mouseReleased = new Uint8Array(this.buffer, 1560, MOUSE_BUTTONS);
+  readonly [NATIVE_BYTES] = this.buffer;
+  readonly keysDown = new Uint8Array(this.buffer, at.keys_down!.offset, KEY_COUNT);
+  readonly keysPressed = new Uint8Array(this.buffer, at.keys_pressed!.offset, KEY_COUNT);
+  readonly keysReleased = new Uint8Array(this.buffer, at.keys_released!.offset, KEY_COUNT);
+  readonly mouse = new Float32Array(this.buffer, at.mouse_x!.offset, 2);
+  readonly mouseDown = new Uint8Array(this.buffer, at.mouse_down!.offset, MOUSE_BUTTONS);
+  readonly mousePressed = new Uint8Array(this.buffer, at.mouse_pressed!.offset, MOUSE_BUTTONS);
+  readonly mouseReleased = new Uint8Array(this.buffer, at.mouse_released!.offset, MOUSE_BUTTONS);
   /** Whether a transition was recorded since the last `beginFrame` (skips clearing on quiet frames). */
   #transitions = false;
 

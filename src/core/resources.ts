@@ -6,6 +6,12 @@ export type ResourceKey<T> = abstract new (...args: any[]) => T;
 export class Resources {
   readonly #map = new Map<ResourceKey<unknown>, unknown>();
   #matchByName = false;
+  #epoch = 0;
+
+  /** Bumped whenever a resource is inserted, replaced, adopted or removed: native callers holding a resource's address compare it to know when to look again. */
+  get epoch(): number {
+    return this.#epoch;
+  }
 
   /**
    * From now on, a class that is not found is looked up by its name too: after the dev runner
@@ -39,6 +45,7 @@ export class Resources {
    * class's methods could not read them, so the value keeps its old methods.
    */
   adopt<T>(key: ResourceKey<T>, oldKey: ResourceKey<unknown>, value: unknown): T {
+    this.#epoch++;
     this.#map.delete(oldKey);
     if (!hasPrivateMembers(key) && !hasPrivateMembers(oldKey)) Object.setPrototypeOf(value, key.prototype);
     this.#map.set(key, value);
@@ -54,6 +61,7 @@ export class Resources {
 
   /** Inserts (or replaces) a resource, keyed by its constructor. */
   insert<T extends object>(value: T): T {
+    this.#epoch++;
     this.#map.set(value.constructor as ResourceKey<T>, value);
     return value;
   }
@@ -75,6 +83,7 @@ export class Resources {
   }
 
   remove(key: ResourceKey<unknown>): boolean {
+    this.#epoch++;
     return this.#map.delete(key);
   }
 }

@@ -1,4 +1,9 @@
 import { nativeBuffer } from "../ecs/native-buffer.ts";
+import { NATIVE_BYTES } from "../ecs/resource.ts";
+import { structLayout } from "../ecs/struct-layout.ts";
+
+/** TimeData (docs/abi.md): the struct hot systems read as `Res<Time>`. All f64, so one Float64Array writes it. */
+export const TIME_LAYOUT = structLayout("Time", { delta: "f64", elapsed: "f64", frame_delta: "f64", fixed_delta: "f64", overstep: "f64", frame: "f64" });
 
 const NS_PER_S = 1e9;
 
@@ -26,8 +31,16 @@ export interface TimeOptions {
  * The values live in a Float64Array that native systems read through one pointer (TimeData).
  */
 export class Time {
+  /** Its C layout: `Time` is a resource like the game's own, read-only to systems. */
+  static readonly struct = TIME_LAYOUT;
+  static readonly readOnly = true;
   /** The TimeData block handed to native systems. */
-  readonly data = new Float64Array(nativeBuffer(6 * 8), 0, 6);
+  readonly data = new Float64Array(nativeBuffer(TIME_LAYOUT.size), 0, TIME_LAYOUT.fields.length);
+
+  /** The native bytes (see {@link NATIVE_BYTES}). */
+  get [NATIVE_BYTES](): ArrayBuffer {
+    return this.data.buffer as ArrayBuffer;
+  }
   #fixedNs = 0;
   #maxDeltaNs = 0;
   #accumulatorNs = 0;

@@ -10,3 +10,6 @@ export * from "./registry.ts";
 export * from "./world.ts";
 export * from "./query.ts";
 export * from "./migrate.ts";
+export * from "./struct-layout.ts";
+export * from "./resource.ts";
+export * from "./event.ts";

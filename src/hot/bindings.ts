@@ -18,8 +18,8 @@ export type Placer = "app" | "library";
 /** What a slot should run: the code of one loaded library, with its manifest entry. */
 export type SlotTarget = PlanTarget<HotLibrary>;
 
-/** Called when a slot's system returned "panicked". */
-export type PanicHandler = (slot: HotSlot) => void;
+/** Called when a slot's system returned "panicked" (`message` absent: the library's last error), or its commands were refused (`message` says why). */
+export type PanicHandler = (slot: HotSlot, message?: string) => void;
 
 /** One hot system's call slot. */
 export class HotSlot {
@@ -126,7 +126,9 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
   let ctx = firstCtx;
   let pointer = firstCtx.pointer;
   let refresh = firstCtx.hasQueries;
+  let commands = firstCtx.commands;
   let probation = false;
+  const { world, components } = slot.app;
   const state: CallState = {
     get entry() {
       return entry;
@@ -145,7 +147,18 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       ctx = c;
       pointer = c.pointer;
       refresh = c.hasQueries;
+      commands = c.commands;
     },
+  };
+  /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. */
+  const settle = (panicked: boolean) => {
+    if (panicked) {
+      commands?.discard();
+      onPanic(slot);
+    } else if (commands !== undefined && commands.length > 0) {
+      const problem = commands.apply(world, components);
+      if (problem !== undefined) onPanic(slot, problem);
+    }
   };
   if (watchdog) {
     const words = watchdog.words;
@@ -157,7 +170,7 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       words[WatchWord.System] = id;
       const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
       watchdog.afterCall();
-      if (panicked) onPanic(slot);
+      settle(panicked);
     };
     return { run, state };
   }
@@ -165,7 +178,8 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
     const e = entry;
     if (e === undefined) return; // disabled after a panic, until the next good load
     if (refresh) ctx.refresh();
-    if (probation ? callOnProbation(e, ctx) : e(pointer) !== 0) onPanic(slot);
+    const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
+    if (panicked || commands !== undefined) settle(panicked);
   };
   return { run, state };
 }

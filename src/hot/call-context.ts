@@ -1,7 +1,9 @@
 import { ptr, type Pointer } from "bun:ffi";
 import type { App } from "../core/index.ts";
 import { columnsOf, defineQuery, nativeBuffer, Not, storageEpoch, type ColumnOf, type Component, type FieldType, type RegisteredQuery } from "../ecs/index.ts";
-import type { QueryParamManifest, SystemManifest } from "./manifest.ts";
+import { hostParamsOf, type HostParams } from "./host-params.ts";
+import type { ParamManifest, QueryParamManifest, SystemManifest } from "./manifest.ts";
+import { drawListOf } from "../core/draw-list.ts";
 
 /** One query parameter's live state: the bitecs query and where its slots start. */
 interface QuerySlots {
@@ -33,16 +35,38 @@ export class CallContext {
   readonly hasQueries: boolean;
   /** The layouts its slots were laid out for: a live migration of one of them needs a new context. */
   readonly layoutKey: string;
+  /** The command queue when a parameter is `Commands`: the host applies it after each call. */
+  readonly commands: HostParams["commands"] | undefined;
+  /** Resource slots: re-pointed when the app's resources change (one inserted again, say). */
+  readonly #resources: { readonly slot: number; readonly name: string }[] = [];
+  /** The resources' bytes the slots point into, held so they stay alive while the slots do. */
+  #resourceBytes: ArrayBuffer[] = [];
+  #resourceEpoch = -1;
+  readonly #app: App;
+  readonly #host: HostParams;
+  /**
+   * What each slot holds, in order (`ids count capacity col:Position.x res:Time commands ...`):
+   * the layout docs/abi.md describes, checked against systems-rs/hotloop-sdk/abi/slots.golden.txt.
+   */
+  readonly slots: readonly string[];
 
   constructor(app: App, system: SystemManifest) {
-    const slotCount = system.params.reduce((n, p) => n + (p.kind === "res" ? 1 : 3 + componentsOf(app, p).reduce((c, comp) => c + comp.fieldNames.length, 0)), 0);
+    this.#app = app;
+    this.#host = hostParamsOf(app);
+    const slotCount = system.params.reduce((n, p) => n + (p.kind === "query" ? 3 + componentsOf(app, p).reduce((c, comp) => c + comp.fieldNames.length, 0) : 1), 0);
     this.#words = new Uint32Array(nativeBuffer(Math.max(1, slotCount) * 8));
     this.pointer = ptr(this.#words);
     let slot = 0;
-    for (const param of system.params) {
-      if (param.kind === "res") {
-        this.#write(slot++, param.name === "Time" ? ptr(app.time.data) : ptr(new Uint8Array(app.input.buffer)));
-        continue;
+    let commands: HostParams["commands"] | undefined;
+    const names: string[] = [];
+    system.params.forEach((param, index) => {
+      names.push(...slotNames(app, param));
+      if (param.kind !== "query") {
+        if (param.kind === "commands") commands = this.#host.commands;
+        if (param.kind === "res") this.#resources.push({ slot, name: param.name });
+        else this.#write(slot, this.#pointerOf(system.name, index, param));
+        slot++;
+        return;
       }
       const components = componentsOf(app, param);
       const terms = [
@@ -53,14 +77,59 @@ export class CallContext {
       const written = param.components.filter((c) => c.access === "write").map((c) => app.components.get(c.name)!);
       this.#queries.push({ query: defineQuery(app.world, terms), components, written, first: slot, idsBuffer: undefined });
       slot += 3 + components.reduce((n, c) => n + c.fieldNames.length, 0);
-    }
-    this.hasQueries = this.#queries.length > 0;
+    });
+    this.commands = commands;
+    this.slots = names;
+    this.hasQueries = this.#queries.length > 0 || this.#resources.length > 0;
     this.layoutKey = layoutKeyOf(app, system);
     this.refresh();
   }
 
+  /** The slot value of a parameter that is neither a query nor a resource. */
+  #pointerOf(system: string, index: number, param: Exclude<ParamManifest, QueryParamManifest | { kind: "res" }>): number {
+    switch (param.kind) {
+      case "commands":
+        return this.#host.commandsPointer;
+      case "local":
+        return this.#host.local(system, index, param.type, param.size, param.align);
+      case "event_writer":
+        return this.#host.queuePointer(this.#queue(param.name));
+      case "event_reader":
+        return this.#host.reader(system, index, this.#queue(param.name));
+      case "draw":
+        return drawListOf(this.#app).pointer;
+    }
+  }
+
+  #queue(name: string) {
+    const queue = this.#app.events.get(name);
+    if (!queue) throw new Error(`event ${name} is not added: call app.addEvent(${name})`);
+    return queue;
+  }
+
+  /** Points the resource slots at the app's resources of their names (checked by the loader before). */
+  #pointResources(): void {
+    const bytes: ArrayBuffer[] = [];
+    for (const { slot, name } of this.#resources) {
+      const found = this.#host.resource(name);
+      // A resource removed since the check: keep the old bytes (held below), never a dangling pointer.
+      const target = found?.bytes ?? this.#resourceBytes[bytes.length];
+      if (!target) throw new Error(`resource ${name} is missing: insert it with app.insertResource(new ${name}())`);
+      bytes.push(target);
+      this.#write(slot, ptr(new Uint8Array(target, 0, 1)));
+    }
+    this.#resourceBytes = bytes;
+  }
+
   /** Brings counts and pointers up to date; cheap when nothing moved. */
   refresh(): void {
+    if (this.#resources.length > 0) {
+      const epoch = this.#app.resources.epoch;
+      if (epoch !== this.#resourceEpoch) {
+        this.#resourceEpoch = epoch;
+        this.#pointResources();
+      }
+    }
     const queries = this.#queries;
     if (queries.length === 0) return;
     const epoch = storageEpoch();
@@ -136,7 +205,23 @@ export type WriteSnapshot = readonly SavedColumn[];
 
 /** The layouts of the components a system's queries read: what its context's slot layout depends on. */
 export function layoutKeyOf(app: App, system: SystemManifest): string {
-  return system.params.map((p) => (p.kind === "query" ? componentsOf(app, p).map((c) => c.layout.hash).join(",") : "res")).join(";");
+  return system.params.map((p) => (p.kind === "query" ? componentsOf(app, p).map((c) => c.layout.hash).join(",") : p.kind)).join(";");
+}
+
+/** The names of the slots one parameter takes (see {@link CallContext.slots}). */
+function slotNames(app: App, param: ParamManifest): string[] {
+  switch (param.kind) {
+    case "query":
+      return ["ids", "count", "capacity", ...componentsOf(app, param).flatMap((c) => c.fieldNames.map((f) => `col:${c.name}.${f}`))];
+    case "res":
+    case "event_writer":
+    case "event_reader":
+      return [`${param.kind}:${param.name}`];
+    case "local":
+      return [`local:${param.type}`];
+    default:
+      return [param.kind];
+  }
 }
 
 function componentsOf(app: App, param: QueryParamManifest): Component[] {

@@ -1,10 +1,7 @@
 import { z } from "zod";
 
 /** The ABI this host speaks (docs/abi.md). A library of another version is refused. */
-export const HOTLOOP_ABI_VERSION = 2;
-
-/** Resources a hot system may ask for, by their manifest names. */
-export const HOT_RESOURCES = ["Time", "Input"] as const;
+export const HOTLOOP_ABI_VERSION = 3;
 
 /** Names are identifiers: long ones are a library lying, not a game. */
 const Name = z.string().min(1).max(256);
@@ -16,7 +13,24 @@ const QueryParam = z.object({
   without: z.array(Name).max(64).default([]),
 });
 
-const ResParam = z.object({ kind: z.literal("res"), name: z.enum(HOT_RESOURCES) });
+const ResParam = z.object({ kind: z.literal("res"), name: Name, access: z.enum(["read", "write"]) });
+const CommandsParam = z.object({ kind: z.literal("commands") });
+const LocalParam = z.object({
+  kind: z.literal("local"),
+  type: z.string().min(1).max(4096),
+  size: z.number().int().min(0).max(1 << 20),
+  align: z.number().int().refine((a) => a === 1 || a === 2 || a === 4 || a === 8, "a Local's alignment is 1, 2, 4 or 8"),
+});
+const EventWriterParam = z.object({ kind: z.literal("event_writer"), name: Name });
+const EventReaderParam = z.object({ kind: z.literal("event_reader"), name: Name });
+const DrawParam = z.object({ kind: z.literal("draw") });
+
+/** A named layout the library was compiled against: a component, resource or event type. */
+const LayoutEntry = z.object({
+  name: Name,
+  hash: z.string().regex(/^[0-9a-f]{16}$/, "a layout hash is 16 lowercase hex digits"),
+  fields: z.array(z.object({ name: Name, type: z.string().max(16) })).max(256),
+});
 
 /** The manifest a hot library exports (docs/abi.md), checked field by field. */
 export const ManifestSchema = z.object({
@@ -25,13 +39,9 @@ export const ManifestSchema = z.object({
   crate: z.string(),
   error: z.string().optional(),
   hooks: z.object({ load: z.boolean(), unload: z.boolean() }),
-  components: z.array(
-    z.object({
-      name: Name,
-      hash: z.string().regex(/^[0-9a-f]{16}$/, "a layout hash is 16 lowercase hex digits"),
-      fields: z.array(z.object({ name: Name, type: z.string().max(16) })).max(256),
-    }),
-  ).max(4096),
+  components: z.array(LayoutEntry).max(4096),
+  resources: z.array(LayoutEntry).max(4096),
+  events: z.array(LayoutEntry).max(4096),
   systems: z.array(
     z.object({
       name: Name,
@@ -39,7 +49,7 @@ export const ManifestSchema = z.object({
       schedule: Name.optional(),
       after: z.array(Name).max(256).default([]),
       before: z.array(Name).max(256).default([]),
-      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam])).max(32),
+      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam, CommandsParam, LocalParam, EventWriterParam, EventReaderParam, DrawParam])).max(32),
     }),
   ).max(4096),
 });
@@ -87,7 +97,12 @@ export function describeParams(params: readonly ParamManifest[]): string {
 }
 
 function describeParam(p: ParamManifest): string {
-  if (p.kind === "res") return `Res<${p.name}>`;
+  if (p.kind === "res") return `${p.access === "write" ? "ResMut" : "Res"}<${p.name}>`;
+  if (p.kind === "commands") return "Commands";
+  if (p.kind === "local") return `Local<${p.type}>`;
+  if (p.kind === "event_writer") return `EventWriter<${p.name}>`;
+  if (p.kind === "event_reader") return `EventReader<${p.name}>`;
+  if (p.kind === "draw") return "DrawList";
   const items = p.components.map((c) => `${c.access === "write" ? "Write" : "Read"}<${c.name}>`);
   const data = items.length === 1 ? items[0]! : `(${items.join(", ")})`;
   const filters = [...p.with.map((n) => `With<${n}>`), ...p.without.map((n) => `Without<${n}>`)];
@@ -140,10 +155,44 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
   }
 }
 
+/** Resources and event types as the checks see them: by name, their layout hash. */
+export interface HostLayouts {
+  resource(name: string): { readonly hash: string; readonly text: string; readonly readOnly: boolean } | undefined;
+  event(name: string): { readonly hash: string; readonly text: string } | undefined;
+}
+
+/**
+ * Checks a system's resources and events against the app: each exists with the layout the library
+ * was compiled against; a read-only resource (Time, Input) is not taken as ResMut.
+ */
+export function checkSystemHostParams(manifest: Manifest, system: SystemManifest, host: HostLayouts): void {
+  for (const p of system.params) {
+    if (p.kind === "res") {
+      const app = host.resource(p.name);
+      const lib = manifest.resources.find((r) => r.name === p.name);
+      if (!app) throw new ManifestError(`system ${system.name} takes ${describeParam(p)}, but the app has no resource ${p.name} with a schema (defineResource("${p.name}", ...), then app.insertResource(new ${p.name}()) when the plugin is built)`);
+      if (!lib) throw new ManifestError(`system ${system.name} takes resource ${p.name}, missing from the manifest's resources`);
+      if (lib.hash !== app.hash) throw new ManifestError(`resource ${p.name} layout differs: the library was compiled against ${layoutText(p.name, lib)} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash}): run \`hotloop codegen\` and rebuild`);
+      if (p.access === "write" && app.readOnly) throw new ManifestError(`system ${system.name} takes ResMut<${p.name}>: ${p.name} is written by the host only; take Res<${p.name}>`);
+    } else if (p.kind === "event_writer" || p.kind === "event_reader") {
+      const app = host.event(p.name);
+      const lib = manifest.events.find((e) => e.name === p.name);
+      if (!app) throw new ManifestError(`system ${system.name} uses event ${p.name}, which the app has not added (app.addEvent(${p.name}))`);
+      if (!lib) throw new ManifestError(`system ${system.name} uses event ${p.name}, missing from the manifest's events`);
+      if (lib.hash !== app.hash) throw new ManifestError(`event ${p.name} layout differs: the library was compiled against ${layoutText(p.name, lib)} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash}): run \`hotloop codegen\` and rebuild`);
+    }
+  }
+}
+
+function layoutText(name: string, entry: { readonly fields: readonly { name: string; type: string }[] }): string {
+  return `${name}{${entry.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
+}
+
 /** Why a system cannot run against this app, as one line; undefined when it can. */
-export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts): string | undefined {
+export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts, host?: HostLayouts): string | undefined {
   try {
     checkSystemComponents(manifest, system, registry, source);
+    if (host) checkSystemHostParams(manifest, system, host);
     return undefined;
   } catch (e) {
     if (e instanceof ManifestError) return e.message;
@@ -164,7 +213,7 @@ export type SourceLayouts = ReadonlyMap<string, string>;
 
 /** The refusal for a component compiled with another layout than the app's, saying which side is stale. */
 function layoutMismatch(name: string, lib: Manifest["components"][number], app: { text: string; hash: string }, sourceHash: string | undefined): ManifestError {
-  const libLayout = `${name}{${lib.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
+  const libLayout = layoutText(name, lib);
   const differs = `component ${name} layout differs: the library was compiled against ${libLayout} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash})`;
   if (sourceHash === lib.hash) {
     return new ManifestError(`${differs}: the running app has the old components (${name} was edited after it started): restart the game to use the new layout`);

@@ -4,6 +4,7 @@ import { SystemConfig, type App } from "../core/index.ts";
 import { nativeBuffer, type Layout } from "../ecs/index.ts";
 import { HotSlot, type SlotTarget } from "./bindings.ts";
 import { imageProblem } from "./elf.ts";
+import { hostParamsOf } from "./host-params.ts";
 import { HotLibrary, LibraryError } from "./library.ts";
 import { describePlacement, exportList, findSystem, ManifestError, systemProblem, type ComponentLayouts, type SourceLayouts, type SystemManifest } from "./manifest.ts";
 import { stillMapped } from "./maps.ts";
@@ -45,6 +46,12 @@ export interface ReloaderOptions {
   readonly logFormat?: LogFormat;
   /** Where events go (default: readable lines on stderr). */
   readonly reporter?: Reporter;
+  /**
+   * Size of the command queue hot systems write with `Commands`, in 8-byte words (default 2^20,
+   * 8 MiB: about 100k spawns of two components in one system call). A call that writes more
+   * panics with one line saying so, and none of its commands apply.
+   */
+  readonly commandWords?: number;
 }
 
 /** A held token that keeps the reloader from swapping, like hot-lib-reloader's BlockReload. */
@@ -119,7 +126,7 @@ export class HotReloader {
   readonly stats = { loads: 0, swaps: 0, refusals: 0, rollbacks: 0, panics: 0, stagings: 0 };
 
   readonly #app: App;
-  readonly #options: Required<Omit<ReloaderOptions, "reporter" | "logFormat">>;
+  readonly #options: Required<Omit<ReloaderOptions, "reporter" | "logFormat" | "commandWords">>;
   readonly #watchdog: Watchdog | undefined;
   readonly #report: Reporter;
   readonly #slots = new Map<string, HotSlot>();
@@ -175,6 +182,7 @@ export class HotReloader {
       reporter(event);
     };
     this.hostMemory = new Uint8Array(nativeBuffer(this.#options.hostMemoryBytes), 0, this.#options.hostMemoryBytes);
+    hostParamsOf(app, options.commandWords).notice = (message) => this.#report({ type: "warning", file: this.#options.library, message });
     if (this.#options.watchdogMs > 0) {
       const watchdog = new Watchdog(this.#options.watchdogMs, options.logFormat === "json");
       this.#watchdog = watchdog;
@@ -384,18 +392,18 @@ export class HotReloader {
     if (known) {
       throw new Error(`hotSystem("${name}"): the library already places ${name} in ${known.placement} (export!); remove one of the two`);
     }
-    const problem = systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts);
+    const problem = systemProblem(lib.manifest, system, this.#app.components, this.#sourceLayouts, hostParamsOf(this.#app).layouts);
     if (problem) throw new Error(`hotSystem("${name}"): ${problem}`);
-    const slot = new HotSlot(name, this.#app, { lib, system, placer: "app", enabled: true }, (s) => this.systemPanicked(s), this.#watchdog);
+    const slot = new HotSlot(name, this.#app, { lib, system, placer: "app", enabled: true }, (s, m) => this.systemPanicked(s, m), this.#watchdog);
     this.#slots.set(name, slot);
     return slot;
   }
 
   /** Handles a system that returned "panicked": roll back if its build has a previous state to go back to, else disable it. */
-  systemPanicked(slot: HotSlot): void {
+  systemPanicked(slot: HotSlot, refused?: string): void {
     this.stats.panics++;
     const lib = slot.lib;
-    const message = lib.lastError() || "panicked";
+    const message = refused ?? (lib.lastError() || "panicked");
     const panicked = { type: "panic", file: lib.source, system: slot.name, version: this.#loaded.get(lib) ?? this.#version, message } as const;
     const previous = this.#previous;
     if (previous && lib === this.#current && this.#options.reload && this.#rollBack(previous)) {
@@ -575,7 +583,7 @@ export class HotReloader {
     const layouts: ComponentLayouts = expected
       ? { get: (name) => (registry.get(name) && expected.has(name) ? { layout: expected.get(name)! } : registry.get(name)) }
       : registry;
-    return systemProblem(lib.manifest, system, layouts, this.#sourceLayouts);
+    return systemProblem(lib.manifest, system, layouts, this.#sourceLayouts, hostParamsOf(this.#app).layouts);
   }
 
   /** Between frames: end probation when its frames are over; apply a pending library unless an observer holds a block. */
@@ -705,7 +713,7 @@ export class HotReloader {
     for (const [name, target] of targets) {
       const slot = this.#slots.get(name);
       if (!slot) {
-        const created = new HotSlot(name, this.#app, target, (s) => this.systemPanicked(s), this.#watchdog);
+        const created = new HotSlot(name, this.#app, target, (s, m) => this.systemPanicked(s, m), this.#watchdog);
         this.#slots.set(name, created);
         this.#schedule(created);
         continue;

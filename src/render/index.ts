@@ -4,6 +4,7 @@
  */
 export * from "./raylib.ts";
 export * from "./plugin.ts";
+export * from "./textures.ts";
 export {
   RAYLIB_SYS_VERSION,
   RAYLIB_VERSION,

@@ -11,13 +11,14 @@
  *  - First, before its systems: applies raylib's keyboard and mouse changes to the core `Input`
  *    and asks the app to exit once `WindowShouldClose()` (close button, ESC by default);
  *  - Render: its systems run between `BeginDrawing()` and `EndDrawing()` (EndDrawing also swaps
- *    and polls input events), even when a render system throws;
- *  - shutdown: closes the window.
+ *    and polls input events), even when a render system throws; after them, the app's draw list
+ *    (`drawListOf(app)`, where Rust's `DrawList` writes too) is drawn in one call;
+ *  - shutdown: unloads the textures `loadTexture` loaded, closes the window.
  * It never calls SetTargetFPS: the App's runner paces frames.
  *
  * @module
  */
-import { First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
+import { DrawList, First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
 import {
   type Color,
   displayProblem,
@@ -29,6 +30,7 @@ import {
   Raylib,
   WindowOpenError,
 } from "./raylib.ts";
+import { Textures } from "./textures.ts";
 
 /** Options of {@link RaylibPlugin}. */
 export interface RaylibPluginOptions {
@@ -82,6 +84,16 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
 }
 
 /**
+ * Draws the app's draw list, if it has records, in one FFI call. Looked up every frame rather
+ * than made at build: the list is made by its first user, with that user's capacities.
+ */
+function drawTheList(app: App, rl: Raylib): void {
+  const list = app.getResource(DrawList);
+  if (list === undefined || list.len === 0) return;
+  rl.drawList(list.pointer, app.getResource(Textures)?.pointer ?? null);
+}
+
+/**
  * The raylib plugin (Bevy's shape: a function of the app). Opens the window when added, fills
  * Input every frame, brackets Render with Begin/EndDrawing, exits on close, closes on shutdown.
  * Throws the same one line as `Raylib.initWindow` ({@link WindowOpenError}) when no window can be
@@ -101,6 +113,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     rl.initWindow(options.width, options.height, options.title); // ready, or a WindowOpenError
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl);
+    if (!headless) app.getResource(Textures)?.loadPending(rl); // loadTexture calls made before the window
 
     const exitOnClose = options.exitOnClose ?? true;
     if (!headless) {
@@ -120,11 +133,19 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
             rl.beginDrawing();
             rl.clearBackground(clear);
           },
-      () => rl.endDrawing(),
+      () => {
+        try {
+          drawTheList(app, rl);
+        } finally {
+          rl.endDrawing();
+        }
+      },
     );
 
     app.onShutdown(() => {
-      if (!headless && rl.isWindowReady()) rl.closeWindow();
+      if (headless || !rl.isWindowReady()) return;
+      app.getResource(Textures)?.unloadAll(rl);
+      rl.closeWindow();
     });
   });
 }

@@ -19,9 +19,10 @@
  *
  * @module
  */
-import { dlopen, FFIType, JSCallback, ptr as addressOf } from "bun:ffi";
+import { dlopen, FFIType, JSCallback, ptr as addressOf, type Pointer } from "bun:ffi";
 import { writeSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { KEY_CODES, MOUSE_BUTTON_CODES } from "../core/keys.ts";
 import { ensureRaylib, ensureRaylibSync, type RaylibPaths } from "./build-raylib.ts";
 import { raylibCacheDir } from "./cache.ts";
 
@@ -83,32 +84,16 @@ export const Colors = {
 
 /**
  * raylib's keyboard key codes (KEY_* in raylib.h, GLFW's values); all are below 512. Named after
- * raylib's enum so it does not clash with core's `Key` (same values, a subset of these).
+ * raylib's enum so it does not clash with core's `Key`: both are the one table of
+ * src/core/keys.ts.
  */
-export const KeyboardKey = {
-  NULL: 0,
-  APOSTROPHE: 39, COMMA: 44, MINUS: 45, PERIOD: 46, SLASH: 47,
-  ZERO: 48, ONE: 49, TWO: 50, THREE: 51, FOUR: 52, FIVE: 53, SIX: 54, SEVEN: 55, EIGHT: 56, NINE: 57,
-  SEMICOLON: 59, EQUAL: 61,
-  A: 65, B: 66, C: 67, D: 68, E: 69, F: 70, G: 71, H: 72, I: 73, J: 74, K: 75, L: 76, M: 77,
-  N: 78, O: 79, P: 80, Q: 81, R: 82, S: 83, T: 84, U: 85, V: 86, W: 87, X: 88, Y: 89, Z: 90,
-  LEFT_BRACKET: 91, BACKSLASH: 92, RIGHT_BRACKET: 93, GRAVE: 96,
-  SPACE: 32, ESCAPE: 256, ENTER: 257, TAB: 258, BACKSPACE: 259, INSERT: 260, DELETE: 261,
-  RIGHT: 262, LEFT: 263, DOWN: 264, UP: 265, PAGE_UP: 266, PAGE_DOWN: 267, HOME: 268, END: 269,
-  CAPS_LOCK: 280, SCROLL_LOCK: 281, NUM_LOCK: 282, PRINT_SCREEN: 283, PAUSE: 284,
-  F1: 290, F2: 291, F3: 292, F4: 293, F5: 294, F6: 295, F7: 296, F8: 297, F9: 298, F10: 299, F11: 300, F12: 301,
-  LEFT_SHIFT: 340, LEFT_CONTROL: 341, LEFT_ALT: 342, LEFT_SUPER: 343,
-  RIGHT_SHIFT: 344, RIGHT_CONTROL: 345, RIGHT_ALT: 346, RIGHT_SUPER: 347, KB_MENU: 348,
-  KP_0: 320, KP_1: 321, KP_2: 322, KP_3: 323, KP_4: 324, KP_5: 325, KP_6: 326, KP_7: 327, KP_8: 328, KP_9: 329,
-  KP_DECIMAL: 330, KP_DIVIDE: 331, KP_MULTIPLY: 332, KP_SUBTRACT: 333, KP_ADD: 334, KP_ENTER: 335, KP_EQUAL: 336,
-  BACK: 4, MENU: 5, VOLUME_UP: 24, VOLUME_DOWN: 25,
-} as const;
+export const KeyboardKey = KEY_CODES;
 
 /** One past the largest key code raylib tracks (MAX_KEYBOARD_KEYS). */
 export const MAX_KEYBOARD_KEYS = 512;
 
-/** raylib's mouse buttons (MOUSE_BUTTON_* in raylib.h); core's `MouseButton` holds the first three. */
-export const MouseButtonCode = { LEFT: 0, RIGHT: 1, MIDDLE: 2, SIDE: 3, EXTRA: 4, FORWARD: 5, BACK: 6 } as const;
+/** raylib's mouse buttons (MOUSE_BUTTON_* in raylib.h); the same table as core's `MouseButton` (src/core/keys.ts). */
+export const MouseButtonCode = MOUSE_BUTTON_CODES;
 
 /** How many mouse buttons raylib knows. */
 export const MOUSE_BUTTON_COUNT = 7;
@@ -211,10 +196,13 @@ const SHIM_SYMBOLS = {
   hl_take_screenshot: { args: [ptr], returns: i32 },
   hl_poll_keys: { args: [ptr, i32], returns: voidT },
   hl_poll_mouse: { args: [ptr, i32], returns: voidT },
+  hl_draw_list: { args: [ptr, ptr], returns: voidT },
+  hl_load_texture: { args: [ptr, ptr], returns: i32 },
+  hl_unload_texture: { args: [ptr], returns: voidT },
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
-const SHIM_ABI = 2;
+const SHIM_ABI = 3;
 
 /** Typed raw raylib functions, as bun:ffi binds them. */
 export type RaylibSymbols = ReturnType<typeof dlopen<typeof RAYLIB_SYMBOLS>>["symbols"];
@@ -495,6 +483,25 @@ export class Raylib {
   /** Draws the current FPS. */
   drawFPS(x: number, y: number): void {
     this.raw.DrawFPS(x, y);
+  }
+  /**
+   * Draws every record of a draw list (src/core/draw-list.ts: its `pointer`) in one FFI call
+   * (shim: hl_draw_list). `textures` is the Texture2D array sprites index (src/render/textures.ts),
+   * or null: sprites then draw nothing.
+   */
+  drawList(list: Pointer, textures: Pointer | null): void {
+    this.shim.hl_draw_list(list, textures);
+  }
+
+  // --- textures ---
+
+  /** LoadTexture(path) into the 20-byte Texture2D at `out` (shim: hl_load_texture); false when raylib could not load it. Needs the window. */
+  loadTextureInto(path: string, out: Pointer): boolean {
+    return this.shim.hl_load_texture(cstr(path), out) === 1;
+  }
+  /** UnloadTexture of the Texture2D at `texture` (shim: hl_unload_texture); nothing for an empty one. */
+  unloadTextureAt(texture: Pointer): void {
+    this.shim.hl_unload_texture(texture);
   }
 
   // --- reading the screen back ---

@@ -16,7 +16,7 @@
 
 #include "raylib.h"
 
-#define HL_SHIM_ABI 2
+#define HL_SHIM_ABI 3
 
 // From rlgl.h (declared here so only raylib.h is needed): flush the batch, read the framebuffer.
 void rlDrawRenderBatchActive(void);
@@ -280,4 +280,89 @@ void hl_poll_mouse(unsigned char *out, int n) {
         if (IsMouseButtonReleased(b)) f |= HL_RELEASED;
         out[b] = f;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The draw list (docs/abi.md, "The draw list"): a frame's shapes, text and sprites, written by
+// TypeScript and hot Rust systems into host memory and drawn here in one call, so 100k shapes
+// cost one FFI crossing rather than 100k.
+// ---------------------------------------------------------------------------------------------
+
+// DrawListData, as the SDK and src/core/draw-list.ts lay it out.
+typedef struct {
+    uint64_t records;       // hl_draw_record *
+    uint32_t capacity;
+    uint32_t len;
+    uint64_t text;          // char *: NUL-terminated strings
+    uint32_t text_capacity;
+    uint32_t text_len;
+    uint64_t textures;      // uint64_t *: name hashes (read by the writers, not here)
+    uint32_t texture_count;
+    uint32_t reserved;
+} hl_draw_list_data;
+
+// DrawRecord: what a..d mean depends on kind.
+typedef struct {
+    uint32_t kind;
+    uint32_t color;
+    float x, y, a, b, c;
+    uint32_t d;
+} hl_draw_record;
+
+_Static_assert(sizeof(hl_draw_list_data) == 48, "DrawListData is 48 bytes");
+_Static_assert(sizeof(hl_draw_record) == 32, "DrawRecord is 32 bytes");
+_Static_assert(sizeof(Texture2D) == 20, "Texture2D is 20 bytes (src/render/textures.ts)");
+
+enum { HL_CIRCLE = 1, HL_CIRCLE_LINES, HL_RECT, HL_RECT_LINES, HL_LINE, HL_TEXT, HL_SPRITE };
+
+// Nearest whole pixel, without libm (DrawText takes ints).
+static inline int hl_round(float v) { return (int)(v < 0.0f ? v - 0.5f : v + 0.5f); }
+
+// Draws the list's records in order. `textures` is the host's Texture2D array, indexed like the
+// list's texture table (null: sprites draw nothing); a sprite whose index is out of range, or whose
+// texture is not loaded (id 0), draws nothing, as does a text record whose offset is not inside the
+// written arena. Call it between BeginDrawing and EndDrawing.
+void hl_draw_list(const void *list, const Texture2D *textures) {
+    if (list == NULL) return;
+    const hl_draw_list_data *l = (const hl_draw_list_data *)list;
+    const hl_draw_record *r = (const hl_draw_record *)(uintptr_t)l->records;
+    if (r == NULL) return;
+    uint32_t n = l->len < l->capacity ? l->len : l->capacity;
+    const char *text = (const char *)(uintptr_t)l->text;
+    uint32_t text_len = l->text_len <= l->text_capacity ? l->text_len : 0;
+    // Every offset below text_len then finds a NUL before the end of what was written.
+    int text_ok = text != NULL && text_len > 0 && text[text_len - 1] == '\0';
+    for (uint32_t i = 0; i < n; i++, r++) {
+        Color color = hl_color(r->color);
+        switch (r->kind) {
+            case HL_CIRCLE: DrawCircleV((Vector2){ r->x, r->y }, r->a, color); break;
+            case HL_CIRCLE_LINES: DrawCircleLinesV((Vector2){ r->x, r->y }, r->a, color); break;
+            case HL_RECT: DrawRectangleV((Vector2){ r->x, r->y }, (Vector2){ r->a, r->b }, color); break;
+            case HL_RECT_LINES: DrawRectangleLinesEx((Rectangle){ r->x, r->y, r->a, r->b }, 1.0f, color); break;
+            case HL_LINE: DrawLineEx((Vector2){ r->x, r->y }, (Vector2){ r->a, r->b }, r->c, color); break;
+            case HL_TEXT:
+                if (text_ok && r->d < text_len) DrawText(text + r->d, hl_round(r->x), hl_round(r->y), hl_round(r->a), color);
+                break;
+            case HL_SPRITE:
+                if (textures != NULL && r->d < l->texture_count && textures[r->d].id != 0) {
+                    DrawTextureEx(textures[r->d], (Vector2){ r->x, r->y }, r->b, r->a, color);
+                }
+                break;
+            default: break; // a kind from a newer writer: skipped
+        }
+    }
+}
+
+// LoadTexture into *out (raylib returns the struct by value). Returns 1 when it loaded; 0 when
+// raylib could not (its log says why), leaving *out untouched. Needs the window's GL context.
+int hl_load_texture(const char *path, Texture2D *out) {
+    Texture2D t = LoadTexture(path);
+    if (t.id == 0) return 0;
+    *out = t;
+    return 1;
+}
+
+// UnloadTexture(*texture) (raylib takes the struct by value); nothing for id 0.
+void hl_unload_texture(const Texture2D *texture) {
+    if (texture != NULL && texture->id != 0) UnloadTexture(*texture);
 }

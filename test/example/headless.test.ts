@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { ManualClock, type App } from "../../src/core/index.ts";
 import { parseKeyScript } from "../../src/core/index.ts";
-import { Position } from "../../examples/bevy-like/src/components.ts";
-import { ARENA, PlayerEntity, Score } from "../../examples/bevy-like/src/gameplay.ts";
+import { Position, Score } from "../../examples/bevy-like/src/components.ts";
+import { ARENA, PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
 import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 

@@ -43,7 +43,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
     expect(done()).toBe(true);
   };
   type Columns = Component & Record<string, Float32Array>;
-  const components = async () => (await import(file("components.ts"))) as { Coin: Columns; Player: Columns; Position: Columns; Velocity: Columns };
+  const components = async () => (await import(file("components.ts"))) as { Appearance: Columns; Coin: Columns; Player: Columns; Position: Columns; Velocity: Columns };
   const score = () => (app.resources.findByName("Score")!.value as { value: number }).value;
 
   beforeAll(async () => {
@@ -71,22 +71,26 @@ describe("the example under `dev --features reload`: TypeScript and components l
   });
 
   test("a TypeScript constant changed is in effect within a few frames; frame count and entities unchanged", async () => {
-    const { Coin, Player, Position } = await components();
+    const { Appearance, Coin, Player, Position } = await components();
     const entities = defineQuery(app.world, [Position]).ids().length;
     const version = game.version;
-    edit("gameplay.ts", "const POINTS_PER_COIN = 1;", "const POINTS_PER_COIN = 10;");
+    edit("gameplay.ts", "const COIN_RADIUS = 10;", "const COIN_RADIUS = 20;");
     const frame = app.time.frame;
     await until(() => game.version > version);
     expect(app.time.frame - frame).toBeLessThan(100); // the frames kept counting through the reload
     expect(defineQuery(app.world, [Position]).ids().length).toBe(entities);
-    // The player onto a coin: the new body scores 10 for it.
+    // The player onto a coin: Rust collects it (and scores), TypeScript's new body respawns it at radius 20.
     const player = defineQuery(app.world, [Player]).ids()[0]!;
-    const coin = defineQuery(app.world, [Coin]).ids()[0]!;
+    const coins = () => [...defineQuery(app.world, [Coin]).ids()];
+    const old = coins();
     const before = score();
-    Position.x![player] = Position.x![coin]!;
-    Position.y![player] = Position.y![coin]!;
+    Position.x![player] = Position.x![old[0]!]!;
+    Position.y![player] = Position.y![old[0]!]!;
     await frames(2);
-    expect(score() - before).toBe(10);
+    expect(score() - before).toBe(1);
+    const respawned = coins().filter((c) => Appearance.radius![c] === 20);
+    expect(respawned.length).toBe(1);
+    expect(coins().length).toBe(old.length);
     expect(events.map(formatEvent)).toContainEqual(expect.stringMatching(/^hotloop: reloaded src\/gameplay\.ts → game v\d+ in [\d.]+ ms/));
   }, SLOW);
 
@@ -104,7 +108,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
   test("a syntax error is refused with its file:line and the game keeps running", async () => {
     const version = game.version;
     const refusals = events.filter((e) => e.type === "game" && e.status === "refused").length;
-    edit("gameplay.ts", "const POINTS_PER_COIN = 10;", "const POINTS_PER_COIN = (10;");
+    edit("gameplay.ts", "const COIN_RADIUS = 20;", "const COIN_RADIUS = (20;");
     await until(() => events.filter((e) => e.type === "game" && e.status === "refused").length > refusals);
     const line = events.map(formatEvent).findLast((l) => l.startsWith("hotloop: refused"));
     expect(line).toMatch(/^hotloop: refused src\/gameplay\.ts:\d+:\d+: Expected "\)" but found ";" \(still running game v\d+\)$/);
@@ -112,7 +116,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
     await frames(10);
     expect(app.time.frame).toBe(frame + 10);
     expect(game.version).toBe(version);
-    edit("gameplay.ts", "const POINTS_PER_COIN = (10;", "const POINTS_PER_COIN = 10;");
+    edit("gameplay.ts", "const COIN_RADIUS = (20;", "const COIN_RADIUS = 20;");
     await until(() => game.version > version);
   }, SLOW);
 

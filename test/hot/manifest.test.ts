@@ -16,11 +16,13 @@ const layout = (c: typeof Position | typeof Player) => ({
 
 function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
-    abi: 2,
+    abi: 3,
     sdk: "0.1.0",
     crate: "game",
     hooks: { load: true, unload: false },
     components: [layout(Position), layout(Velocity), layout(Player)],
+    resources: [],
+    events: [],
     systems: [
       {
         name: "player_movement",
@@ -28,7 +30,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
         before: [],
         params: [
           { kind: "query", components: [{ name: "Position", access: "write" }, { name: "Velocity", access: "read" }], with: ["Player"], without: [] },
-          { kind: "res", name: "Time" },
+          { kind: "res", name: "Time", access: "read" },
         ],
       },
     ],
@@ -57,13 +59,13 @@ describe("manifest validation", () => {
   test("malformed JSON and wrong shapes are one-line errors", () => {
     expect(() => parseManifest("{not json")).toThrow(/^manifest is not valid JSON/);
     expect(() => parseManifest(JSON.stringify({ ...manifest(), systems: [{ name: "x", params: [{ kind: "res", name: "Gravity" }] }] }))).toThrow(
-      /^manifest systems\[0\]\.params\[0\]\.name: /,
+      /^manifest systems\[0\]\.params\[0\]\.access: /,
     );
     expect(() => parseManifest(JSON.stringify({ ...manifest(), hooks: undefined }))).toThrow(/^manifest hooks: /);
   });
 
   test("an ABI mismatch is refused", () => {
-    expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 3 }))).toThrow("SDK ABI version 3 does not match the host's 2");
+    expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 2 }))).toThrow("SDK ABI version 2 does not match the host's 3");
   });
 
   test("an error reported by the SDK is refused with its text", () => {

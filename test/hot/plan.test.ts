@@ -7,7 +7,7 @@ import type { Manifest, SystemManifest } from "../../src/hot/manifest.ts";
 import { planSwap, type PlanTarget, type PlannedLibrary } from "../../src/hot/plan.ts";
 
 type Param = SystemManifest["params"][number];
-const time: Param = { kind: "res", name: "Time" };
+const time: Param = { kind: "res", name: "Time", access: "read" };
 const query = (...components: string[]): Param => ({ kind: "query", components: components.map((name) => ({ name, access: "write" as const })), with: [], without: [] });
 
 function system(name: string, params: SystemManifest["params"] = [], schedule?: string, after: string[] = []): SystemManifest {
@@ -15,7 +15,7 @@ function system(name: string, params: SystemManifest["params"] = [], schedule?: 
 }
 
 function library(version: string, ...systems: SystemManifest[]): PlannedLibrary & { version: string } {
-  const manifest: Manifest = { abi: 2, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], systems };
+  const manifest: Manifest = { abi: 3, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems };
   return { version, manifest };
 }
 

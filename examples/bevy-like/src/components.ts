@@ -1,8 +1,9 @@
 /**
- * The example's components: the one source of truth. `hotloop codegen` (which `hotloop dev`
- * runs before each build) writes their Rust views to examples/bevy-like/systems/src/components.rs.
+ * The example's components, resources and events: the one source of truth. `hotloop codegen`
+ * (which `hotloop dev` runs before each build) writes their Rust views to
+ * examples/bevy-like/systems/src/components.rs.
  */
-import { defineComponent, defineTag } from "hotloop";
+import { defineComponent, defineEvent, defineResource, defineTag } from "hotloop";
 
 /** Where an entity is, in arena pixels. */
 export const Position = defineComponent("Position", { x: "f32", y: "f32" });
@@ -16,6 +17,11 @@ export const Appearance = defineComponent("Appearance", { color: "u32", radius: 
 export const Coin = defineComponent("Coin", { phase: "f32" });
 /** The entity the keyboard moves. */
 export const Player = defineTag("Player");
+
+/** The score: coins collected. Rust's collect_coins adds to it (ResMut<Score>), the HUD reads it. */
+export const Score = defineResource("Score", { value: "u32" });
+/** Sent by Rust's collect_coins where a coin was taken; TypeScript's respawn_coins answers it. */
+export const CoinCollected = defineEvent("CoinCollected", { x: "f32", y: "f32" });
 
 /** Every component of the example, for `app.registerComponents(...)`. */
 export const components = [Position, PrevPosition, Velocity, Appearance, Coin, Player];

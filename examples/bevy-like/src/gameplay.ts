@@ -1,26 +1,22 @@
 /**
  * The bevy-like example's gameplay, as a plugin: a player moved by the hot `player_movement`,
- * coins spun by the hot `coin_spin` (placed in FixedUpdate by the Rust library itself) and
- * collected for score by a TypeScript system. Drawing and
- * the headless report are plugins of their own (render.ts, headless.ts); game.ts puts them together.
+ * coins spun by the hot `coin_spin` and collected for score by the hot `collect_coins` (both
+ * placed in FixedUpdate by the Rust library itself; collect_coins despawns with Commands, scores
+ * with ResMut<Score> and sends CoinCollected), and a TypeScript system that answers each
+ * CoinCollected with a new coin. Drawing and the headless report are plugins of their own
+ * (render.ts, headless.ts); game.ts puts them together.
  */
-import { defineQuery, FixedUpdate, hasComponent, spawn, Startup, system, type App, type SystemContext, type World } from "hotloop";
-import { Appearance, Coin, components, Player, Position, PrevPosition, Velocity } from "./components.ts";
+import { defineQuery, FixedUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
+import { Appearance, Coin, CoinCollected, components, Player, Position, PrevPosition, Score, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
 /** The arena's size in pixels (the window's); examples/bevy-like/systems keeps the player inside it. */
 export const ARENA = { width: 800, height: 450 } as const;
 /** Coins on the field at any time. */
 export const COINS = 6;
+/** A new coin's radius: edit it while `bun run dev --features reload` runs. */
 const COIN_RADIUS = 10;
-/** Score for one coin: edit it while `bun run dev --features reload` runs. */
-const POINTS_PER_COIN = 1;
 const COIN_COLOR = 0xffd23cff;
-
-/** The score: coins collected. */
-export class Score {
-  value = 0;
-}
 
 /** The player's entity id, set at Startup. */
 export class PlayerEntity {
@@ -56,9 +52,10 @@ function spawnCoin(world: World, rng: Rng): number {
 export function Gameplay(app: App): void {
   app.registerComponents(...components);
   app.insertResource(new Score());
+  app.addEvent(CoinCollected);
   const rng = app.insertResource(new Rng());
   const movers = defineQuery(app.world, [Position, PrevPosition]);
-  const coins = defineQuery(app.world, [Coin, Position, Appearance]);
+  const collected = app.eventReader(CoinCollected);
 
   app.addSystems(Startup, function setup({ world, app }: SystemContext) {
     const x = ARENA.width / 2;
@@ -78,22 +75,11 @@ export function Gameplay(app: App): void {
     }).before("player_movement"),
     hotSystem("player_style").before("player_movement"),
     hotSystem("player_movement"),
-    // coin_spin is placed by the Rust library itself (export! { FixedUpdate: [coin_spin...] }).
-    system(function collect_coins({ world, resource }: SystemContext) {
-      const player = resource(PlayerEntity).id;
-      if (!hasComponent(world, player, Player)) return;
-      const px = Position.x[player]!;
-      const py = Position.y[player]!;
-      const reach = Appearance.radius[player]!;
-      for (const coin of coins.ids()) {
-        const dx = Position.x[coin]! - px;
-        const dy = Position.y[coin]! - py;
-        const r = reach + Appearance.radius[coin]!;
-        if (dx * dx + dy * dy > r * r) continue;
-        resource(Score).value += POINTS_PER_COIN;
-        app.context.despawn(coin);
-        spawnCoin(world, rng);
-      }
-    }).after("player_movement"),
+    // coin_spin and collect_coins are placed by the Rust library itself (export! { FixedUpdate: [...] }).
   );
+
+  // Each coin Rust collected comes back somewhere else: the event crosses from Rust to TypeScript.
+  app.addSystems(Update, function respawn_coins({ world }: SystemContext) {
+    for (let n = collected.read().length; n > 0; n--) spawnCoin(world, rng);
+  });
 }

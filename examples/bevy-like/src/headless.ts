@@ -3,8 +3,8 @@
  * player's position, the score and the library version. Reloads print their own lines.
  */
 import { HotReloader, Last, type App, type SystemContext } from "hotloop";
-import { Position } from "./components.ts";
-import { PlayerEntity, Score } from "./gameplay.ts";
+import { Position, Score } from "./components.ts";
+import { PlayerEntity } from "./gameplay.ts";
 
 export function HeadlessReport(every = 60, write: (line: string) => void = console.log): (app: App) => void {
   return function headlessReport(app: App) {

@@ -5,8 +5,8 @@
  */
 import { defineQuery, hasComponent, HotReloader, Render, system, type App, type HotEvent, type SystemContext } from "hotloop";
 import { Colors, Raylib, RaylibPlugin, rgba, type Color } from "hotloop/render";
-import { Appearance, Coin, Position, PrevPosition } from "./components.ts";
-import { ARENA, Score } from "./gameplay.ts";
+import { Appearance, Coin, Position, PrevPosition, Score } from "./components.ts";
+import { ARENA } from "./gameplay.ts";
 
 const BACKGROUND = rgba(24, 26, 36);
 const GRID = rgba(36, 40, 54);

@@ -11,7 +11,7 @@
 
 mod components;
 
-use components::{Position, Rock, Ship, Spin, Velocity};
+use components::{Churn, Position, Rock, Ship, Spin, Velocity};
 use hotloop_sdk::prelude::*;
 
 /// Does nothing: the cost of the call itself.
@@ -95,6 +95,24 @@ fn spin(mut q: Query<Write<Spin>>, time: Res<Time>) {
 /// Exports every system of the library, with `spin` under each given name: a constant
 /// function pointer per name, so the 1000 copies share one instance of the SDK's generic code
 /// (one `fn` item each would compile it 1000 times: 20 s more per release build).
+/// How many entities `churn` spawns per call (and despawns at the next): the commands suite's load.
+pub const CHURN: u32 = 10_000;
+
+/// Despawns every `Churn` entity and spawns CHURN new ones with a Position and a Velocity, through
+/// `Commands`: the commands suite's frame, mirrored by a TypeScript system in bench/suites/commands.ts.
+pub fn churn(mut commands: Commands, live: Query<Entity, With<Churn>>) {
+    for id in live.iter() {
+        commands.despawn(id);
+    }
+    for i in 0..CHURN {
+        commands.spawn((
+            Churn,
+            Value::<Position> { x: i as f32, y: 0.0 },
+            Value::<Velocity> { x: 1.0, y: -1.0 },
+        ));
+    }
+}
+
 macro_rules! many_spins {
     ($($name:ident),*) => {
         $(
@@ -104,7 +122,7 @@ macro_rules! many_spins {
         )*
 
         hotloop_sdk::export! {
-            systems: [noop, movement, ship_fly, rock_drift, rock_wrap, ship_hits, $($name),*],
+            systems: [noop, movement, ship_fly, rock_drift, rock_wrap, ship_hits, churn, $($name),*],
         }
     };
 }

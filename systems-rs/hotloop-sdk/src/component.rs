@@ -16,6 +16,9 @@ pub trait FieldType:
 {
     /// The type's name in the manifest and in layout strings (`"f32"`, ...).
     const NAME: &'static str;
+    #[doc(hidden)]
+    /// The value as an `f64` (exact for every field type): how `Commands` carries values.
+    fn to_f64(self) -> f64;
 }
 
 macro_rules! field_types {
@@ -23,6 +26,10 @@ macro_rules! field_types {
         impl sealed::Sealed for $t {}
         impl FieldType for $t {
             const NAME: &'static str = stringify!($t);
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
         }
     )*};
 }
@@ -228,6 +235,22 @@ macro_rules! component {
                         $($field: columns.$field.write(idx),)*
                         __hotloop_lifetime: ::core::marker::PhantomData,
                     }
+                }
+            }
+
+            impl $crate::Bundle for Value {
+                #[inline]
+                #[track_caller]
+                fn insert_into(self, commands: &mut $crate::Commands, entity: u32) {
+                    commands.__insert(entity, $hash, &[$($crate::FieldType::to_f64(self.$field)),*]);
+                }
+            }
+
+            impl $crate::Bundle for $name {
+                #[inline]
+                #[track_caller]
+                fn insert_into(self, commands: &mut $crate::Commands, entity: u32) {
+                    commands.__insert(entity, $hash, &[]);
                 }
             }
 

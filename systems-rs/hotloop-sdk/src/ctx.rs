@@ -41,6 +41,8 @@ impl Slots {
             !self.next.is_null(),
             "hotloop: the host passed no ctx to a system with parameters"
         );
+        #[cfg(test)]
+        SLOTS_READ.set(SLOTS_READ.get() + 1);
         // SAFETY: `Slots::new`'s caller vouched that the ctx holds every slot the parameters
         // read, and parameters read exactly the slots the manifest declares for them.
         let value = unsafe { self.next.read() };
@@ -67,6 +69,12 @@ impl Slots {
         }
         Col { ptr }
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Slots read on this thread: the golden-slots test compares it with the host's layout.
+    pub(crate) static SLOTS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// One host column (`capacity` values of a field's type) of one query, for one call.

@@ -64,8 +64,8 @@
 //!
 //! ## Systems and parameters
 //!
-//! A system is any `fn` (or non-capturing closure) of 0 to 8 parameters, each a [`Query`] or a
-//! [`Res`]; it returns `()`. Parameters are fetched from the host's ctx slots in order.
+//! A system is any `fn` (or non-capturing closure) of 0 to 8 parameters, each one of those below;
+//! it returns `()`. Parameters are fetched from the host's ctx slots in order.
 //!
 //! - [`Query<D, F = ()>`](Query): `D` is one term ([`Read<C>`], [`Write<C>`], [`Entity`]) or a
 //!   tuple of up to 6; `F` is [`With<T>`], [`Without<T>`], or a tuple of up to 6 of them.
@@ -75,6 +75,14 @@
 //!   `fixed_delta()`, `overstep()`, `frame()`.
 //! - [`Res<Input>`](Input): `key_down(Key::W)`, `key_pressed`, `key_released`, `axis`,
 //!   `mouse_position()`, `mouse_down(MouseButton::LEFT)`, ... with raylib's codes ([`Key`]).
+//! - [`Res<T>`] / [`ResMut<T>`] of a game resource: `defineResource("Score", { value: "u32" })`
+//!   in TypeScript, [`resource!`] in the generated Rust; the same bytes on both sides.
+//! - [`Commands`]: `spawn((Value::<Position> { .. }, Player))`, `insert`, `remove::<C>`,
+//!   `despawn`, applied by the host right after the system returns, all or none.
+//! - [`Local<T>`]: the system's own data ([`local!`] structs, numbers), kept across reloads.
+//! - [`EventWriter<E>`] / [`EventReader<E>`]: `defineEvent` in TypeScript, [`event!`] in Rust;
+//!   an event lives for the frame it was sent in and the next; each reader sees it once.
+//! - [`DrawList`]: shapes, text and sprites, drawn by the render plugin in one call a frame.
 //!
 //! Checks, all cheap: every visited id must be below the query's capacity (a panic otherwise,
 //! caught at the boundary: the host gets `1` and the message); a query naming one component
@@ -120,11 +128,15 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod boundary;
+mod commands;
 mod component;
 mod ctx;
+mod draw;
+mod event;
 mod export;
 mod host;
 mod input;
+mod local;
 mod manifest;
 mod query;
 mod res;
@@ -134,18 +146,22 @@ mod system;
 mod tests;
 
 pub use boundary::checkpoint;
+pub use commands::{Bundle, Commands, SPAWNED_BIT};
 pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Value};
+pub use draw::{Color, DrawList, Texture};
+pub use event::{Event, EventReader, EventWriter};
+pub use local::{Local, LocalData};
 pub use host::{with_host_memory, HostCell, HostValue};
 pub use input::{Input, InputData, Key, MouseButton};
 pub use query::{
     Entity, Query, QueryData, QueryFilter, QueryIter, QueryIterMut, QueryTerm, Read, With, Without,
     Write,
 };
-pub use res::{Res, Resource, Time, TimeData};
+pub use res::{Res, ResMut, Resource, ResourceMut, Time, TimeData};
 pub use system::{System, SystemParam};
 
 /// The ABI version this SDK implements (docs/abi.md); `hotloop_abi_version` returns it.
-pub const HOTLOOP_ABI_VERSION: u32 = 2;
+pub const HOTLOOP_ABI_VERSION: u32 = 3;
 
 /// This SDK's version, reported as `"sdk"` in the manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -156,8 +172,9 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        checkpoint, with_host_memory, Component, Entity, HostCell, Input, Key, MouseButton, Mut,
-        Query, Read, Res, Time, Value, With, Without, Write,
+        checkpoint, with_host_memory, Color, Commands, Component, DrawList, Entity, EventReader,
+        EventWriter, HostCell, Input, Key, Local, MouseButton, Mut, Query, Read, Res, ResMut,
+        Texture, Time, Value, With, Without, Write,
     };
 }
 
@@ -190,6 +207,8 @@ pub mod __private {
     pub use crate::export::{
         last_error, load, manifest, release, set_abort_flag, system_table, unload, LoadHook,
     };
+    pub use crate::commands::{op, CommandQueueData};
+    pub use crate::event::{EventQueueData, EventReaderData};
     pub use crate::manifest::{Access, ComponentInfo, ManifestBuilder, ParamInfo};
     pub use crate::system::run_system;
 }

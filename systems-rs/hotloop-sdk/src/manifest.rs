@@ -10,7 +10,7 @@ use crate::system::System;
 use crate::HOTLOOP_ABI_VERSION;
 use std::fmt::Write as _;
 
-/// A component as the manifest lists it.
+/// A component, resource or event type as the manifest lists it: a name, a layout hash, fields.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ComponentInfo {
@@ -56,8 +56,31 @@ pub enum ParamInfo {
         /// `Without<T>` filters.
         without: Vec<ComponentInfo>,
     },
-    /// A `Res<T>`, by resource name.
-    Res(&'static str),
+    /// A `Res<T>` (`write: false`) or `ResMut<T>` (`write: true`).
+    Res {
+        /// The resource's layout.
+        info: ComponentInfo,
+        /// Whether the system writes it.
+        write: bool,
+    },
+    /// `Commands`: the host's command queue, applied after the system returns.
+    Commands,
+    /// A `Local<T>`: per-system data the host keeps across reloads while `T`'s layout holds.
+    Local {
+        /// `T`'s layout text (`Name{field:type,...}`, or the type's name for a primitive): with
+        /// the size and alignment, what decides whether a reload keeps the value.
+        layout: &'static str,
+        /// `size_of::<T>()`.
+        size: usize,
+        /// `align_of::<T>()`.
+        align: usize,
+    },
+    /// An `EventWriter<E>`.
+    EventWriter(ComponentInfo),
+    /// An `EventReader<E>`.
+    EventReader(ComponentInfo),
+    /// A `DrawList`: the host's list of shapes drawn at the end of the frame.
+    Draw,
 }
 
 /// Where the library places a system: a schedule, and order constraints against named systems.
@@ -153,6 +176,14 @@ impl ManifestBuilder {
     pub fn to_json(&self) -> String {
         let errors = self.errors();
         let components = self.components();
+        let resources = self.named(|p| match p {
+            ParamInfo::Res { info, .. } => Some(*info),
+            _ => None,
+        });
+        let events = self.named(|p| match p {
+            ParamInfo::EventWriter(info) | ParamInfo::EventReader(info) => Some(*info),
+            _ => None,
+        });
         let mut out = String::with_capacity(512);
         let _ = write!(
             out,
@@ -168,22 +199,13 @@ impl ManifestBuilder {
             "\"hooks\":{{\"load\":{},\"unload\":{}}},",
             self.load, self.unload
         );
-        out.push_str("\"components\":[");
-        for (i, c) in components.iter().enumerate() {
-            comma(&mut out, i);
-            let _ = write!(
-                out,
-                "{{\"name\":{},\"hash\":\"{:016x}\",\"fields\":[",
-                Json(c.name),
-                c.hash
-            );
-            for (j, f) in c.fields.iter().enumerate() {
-                comma(&mut out, j);
-                let _ = write!(out, "{{\"name\":{},\"type\":{}}}", Json(f.name), Json(f.ty));
-            }
-            out.push_str("]}");
-        }
-        out.push_str("],\"systems\":[");
+        out.push_str("\"components\":");
+        write_layouts(&mut out, &components);
+        out.push_str(",\"resources\":");
+        write_layouts(&mut out, &resources);
+        out.push_str(",\"events\":");
+        write_layouts(&mut out, &events);
+        out.push_str(",\"systems\":[");
         for (i, system) in self.systems.iter().enumerate() {
             comma(&mut out, i);
             let _ = write!(out, "{{\"name\":{},", Json(system.name));
@@ -203,6 +225,19 @@ impl ManifestBuilder {
         }
         out.push_str("]}");
         out
+    }
+
+    /// Every layout `pick` finds in any system's parameters, once, in order of first appearance.
+    fn named(&self, pick: impl Fn(&ParamInfo) -> Option<ComponentInfo>) -> Vec<ComponentInfo> {
+        let mut all: Vec<ComponentInfo> = Vec::new();
+        for p in self.systems.iter().flat_map(|s| &s.params) {
+            if let Some(info) = pick(p) {
+                if !all.contains(&info) {
+                    all.push(info);
+                }
+            }
+        }
+        all
     }
 
     /// Every component any system names, once, in order of first appearance.
@@ -255,14 +290,33 @@ impl ManifestBuilder {
                     query_errors(name, data, with, without, &mut errors);
                 }
             }
+            resource_errors(name, &system.params, &mut errors);
         }
-        let components = self.components();
-        for (i, c) in components.iter().enumerate() {
-            if components[..i].iter().any(|other| other.name == c.name) {
-                errors.push(format!(
-                    "component `{}` is declared with two different layouts",
-                    c.name
-                ));
+        let kinds = [
+            ("component", self.components()),
+            (
+                "resource",
+                self.named(|p| match p {
+                    ParamInfo::Res { info, .. } => Some(*info),
+                    _ => None,
+                }),
+            ),
+            (
+                "event",
+                self.named(|p| match p {
+                    ParamInfo::EventWriter(info) | ParamInfo::EventReader(info) => Some(*info),
+                    _ => None,
+                }),
+            ),
+        ];
+        for (kind, all) in kinds {
+            for (i, c) in all.iter().enumerate() {
+                if all[..i].iter().any(|other| other.name == c.name) {
+                    errors.push(format!(
+                        "{kind} `{}` is declared with two different layouts",
+                        c.name
+                    ));
+                }
             }
         }
         errors
@@ -300,11 +354,84 @@ fn query_errors(
     }
 }
 
+/// A resource taken twice by one system, once mutably, would alias in Rust.
+fn resource_errors(system: &str, params: &[ParamInfo], errors: &mut Vec<String>) {
+    let resources: Vec<(&str, bool)> = params
+        .iter()
+        .filter_map(|p| match p {
+            ParamInfo::Res { info, write } => Some((info.name, *write)),
+            _ => None,
+        })
+        .collect();
+    for (i, (name, write)) in resources.iter().enumerate() {
+        if resources[..i]
+            .iter()
+            .any(|(other, other_write)| other == name && (*write || *other_write))
+        {
+            errors.push(format!(
+                "system `{system}`: takes resource `{name}` twice, once as ResMut: use one ResMut"
+            ));
+        }
+    }
+    let commands = params
+        .iter()
+        .filter(|p| matches!(p, ParamInfo::Commands))
+        .count();
+    if commands > 1 {
+        errors.push(format!(
+            "system `{system}`: takes Commands twice: one Commands does everything"
+        ));
+    }
+}
+
+fn write_layouts(out: &mut String, all: &[ComponentInfo]) {
+    out.push('[');
+    for (i, c) in all.iter().enumerate() {
+        comma(out, i);
+        let _ = write!(
+            out,
+            "{{\"name\":{},\"hash\":\"{:016x}\",\"fields\":[",
+            Json(c.name),
+            c.hash
+        );
+        for (j, f) in c.fields.iter().enumerate() {
+            comma(out, j);
+            let _ = write!(out, "{{\"name\":{},\"type\":{}}}", Json(f.name), Json(f.ty));
+        }
+        out.push_str("]}");
+    }
+    out.push(']');
+}
+
 fn write_param(out: &mut String, param: &ParamInfo) {
     match param {
-        ParamInfo::Res(name) => {
-            let _ = write!(out, "{{\"kind\":\"res\",\"name\":{}}}", Json(name));
+        ParamInfo::Res { info, write } => {
+            let access = if *write { "write" } else { "read" };
+            let _ = write!(
+                out,
+                "{{\"kind\":\"res\",\"name\":{},\"access\":\"{access}\"}}",
+                Json(info.name)
+            );
         }
+        ParamInfo::Commands => out.push_str("{\"kind\":\"commands\"}"),
+        ParamInfo::Local {
+            layout,
+            size,
+            align,
+        } => {
+            let _ = write!(
+                out,
+                "{{\"kind\":\"local\",\"type\":{},\"size\":{size},\"align\":{align}}}",
+                Json(layout)
+            );
+        }
+        ParamInfo::EventWriter(info) => {
+            let _ = write!(out, "{{\"kind\":\"event_writer\",\"name\":{}}}", Json(info.name));
+        }
+        ParamInfo::EventReader(info) => {
+            let _ = write!(out, "{{\"kind\":\"event_reader\",\"name\":{}}}", Json(info.name));
+        }
+        ParamInfo::Draw => out.push_str("{\"kind\":\"draw\"}"),
         ParamInfo::Query {
             data,
             with,

@@ -1,24 +1,59 @@
-//! Resources: `Res<Time>` and `Res<Input>`, host data shared by every system.
+//! Resources: `Res<T>` and `ResMut<T>`, host-owned structs shared by every system.
 //!
-//! Why pointers: the host writes `TimeData` and `InputData` once per frame into its own
-//! memory and passes their addresses; a system reads them without copying.
+//! Why pointers: a resource is one `#[repr(C)]` struct in host memory (TypeScript reads and
+//! writes the same bytes through its view); a system gets its address and reads it in place.
+//! [`Time`] and [`Input`] are two of them, read-only; the game's own come from
+//! [`resource!`](crate::resource), generated from `defineResource` in TypeScript.
 
 use crate::boundary;
+use crate::component::Field;
 use crate::ctx::Slots;
 use crate::input::Input;
-use crate::manifest::ParamInfo;
+use crate::manifest::{ComponentInfo, ParamInfo};
 use crate::system::{sealed, SystemParam};
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
-/// A resource a system can ask for with [`Res`]: [`Time`] or [`Input`].
+/// A resource a system can ask for with [`Res`]: a `#[repr(C)]` struct the host owns.
 ///
-/// Why sealed: the host only provides the resources docs/abi.md names.
-pub trait Resource: sealed::Sealed + 'static {
-    /// The resource's name in the manifest (`"Time"`, `"Input"`).
+/// Implemented by [`resource!`](crate::resource) for the game's resources, and by the SDK for
+/// [`Time`] and [`Input`]. The host refuses a library whose resource layout differs from the
+/// app's, exactly as for components.
+pub trait Resource: Sized + 'static {
+    /// The resource's name, as in TypeScript.
     const NAME: &'static str;
+    /// 64-bit FNV-1a of the layout string `Name{field:type,...}` (see [`layout_hash`](crate::layout_hash)).
+    const LAYOUT_HASH: u64;
+    /// The fields in declaration order (`#[repr(C)]` order).
+    const FIELDS: &'static [Field];
 }
 
-/// Read access to a host resource for the duration of one system call; derefs to `T`.
+/// A resource systems may change through [`ResMut`]: the game's own. [`Time`] and [`Input`]
+/// are not: the host writes them.
+pub trait ResourceMut: Resource {}
+
+fn info<T: Resource>() -> ComponentInfo {
+    ComponentInfo {
+        name: T::NAME,
+        hash: T::LAYOUT_HASH,
+        fields: T::FIELDS,
+    }
+}
+
+/// Reads the next slot as a resource pointer, checked.
+fn fetch_ptr<T>(slots: &mut Slots) -> *mut T {
+    let ptr = slots.next_ptr::<T>();
+    assert!(
+        !ptr.is_null(),
+        "hotloop: the host passed a null resource pointer"
+    );
+    assert!(
+        ptr.is_aligned(),
+        "hotloop: the host passed a misaligned resource pointer"
+    );
+    ptr
+}
+
+/// Read access to a resource for the duration of one system call; derefs to `T`.
 ///
 /// ```
 /// use hotloop_sdk::prelude::*;
@@ -44,9 +79,9 @@ impl<T: Resource> Deref for Res<T> {
     fn deref(&self) -> &T {
         boundary::check_epoch(self.epoch);
         // SAFETY: `fetch` checked the pointer is non-null and aligned; the host keeps the
-        // resource valid and unchanged for the call, and the epoch check proves we are still
-        // in the call the pointer was passed to. `T` is a `repr(transparent)` view of the
-        // `repr(C)` data the host wrote.
+        // resource valid for the call and lets no other parameter of this system write it (the
+        // manifest check refuses Res<T> with ResMut<T>), and the epoch check proves we are still
+        // in the call the pointer was passed to. `T` is the `repr(C)` layout the host checked.
         unsafe { &*self.ptr }
     }
 }
@@ -55,24 +90,127 @@ impl<T: Resource> sealed::Sealed for Res<T> {}
 
 impl<T: Resource> SystemParam for Res<T> {
     fn describe(out: &mut Vec<ParamInfo>) {
-        out.push(ParamInfo::Res(T::NAME));
+        out.push(ParamInfo::Res {
+            info: info::<T>(),
+            write: false,
+        });
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
-        let ptr = slots.next_ptr::<T>().cast_const();
-        assert!(
-            !ptr.is_null(),
-            "hotloop: the host passed a null resource pointer"
-        );
-        assert!(
-            ptr.is_aligned(),
-            "hotloop: the host passed a misaligned resource pointer"
-        );
         Res {
-            ptr,
+            ptr: fetch_ptr::<T>(slots).cast_const(),
             epoch: boundary::epoch(),
         }
     }
+}
+
+/// Write access to a game resource for the duration of one system call; derefs to `&mut T`.
+///
+/// ```
+/// hotloop_sdk::resource!(Score, 0x339ec8149d71f8b2, { value: u32 });
+/// use hotloop_sdk::prelude::*;
+///
+/// fn score_point(mut score: ResMut<Score>) {
+///     score.value += 1;
+/// }
+/// # fn main() {}
+/// ```
+pub struct ResMut<T: ResourceMut> {
+    ptr: *mut T,
+    epoch: u64,
+}
+
+impl<T: ResourceMut> Deref for ResMut<T> {
+    type Target = T;
+
+    #[inline]
+    #[track_caller]
+    fn deref(&self) -> &T {
+        boundary::check_epoch(self.epoch);
+        // SAFETY: as for `Res`; the host hands this pointer to no other parameter of the call.
+        unsafe { &*self.ptr }
+    }
+}
+
+impl<T: ResourceMut> DerefMut for ResMut<T> {
+    #[inline]
+    #[track_caller]
+    fn deref_mut(&mut self) -> &mut T {
+        boundary::check_epoch(self.epoch);
+        // SAFETY: as for `deref`; exclusive because the host guarantees no other parameter of
+        // this system aliases the resource, and `&mut self` keeps this view unique in Rust.
+        unsafe { &mut *self.ptr }
+    }
+}
+
+impl<T: ResourceMut> sealed::Sealed for ResMut<T> {}
+
+impl<T: ResourceMut> SystemParam for ResMut<T> {
+    fn describe(out: &mut Vec<ParamInfo>) {
+        out.push(ParamInfo::Res {
+            info: info::<T>(),
+            write: true,
+        });
+    }
+
+    unsafe fn fetch(slots: &mut Slots) -> Self {
+        ResMut {
+            ptr: fetch_ptr::<T>(slots),
+            epoch: boundary::epoch(),
+        }
+    }
+}
+
+/// Declares a game resource: `resource!(Name, 0xHASH, { field: type, ... });`
+///
+/// The line `hotloop codegen` emits per `defineResource` in TypeScript. It expands to a
+/// `#[repr(C)]` struct `Name` with `pub` fields (`Clone, Copy, Debug, Default, PartialEq`),
+/// implementing [`Resource`] and [`ResourceMut`], and a compile-time check that the hash matches
+/// the fields (a stale generated file fails to build). Field types: `f32 f64 i8 u8 i16 u16 i32 u32`.
+///
+/// ```
+/// hotloop_sdk::resource!(Score, 0x339ec8149d71f8b2, { value: u32 });
+/// use hotloop_sdk::Resource;
+/// assert_eq!(Score::NAME, "Score");
+/// assert_eq!(Score { value: 3 }.value, 3);
+/// ```
+#[macro_export]
+macro_rules! resource {
+    ($name:ident, $hash:expr, { $($field:ident : $ty:ident),* $(,)? }) => {
+        $crate::__plain_struct!($name, $hash, "resource", { $($field: $ty),* });
+        impl $crate::Resource for $name {
+            const NAME: &'static str = stringify!($name);
+            const LAYOUT_HASH: u64 = $hash;
+            const FIELDS: &'static [$crate::Field] = &[
+                $($crate::Field { name: stringify!($field), ty: <$ty as $crate::FieldType>::NAME },)*
+            ];
+        }
+        impl $crate::ResourceMut for $name {}
+        const _: () = assert!(
+            $crate::layout_hash(stringify!($name), <$name as $crate::Resource>::FIELDS) == $hash,
+            concat!(
+                "hotloop: the layout hash given for resource `", stringify!($name),
+                "` does not match its fields; regenerate it with `hotloop codegen`"
+            )
+        );
+    };
+}
+
+/// The struct `resource!` and `event!` declare. Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __plain_struct {
+    ($name:ident, $hash:expr, $kind:literal, { $($field:ident : $ty:ident),* }) => {
+        #[doc = concat!("The `", stringify!($name), "` ", $kind, " (generated by `hotloop codegen`).")]
+        #[repr(C)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub struct $name {
+            $(
+                #[doc = concat!("`", stringify!($field), ": ", stringify!($ty), "`")]
+                pub $field: $ty,
+            )*
+        }
+    };
 }
 
 /// The time data the host writes each frame, exactly as docs/abi.md lays it out.
@@ -167,12 +305,30 @@ impl Time {
     }
 }
 
-impl sealed::Sealed for Time {}
 impl Resource for Time {
     const NAME: &'static str = "Time";
+    const LAYOUT_HASH: u64 = crate::layout_hash(Self::NAME, Self::FIELDS);
+    const FIELDS: &'static [Field] = &[
+        Field { name: "delta", ty: "f64" },
+        Field { name: "elapsed", ty: "f64" },
+        Field { name: "frame_delta", ty: "f64" },
+        Field { name: "fixed_delta", ty: "f64" },
+        Field { name: "overstep", ty: "f64" },
+        Field { name: "frame", ty: "f64" },
+    ];
 }
 
-impl sealed::Sealed for Input {}
 impl Resource for Input {
     const NAME: &'static str = "Input";
+    const LAYOUT_HASH: u64 = crate::layout_hash(Self::NAME, Self::FIELDS);
+    const FIELDS: &'static [Field] = &[
+        Field { name: "keys_down", ty: "u8[512]" },
+        Field { name: "keys_pressed", ty: "u8[512]" },
+        Field { name: "keys_released", ty: "u8[512]" },
+        Field { name: "mouse_x", ty: "f32" },
+        Field { name: "mouse_y", ty: "f32" },
+        Field { name: "mouse_down", ty: "u8[8]" },
+        Field { name: "mouse_pressed", ty: "u8[8]" },
+        Field { name: "mouse_released", ty: "u8[8]" },
+    ];
 }

@@ -57,9 +57,35 @@ mod nested {
     pub fn spin(_: crate::Query<crate::Write<super::Position>>) {}
 }
 
+crate::resource!(Score, 0x339ec8149d71f8b2, { value: u32 });
+crate::event!(Boom, 0x88f7435f5b69811f, { x: f32, power: u8 });
+crate::local! {
+    /// A test Local.
+    pub struct Counter { calls: u32, last: f64 }
+}
+
+/// Every parameter kind besides queries: the golden manifest lists it.
+fn keep_score(
+    mut commands: Commands,
+    mut score: ResMut<Score>,
+    mut counter: Local<Counter>,
+    mut sent: EventWriter<Boom>,
+    mut got: EventReader<Boom>,
+    mut draw: crate::DrawList,
+) {
+    draw.circle(1.0, 2.0, 3.0, crate::Color::rgba(1, 2, 3, 4));
+    counter.calls += 1;
+    for boom in got.read() {
+        score.value += boom.power as u32;
+    }
+    sent.send(Boom { x: 1.0, power: 2 });
+    let e = commands.spawn((Player, Value::<Position> { x: 1.0, y: 2.0 }));
+    commands.remove::<Player>(e);
+}
+
 crate::export! {
     FixedUpdate: [player_movement.after("remember_previous"), observe.before("report", "hud")],
-    systems: [explode, noop, nested::spin],
+    systems: [explode, noop, nested::spin, crate::tests::keep_score],
     on_load: init,
     on_unload: shutdown,
 }
@@ -133,8 +159,8 @@ impl World {
 }
 
 fn table() -> &'static [SystemFn] {
-    // SAFETY: our own export; the table has one entry per listed system (5) and is static.
-    unsafe { std::slice::from_raw_parts(hotloop_system_table(), 5) }
+    // SAFETY: our own export; the table has one entry per listed system (6) and is static.
+    unsafe { std::slice::from_raw_parts(hotloop_system_table(), 6) }
 }
 
 fn last_error() -> String {
@@ -266,32 +292,23 @@ fn a_parameter_kept_past_its_call_is_refused() {
     KEPT.with(|k| k.borrow_mut().take());
 }
 
+/// The golden manifest: what this module's `export!` must write, byte for byte. The TypeScript
+/// tests parse the same file with the host's schema (test/abi/golden.test.ts), so the two sides
+/// cannot drift apart silently.
+const GOLDEN_MANIFEST: &str = include_str!("../abi/manifest.golden.json");
+
 #[test]
 fn the_manifest_is_exact() {
     let _serial = serial();
     // SAFETY: our own export: a NUL-terminated string that lives as long as the program.
     let json = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) };
-    let expected = concat!(
-        r#"{"abi":2,"sdk":"0.1.0","crate":"hotloop_sdk","hooks":{"load":true,"unload":true},"#,
-        r#""components":["#,
-        r#"{"name":"Position","hash":"37ea27f4a9910cc1","fields":[{"name":"x","type":"f32"},{"name":"y","type":"f32"}]},"#,
-        r#"{"name":"Velocity","hash":"856b7bc046b0cf09","fields":[{"name":"x","type":"f32"},{"name":"y","type":"f32"}]},"#,
-        r#"{"name":"Player","hash":"394d4931d2fe7654","fields":[]},"#,
-        r#"{"name":"Frozen","hash":"5ef2ada5488b462f","fields":[]}],"#,
-        r#""systems":["#,
-        r#"{"name":"player_movement","schedule":"FixedUpdate","after":["remember_previous"],"before":[],"params":[{"kind":"query","components":[{"name":"Position","access":"write"},{"name":"Velocity","access":"read"}],"with":["Player"],"without":[]},{"kind":"res","name":"Time"},{"kind":"res","name":"Input"}]},"#,
-        r#"{"name":"observe","schedule":"FixedUpdate","after":["player_movement"],"before":["report","hud"],"params":[{"kind":"query","components":[{"name":"Position","access":"read"}],"with":["Player"],"without":["Frozen"]},{"kind":"res","name":"Time"}]},"#,
-        r#"{"name":"explode","params":[]},"#,
-        r#"{"name":"noop","params":[]},"#,
-        r#"{"name":"spin","params":[{"kind":"query","components":[{"name":"Position","access":"write"}],"with":[],"without":[]}]}]}"#,
-    );
-    assert_eq!(json.to_str().unwrap(), expected);
+    assert_eq!(json.to_str().unwrap(), GOLDEN_MANIFEST.trim_end(), "the manifest differs from abi/manifest.golden.json");
     // SAFETY: as above; the second call returns the cached string.
     assert_eq!(unsafe { hotloop_manifest() }, json.as_ptr().cast());
     // SAFETY: a plain function of our own export.
-    assert_eq!(unsafe { hotloop_abi_version() }, 2);
+    assert_eq!(unsafe { hotloop_abi_version() }, 3);
     // SAFETY: as above.
-    assert_eq!(unsafe { hotloop_system_count() }, 5);
+    assert_eq!(unsafe { hotloop_system_count() }, 6);
 }
 
 #[test]
@@ -312,7 +329,7 @@ fn duplicates_are_reported_in_the_manifest() {
         r#"two systems are named `noop`","#,
     );
     assert!(
-        json.starts_with(r#"{"abi":2,"sdk":"0.1.0","crate":"dups","error":"#),
+        json.starts_with(r#"{"abi":3,"sdk":"0.1.0","crate":"dups","error":"#),
         "{json}"
     );
     assert!(json.contains(expected_error), "{json}");
@@ -450,4 +467,113 @@ fn placements_chain_in_list_order_and_bad_orderings_are_reported() {
         json.contains("system `e` runs both after and before the same system"),
         "{json}"
     );
+}
+
+/// One line per shared struct: its size, alignment and each field's offset, as the Rust compiler
+/// lays it out. abi/structs.golden.txt holds the same lines; the TypeScript test
+/// (test/abi/golden.test.ts) computes them from the host's views, so a struct changed on one side
+/// only fails one of the two tests.
+macro_rules! layout_line {
+    ($ty:ty; $($field:ident),*) => {
+        format!(
+            "{} size={} align={}{}",
+            stringify!($ty),
+            std::mem::size_of::<$ty>(),
+            std::mem::align_of::<$ty>(),
+            [$(format!(" {}={}", stringify!($field), std::mem::offset_of!($ty, $field))),*].concat()
+        )
+    };
+}
+
+#[test]
+fn shared_structs_match_the_golden_layouts() {
+    use crate::__private::{CommandQueueData, EventQueueData, EventReaderData};
+    use crate::draw::{DrawListData, DrawRecord};
+    let lines = [
+        layout_line!(TimeData; delta, elapsed, frame_delta, fixed_delta, overstep, frame),
+        layout_line!(InputData; keys_down, keys_pressed, keys_released, mouse_x, mouse_y, mouse_down, mouse_pressed, mouse_released),
+        layout_line!(CommandQueueData; words, capacity, len, spawned, reserved),
+        layout_line!(EventQueueData; records, capacity, count, first_id, record_size, reserved),
+        layout_line!(EventReaderData; queue, cursor),
+        layout_line!(DrawListData; records, capacity, len, text, text_capacity, text_len, textures, texture_count, reserved),
+        layout_line!(DrawRecord; kind, color, x, y, a, b, c, d),
+        layout_line!(Score; value),
+        layout_line!(Boom; x, power),
+    ];
+    let golden = include_str!("../abi/structs.golden.txt");
+    let golden: Vec<&str> = golden.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    assert_eq!(lines.to_vec(), golden, "a shared struct differs from abi/structs.golden.txt");
+}
+
+/// Runs every system of the golden manifest on a ctx laid out as abi/slots.golden.txt says,
+/// with real memory behind each slot, and checks each reads exactly those slots. The host's side
+/// of the same file is test/abi/golden.test.ts.
+#[test]
+fn systems_read_the_golden_slots() {
+    use crate::__private::{CommandQueueData, EventQueueData, EventReaderData};
+    let _serial = serial();
+    let golden = include_str!("../abi/slots.golden.txt");
+    let rows: Vec<(&str, Vec<&str>)> = golden
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, slots) = l.split_once(':').expect("a golden line is `name: slots`");
+            (name, slots.split_whitespace().collect())
+        })
+        .collect();
+    // SAFETY: our own export: a NUL-terminated string that lives as long as the program.
+    let manifest = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) }.to_str().unwrap();
+    let ids = [1u32, 2];
+    let mut columns = [[0f32; 4]; 8];
+    let time = TimeData::default();
+    let input = InputData::default();
+    let mut score = Score { value: 0 };
+    let mut words = [0u64; 64];
+    let mut commands = CommandQueueData { words: addr(words.as_mut_ptr()), capacity: 64, ..Default::default() };
+    let mut local = [0u64; 8];
+    let mut booms = [Boom::default(); 4];
+    let mut queue = EventQueueData {
+        records: addr(booms.as_mut_ptr()),
+        capacity: 4,
+        record_size: std::mem::size_of::<Boom>() as u32,
+        ..Default::default()
+    };
+    let mut reader = EventReaderData { queue: addr(&queue), cursor: 0 };
+    let mut records = [crate::draw::DrawRecord::default(); 4];
+    let mut draw = crate::draw::DrawListData { records: addr(records.as_mut_ptr()), capacity: 4, ..Default::default() };
+    for (index, (name, slots)) in rows.iter().enumerate() {
+        assert!(manifest.contains(&format!(r#"{{"name":"{name}""#)), "{name} is in the golden slots but not in the manifest");
+        let mut next_column = 0;
+        let ctx: Vec<u64> = slots
+            .iter()
+            .map(|slot| match *slot {
+                "ids" => addr(ids.as_ptr()),
+                "count" => ids.len() as u64,
+                "capacity" => 4,
+                "res:Time" => addr(&time),
+                "res:Input" => addr(&input),
+                "res:Score" => addr(&raw mut score),
+                "commands" => addr(&raw mut commands),
+                "event_writer:Boom" => addr(&raw mut queue),
+                "event_reader:Boom" => addr(&raw mut reader),
+                "draw" => addr(&raw mut draw),
+                s if s.starts_with("local:") => addr(local.as_mut_ptr()),
+                s if s.starts_with("col:") => {
+                    next_column += 1;
+                    addr(columns[next_column - 1].as_mut_ptr())
+                }
+                other => panic!("unknown golden slot {other}"),
+            })
+            .collect();
+        crate::ctx::SLOTS_READ.set(0);
+        let ctx_ptr = if ctx.is_empty() { std::ptr::null() } else { ctx.as_ptr() };
+        // SAFETY: entry `index` of our table, with a ctx laid out as the golden file says (the
+        // test fails if the system reads anything else).
+        let rc = unsafe { table()[index](ctx_ptr) };
+        assert_eq!(rc, if *name == "explode" { 1 } else { 0 }, "{name}: {}", last_error());
+        assert_eq!(crate::ctx::SLOTS_READ.get(), slots.len(), "{name} read another number of slots than abi/slots.golden.txt lists");
+    }
+    // keep_score ran once: its commands, event and Local are where the host will look for them.
+    assert_eq!((commands.len, commands.spawned, queue.count, local[0], draw.len), (1 + 2 + 4 + 2, 1, 1, 1, 1));
+    let _ = last_error();
 }

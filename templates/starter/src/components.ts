@@ -10,3 +10,5 @@ export const Position = defineComponent("Position", { x: "f32", y: "f32" });
 export const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });
 /** The entity the keyboard moves. */
 export const Player = defineTag("Player");
+/** A spark of the player's trail: seconds left to live (spawned and despawned by the hot spark_trail). */
+export const Spark = defineComponent("Spark", { life: "f32" });

@@ -5,7 +5,7 @@
 import { beforeAll, expect, test } from "bun:test";
 import { defineQuery, Key, ManualClock, type App } from "hotloop";
 import { buildProject, createGameApp, loadProject } from "hotloop/dev";
-import { Player, Position, Velocity } from "../src/components.ts";
+import { Player, Position, Spark, Velocity } from "../src/components.ts";
 import { ARENA } from "../src/game.ts";
 
 const STEP_MS = 1000 / 64; // one fixed step at the App's default 64 Hz
@@ -50,5 +50,20 @@ test("leaving the arena on the right comes back on the left", async () => {
   step(app, clock, 1);
   expect(Position.x[player]!).toBeLessThan(ARENA.width / 2);
   expect(Position.x[player]!).toBeGreaterThanOrEqual(0);
+  app.shutdown();
+});
+
+test("moving leaves a trail of sparks, spawned and despawned by the Rust spark_trail", async () => {
+  const { app, clock } = await startGame();
+  const sparks = defineQuery(app.world, [Spark]);
+  step(app, clock, 10);
+  expect(sparks.ids().length).toBe(0); // standing still: no trail
+  app.input.setKey(Key.RIGHT, true);
+  step(app, clock, 16); // a quarter of a second
+  const spawned = sparks.ids().length;
+  expect(spawned).toBeGreaterThanOrEqual(3);
+  app.input.setKey(Key.RIGHT, false);
+  step(app, clock, 64); // a second: every spark's life ran out
+  expect(sparks.ids().length).toBe(0);
   app.shutdown();
 });

@@ -52,6 +52,32 @@ pub fn player_style(mut players: Query<Write<Appearance>, With<Player>>) {
     }
 }
 
+/// Points for one coin: edit it while `bun run dev --features reload` runs.
+const POINTS_PER_COIN: u32 = 1;
+
+/// Collects the coins the player touches: despawns each (Commands, applied right after this
+/// system), scores it (ResMut<Score>, the resource the HUD reads) and says where (CoinCollected,
+/// which TypeScript's respawn_coins answers with a new coin).
+pub fn collect_coins(
+    mut commands: Commands,
+    mut score: ResMut<Score>,
+    mut collected: EventWriter<CoinCollected>,
+    players: Query<(Read<Position>, Read<Appearance>), With<Player>>,
+    coins: Query<(Entity, Read<Position>, Read<Appearance>), With<Coin>>,
+) {
+    for (player, reach) in players.iter() {
+        for (coin, at, look) in coins.iter() {
+            let (dx, dy) = (at.x - player.x, at.y - player.y);
+            let r = reach.radius + look.radius;
+            if dx * dx + dy * dy <= r * r {
+                commands.despawn(coin);
+                score.value += POINTS_PER_COIN;
+                collected.send(CoinCollected { x: at.x, y: at.y });
+            }
+        }
+    }
+}
+
 /// Spins the coins.
 pub fn coin_spin(mut coins: Query<Write<Coin>>, time: Res<Time>) {
     let step = COIN_SPIN * time.delta_f32();
@@ -63,7 +89,7 @@ pub fn coin_spin(mut coins: Query<Write<Coin>>, time: Res<Time>) {
 hotloop_sdk::export! {
     // Placed here: the coins spin in FixedUpdate, after the player moved. Add a system to a list
     // (or a new schedule) and save: it runs from the next frame; take it out and it stops.
-    FixedUpdate: [coin_spin.after("player_movement")],
+    FixedUpdate: [coin_spin.after("player_movement"), collect_coins],
     // Placed by TypeScript (src/gameplay.ts adds hotSystem("player_movement") and its ordering).
     systems: [player_movement, player_style],
 }

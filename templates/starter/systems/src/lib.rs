@@ -26,11 +26,45 @@ pub fn player_movement(
     }
 }
 
+/// Seconds between two sparks of the moving player's trail.
+const SPARK_EVERY: f32 = 0.05;
+/// Seconds a spark lives.
+const SPARK_LIFE: f32 = 0.6;
+
+/// Leaves a trail behind the moving player: spawns a Spark where it is every SPARK_EVERY seconds
+/// and despawns sparks whose life ran out. `Commands` apply right after the system returns; the
+/// `Local` timer is kept by the host, so it survives every reload.
+pub fn spark_trail(
+    mut commands: Commands,
+    mut since_last: Local<f32>,
+    players: Query<(Read<Position>, Read<Velocity>), With<Player>>,
+    mut sparks: Query<(Entity, Write<Spark>)>,
+    time: Res<Time>,
+) {
+    let dt = time.delta_f32();
+    for (id, spark) in sparks.iter_mut() {
+        *spark.life -= dt;
+        if *spark.life <= 0.0 {
+            commands.despawn(id);
+        }
+    }
+    *since_last += dt;
+    if *since_last < SPARK_EVERY {
+        return;
+    }
+    *since_last = 0.0;
+    for (pos, vel) in players.iter() {
+        if vel.x != 0.0 || vel.y != 0.0 {
+            commands.spawn((Value::<Spark> { life: SPARK_LIFE }, Value::<Position> { x: pos.x, y: pos.y }));
+        }
+    }
+}
+
 hotloop_sdk::export! {
+    // Placed by the library: each schedule's list runs in order (`.after("name")` /
+    // `.before("name")` against any system, TypeScript ones too). Add a system to a list and save:
+    // it runs from the next frame; take it out and it stops.
+    FixedUpdate: [spark_trail.after("player_movement")],
     // Placed by the app: src/game.ts adds hotSystem("player_movement") to FixedUpdate.
     systems: [player_movement],
-    // Placed by the library: list a new system in a schedule (in run order, `.after("name")` /
-    // `.before("name")` against any system, TypeScript ones too) and save; it runs from the next
-    // frame, and taking it out stops it. For example:
-    //     FixedUpdate: [my_system.after("player_movement")],
 }

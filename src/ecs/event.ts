@@ -1,0 +1,185 @@
+/**
+ * Events: typed messages between systems, TypeScript or Rust, double-buffered per frame as in
+ * Bevy: an event can be read in the frame it was sent and the next, and each reader sees it once.
+ *
+ *     export const CoinCollected = defineEvent("CoinCollected", { x: "f32", y: "f32" });
+ *     app.addEvent(CoinCollected);
+ *     app.sendEvent(CoinCollected, { x, y });                 // TypeScript writer
+ *     const collected = app.eventReader(CoinCollected);       // TypeScript reader: keep it
+ *     for (const e of collected.read()) console.log(e.x);
+ *     // Rust: EventWriter<CoinCollected> / EventReader<CoinCollected>
+ *
+ * Why one native queue per type: Rust writers append records in place (docs/abi.md, "Events"),
+ * and TypeScript reads the same bytes; nothing is copied across the boundary.
+ */
+import type { FieldType } from "./field.ts";
+import { nativeBuffer } from "./native-buffer.ts";
+import { ACCESSORS, checkSchema, type ResourceFields } from "./resource.ts";
+import { structLayout, type StructLayout, type StructSchema } from "./struct-layout.ts";
+
+/** An event type: its name, fields and C layout. */
+export interface EventType<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
+  readonly name: string;
+  readonly schema: S;
+  readonly struct: StructLayout;
+  /** Events the queue holds over two frames. */
+  readonly capacity: number;
+}
+
+/** Options of {@link defineEvent}. */
+export interface EventOptions {
+  /** Events the queue holds over the current and the previous frame (default 4096). */
+  readonly capacity?: number;
+}
+
+/** Defines an event type with numeric fields. Throws a one-line error on a bad name or type. */
+export function defineEvent<const S extends Readonly<Record<string, FieldType>>>(name: string, schema: S, options: EventOptions = {}): EventType<S> {
+  checkSchema("event", name, schema);
+  const capacity = options.capacity ?? 4096;
+  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`event ${name}: capacity must be a positive integer`);
+  return Object.freeze({ name, schema, struct: structLayout(name, schema as StructSchema), capacity });
+}
+
+/** The header of a queue, as Rust reads it (`EventQueueData`). */
+export const EVENT_QUEUE_LAYOUT = structLayout("EventQueueData", { records: "u64", capacity: "u32", count: "u32", first_id: "u64", record_size: "u32", reserved: "u32" });
+/** One Rust reader's state (`EventReaderData`): its queue and the next id it has not read. */
+export const EVENT_READER_LAYOUT = structLayout("EventReaderData", { queue: "u64", cursor: "u64" });
+
+const H = EVENT_QUEUE_LAYOUT.byName;
+
+/** One event type's queue: a header and `capacity` records in native memory. */
+export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
+  /** The header block (`EventQueueData`); its `records` word is set by whoever takes pointers (src/hot). */
+  readonly header = nativeBuffer(EVENT_QUEUE_LAYOUT.size);
+  /** The records block. */
+  readonly records: ArrayBuffer;
+  readonly #words = new Uint32Array(this.header);
+  readonly #data: DataView;
+  /** The id one past the last event present at the previous update: older ones are dropped at the next. */
+  #previousEnd = 0;
+
+  constructor(readonly type: EventType<S>) {
+    this.records = nativeBuffer(type.capacity * Math.max(1, type.struct.size));
+    this.#data = new DataView(this.records);
+    this.#words[H.capacity!.offset / 4] = type.capacity;
+    this.#words[H.record_size!.offset / 4] = type.struct.size;
+  }
+
+  /** Events held now (this frame's and the previous frame's). */
+  get count(): number {
+    return this.#words[H.count!.offset / 4]!;
+  }
+
+  /** The id of the oldest event held. */
+  get firstId(): number {
+    return this.#words[H.first_id!.offset / 4]! + this.#words[H.first_id!.offset / 4 + 1]! * 0x1_0000_0000;
+  }
+
+  /** The id the next event sent will get. */
+  get endId(): number {
+    return this.firstId + this.count;
+  }
+
+  /** Sends one event; throws a one-line error when the queue is full. */
+  send(values: Partial<ResourceFields<S>>): void {
+    const count = this.count;
+    if (count >= this.type.capacity) throw new Error(`the ${this.type.name} event queue is full (${this.type.capacity} events over two frames): raise its capacity in defineEvent`);
+    const base = count * this.type.struct.size;
+    for (const f of this.type.struct.fields) {
+      const set = DataView.prototype[`set${ACCESSORS[f.scalar as FieldType]}`] as (this: DataView, o: number, v: number, le?: boolean) => void;
+      set.call(this.#data, base + f.offset, (values as Record<string, number>)[f.name] ?? 0, true);
+    }
+    this.#words[H.count!.offset / 4] = count + 1;
+  }
+
+  /** The events with ids in `[from, endId)` (clamped to those held), as plain objects. */
+  readFrom(from: number): ResourceFields<S>[] {
+    const first = this.firstId;
+    const start = Math.max(from, first) - first;
+    const out: ResourceFields<S>[] = [];
+    for (let i = start; i < this.count; i++) out.push(this.#record(i));
+    return out;
+  }
+
+  /**
+   * A reader that sees every event sent from now on, each once. From now on, not the events still
+   * held: a game module re-imported by the dev runner makes its readers again, and they must not
+   * read what the old ones already did.
+   */
+  reader(): EventCursor<S> {
+    return new EventCursor(this, this.endId);
+  }
+
+  /**
+   * Starts a frame: drops the events sent before the previous update, so each event lives for
+   * the frame it was sent in and the next. The App calls it before `First`.
+   */
+  update(): void {
+    const first = this.firstId;
+    const drop = Math.min(this.count, Math.max(0, this.#previousEnd - first));
+    if (drop > 0) {
+      const size = this.type.struct.size;
+      new Uint8Array(this.records).copyWithin(0, drop * size, this.count * size);
+      this.#words[H.count!.offset / 4] = this.count - drop;
+      const next = first + drop;
+      this.#words[H.first_id!.offset / 4] = next >>> 0;
+      this.#words[H.first_id!.offset / 4 + 1] = Math.floor(next / 0x1_0000_0000);
+    }
+    this.#previousEnd = this.endId;
+  }
+
+  #record(i: number): ResourceFields<S> {
+    const base = i * this.type.struct.size;
+    const out: Record<string, number> = {};
+    for (const f of this.type.struct.fields) {
+      const get = DataView.prototype[`get${ACCESSORS[f.scalar as FieldType]}`] as (this: DataView, o: number, le?: boolean) => number;
+      out[f.name] = get.call(this.#data, base + f.offset, true);
+    }
+    return out as ResourceFields<S>;
+  }
+}
+
+/** A TypeScript reader of one queue: `read()` returns the events it has not seen yet. */
+export class EventCursor<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
+  constructor(
+    readonly queue: EventQueue<S>,
+    /** The id of the next event this reader has not read. */
+    public cursor: number,
+  ) {}
+
+  /** The unseen events, oldest first; they count as read. */
+  read(): ResourceFields<S>[] {
+    const events = this.queue.readFrom(this.cursor);
+    this.cursor = this.queue.endId;
+    return events;
+  }
+
+  /** How many events this reader has not seen. */
+  get length(): number {
+    return this.queue.endId - Math.max(this.cursor, this.queue.firstId);
+  }
+}
+
+/** An app's event queues, by event name (a type defined again by a reloaded module keeps its queue). */
+export class EventQueues {
+  readonly #queues = new Map<string, EventQueue>();
+
+  /** The queue of `type`, made on first use; a type of the same name with another layout gets a new one. */
+  add<S extends Readonly<Record<string, FieldType>>>(type: EventType<S>): EventQueue<S> {
+    const known = this.#queues.get(type.name);
+    if (known && known.type.struct.layout.hash === type.struct.layout.hash && known.type.capacity === type.capacity) return known as unknown as EventQueue<S>;
+    const queue = new EventQueue(type);
+    this.#queues.set(type.name, queue as unknown as EventQueue);
+    return queue;
+  }
+
+  /** The queue of the event type of that name, if added. */
+  get(name: string): EventQueue | undefined {
+    return this.#queues.get(name);
+  }
+
+  /** Starts a frame for every queue (see {@link EventQueue.update}). */
+  update(): void {
+    for (const q of this.#queues.values()) q.update();
+  }
+}
