@@ -88,7 +88,7 @@ describe("hotloop new: a starter game outside the repository", () => {
     expect({ code: typecheck.code, out: typecheck.out }).toEqual({ code: 0, out: expect.any(String) });
 
     const tests = await run(["bun", "test"], game);
-    expect(tests.out).toContain("2 pass");
+    expect(tests.out).toContain("3 pass");
     expect(tests.code).toBe(0);
     // The first build narrowed the names: a misspelt hotSystem("...") is now a type error.
     expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain('export type SystemName = "player_movement";');
@@ -118,9 +118,9 @@ describe("hotloop new: a starter game outside the repository", () => {
         lib,
         readFileSync(lib, "utf8")
           .replace("hotloop_sdk::export! {", drift)
-          .replace("    systems: [player_movement],", '    systems: [player_movement],\n    FixedUpdate: [drift_down.after("player_movement")],'),
+          .replace('FixedUpdate: [spark_trail.after("player_movement")],', 'FixedUpdate: [spark_trail.after("player_movement"), drift_down],'),
       );
-      const added = await dev.waitFor(/hotloop: added system drift_down to FixedUpdate after player_movement/, reloaded);
+      const added = await dev.waitFor(/hotloop: added system drift_down to FixedUpdate after spark_trail/, reloaded);
       const drifting = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, added)]!);
       const later = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, dev.lines.length)]!);
       expect(later.y).toBeGreaterThan(drifting.y); // 64 steps a second, a pixel each

@@ -60,9 +60,9 @@ describe("the example under reload: Rust edits beyond a body", () => {
       "/// Spins the coins.",
       "/// Grows every coin by a pixel a step.\npub fn coin_grow(mut coins: Query<Write<Appearance>, With<Coin>>) {\n    for look in coins.iter_mut() {\n        *look.radius += 1.0;\n    }\n}\n\n/// Spins the coins.",
     );
-    crate.edit('FixedUpdate: [coin_spin.after("player_movement")],', 'FixedUpdate: [coin_spin.after("player_movement"), coin_grow],');
+    crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],');
     await rebuilt(2);
-    expect(lines()).toContain("hotloop: added system coin_grow to FixedUpdate after coin_spin");
+    expect(lines()).toContain("hotloop: added system coin_grow to FixedUpdate after collect_coins");
     const grown = Appearance.radius[c]!;
     await frames(3);
     expect(Appearance.radius[c]).toBe(grown + 3);
@@ -80,10 +80,10 @@ describe("the example under reload: Rust edits beyond a body", () => {
     expect(Appearance.radius[p]).toBe(28);
 
     // 3. The new system taken out of its schedule: it stops running.
-    crate.edit('FixedUpdate: [coin_spin.after("player_movement"), coin_grow],', 'FixedUpdate: [coin_spin.after("player_movement")],');
+    crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins],');
     crate.edit("pub fn coin_grow(", "#[allow(dead_code)]\npub fn coin_grow(");
     await rebuilt(4);
-    expect(lines()).toContain("hotloop: removed system coin_grow from FixedUpdate after coin_spin");
+    expect(lines()).toContain("hotloop: removed system coin_grow from FixedUpdate after collect_coins");
     const stopped = Appearance.radius[c]!;
     await frames(3);
     expect(Appearance.radius[c]).toBe(stopped);

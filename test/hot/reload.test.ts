@@ -126,7 +126,7 @@ describe("hot reload", () => {
   test("an unknown system name fails at registration with the list of exports", async () => {
     const h = await start();
     expect(() => h.app.addSystems(FixedUpdate, hotSystem("muver"))).toThrow(
-      `hotSystem("muver"): lib${fixture.crate}.so exports no system of that name (exports: mover, stamp, trap, noop)`,
+      `hotSystem("muver"): lib${fixture.crate}.so exports no system of that name (exports: mover, stamp, trap, noop, counter, pinger, listener, bullets, bad_commands, haunt)`,
     );
   }, SLOW);
 

@@ -8,7 +8,7 @@ import { Position, Stamp, Velocity } from "../fixtures/hot-fixture/components.ts
 import { refusedThenRecovers } from "./refusal.ts";
 import { isUnscheduledNotice, literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
-const v = reliabilityFile("stamp1", "stamp2", "noExport", "badJson", "badShape", "abi3", "abi3Lacking", "renamed", "moreComponents", "readOnly", "layout");
+const v = reliabilityFile("stamp1", "stamp2", "noExport", "badJson", "badShape", "otherAbi", "otherAbiLacking", "renamed", "moreComponents", "readOnly", "layout");
 let r: Rig | undefined;
 
 const refused = async (bad: Uint8Array, reason: string | RegExp) => void (r = await refusedThenRecovers(v, bad, reason));
@@ -27,11 +27,11 @@ describe("a bad manifest is refused with one line naming the file; the game keep
   }, SLOW);
 
   test("an SDK ABI version that does not match", async () => {
-    await refused(v.abi3, "SDK ABI version 3 does not match the host's 2: rebuild the library against this hotloop");
+    await refused(v.otherAbi, "SDK ABI version 4 does not match the host's 3: rebuild the library against this hotloop");
   }, SLOW);
 
   test("an SDK ABI version that does not match, in a library whose exports differ too: the version is the reason given", async () => {
-    await refused(v.abi3Lacking, "SDK ABI version 3 does not match the host's 2: rebuild the library against this hotloop");
+    await refused(v.otherAbiLacking, "SDK ABI version 4 does not match the host's 3: rebuild the library against this hotloop");
   }, SLOW);
 });
 

@@ -6,6 +6,7 @@
  * Every variant of the hot fixture has SPEED 1 (mover moves by velocity * dt), its own STAMP
  * (which build is running), and a `PANICS` switch for its trap system.
  */
+import { HOTLOOP_ABI_VERSION } from "../../src/hot/manifest.ts";
 import { cpSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fnv1a64 } from "../../src/ecs/index.ts";
@@ -48,7 +49,10 @@ function raw(abi: number, manifest: string, more?: (f: Fixture) => void): Recipe
 }
 
 const rawManifest = (abi: number, systems: unknown[] = []) =>
-  JSON.stringify({ abi, sdk: "0.1.0", crate: "raw_library", hooks: { load: false, unload: false }, components: [], systems });
+  JSON.stringify({ abi, sdk: "0.1.0", crate: "raw_library", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems });
+/** The host's ABI, and one it does not speak. */
+const ABI = HOTLOOP_ABI_VERSION;
+const OTHER_ABI = HOTLOOP_ABI_VERSION + 1;
 
 const RECIPES = {
   stamp1: hot(1),
@@ -119,23 +123,23 @@ const RECIPES = {
     f.edit("fn on_load(mem: &mut [u8]) {", "fn on_load(mem: &mut [u8]) {\n    PINNED.with(|p| std::hint::black_box(p.0));");
   }),
   /** Manifest text cut short: not JSON. */
-  badJson: raw(2, rawManifest(2).slice(0, 60)),
+  badJson: raw(ABI, rawManifest(ABI).slice(0, 60)),
   /** JSON of the wrong shape: a query without its components. */
-  badShape: raw(2, rawManifest(2, [{ name: "mover", params: [{ kind: "query" }] }])),
+  badShape: raw(ABI, rawManifest(ABI, [{ name: "mover", params: [{ kind: "query" }] }])),
   /** A manifest with a byte that is not UTF-8 (0xFF) in the crate's name. */
-  badUtf8: raw(2, rawManifest(2), (f) => f.edit('\\"crate\\":\\"raw_library', '\\"crate\\":\\"raw_\\xfflibrary')),
+  badUtf8: raw(ABI, rawManifest(ABI), (f) => f.edit('\\"crate\\":\\"raw_library', '\\"crate\\":\\"raw_\\xfflibrary')),
   /** A system name of 300 characters. */
-  longName: raw(2, rawManifest(2, [{ name: "x".repeat(300), params: [] }])),
+  longName: raw(ABI, rawManifest(ABI, [{ name: "x".repeat(300), params: [] }])),
   /** A manifest of one system over an empty system table (hotloop_system_count says 0). */
-  shortTable: raw(2, rawManifest(2, [{ name: "ghost", params: [] }])),
+  shortTable: raw(ABI, rawManifest(ABI, [{ name: "ghost", params: [] }])),
   /** Two systems named alike (the table is never read: the manifest is refused first). */
-  sameNames: raw(2, rawManifest(2, [{ name: "twin", params: [] }, { name: "twin", params: [] }]), (f) => f.setConst("COUNT", "2")),
+  sameNames: raw(ABI, rawManifest(ABI, [{ name: "twin", params: [] }, { name: "twin", params: [] }]), (f) => f.setConst("COUNT", "2")),
   /** Its armed trap panics with two lines and 40 KB of text (a 2-byte character 20,000 times). */
   panicText: hot(3, (f) => f.edit('panic!("trap sprung (stamp {STAMP})");', 'panic!("first line\\nsecond line {}", "é".repeat(20_000));'), true),
-  /** Another ABI version, with every export of version 2. */
-  abi3: raw(3, rawManifest(3)),
+  /** Another ABI version, with every export of this one. */
+  otherAbi: raw(OTHER_ABI, rawManifest(OTHER_ABI)),
   /** Another ABI version whose exports differ (no system table). */
-  abi3Lacking: raw(3, rawManifest(3), (f) => f.edit(/#\[no_mangle\]\npub extern "C" fn hotloop_system_table[\s\S]*?\n\}\n/, "")),
+  otherAbiLacking: raw(OTHER_ABI, rawManifest(OTHER_ABI), (f) => f.edit(/#\[no_mangle\]\npub extern "C" fn hotloop_system_table[\s\S]*?\n\}\n/, "")),
 } satisfies Record<string, Recipe>;
 
 export type VariantName = keyof typeof RECIPES;
