@@ -68,7 +68,7 @@ const SECOND_BUILD: Record<ReloadKind, (f: Fixture) => void> = {
   body: () => {},
   add_system: (f) => {
     f.edit("/// Does nothing: the cost of a call.", "/// Placed in Update by the library.\npub fn extra(mut q: Query<Write<Stamp>>) {\n    let _ = q.len();\n}\n\n/// Does nothing: the cost of a call.");
-    f.edit("systems: [mover, stamp, trap, noop],", "systems: [mover, stamp, trap, noop],\n    Update: [extra.after(\"stamp\")],");
+    f.edit("    systems: [mover, stamp,", "    Update: [extra.after(\"stamp\")],\n    systems: [mover, stamp,");
   },
   signature: (f) => f.edit("pub fn stamp(mut q: Query<Write<Stamp>>) {", "pub fn stamp(mut q: Query<Write<Stamp>>, time: Res<Time>) {\n    let _ = time.delta();"),
 };
