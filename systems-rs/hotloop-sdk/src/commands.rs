@@ -8,7 +8,7 @@
 
 use crate::boundary;
 use crate::component::Component;
-use crate::ctx::Slots;
+use crate::ctx::{host_array, Slots};
 use crate::manifest::ParamInfo;
 use crate::system::{sealed, SystemParam};
 
@@ -226,18 +226,10 @@ impl SystemParam for Commands {
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
-        let queue = slots.next_ptr::<CommandQueueData>();
-        assert!(
-            !queue.is_null() && queue.is_aligned(),
-            "hotloop: the host passed a bad command queue pointer"
-        );
+        let queue = slots.next_block::<CommandQueueData>("command queue");
         // SAFETY: the host passed its command queue header (docs/abi.md, "Commands").
         let q = unsafe { *queue };
-        let words = std::ptr::with_exposed_provenance::<u64>(q.words as usize);
-        assert!(
-            q.capacity == 0 || (!words.is_null() && words.is_aligned()),
-            "hotloop: the host passed a bad command buffer"
-        );
+        host_array::<u64>(q.words, q.capacity, "command buffer");
         Commands {
             queue,
             epoch: boundary::epoch(),

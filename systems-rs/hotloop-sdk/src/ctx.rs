@@ -56,6 +56,14 @@ impl Slots {
         ptr::with_exposed_provenance_mut(self.next() as usize)
     }
 
+    /// Reads the next slot as the address of a host block (a resource, a queue header, a
+    /// `Local`): checked non-null and aligned, panicking with `what` otherwise.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn next_block<T>(&mut self, what: &str) -> *mut T {
+        host_block(self.next_ptr(), what)
+    }
+
     /// Reads the next slot as a column pointer of a query with `capacity` rows.
     #[inline]
     pub fn column<T: crate::FieldType>(&mut self, capacity: usize) -> Col<T> {
@@ -75,6 +83,29 @@ impl Slots {
 thread_local! {
     /// Slots read on this thread: the golden-slots test compares it with the host's layout.
     pub(crate) static SLOTS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Checks a host block's address: non-null and aligned for `T`, panicking with `what` otherwise.
+#[inline]
+#[track_caller]
+pub(crate) fn host_block<T>(ptr: *mut T, what: &str) -> *mut T {
+    assert!(
+        !ptr.is_null() && ptr.is_aligned(),
+        "hotloop: the host passed a bad {what}: null or misaligned"
+    );
+    ptr
+}
+
+/// The address of a host array of `len` elements, as a header holds it: checked non-null and
+/// aligned for `T` when `len > 0`, panicking with `what` otherwise.
+#[inline]
+#[track_caller]
+pub(crate) fn host_array<T>(address: u64, len: u32, what: &str) -> *mut T {
+    let ptr = ptr::with_exposed_provenance_mut::<T>(address as usize);
+    if len > 0 {
+        host_block(ptr, what);
+    }
+    ptr
 }
 
 /// One host column (`capacity` values of a field's type) of one query, for one call.

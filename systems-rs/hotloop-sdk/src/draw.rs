@@ -6,7 +6,7 @@
 //! its C shim. TypeScript render code appends to the same list, so both sides share one order.
 
 use crate::boundary;
-use crate::ctx::Slots;
+use crate::ctx::{host_array, Slots};
 use crate::manifest::ParamInfo;
 use crate::system::{sealed, SystemParam};
 use std::ptr;
@@ -486,23 +486,13 @@ impl SystemParam for DrawList {
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
-        let list = slots.next_ptr::<DrawListData>();
-        assert!(
-            !list.is_null() && list.is_aligned(),
-            "hotloop: the host passed a bad draw list pointer"
-        );
+        let list = slots.next_block::<DrawListData>("draw list");
         // SAFETY: the host passed its draw list header (docs/abi.md, "The draw list"), valid
         // for the call; checked non-null and aligned above.
         let data = unsafe { *list };
-        let records = ptr::with_exposed_provenance::<DrawRecord>(data.records as usize);
-        let text = ptr::with_exposed_provenance::<u8>(data.text as usize);
-        let textures = ptr::with_exposed_provenance::<u64>(data.textures as usize);
-        assert!(
-            (data.capacity == 0 || (!records.is_null() && records.is_aligned()))
-                && (data.text_capacity == 0 || !text.is_null())
-                && (data.texture_count == 0 || (!textures.is_null() && textures.is_aligned())),
-            "hotloop: the host passed a bad draw list"
-        );
+        host_array::<DrawRecord>(data.records, data.capacity, "draw list's records");
+        host_array::<u8>(data.text, data.text_capacity, "draw list's text arena");
+        host_array::<u64>(data.textures, data.texture_count, "draw list's texture table");
         DrawList {
             list,
             epoch: boundary::epoch(),

@@ -8,7 +8,7 @@
 
 use crate::boundary;
 use crate::component::Field;
-use crate::ctx::Slots;
+use crate::ctx::{host_array, host_block, Slots};
 use crate::manifest::{ComponentInfo, ParamInfo};
 use crate::system::{sealed, SystemParam};
 use std::marker::PhantomData;
@@ -106,10 +106,7 @@ fn info<E: Event>() -> ComponentInfo {
 
 /// Checks a queue pointer from the host and that its records are `E`s.
 fn checked_queue<E: Event>(queue: *mut EventQueueData) -> *mut EventQueueData {
-    assert!(
-        !queue.is_null() && queue.is_aligned(),
-        "hotloop: the host passed a bad event queue"
-    );
+    host_block(queue, "event queue");
     // SAFETY: the host passed the queue of `E` (docs/abi.md, "Events"), valid for the call.
     let q = unsafe { *queue };
     assert!(
@@ -120,11 +117,7 @@ fn checked_queue<E: Event>(queue: *mut EventQueueData) -> *mut EventQueueData {
         E::NAME,
         std::mem::size_of::<E>()
     );
-    let records = std::ptr::with_exposed_provenance::<E>(q.records as usize);
-    assert!(
-        q.capacity == 0 || (!records.is_null() && records.is_aligned()),
-        "hotloop: the host passed a bad event buffer"
-    );
+    host_array::<E>(q.records, q.capacity, "event buffer");
     queue
 }
 
@@ -231,11 +224,7 @@ impl<E: Event> SystemParam for EventReader<E> {
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
-        let reader = slots.next_ptr::<EventReaderData>();
-        assert!(
-            !reader.is_null() && reader.is_aligned(),
-            "hotloop: the host passed a bad event reader"
-        );
+        let reader = slots.next_block::<EventReaderData>("event reader");
         // SAFETY: the host passed this parameter's reader state (docs/abi.md, "Events").
         let queue = unsafe { (*reader).queue };
         checked_queue::<E>(std::ptr::with_exposed_provenance_mut(queue as usize));

@@ -39,20 +39,6 @@ fn info<T: Resource>() -> ComponentInfo {
     }
 }
 
-/// Reads the next slot as a resource pointer, checked.
-fn fetch_ptr<T>(slots: &mut Slots) -> *mut T {
-    let ptr = slots.next_ptr::<T>();
-    assert!(
-        !ptr.is_null(),
-        "hotloop: the host passed a null resource pointer"
-    );
-    assert!(
-        ptr.is_aligned(),
-        "hotloop: the host passed a misaligned resource pointer"
-    );
-    ptr
-}
-
 /// Read access to a resource for the duration of one system call; derefs to `T`.
 ///
 /// ```
@@ -98,7 +84,7 @@ impl<T: Resource> SystemParam for Res<T> {
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
         Res {
-            ptr: fetch_ptr::<T>(slots).cast_const(),
+            ptr: slots.next_block::<T>("resource").cast_const(),
             epoch: boundary::epoch(),
         }
     }
@@ -155,7 +141,7 @@ impl<T: ResourceMut> SystemParam for ResMut<T> {
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
         ResMut {
-            ptr: fetch_ptr::<T>(slots),
+            ptr: slots.next_block::<T>("resource"),
             epoch: boundary::epoch(),
         }
     }
