@@ -172,11 +172,11 @@ export class CommandQueue {
   }
 
   #lookup(lo: number, hi: number, components: ComponentRegistry): Component | undefined {
-    const key = lo + (hi & 0x1f_ffff) * 0x1_0000_0000;
+    const key = keyOf(lo, hi);
     const found = this.#byHash.get(key);
     // The same layout text object as when it was hashed: not migrated since (a migration gives a new layout).
     if (found !== undefined && found.hi === hi && found.lo === lo && found.hash === found.component.layout.hash) return found.component;
-    this.#byHash = new Map(components.all().map((c) => [keyOf(c.layout.hash), hashed(c)]));
+    this.#byHash = new Map(components.all().map((c) => hashed(c)).map((h) => [keyOf(h.lo, h.hi), h]));
     const again = this.#byHash.get(key);
     return again !== undefined && again.hi === hi && again.lo === lo ? again.component : undefined;
   }
@@ -195,9 +195,8 @@ function hashed(component: Component): HashedComponent {
   return { component, hash, hi: Number.parseInt(hash.slice(0, 8), 16), lo: Number.parseInt(hash.slice(8), 16) };
 }
 
-function keyOf(hash: string): number {
-  const hi = Number.parseInt(hash.slice(0, 8), 16);
-  const lo = Number.parseInt(hash.slice(8), 16);
+/** The map key of a layout hash: its low 53 bits (exact in a number); a hit is confirmed on both halves. */
+function keyOf(lo: number, hi: number): number {
   return lo + (hi & 0x1f_ffff) * 0x1_0000_0000;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { FieldType } from "./field.ts";
 import { nativeBuffer } from "./native-buffer.ts";
-import { ACCESSORS, checkSchema, type ResourceFields } from "./resource.ts";
+import { checkSchema, fieldAccess, type ResourceFields } from "./resource.ts";
 import { structLayout, type StructLayout, type StructSchema } from "./struct-layout.ts";
 
 /** An event type: its name, fields and C layout. */
@@ -55,12 +55,15 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
   readonly records: ArrayBuffer;
   readonly #words = new Uint32Array(this.header);
   readonly #data: DataView;
+  /** Each field's name, offset and DataView accessors, resolved once. */
+  readonly #fields: readonly ({ readonly name: string; readonly offset: number } & ReturnType<typeof fieldAccess>)[];
   /** The id one past the last event present at the previous update: older ones are dropped at the next. */
   #previousEnd = 0;
 
   constructor(readonly type: EventType<S>) {
     this.records = nativeBuffer(type.capacity * Math.max(1, type.struct.size));
     this.#data = new DataView(this.records);
+    this.#fields = type.struct.fields.map((f) => ({ name: f.name, offset: f.offset, ...fieldAccess(f.scalar as FieldType) }));
     this.#words[H.capacity!.offset / 4] = type.capacity;
     this.#words[H.record_size!.offset / 4] = type.struct.size;
   }
@@ -85,10 +88,7 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
     const count = this.count;
     if (count >= this.type.capacity) throw new Error(`the ${this.type.name} event queue is full (${this.type.capacity} events over two frames): raise its capacity in defineEvent`);
     const base = count * this.type.struct.size;
-    for (const f of this.type.struct.fields) {
-      const set = DataView.prototype[`set${ACCESSORS[f.scalar as FieldType]}`] as (this: DataView, o: number, v: number, le?: boolean) => void;
-      set.call(this.#data, base + f.offset, (values as Record<string, number>)[f.name] ?? 0, true);
-    }
+    for (const f of this.#fields) f.set.call(this.#data, base + f.offset, (values as Record<string, number>)[f.name] ?? 0, true);
     this.#words[H.count!.offset / 4] = count + 1;
   }
 
@@ -131,10 +131,7 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
   #record(i: number): ResourceFields<S> {
     const base = i * this.type.struct.size;
     const out: Record<string, number> = {};
-    for (const f of this.type.struct.fields) {
-      const get = DataView.prototype[`get${ACCESSORS[f.scalar as FieldType]}`] as (this: DataView, o: number, le?: boolean) => number;
-      out[f.name] = get.call(this.#data, base + f.offset, true);
-    }
+    for (const f of this.#fields) out[f.name] = f.get.call(this.#data, base + f.offset, true);
     return out as ResourceFields<S>;
   }
 }

@@ -51,7 +51,7 @@ export interface ResourceOptions<S extends Readonly<Record<string, FieldType>>> 
 const RUST_TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const FIELD_NAME = /^[a-z_][a-z0-9_]*$/;
 /** The DataView accessor of each field type (`get${name}` / `set${name}`). */
-export const ACCESSORS = {
+const ACCESSORS = {
   f32: "Float32", f64: "Float64", i8: "Int8", u8: "Uint8", i16: "Int16", u16: "Uint16", i32: "Int32", u32: "Uint32",
 } as const satisfies Record<FieldType, string>;
 
@@ -88,9 +88,7 @@ export function defineResource<const S extends Readonly<Record<string, FieldType
   };
   Object.defineProperty(NativeResource, "name", { value: name });
   for (const field of struct.fields) {
-    const kind = ACCESSORS[field.scalar as FieldType];
-    const get = DataView.prototype[`get${kind}`] as (this: DataView, offset: number, littleEndian?: boolean) => number;
-    const set = DataView.prototype[`set${kind}`] as (this: DataView, offset: number, value: number, littleEndian?: boolean) => void;
+    const { get, set } = fieldAccess(field.scalar as FieldType);
     const offset = field.offset;
     Object.defineProperty(NativeResource.prototype, field.name, {
       get(this: InstanceType<typeof NativeResource>) {
@@ -103,6 +101,17 @@ export function defineResource<const S extends Readonly<Record<string, FieldType
     });
   }
   return NativeResource as unknown as ResourceClass<S>;
+}
+
+/** DataView's reader and writer of one field type (call them with the view as `this`, little-endian). */
+export function fieldAccess(type: FieldType): {
+  readonly get: (this: DataView, offset: number, littleEndian?: boolean) => number;
+  readonly set: (this: DataView, offset: number, value: number, littleEndian?: boolean) => void;
+} {
+  return {
+    get: DataView.prototype[`get${ACCESSORS[type]}`] as (this: DataView, offset: number, littleEndian?: boolean) => number,
+    set: DataView.prototype[`set${ACCESSORS[type]}`] as (this: DataView, offset: number, value: number, littleEndian?: boolean) => void,
+  };
 }
 
 /** The native layout and bytes of a resource value, when its class has one (Time, Input, defined resources). */

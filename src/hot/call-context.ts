@@ -53,19 +53,20 @@ export class CallContext {
   constructor(app: App, system: SystemManifest) {
     this.#app = app;
     this.#host = hostParamsOf(app);
-    const slotCount = system.params.reduce((n, p) => n + (p.kind === "query" ? 3 + componentsOf(app, p).reduce((c, comp) => c + comp.fieldNames.length, 0) : 1), 0);
-    this.#words = new Uint32Array(nativeBuffer(Math.max(1, slotCount) * 8));
+    // Each parameter's slots, named: their number is where the next parameter's start.
+    const slotsOf = system.params.map((param) => slotNames(app, param));
+    this.slots = slotsOf.flat();
+    this.#words = new Uint32Array(nativeBuffer(Math.max(1, this.slots.length) * 8));
     this.pointer = ptr(this.#words);
     let slot = 0;
     let commands: HostParams["commands"] | undefined;
-    const names: string[] = [];
     system.params.forEach((param, index) => {
-      names.push(...slotNames(app, param));
+      const first = slot;
+      slot += slotsOf[index]!.length;
       if (param.kind !== "query") {
         if (param.kind === "commands") commands = this.#host.commands;
-        if (param.kind === "res") this.#resources.push({ slot, name: param.name });
-        else this.#write(slot, this.#pointerOf(system.name, index, param));
-        slot++;
+        if (param.kind === "res") this.#resources.push({ slot: first, name: param.name });
+        else this.#write(first, this.#pointerOf(system.name, index, param));
         return;
       }
       const components = componentsOf(app, param);
@@ -75,11 +76,9 @@ export class CallContext {
         ...param.without.map((n) => Not(app.components.get(n)!)),
       ];
       const written = param.components.filter((c) => c.access === "write").map((c) => app.components.get(c.name)!);
-      this.#queries.push({ query: defineQuery(app.world, terms), components, written, first: slot, idsBuffer: undefined });
-      slot += 3 + components.reduce((n, c) => n + c.fieldNames.length, 0);
+      this.#queries.push({ query: defineQuery(app.world, terms), components, written, first, idsBuffer: undefined });
     });
     this.commands = commands;
-    this.slots = names;
     this.hasQueries = this.#queries.length > 0 || this.#resources.length > 0;
     this.layoutKey = layoutKeyOf(app, system);
     this.refresh();
