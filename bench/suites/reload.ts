@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { App, FixedUpdate, Update, yieldToEventLoop } from "../../src/core/index.ts";
 import { spawn } from "../../src/ecs/index.ts";
-import { HotPlugin, HotReloader, hotSystem } from "../../src/hot/index.ts";
+import { HotPlugin, HotReloader, hotSystem, type HotEvent } from "../../src/hot/index.ts";
 import { Position, Stamp, Trap, Velocity } from "../../test/fixtures/hot-fixture/components.ts";
 import { Fixture } from "../../test/support/fixture.ts";
 import { fmt, median, percentile } from "../lib.ts";
@@ -15,7 +15,13 @@ import type { Suite } from "../suite.ts";
 function liveApp(fixture: Fixture) {
   const app = new App();
   app.registerComponents(Position, Velocity, Stamp, Trap);
-  app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: (e) => { if (process.env.BENCH_DEBUG) console.error(JSON.stringify(e)); } }));
+  /** The last successful reload's report and when it arrived (right after its swap). */
+  let lastReload: { event: Extract<HotEvent, { type: "reload"; status: "ok" }>; at: number } | undefined;
+  const reporter = (e: HotEvent) => {
+    if (e.type === "reload" && e.status === "ok") lastReload = { event: e, at: performance.now() };
+    if (process.env.BENCH_DEBUG) console.error(JSON.stringify(e));
+  };
+  app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter }));
   app.addSystems(Update, hotSystem("stamp"));
   app.addSystems(FixedUpdate, hotSystem("mover"));
   for (let i = 0; i < 1000; i++) spawn(app.world, [Position, { x: i }], [Velocity, { x: 1 }]);
@@ -43,17 +49,49 @@ function liveApp(fixture: Fixture) {
       await yieldToEventLoop();
     }
   };
-  return { app, runUntil, runFor, frameMs, ready: () => app.resource(HotReloader).ready() };
+  const takeReload = () => {
+    const taken = lastReload;
+    lastReload = undefined;
+    return taken;
+  };
+  return { app, runUntil, runFor, frameMs, takeReload, ready: () => app.resource(HotReloader).ready() };
 }
 
 /** Time between two library writes in the reload suite. */
 export const WRITE_GAP_MS = 150;
 
-/** Writes bytes the way cargo publishes a build: a new file renamed over the old (atomic). */
-export function publish(path: string, bytes: Uint8Array): void {
+/**
+ * Writes bytes the way cargo publishes a build: a new file renamed over the old (atomic). Returns
+ * how long the rename took (ms) and when it returned: the latency starts there. Writing the file
+ * is the build's time (counted in edit → running), and the rename runs in this process, where
+ * the game cannot run meanwhile; cargo renames from a process of its own, and the kernel's work
+ * of freeing the replaced file (about 0.5 ms here for a 0.5 MB library) is then no frame's.
+ */
+export function publish(path: string, bytes: Uint8Array): { placed: number; renameMs: number } {
   writeFileSync(`${path}.tmp`, bytes);
+  const start = performance.now();
   renameSync(`${path}.tmp`, path);
+  const placed = performance.now();
+  return { placed, renameMs: placed - start };
 }
+
+/**
+ * Where one reload's time went (ms), from the file in place to the end of the frame running it:
+ * the watcher's latency (`detected`), the debounce (`settled`: none for a new inode but a timer
+ * hop), read/check/copy/dlopen/validate (`loaded`), the wait for the next frame boundary
+ * (`waited`), the swap (`swapped`), and the rest of that frame (`ran`).
+ */
+export interface ReloadStages {
+  readonly detected: number;
+  readonly settled: number;
+  readonly loaded: number;
+  readonly waited: number;
+  readonly swapped: number;
+  readonly ran: number;
+}
+
+/** The stage names, in order. */
+export const RELOAD_STAGES = ["detected", "settled", "loaded", "waited", "swapped", "ran"] as const satisfies readonly (keyof ReloadStages)[];
 
 /**
  * What a reload changes between the two builds the rig alternates (both always differ in STAMP,
@@ -78,6 +116,10 @@ export class ReloadRig {
   /** Latencies (ms, write → running) and swap frame durations (ms) of every reload so far. */
   readonly latencies: number[] = [];
   readonly swapFrames: number[] = [];
+  /** Where the time of each reload went (the reloads whose report was seen). */
+  readonly stages: ReloadStages[] = [];
+  /** How long each publishing rename took (ms): before the clock starts, see {@link publish}. */
+  readonly renames: number[] = [];
   private next = 0;
 
   private constructor(
@@ -113,11 +155,25 @@ export class ReloadRig {
   async reload(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const stamp = this.next++ % 2 === 0 ? 1 : 2;
-      const written = performance.now();
-      publish(this.fixture.library, this.variants[stamp - 1]!);
+      this.live.takeReload();
+      const { placed, renameMs } = publish(this.fixture.library, this.variants[stamp - 1]!);
+      this.renames.push(renameMs);
       const seen = await this.live.runUntil(stamp);
-      this.latencies.push(seen.at - written);
+      this.latencies.push(seen.at - placed);
       this.swapFrames.push(seen.swapFrameMs);
+      const report = this.live.takeReload();
+      if (report) {
+        const e = report.event;
+        const detectedAt = report.at - e.totalMs;
+        this.stages.push({
+          detected: detectedAt - placed,
+          settled: e.detectedMs,
+          loaded: e.loadMs,
+          waited: e.totalMs - e.detectedMs - e.loadMs - e.swapMs,
+          swapped: e.swapMs,
+          ran: seen.at - report.at,
+        });
+      }
       // Writes come as fast as back-to-back cargo builds could (>= 150 ms apart). chokidar
       // coalesces replacements closer than ~50 ms; the watcher's trailing check then catches the
       // last one 100 ms late, which is right for a storm but is not what this suite measures.
@@ -150,6 +206,16 @@ interface ReloadFigures {
   /** The same latency when each build changes a system's parameters. */
   readonly signature_p50_ms: number;
   readonly signature_p95_ms: number;
+  /** Where the body reloads' time went: the median of each stage (ms), see {@link ReloadStages}. */
+  readonly stages_p50_ms: ReloadStages;
+  /** The median publishing rename (ms), before the clock starts. */
+  readonly rename_ms: number;
+}
+
+/** The median of each stage over `stages`. */
+function stageMedians(stages: readonly ReloadStages[]): ReloadStages {
+  const of = (key: keyof ReloadStages) => median(stages.map((s) => s[key]));
+  return { detected: of("detected"), settled: of("settled"), loaded: of("loaded"), waited: of("waited"), swapped: of("swapped"), ran: of("ran") };
 }
 
 /** p50 / p95 of `count` reloads of one kind, in a rig of its own. */
@@ -183,6 +249,8 @@ export const reloadSuite: Suite<ReloadFigures> = {
         swap_frame_ms: median(rig.swapFrames),
         normal_frame_ms: normal,
         swap_spike_ms: median(rig.swapFrames) - normal,
+        stages_p50_ms: stageMedians(rig.stages),
+        rename_ms: median(rig.renames),
       };
     } finally {
       rig.close();
@@ -192,8 +260,15 @@ export const reloadSuite: Suite<ReloadFigures> = {
     return { ...body, add_system_p50_ms: added.p50, add_system_p95_ms: added.p95, signature_p50_ms: signature.p50, signature_p95_ms: signature.p95 };
   },
   rows: (f) => [
-    { suite: "reload", figure: `written → running, p50 (${f.reloads} reloads)`, value: `${fmt(f.p50_ms)} ms`, context: "detection (none for a new inode) + read/check/copy/dlopen/validate + wait for the frame", spread: ["p50_ms"] },
-    { suite: "reload", figure: "written → running, p95", value: `${fmt(f.p95_ms)} ms`, goal: "<= 20 ms", context: `max ${fmt(f.max_ms)} ms`, spread: ["p95_ms"] },
+    { suite: "reload", figure: `written → running, p50 (${f.reloads} reloads)`, value: `${fmt(f.p50_ms)} ms`, goal: "<= 3 ms", context: `the publishing rename's return → the end of the first frame running it (the rename itself: ${fmt(f.rename_ms)} ms)`, spread: ["p50_ms"] },
+    {
+      suite: "reload",
+      figure: "where it goes (medians): detected / settled / loaded / waited / swapped / ran",
+      value: RELOAD_STAGES.map((k) => fmt(f.stages_p50_ms[k])).join(" / ") + " ms",
+      context: "watcher latency, debounce, read+check+copy+dlopen+validate, to the frame boundary, swap, rest of the frame",
+      spread: RELOAD_STAGES.map((k) => `stages_p50_ms.${k}`),
+    },
+    { suite: "reload", figure: "written → running, p95", value: `${fmt(f.p95_ms)} ms`, goal: "<= 5 ms", context: `max ${fmt(f.max_ms)} ms`, spread: ["p95_ms"] },
     { suite: "reload", figure: "a build that adds or removes a system: p50 / p95", value: `${fmt(f.add_system_p50_ms)} / ${fmt(f.add_system_p95_ms)} ms`, context: "the system joins or leaves its schedule at the swap", spread: ["add_system_p50_ms", "add_system_p95_ms"] },
     { suite: "reload", figure: "a build that changes a signature: p50 / p95", value: `${fmt(f.signature_p50_ms)} / ${fmt(f.signature_p95_ms)} ms`, context: "the call context is rebuilt at the swap", spread: ["signature_p50_ms", "signature_p95_ms"] },
     { suite: "reload", figure: "swap frame spike (median)", value: `${fmt(f.swap_spike_ms)} ms`, context: `swap frame ${fmt(f.swap_frame_ms)} ms vs ${fmt(f.normal_frame_ms, 2)} ms`, spread: ["swap_spike_ms"] },
@@ -265,6 +340,6 @@ export const editToRunningSuite: Suite<EditFigures> = {
     }
   },
   rows: (f) => [
-    { suite: "edit_to_running", figure: `saved .rs → running, p50 (${f.edits} edits)`, value: `${fmt(f.p50_ms)} ms`, context: `of which cargo build p50 ${fmt(f.build_p50_ms)} ms`, spread: ["p50_ms"] },
+    { suite: "edit_to_running", figure: `saved .rs → running, p50 (${f.edits} edits)`, value: `${fmt(f.p50_ms)} ms`, goal: "<= 3 ms", context: `of which cargo build p50 ${fmt(f.build_p50_ms)} ms`, spread: ["p50_ms"] },
   ],
 };

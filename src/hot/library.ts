@@ -1,6 +1,7 @@
 import { dlopen, FFIType, linkSymbols, ptr, read, toArrayBuffer, type Pointer } from "bun:ffi";
 import { ManifestError, parseManifest, type Manifest } from "./manifest.ts";
 import { HOTLOOP_ABI_VERSION } from "./manifest.ts";
+import { libc } from "./libc.ts";
 
 /** A system's entry point: `(ctx: *const u64) -> i32`, 0 returned, 1 panicked. */
 export type SystemEntry = (ctx: Pointer) => number;
@@ -130,16 +131,23 @@ export const MAX_MANIFEST_BYTES = 1 << 20;
  * string decoded leniently would carry replacement characters into names the host matches on).
  */
 function manifestText(at: Pointer): string {
-  let length = 0;
-  while (read.u8(at, length) !== 0) {
-    if (++length > MAX_MANIFEST_BYTES) throw new ManifestError(`the manifest is longer than ${MAX_MANIFEST_BYTES} bytes (no NUL within them): not read`);
-  }
+  const length = manifestLength(at);
+  if (length > MAX_MANIFEST_BYTES) throw new ManifestError(`the manifest is longer than ${MAX_MANIFEST_BYTES} bytes (no NUL within them): not read`);
   const bytes = new Uint8Array(toArrayBuffer(at, 0, length));
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return invalidUtf8(bytes);
   }
+}
+
+/** Bytes before the NUL at `at`, counting no further than MAX_MANIFEST_BYTES + 1: one strnlen where libc is at hand. */
+function manifestLength(at: Pointer): number {
+  const strnlen = libc()?.strnlen;
+  if (strnlen) return Number(strnlen(at, MAX_MANIFEST_BYTES + 1));
+  let length = 0;
+  while (length <= MAX_MANIFEST_BYTES && read.u8(at, length) !== 0) length++;
+  return length;
 }
 
 /** Refuses `bytes` (known not to be UTF-8), naming where the first bad sequence starts. */

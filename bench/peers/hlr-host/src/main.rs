@@ -11,7 +11,7 @@
 //!     and through a pointer looked up once.
 //! hlr-host reload --debounce default|1ms --count N --gap-ms G --variant FILE:STAMP --variant FILE:STAMP
 //!     publishes the variants alternately (a temp file renamed over the library, as cargo replaces
-//!     it) and times each write → the end of the first frame whose `stamp()` is the new one.
+//!     it) and times each rename's return → the end of the first frame whose `stamp()` is the new one.
 //! hlr-host watch --debounce default|1ms
 //!     runs frames until stdin closes; a line whenever `stamp()` changes and a heartbeat every
 //!     100 ms, with whether the mover's data is what the good code makes of it.
@@ -262,11 +262,14 @@ fn call(args: &[String]) {
     ));
 }
 
-/// Writes a finished file over the library, as cargo publishes a build (a rename).
-fn publish(path: &Path, bytes: &[u8]) {
+/// Writes a finished file over the library, as cargo publishes a build (a rename). Returns when
+/// the rename returned: the latency starts there, as in hotloop's reload suite (writing the file
+/// is the build's time, and the rename's own work is no frame's when cargo does it).
+fn publish(path: &Path, bytes: &[u8]) -> Instant {
     let tmp = path.with_extension("so.tmp");
     std::fs::write(&tmp, bytes).expect("write the library");
     std::fs::rename(&tmp, path).expect("rename over the library");
+    Instant::now()
 }
 
 /// `reload`: write → the first frame running the new code, alternating two prebuilt variants.
@@ -307,8 +310,7 @@ fn reload(args: &[String]) {
     let mut timeouts = 0;
     for i in 0..count {
         let (bytes, stamp) = &variants[(i + 1) % 2];
-        let written = Instant::now();
-        publish(&path, bytes);
+        let written = publish(&path, bytes);
         loop {
             let frame_start = Instant::now();
             let seen = game.frame();
