@@ -1,4 +1,4 @@
-import { Update } from "../../src/core/index.ts";
+import { Update, type App } from "../../src/core/index.ts";
 import { hotSystem } from "../../src/hot/index.ts";
 import { bareNoop, benchApp, buildBenchLibrary } from "../bench-library.ts";
 import { measure, type MeasureOptions } from "../lib.ts";
@@ -13,6 +13,20 @@ export interface CallFigures {
   /** The same no-op once 8 other hot systems have been called through hotSystem()'s code. */
   readonly hot_polymorphic_ns: number;
   readonly hot_polymorphic_over_bare: number;
+  /** Per system, a run of 50 consecutive hot no-ops in one schedule: one crossing for all of them. */
+  readonly run50_per_system_ns: number;
+  readonly run50_per_system_over_bare: number;
+}
+
+/** Hot systems in the run the `run50` figures time. */
+const RUN = 50;
+
+/** The Update schedule of `app` holding `RUN` consecutive hot no-ops (fused into one crossing). */
+function hotRun(app: App): () => void {
+  for (let i = 0; i < RUN; i++) app.addSystems(Update, hotSystem("noop").named(`noop_${i}`));
+  const schedule = app.schedule(Update);
+  const ctx = app.context;
+  return () => schedule.run(ctx);
 }
 
 /**
@@ -51,10 +65,32 @@ export function measureCalls(options: MeasureOptions): CallFigures {
     ],
     options,
   );
+  // A run of hot systems: the schedule's run (its loop, the fused run, one hotloop_run_systems
+  // crossing calling 50 entries) per system, against the bare call in the same samples.
+  const runApp = benchApp().app;
+  const run = hotRun(runApp);
+  const r = measure(
+    [
+      { name: "bare", run: (n) => { for (let i = 0; i < n; i++) bare.call(); } },
+      { name: "run", run: (n) => { for (let i = 0; i < n; i++) run(); } },
+    ],
+    options,
+  );
+  runApp.shutdown();
   bare.close();
   app.shutdown();
   if (sink < 0) console.log(sink);
-  return { js_ns: m.js!, bare_ns: m.bare!, hot_ns: m.hot!, hot_over_bare: m.hot! / m.bare!, hot_polymorphic_ns: p.hot!, hot_polymorphic_over_bare: p.hot! / p.bare! };
+  const perSystem = r.run! / RUN;
+  return {
+    js_ns: m.js!,
+    bare_ns: m.bare!,
+    hot_ns: m.hot!,
+    hot_over_bare: m.hot! / m.bare!,
+    hot_polymorphic_ns: p.hot!,
+    hot_polymorphic_over_bare: p.hot! / p.bare!,
+    run50_per_system_ns: perSystem,
+    run50_per_system_over_bare: perSystem / r.bare!,
+  };
 }
 
 export const callSuite: Suite<CallFigures> = {
@@ -66,6 +102,7 @@ export const callSuite: Suite<CallFigures> = {
     { suite: "call", figure: "JS no-op", value: `${f.js_ns.toFixed(2)} ns`, context: "per call", spread: ["js_ns"] },
     { suite: "call", figure: "bare bun:ffi Rust no-op", value: `${f.bare_ns.toFixed(2)} ns`, context: "per call", spread: ["bare_ns"] },
     { suite: "call", figure: "hotSystem no-op / bare", value: f.hot_over_bare.toFixed(2), goal: "<= 1.2", context: `${f.hot_ns.toFixed(2)} ns per call`, spread: ["hot_over_bare"] },
+    { suite: "call", figure: `a run of ${RUN} hot no-ops, per system / bare`, value: f.run50_per_system_over_bare.toFixed(2), goal: "<= 0.5", context: `${f.run50_per_system_ns.toFixed(2)} ns per system: the schedule's run, one crossing for all ${RUN}`, spread: ["run50_per_system_over_bare"] },
     { suite: "call", figure: "the same, once 8 other hot systems ran", value: f.hot_polymorphic_over_bare.toFixed(2), context: `${f.hot_polymorphic_ns.toFixed(2)} ns per call (the run function's call site has seen 9 bun:ffi functions)`, spread: ["hot_polymorphic_over_bare"] },
   ],
 };

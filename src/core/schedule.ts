@@ -1,5 +1,5 @@
 import type { ScheduleLabel } from "./schedule-label.ts";
-import type { Condition, SystemConfig, SystemContext, SystemFn } from "./system.ts";
+import type { Condition, FusibleSystemFn, SystemConfig, SystemContext, SystemFn } from "./system.ts";
 
 /** A system added to a schedule: its config and the function made for this app. */
 interface ScheduledSystem {
@@ -129,9 +129,31 @@ export class Schedule {
       for (const j of edges[next]!) indegree[j]!--;
     }
     this.#order = order;
-    this.#runs = order.map((s) => s.run);
-    this.#conditions = order.map((s) => (s.conditions.length ? s.conditions : undefined));
+    this.#flatten(order);
     return order;
+  }
+
+  /** The run order as parallel arrays, each run of fusible neighbours (see {@link Fusion}) as one function. */
+  #flatten(order: readonly ScheduledSystem[]): void {
+    const runs: SystemFn[] = [];
+    const conditions: (readonly Condition[] | undefined)[] = [];
+    for (let i = 0; i < order.length; ) {
+      const fusion = (order[i]!.run as FusibleSystemFn).fusion;
+      let end = i + 1;
+      if (fusion && order[i]!.conditions.length === 0) {
+        while (end < order.length && (order[end]!.run as FusibleSystemFn).fusion === fusion && order[end]!.conditions.length === 0) end++;
+      }
+      if (end - i >= 2) {
+        runs.push(fusion!.fuse(order.slice(i, end).map((s) => s.run)));
+        conditions.push(undefined);
+      } else {
+        runs.push(order[i]!.run);
+        conditions.push(order[i]!.conditions.length ? order[i]!.conditions : undefined);
+      }
+      i = end;
+    }
+    this.#runs = runs;
+    this.#conditions = conditions;
   }
 }
 

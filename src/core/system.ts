@@ -24,6 +24,20 @@ export interface SystemContext {
 /** A static system: a plain function of the context. */
 export type SystemFn = (ctx: SystemContext) => void;
 
+/**
+ * How consecutive systems of one kind run as one step. A schedule fuses a run of neighbours whose
+ * functions carry the same `fusion` (no other system and no run condition between them) into the
+ * one function `fuse` makes, rebuilt whenever the order changes. Hot systems use it to cross into
+ * Rust once for a run of them; each member still runs in order, as its own system.
+ */
+export interface Fusion {
+  /** One function running `members` (two or more, in run order) exactly as they would run one by one. */
+  fuse(members: readonly SystemFn[]): SystemFn;
+}
+
+/** A system function that may be fused with its neighbours (see {@link Fusion}). */
+export type FusibleSystemFn = SystemFn & { readonly fusion?: Fusion };
+
 /** A run condition: the system runs only in frames where it returns true. */
 export type Condition = (ctx: SystemContext) => boolean;
 

@@ -5,8 +5,9 @@
  * `hotSystem()`). The reloader rewrites slots between frames; the run function reads them on
  * every call, so a swap, a changed signature or a rollback needs no schedule change.
  */
-import type { App, SystemFn } from "../core/index.ts";
+import type { App, FusibleSystemFn, SystemFn } from "../core/index.ts";
 import { CallContext, layoutKeyOf } from "./call-context.ts";
+import { HOT_RUN_FUSION, slotChanges, slotOfRun } from "./hot-run.ts";
 import type { HotLibrary, SystemEntry } from "./library.ts";
 import { describeParams, describePlacement, type SystemManifest } from "./manifest.ts";
 import type { PlanTarget } from "./plan.ts";
@@ -27,23 +28,41 @@ export class HotSlot {
   #system: SystemManifest;
   #placer: Placer;
   readonly #call: CallState;
-  /** The function schedules run. */
+  /** The function schedules run; consecutive hot systems of a schedule are fused into one crossing (hot-run.ts). */
   readonly run: SystemFn;
+  /** Its number in the watchdog's words (0 without a watchdog). */
+  readonly watchNumber: number;
 
   constructor(
     readonly name: string,
     readonly app: App,
     target: SlotTarget,
     onPanic: PanicHandler,
-    watchdog?: Watchdog,
+    readonly watchdog?: Watchdog,
   ) {
     this.#lib = target.lib;
     this.#system = target.system;
     this.#placer = target.placer;
+    this.watchNumber = watchdog ? watchdog.register(name) : 0;
     const ctx = new CallContext(app, target.system);
     const made = makeRun(this, onPanic, watchdog, target.enabled ? target.lib.entry(name) : undefined, ctx);
     this.#call = made.state;
+    (made.run as { fusion?: FusibleSystemFn["fusion"] }).fusion = HOT_RUN_FUSION;
+    slotOfRun.set(made.run, this);
     this.run = made.run;
+  }
+
+  /** The address of the entry called (for a run list); undefined while disabled. */
+  get entryAddress(): number | undefined {
+    return this.#call.entry === undefined ? undefined : this.#lib.entryAddress(this.name);
+  }
+
+  /**
+   * What follows a call made outside `run` (by a fused run): a panic's report and rollback, or
+   * the call's commands applied. Returns whether the call panicked or its commands were refused.
+   */
+  settle(panicked: boolean): boolean {
+    return this.#call.settle(panicked);
   }
 
   /** The entry called; undefined while disabled. */
@@ -118,6 +137,7 @@ interface CallState {
   readonly ctx: CallContext;
   probation: boolean;
   set(entry: SystemEntry | undefined, ctx: CallContext): void;
+  settle(panicked: boolean): boolean;
 }
 
 /** The run function of one slot, and the state it reads (the watchdog adds two stores a call). */
@@ -141,6 +161,7 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
     },
     set probation(on: boolean) {
       probation = on;
+      slotChanges.count++;
     },
     set(e, c) {
       entry = e;
@@ -148,21 +169,29 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       pointer = c.pointer;
       refresh = c.hasQueries;
       commands = c.commands;
+      slotChanges.count++;
     },
+    settle: (panicked) => settle(panicked),
   };
-  /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. */
-  const settle = (panicked: boolean) => {
+  /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. Returns whether anything failed. */
+  const settle = (panicked: boolean): boolean => {
     if (panicked) {
       commands?.discard();
       onPanic(slot);
-    } else if (commands !== undefined && commands.length > 0) {
-      const problem = commands.apply(world, components);
-      if (problem !== undefined) onPanic(slot, problem);
+      return true;
     }
+    if (commands !== undefined && commands.length > 0) {
+      const problem = commands.apply(world, components);
+      if (problem !== undefined) {
+        onPanic(slot, problem);
+        return true;
+      }
+    }
+    return false;
   };
   if (watchdog) {
     const words = watchdog.words;
-    const id = watchdog.register(slot.name);
+    const id = slot.watchNumber;
     const run = function runWatchedHotSystem() {
       const e = entry;
       if (e === undefined) return;

@@ -15,7 +15,15 @@ const EXPORTS = {
   hotloop_unload: { args: [], returns: FFIType.i32 },
   hotloop_set_abort_flag: { args: [FFIType.ptr], returns: FFIType.void },
   hotloop_last_error: { args: [FFIType.ptr, FFIType.u64], returns: FFIType.u64 },
+  hotloop_run_systems: { args: [FFIType.ptr, FFIType.u32, FFIType.ptr], returns: FFIType.u32 },
 } as const;
+
+/**
+ * `hotloop_run_systems(list, count, watch)`: runs `count` entries `[entry, ctx, number]` (u64
+ * words) in order in one FFI call, stopping after the first that panicked; returns its index,
+ * or `count` (docs/abi.md, "Runs of systems").
+ */
+export type RunSystems = (list: Pointer, count: number, watch: Pointer) => number;
 
 const ERROR_BUFFER_BYTES = 16 * 1024;
 
@@ -32,6 +40,10 @@ export class HotLibrary {
   readonly manifest: Manifest;
   readonly #lib: ReturnType<typeof dlopen<typeof EXPORTS>>;
   readonly #entries: Map<string, SystemEntry>;
+  /** The entries' addresses, for run lists. */
+  readonly #addresses = new Map<string, number>();
+  /** This library's runner of run lists (any library's runs any entries: they are plain function pointers). */
+  readonly runSystems: RunSystems;
   readonly #linked: { close(): void };
   readonly #errorBuffer = new Uint8Array(new ArrayBuffer(ERROR_BUFFER_BYTES));
   #closed = false;
@@ -70,11 +82,13 @@ export class HotLibrary {
       this.manifest.systems.forEach((s, i) => {
         const fn = read.ptr(table!, i * 8) as Pointer;
         if (!fn) throw new ManifestError(`system table entry ${i} (${s.name}) is null`);
+        this.#addresses.set(s.name, fn);
         defs[s.name] = { ptr: fn, args: [FFIType.ptr], returns: FFIType.i32 };
       });
       const linked = linkSymbols(defs);
       this.#linked = linked;
       this.#entries = new Map(Object.entries(linked.symbols) as [string, SystemEntry][]);
+      this.runSystems = this.#lib.symbols.hotloop_run_systems as RunSystems;
     } catch (e) {
       this.#lib.close();
       throw e;
@@ -84,6 +98,11 @@ export class HotLibrary {
   /** The system's entry point, or undefined if the library does not export it. */
   entry(name: string): SystemEntry | undefined {
     return this.#entries.get(name);
+  }
+
+  /** The address of the system's entry point (for a run list), or undefined. */
+  entryAddress(name: string): number | undefined {
+    return this.#addresses.get(name);
   }
 
   /** Runs the SDK's load step and the user's `on_load` with the host memory; returns the panic text or undefined. */

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { defineComponent, defineTag } from "../../src/ecs/index.ts";
 import { codegen, componentsOf, rustComponents, systemNamesModule } from "../../src/dev/codegen.ts";
 import { loadProject } from "../../src/dev/project.ts";
-import { parseManifest } from "../../src/hot/manifest.ts";
+import { HOTLOOP_ABI_VERSION, parseManifest } from "../../src/hot/manifest.ts";
 
 describe("codegen", () => {
   test("Rust views carry each layout's hash, sorted, tags as {}", () => {
@@ -22,7 +22,7 @@ describe("codegen", () => {
   });
 
   test("the system-names module types hotSystem() to the library's exports", () => {
-    const manifest = parseManifest(JSON.stringify({ abi: 3, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems: [{ name: "a", params: [] }, { name: "b", params: [] }, { name: "placed", schedule: "Update", params: [] }] }));
+    const manifest = parseManifest(JSON.stringify({ abi: HOTLOOP_ABI_VERSION, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems: [{ name: "a", params: [] }, { name: "b", params: [] }, { name: "placed", schedule: "Update", params: [] }] }));
     const text = systemNamesModule(manifest);
     expect(text).toContain('export type SystemName = "a" | "b";');
     expect(text).toContain("export const hotSystem = (name: SystemName): SystemConfig => untypedHotSystem(name);");

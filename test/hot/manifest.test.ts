@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ComponentRegistry, defineComponent, defineTag } from "../../src/ecs/index.ts";
-import { checkSystemComponents, describeParams, describePlacement, parseManifest, systemProblem, type Manifest } from "../../src/hot/manifest.ts";
+import { checkSystemComponents, describeParams, describePlacement, HOTLOOP_ABI_VERSION, parseManifest, systemProblem, type Manifest } from "../../src/hot/manifest.ts";
 
 const Position = defineComponent("Position", { x: "f32", y: "f32" });
 const Velocity = defineComponent("Velocity", { x: "f32", y: "f32" });
@@ -16,7 +16,7 @@ const layout = (c: typeof Position | typeof Player) => ({
 
 function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
-    abi: 3,
+    abi: HOTLOOP_ABI_VERSION,
     sdk: "0.1.0",
     crate: "game",
     hooks: { load: true, unload: false },
@@ -65,7 +65,7 @@ describe("manifest validation", () => {
   });
 
   test("an ABI mismatch is refused", () => {
-    expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 2 }))).toThrow("SDK ABI version 2 does not match the host's 3");
+    expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 2 }))).toThrow(`SDK ABI version 2 does not match the host's ${HOTLOOP_ABI_VERSION}`);
   });
 
   test("an error reported by the SDK is refused with its text", () => {

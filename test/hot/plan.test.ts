@@ -3,7 +3,7 @@
  * (test/hot/live-edits.test.ts) show the same rules with real builds in a running app.
  */
 import { describe, expect, test } from "bun:test";
-import type { Manifest, SystemManifest } from "../../src/hot/manifest.ts";
+import { HOTLOOP_ABI_VERSION, type Manifest, type SystemManifest } from "../../src/hot/manifest.ts";
 import { planSwap, type PlanTarget, type PlannedLibrary } from "../../src/hot/plan.ts";
 
 type Param = SystemManifest["params"][number];
@@ -15,7 +15,7 @@ function system(name: string, params: SystemManifest["params"] = [], schedule?: 
 }
 
 function library(version: string, ...systems: SystemManifest[]): PlannedLibrary & { version: string } {
-  const manifest: Manifest = { abi: 3, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems };
+  const manifest: Manifest = { abi: HOTLOOP_ABI_VERSION, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems };
   return { version, manifest };
 }
 

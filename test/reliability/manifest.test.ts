@@ -4,6 +4,7 @@
  * (test/fixtures/raw-library) for what the SDK never produces.
  */
 import { describe, expect, test } from "bun:test";
+import { HOTLOOP_ABI_VERSION } from "../../src/hot/manifest.ts";
 import { Position, Stamp, Velocity } from "../fixtures/hot-fixture/components.ts";
 import { refusedThenRecovers } from "./refusal.ts";
 import { isUnscheduledNotice, literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
@@ -27,11 +28,11 @@ describe("a bad manifest is refused with one line naming the file; the game keep
   }, SLOW);
 
   test("an SDK ABI version that does not match", async () => {
-    await refused(v.otherAbi, "SDK ABI version 4 does not match the host's 3: rebuild the library against this hotloop");
+    await refused(v.otherAbi, `SDK ABI version ${HOTLOOP_ABI_VERSION + 1} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
   }, SLOW);
 
   test("an SDK ABI version that does not match, in a library whose exports differ too: the version is the reason given", async () => {
-    await refused(v.otherAbiLacking, "SDK ABI version 4 does not match the host's 3: rebuild the library against this hotloop");
+    await refused(v.otherAbiLacking, `SDK ABI version ${HOTLOOP_ABI_VERSION + 1} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
   }, SLOW);
 });
 

@@ -492,7 +492,11 @@ impl SystemParam for DrawList {
         let data = unsafe { *list };
         host_array::<DrawRecord>(data.records, data.capacity, "draw list's records");
         host_array::<u8>(data.text, data.text_capacity, "draw list's text arena");
-        host_array::<u64>(data.textures, data.texture_count, "draw list's texture table");
+        host_array::<u64>(
+            data.textures,
+            data.texture_count,
+            "draw list's texture table",
+        );
         DrawList {
             list,
             epoch: boundary::epoch(),

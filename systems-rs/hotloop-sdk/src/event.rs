@@ -205,7 +205,10 @@ impl<E: Event> EventReader<E> {
         // SAFETY: as in `read`.
         let (reader, q) = unsafe {
             let reader = *self.reader;
-            (reader, *std::ptr::with_exposed_provenance::<EventQueueData>(reader.queue as usize))
+            (
+                reader,
+                *std::ptr::with_exposed_provenance::<EventQueueData>(reader.queue as usize),
+            )
         };
         (q.first_id + q.count as u64).saturating_sub(reader.cursor.max(q.first_id)) as usize
     }

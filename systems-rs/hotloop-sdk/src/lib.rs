@@ -150,9 +150,9 @@ pub use commands::{Bundle, Commands, SPAWNED_BIT};
 pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Value};
 pub use draw::{Color, DrawList, Texture};
 pub use event::{Event, EventReader, EventWriter};
-pub use local::{Local, LocalData};
 pub use host::{with_host_memory, HostCell, HostValue};
 pub use input::{Input, InputData, Key, MouseButton};
+pub use local::{Local, LocalData};
 pub use query::{
     Entity, Query, QueryData, QueryFilter, QueryIter, QueryIterMut, QueryTerm, Read, With, Without,
     Write,
@@ -161,7 +161,7 @@ pub use res::{Res, ResMut, Resource, ResourceMut, Time, TimeData};
 pub use system::{System, SystemParam};
 
 /// The ABI version this SDK implements (docs/abi.md); `hotloop_abi_version` returns it.
-pub const HOTLOOP_ABI_VERSION: u32 = 3;
+pub const HOTLOOP_ABI_VERSION: u32 = 4;
 
 /// This SDK's version, reported as `"sdk"` in the manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -203,12 +203,13 @@ pub mod schedules {
 /// Used by the code `component!` and `export!` generate. Not a public API: may change.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::ctx::{Col, Idx, Slots};
-    pub use crate::export::{
-        last_error, load, manifest, release, set_abort_flag, system_table, unload, LoadHook,
-    };
     pub use crate::commands::{op, CommandQueueData};
+    pub use crate::ctx::{Col, Idx, Slots};
     pub use crate::event::{EventQueueData, EventReaderData};
+    pub use crate::export::{
+        last_error, load, manifest, release, run_systems, set_abort_flag, system_table, unload,
+        LoadHook,
+    };
     pub use crate::manifest::{Access, ComponentInfo, ManifestBuilder, ParamInfo};
     pub use crate::system::run_system;
 }

@@ -131,7 +131,12 @@ impl<T: LocalData> SystemParam for Local<T> {
     }
 
     unsafe fn fetch(slots: &mut Slots) -> Self {
-        const { assert!(std::mem::align_of::<T>() <= 8, "hotloop: a Local's alignment must be at most 8") };
+        const {
+            assert!(
+                std::mem::align_of::<T>() <= 8,
+                "hotloop: a Local's alignment must be at most 8"
+            )
+        };
         let block = slots.next_block::<LocalBlock<T>>("Local block");
         // SAFETY: the host passed a zeroed or previously initialised block of at least
         // `8 + size_of::<T>()` bytes, 8-aligned (docs/abi.md, "Local"), for this parameter only.

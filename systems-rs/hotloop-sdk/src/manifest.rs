@@ -426,10 +426,18 @@ fn write_param(out: &mut String, param: &ParamInfo) {
             );
         }
         ParamInfo::EventWriter(info) => {
-            let _ = write!(out, "{{\"kind\":\"event_writer\",\"name\":{}}}", Json(info.name));
+            let _ = write!(
+                out,
+                "{{\"kind\":\"event_writer\",\"name\":{}}}",
+                Json(info.name)
+            );
         }
         ParamInfo::EventReader(info) => {
-            let _ = write!(out, "{{\"kind\":\"event_reader\",\"name\":{}}}", Json(info.name));
+            let _ = write!(
+                out,
+                "{{\"kind\":\"event_reader\",\"name\":{}}}",
+                Json(info.name)
+            );
         }
         ParamInfo::Draw => out.push_str("{\"kind\":\"draw\"}"),
         ParamInfo::Query {

@@ -295,12 +295,30 @@ impl Resource for Time {
     const NAME: &'static str = "Time";
     const LAYOUT_HASH: u64 = crate::layout_hash(Self::NAME, Self::FIELDS);
     const FIELDS: &'static [Field] = &[
-        Field { name: "delta", ty: "f64" },
-        Field { name: "elapsed", ty: "f64" },
-        Field { name: "frame_delta", ty: "f64" },
-        Field { name: "fixed_delta", ty: "f64" },
-        Field { name: "overstep", ty: "f64" },
-        Field { name: "frame", ty: "f64" },
+        Field {
+            name: "delta",
+            ty: "f64",
+        },
+        Field {
+            name: "elapsed",
+            ty: "f64",
+        },
+        Field {
+            name: "frame_delta",
+            ty: "f64",
+        },
+        Field {
+            name: "fixed_delta",
+            ty: "f64",
+        },
+        Field {
+            name: "overstep",
+            ty: "f64",
+        },
+        Field {
+            name: "frame",
+            ty: "f64",
+        },
     ];
 }
 
@@ -308,13 +326,37 @@ impl Resource for Input {
     const NAME: &'static str = "Input";
     const LAYOUT_HASH: u64 = crate::layout_hash(Self::NAME, Self::FIELDS);
     const FIELDS: &'static [Field] = &[
-        Field { name: "keys_down", ty: "u8[512]" },
-        Field { name: "keys_pressed", ty: "u8[512]" },
-        Field { name: "keys_released", ty: "u8[512]" },
-        Field { name: "mouse_x", ty: "f32" },
-        Field { name: "mouse_y", ty: "f32" },
-        Field { name: "mouse_down", ty: "u8[8]" },
-        Field { name: "mouse_pressed", ty: "u8[8]" },
-        Field { name: "mouse_released", ty: "u8[8]" },
+        Field {
+            name: "keys_down",
+            ty: "u8[512]",
+        },
+        Field {
+            name: "keys_pressed",
+            ty: "u8[512]",
+        },
+        Field {
+            name: "keys_released",
+            ty: "u8[512]",
+        },
+        Field {
+            name: "mouse_x",
+            ty: "f32",
+        },
+        Field {
+            name: "mouse_y",
+            ty: "f32",
+        },
+        Field {
+            name: "mouse_down",
+            ty: "u8[8]",
+        },
+        Field {
+            name: "mouse_pressed",
+            ty: "u8[8]",
+        },
+        Field {
+            name: "mouse_released",
+            ty: "u8[8]",
+        },
     ];
 }

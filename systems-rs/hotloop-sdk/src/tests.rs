@@ -98,6 +98,7 @@ extern "C" {
     fn hotloop_load(host: *mut u8, host_len: usize) -> i32;
     fn hotloop_unload() -> i32;
     fn hotloop_last_error(buf: *mut u8, cap: usize) -> usize;
+    fn hotloop_run_systems(list: *const u64, count: u32, watch: *mut i32) -> u32;
 }
 
 fn addr<T>(ptr: *const T) -> u64 {
@@ -232,6 +233,29 @@ fn a_panic_is_caught_and_reported_with_its_location() {
 }
 
 #[test]
+fn a_run_list_calls_in_order_and_stops_after_the_first_panic() {
+    let _serial = serial();
+    last_error();
+    let (explode, noop) = (table()[2] as usize as u64, table()[3] as usize as u64);
+    // Entries are [entry, ctx, watchdog number]; no-parameter systems take a null ctx.
+    let run = [noop, 0, 1, noop, 0, 2, explode, 0, 3, noop, 0, 4];
+    // The watchdog's words: frame, busy, the running system's number, the abort flag (set: an
+    // abort meant for the running call is spent once that call returned).
+    let mut watch = [7, 1, 0, 1];
+    // SAFETY: four entries of three words, table functions that take a null ctx; `watch` is
+    // four i32 words no other thread touches.
+    let ran = unsafe { hotloop_run_systems(run.as_ptr(), 4, watch.as_mut_ptr()) };
+    assert_eq!(ran, 2, "stops after entry 2 and returns its index");
+    assert!(last_error().starts_with("kaboom 42 (at "), "the panic's text waits as after one call");
+    assert_eq!(watch, [7, 1, 0, 0], "between calls again, the abort spent");
+    let all_good = [noop, 0, 1, noop, 0, 2];
+    // SAFETY: as above, two entries; a null `watch` is allowed.
+    assert_eq!(unsafe { hotloop_run_systems(all_good.as_ptr(), 2, std::ptr::null_mut()) }, 2);
+    // SAFETY: an empty list is never read.
+    assert_eq!(unsafe { hotloop_run_systems(std::ptr::null(), 0, std::ptr::null_mut()) }, 0);
+}
+
+#[test]
 fn an_id_beyond_capacity_panics_instead_of_writing() {
     let _serial = serial();
     let mut world = World::new(&[1, 8], 8);
@@ -302,11 +326,15 @@ fn the_manifest_is_exact() {
     let _serial = serial();
     // SAFETY: our own export: a NUL-terminated string that lives as long as the program.
     let json = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) };
-    assert_eq!(json.to_str().unwrap(), GOLDEN_MANIFEST.trim_end(), "the manifest differs from abi/manifest.golden.json");
+    assert_eq!(
+        json.to_str().unwrap(),
+        GOLDEN_MANIFEST.trim_end(),
+        "the manifest differs from abi/manifest.golden.json"
+    );
     // SAFETY: as above; the second call returns the cached string.
     assert_eq!(unsafe { hotloop_manifest() }, json.as_ptr().cast());
     // SAFETY: a plain function of our own export.
-    assert_eq!(unsafe { hotloop_abi_version() }, 3);
+    assert_eq!(unsafe { hotloop_abi_version() }, 4);
     // SAFETY: as above.
     assert_eq!(unsafe { hotloop_system_count() }, 6);
 }
@@ -329,7 +357,7 @@ fn duplicates_are_reported_in_the_manifest() {
         r#"two systems are named `noop`","#,
     );
     assert!(
-        json.starts_with(r#"{"abi":3,"sdk":"0.1.0","crate":"dups","error":"#),
+        json.starts_with(r#"{"abi":4,"sdk":"0.1.0","crate":"dups","error":"#),
         "{json}"
     );
     assert!(json.contains(expected_error), "{json}");
@@ -501,8 +529,15 @@ fn shared_structs_match_the_golden_layouts() {
         layout_line!(Boom; x, power),
     ];
     let golden = include_str!("../abi/structs.golden.txt");
-    let golden: Vec<&str> = golden.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    assert_eq!(lines.to_vec(), golden, "a shared struct differs from abi/structs.golden.txt");
+    let golden: Vec<&str> = golden
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        lines.to_vec(),
+        golden,
+        "a shared struct differs from abi/structs.golden.txt"
+    );
 }
 
 /// Runs every system of the golden manifest on a ctx laid out as abi/slots.golden.txt says,
@@ -522,14 +557,20 @@ fn systems_read_the_golden_slots() {
         })
         .collect();
     // SAFETY: our own export: a NUL-terminated string that lives as long as the program.
-    let manifest = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) }.to_str().unwrap();
+    let manifest = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) }
+        .to_str()
+        .unwrap();
     let ids = [1u32, 2];
     let mut columns = [[0f32; 4]; 8];
     let time = TimeData::default();
     let input = InputData::default();
     let mut score = Score { value: 0 };
     let mut words = [0u64; 64];
-    let mut commands = CommandQueueData { words: addr(words.as_mut_ptr()), capacity: 64, ..Default::default() };
+    let mut commands = CommandQueueData {
+        words: addr(words.as_mut_ptr()),
+        capacity: 64,
+        ..Default::default()
+    };
     let mut local = [0u64; 8];
     let mut booms = [Boom::default(); 4];
     let mut queue = EventQueueData {
@@ -538,11 +579,21 @@ fn systems_read_the_golden_slots() {
         record_size: std::mem::size_of::<Boom>() as u32,
         ..Default::default()
     };
-    let mut reader = EventReaderData { queue: addr(&queue), cursor: 0 };
+    let mut reader = EventReaderData {
+        queue: addr(&queue),
+        cursor: 0,
+    };
     let mut records = [crate::draw::DrawRecord::default(); 4];
-    let mut draw = crate::draw::DrawListData { records: addr(records.as_mut_ptr()), capacity: 4, ..Default::default() };
+    let mut draw = crate::draw::DrawListData {
+        records: addr(records.as_mut_ptr()),
+        capacity: 4,
+        ..Default::default()
+    };
     for (index, (name, slots)) in rows.iter().enumerate() {
-        assert!(manifest.contains(&format!(r#"{{"name":"{name}""#)), "{name} is in the golden slots but not in the manifest");
+        assert!(
+            manifest.contains(&format!(r#"{{"name":"{name}""#)),
+            "{name} is in the golden slots but not in the manifest"
+        );
         let mut next_column = 0;
         let ctx: Vec<u64> = slots
             .iter()
@@ -566,14 +617,36 @@ fn systems_read_the_golden_slots() {
             })
             .collect();
         crate::ctx::SLOTS_READ.set(0);
-        let ctx_ptr = if ctx.is_empty() { std::ptr::null() } else { ctx.as_ptr() };
+        let ctx_ptr = if ctx.is_empty() {
+            std::ptr::null()
+        } else {
+            ctx.as_ptr()
+        };
         // SAFETY: entry `index` of our table, with a ctx laid out as the golden file says (the
         // test fails if the system reads anything else).
         let rc = unsafe { table()[index](ctx_ptr) };
-        assert_eq!(rc, if *name == "explode" { 1 } else { 0 }, "{name}: {}", last_error());
-        assert_eq!(crate::ctx::SLOTS_READ.get(), slots.len(), "{name} read another number of slots than abi/slots.golden.txt lists");
+        assert_eq!(
+            rc,
+            if *name == "explode" { 1 } else { 0 },
+            "{name}: {}",
+            last_error()
+        );
+        assert_eq!(
+            crate::ctx::SLOTS_READ.get(),
+            slots.len(),
+            "{name} read another number of slots than abi/slots.golden.txt lists"
+        );
     }
     // keep_score ran once: its commands, event and Local are where the host will look for them.
-    assert_eq!((commands.len, commands.spawned, queue.count, local[0], draw.len), (1 + 2 + 4 + 2, 1, 1, 1, 1));
+    assert_eq!(
+        (
+            commands.len,
+            commands.spawned,
+            queue.count,
+            local[0],
+            draw.len
+        ),
+        (1 + 2 + 4 + 2, 1, 1, 1, 1)
+    );
     let _ = last_error();
 }
