@@ -2,9 +2,11 @@
  * Hot systems: Rust functions in a cdylib, loaded through bun:ffi, watched, validated and swapped
  * between frames. Plugs into src/core through HotPlugin and hotSystem().
  *
- * The path of a reload: watcher.ts (chokidar, debounce) → reloader.ts (#stage: read, hash,
+ * The path of a reload: watcher.ts (inotify.ts read at each frame boundary, chokidar between
+ * frames; a debounce only for a file rewritten in place) → reloader.ts (#stage: read, hash,
  * elf.ts check, shadow copy, library.ts dlopen + manifest.ts validation) → reloader.ts
- * (#onFrameBoundary: observers, hooks, binding swap) → hot-system.ts (the call site).
+ * (#onFrameBoundary: observers, hooks, binding swap) → bindings.ts (the call slots) and
+ * hot-run.ts (one crossing for a run of consecutive hot systems).
  */
 export * from "./call-context.ts";
 export * from "./elf.ts";
