@@ -57,12 +57,9 @@ export class HotSlot {
     return this.#call.entry === undefined ? undefined : this.#lib.entryAddress(this.name);
   }
 
-  /**
-   * What follows a call made outside `run` (by a fused run): a panic's report and rollback, or
-   * the call's commands applied. Returns whether the call panicked or its commands were refused.
-   */
-  settle(panicked: boolean): boolean {
-    return this.#call.settle(panicked);
+  /** What follows a call made outside `run` (by a fused run): a panic's report and rollback, or the call's commands applied. */
+  settle(panicked: boolean): void {
+    this.#call.settle(panicked);
   }
 
   /** The entry called; undefined while disabled. */
@@ -137,7 +134,7 @@ interface CallState {
   readonly ctx: CallContext;
   probation: boolean;
   set(entry: SystemEntry | undefined, ctx: CallContext): void;
-  settle(panicked: boolean): boolean;
+  settle(panicked: boolean): void;
 }
 
 /** The run function of one slot, and the state it reads (the watchdog adds two stores a call). */
@@ -149,6 +146,16 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
   let commands = firstCtx.commands;
   let probation = false;
   const { world, components } = slot.app;
+  /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. */
+  const settle = (panicked: boolean) => {
+    if (panicked) {
+      commands?.discard();
+      onPanic(slot);
+    } else if (commands !== undefined && commands.length > 0) {
+      const problem = commands.apply(world, components);
+      if (problem !== undefined) onPanic(slot, problem);
+    }
+  };
   const state: CallState = {
     get entry() {
       return entry;
@@ -171,23 +178,7 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       commands = c.commands;
       slotChanges.count++;
     },
-    settle: (panicked) => settle(panicked),
-  };
-  /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. Returns whether anything failed. */
-  const settle = (panicked: boolean): boolean => {
-    if (panicked) {
-      commands?.discard();
-      onPanic(slot);
-      return true;
-    }
-    if (commands !== undefined && commands.length > 0) {
-      const problem = commands.apply(world, components);
-      if (problem !== undefined) {
-        onPanic(slot, problem);
-        return true;
-      }
-    }
-    return false;
+    settle,
   };
   if (watchdog) {
     const words = watchdog.words;

@@ -782,7 +782,6 @@ export class HotReloader {
     }
   }
 
-  /** Closes every library that neither a slot, the current state nor the rollback target uses. */
   /**
    * Closes the libraries nothing uses any more (neither running nor a rollback target). `soon`:
    * they leave the loaded set now, and are closed once the event loop next turns, not in the

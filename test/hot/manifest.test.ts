@@ -64,6 +64,14 @@ describe("manifest validation", () => {
     expect(() => parseManifest(JSON.stringify({ ...manifest(), hooks: undefined }))).toThrow(/^manifest hooks: /);
   });
 
+  test("a manifest text seen before gives back the same frozen parse (a body-only build skips the schema check)", () => {
+    const text = JSON.stringify(manifest());
+    const first = parseManifest(text);
+    expect(parseManifest(text)).toBe(first);
+    expect(Object.isFrozen(first.systems)).toBe(true);
+    expect(parseManifest(JSON.stringify({ ...manifest(), crate: "other" }))).not.toBe(first);
+  });
+
   test("an ABI mismatch is refused", () => {
     expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 2 }))).toThrow(`SDK ABI version 2 does not match the host's ${HOTLOOP_ABI_VERSION}`);
   });
