@@ -57,7 +57,7 @@ class HlrLib {
       .replace("license.workspace = true", 'license = "MIT"')
       .replace("publish.workspace = true", "publish = false");
     // The workspace's dev profile, which is hotloop's fixture's: both tools pay the same compiler.
-    writeFileSync(join(this.dir, "Cargo.toml"), `${manifest}\n[profile.dev]\nopt-level = 1\ndebug = false\n\n[workspace]\n`);
+    writeFileSync(join(this.dir, "Cargo.toml"), `${manifest}\n[profile.dev]\nopt-level = 1\ndebug = false\nlto = "off"\n\n[workspace]\n`);
   }
 
   /** Puts back the original source. */

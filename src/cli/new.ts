@@ -60,7 +60,8 @@ export async function newCommand(argv: readonly string[], say: (line: string) =>
   }
   // Generated files exist from the start: the project typechecks, and cargo builds, before any hotloop command ran.
   const components = componentsOf(await import(join(TEMPLATE, "src/components.ts")));
-  writeFileSync(join(dir, "systems/src/components.rs"), rustComponents(components, "src/components.ts"));
+  mkdirSync(join(dir, "systems/components/src"), { recursive: true });
+  writeFileSync(join(dir, "systems/components/src/lib.rs"), rustComponents(components, "src/components.ts"));
   writeFileSync(join(dir, "src/systems.gen.ts"), systemNamesModule(undefined));
   say(`hotloop: created ${name} in ${dir} (${files + 2} files; hotloop from ${spec})`);
   say(`next:\n  cd ${relative(process.cwd(), dir) || "."}\n  bun install\n  bun run dev --features reload   # build, run, and swap in every Rust edit you save\n  bun test`);

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
+import { CrateBuilder } from "../dev/crate-builder.ts";
 import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
 import { loadProject, ProjectError, type Project } from "../dev/project.ts";
 import { rebuildOnSave, type SourceWatcher } from "../dev/watch-sources.ts";
@@ -43,7 +44,9 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   const project = await loadProject();
   const options = gameOptions(args, project, "debug", reload, say(args));
   const report = consoleReporter(options.logFormat);
-  await buildOnce(project, "debug", report);
+  // One builder for the whole session: it remembers cargo's rustc command for the next save.
+  const builder = project.crate ? new CrateBuilder({ cwd: project.crateDir!, package: project.crate.package }) : undefined;
+  await buildOnce(project, "debug", report, builder);
   const app = await createApp(project, options, say(args));
   if (!reload || !project.crate) return runGameApp(app, options);
 
@@ -59,6 +62,8 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
         profile: "debug",
         report,
         codegen: changed.some((p) => components.has(p)) ? "fresh" : "skip",
+        builder,
+        changed,
         onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
       }),
   });
@@ -82,9 +87,9 @@ export async function staticCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** Builds before a run; without any library afterwards there is nothing to run. */
-async function buildOnce(project: Project, profile: "debug" | "release", report: Reporter): Promise<void> {
+async function buildOnce(project: Project, profile: "debug" | "release", report: Reporter, builder?: CrateBuilder): Promise<void> {
   if (!project.crate) return;
-  const result = await buildProject(project, { profile, report });
+  const result = await buildProject(project, { profile, report, builder });
   if (!result.ok && !existsSync(project.library(profile))) throw new ProjectError("no library to run: fix the build errors above");
   if (!result.ok) report({ type: "info", message: `running the last good build of ${project.crate.package}` });
 }

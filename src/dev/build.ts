@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { inspectLibrary } from "../hot/inspect.ts";
 import type { Reporter } from "../hot/report.ts";
-import { reportedBuild, type CargoResult } from "./cargo.ts";
+import { reportedBuild, type Builder, type CargoResult } from "./cargo.ts";
 import { codegen, freshCodegen, systemNamesModule, type CodegenResult } from "./codegen.ts";
 import { ProjectError, type Project } from "./project.ts";
 
@@ -24,6 +24,13 @@ export interface BuildOptions {
    * before cargo starts: a running game learns it before the new library can land.
    */
   readonly onLayouts?: (layouts: Record<string, string>) => void;
+  /**
+   * Builds the crate instead of a plain `cargo build`: the dev runner's {@link CrateBuilder},
+   * which replays cargo's last rustc command when only the crate's own sources changed.
+   */
+  readonly builder?: Builder;
+  /** The files saved since the last build (absolute paths), for the builder. */
+  readonly changed?: readonly string[];
 }
 
 /** cargo's result, and the component layouts codegen saw (when it ran). */
@@ -49,7 +56,8 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     if (generated.changed.length) options.report({ type: "info", message: `codegen wrote ${generated.changed.join(", ")}` });
     options.onLayouts?.(generated.layouts);
   }
-  const result = await reportedBuild(crate.package, { cwd: project.crateDir!, package: crate.package, release: options.profile === "release" }, options.report);
+  const cargo = { cwd: project.crateDir!, package: crate.package, release: options.profile === "release" };
+  const result = await reportedBuild(crate.package, options.builder ?? cargo, options.report, options.changed);
   if (result.ok) await writeNames(project, options.profile);
   return { ...result, layouts: generated?.layouts };
 }

@@ -1,4 +1,5 @@
 import type { Reporter } from "../hot/report.ts";
+import { primaryRustcCommand, type RustcCommand } from "./rustc-replay.ts";
 
 /** What a cargo build produced. */
 export interface CargoResult {
@@ -6,6 +7,10 @@ export interface CargoResult {
   readonly ms: number;
   /** Compiler diagnostics, one per line (cargo's short format), empty when ok. */
   readonly errors: string;
+  /** Who built: cargo, or cargo's last rustc command run again ({@link CrateBuilder}). */
+  readonly via?: "cargo" | "rustc";
+  /** The rustc command cargo ran for the primary cdylib, when `recordRustc` asked for it and cargo ran one. */
+  readonly rustc?: RustcCommand;
 }
 
 /** Options of {@link cargoBuild}. */
@@ -17,6 +22,8 @@ export interface CargoBuildOptions {
   readonly package?: string;
   /** CARGO_TARGET_DIR, to share compiled dependencies between crates. */
   readonly targetDir?: string;
+  /** Runs cargo with `-vv` and returns the rustc command it ran for the primary cdylib. */
+  readonly recordRustc?: boolean;
 }
 
 /**
@@ -29,27 +36,35 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   const cmd = [cargo, "build", "--message-format", "short", "--color", "never"];
   if (options.release) cmd.push("--release");
   if (options.package) cmd.push("-p", options.package);
+  if (options.recordRustc) cmd.push("-vv");
   const env = { ...process.env, ...(options.targetDir ? { CARGO_TARGET_DIR: options.targetDir } : {}) };
   const start = performance.now();
   const proc = Bun.spawn(cmd, { cwd: options.cwd, env, stdout: "pipe", stderr: "pipe" });
   const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - start;
-  if (code === 0) return { ok: true, ms, errors: "" };
+  const rustc = options.recordRustc ? primaryRustcCommand(stderr) : undefined;
+  if (code === 0) return { ok: true, ms, errors: "", via: "cargo", rustc };
   const diagnostics = stderr
     .split("\n")
-    .filter((l) => /\b(error|warning)(\[\w+\])?:/.test(l) && !/^\s*(Compiling|Finished)/.test(l));
-  return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n") };
+    .filter((l) => /\b(error|warning)(\[\w+\])?:/.test(l) && !/^\s*(Compiling|Finished|Running|Fresh)/.test(l));
+  return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n"), via: "cargo", rustc };
+}
+
+/** Something that builds a crate for a set of changed files: a {@link CrateBuilder}. */
+export interface Builder {
+  build(changed?: readonly string[]): Promise<CargoResult>;
 }
 
 /**
- * One cargo build with its events reported (started, then finished or failed with the compiler's
- * diagnostics): what the dev runner prints. A failed build changes no file, so a game watching the
- * library keeps running the last good code.
+ * One build with its events reported (started, then finished or failed with the compiler's
+ * diagnostics): what the dev runner prints. `build` is cargo's options, or a {@link CrateBuilder}
+ * given the files saved since its last build. A failed build changes no file, so a game watching
+ * the library keeps running the last good code.
  */
-export async function reportedBuild(crate: string, options: CargoBuildOptions, report: Reporter): Promise<CargoResult> {
+export async function reportedBuild(crate: string, build: CargoBuildOptions | Builder, report: Reporter, changed?: readonly string[]): Promise<CargoResult> {
   report({ type: "build", status: "started", crate });
-  const result = await cargoBuild(options);
-  if (result.ok) report({ type: "build", status: "finished", crate, ms: result.ms });
-  else report({ type: "build", status: "failed", crate, ms: result.ms, error: result.errors });
+  const result = "build" in build ? await build.build(changed) : await cargoBuild(build);
+  if (result.ok) report({ type: "build", status: "finished", crate, ms: result.ms, via: result.via });
+  else report({ type: "build", status: "failed", crate, ms: result.ms, error: result.errors, via: result.via });
   return result;
 }

@@ -6,7 +6,7 @@
  *       "crate": "systems",                 // the Cargo crate (or workspace) of the hot systems
  *       "package": "my-game-systems",       // its cargo package, when the crate is a workspace
  *       "components": ["src/components.ts"],// TypeScript modules whose exported components codegen reads
- *       "componentsRs": "systems/src/components.rs", // where their Rust views go
+ *       "componentsRs": "systems/components/src/lib.rs", // where their Rust views go
  *       "entry": "src/game.ts",             // the module whose default export is the game plugin
  *       "names": "src/systems.gen.ts",      // the typed hotSystem() names, rewritten after each build
  *       "script": "demo-keys.txt",          // key script a headless run plays when none is given
@@ -111,7 +111,7 @@ export async function loadProject(dir = process.cwd()): Promise<Project> {
   const components = (Array.isArray(config.components) ? config.components : [config.components]).map(abs);
   const codegen: CodegenTarget[] = [];
   if (crate) {
-    const out = config.componentsRs ? abs(config.componentsRs) : join(crate.packageDir, "src/components.rs");
+    const out = config.componentsRs ? abs(config.componentsRs) : defaultComponentsRs(crate.packageDir);
     codegen.push({ components: components.filter((c) => existsSync(c)), out });
   }
   for (const extra of config.codegen) codegen.push({ components: [abs(extra.components)], out: abs(extra.out) });
@@ -131,6 +131,14 @@ export async function loadProject(dir = process.cwd()): Promise<Project> {
     },
     show: (path) => relative(root, path) || ".",
   };
+}
+
+/**
+ * Where the Rust views go unless configured: the starter's components crate (`components/` beside
+ * the systems' Cargo.toml) when there is one, else a `src/components.rs` module of the systems crate.
+ */
+function defaultComponentsRs(packageDir: string): string {
+  return existsSync(join(packageDir, "components/Cargo.toml")) ? join(packageDir, "components/src/lib.rs") : join(packageDir, "src/components.rs");
 }
 
 /** What `cargo metadata` would say of a single-package crate, read from its Cargo.toml. */

@@ -3,8 +3,9 @@ import { basename } from "node:path";
 /** Something a person (or a tool) wants to know about builds and reloads. */
 export type HotEvent =
   | { type: "build"; status: "started"; crate: string }
-  | { type: "build"; status: "finished"; crate: string; ms: number }
-  | { type: "build"; status: "failed"; crate: string; ms: number; error: string }
+  /** `via`: cargo, or cargo's last rustc command run again for an edit of the crate's own sources. */
+  | { type: "build"; status: "finished"; crate: string; ms: number; via?: "cargo" | "rustc" }
+  | { type: "build"; status: "failed"; crate: string; ms: number; error: string; via?: "cargo" | "rustc" }
   | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
   | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
   /**
@@ -48,7 +49,7 @@ export function formatEvent(e: HotEvent): string {
   switch (e.type) {
     case "build":
       if (e.status === "started") return `hotloop: building ${e.crate}…`;
-      if (e.status === "finished") return `hotloop: built ${e.crate} in ${ms(e.ms)}`;
+      if (e.status === "finished") return `hotloop: built ${e.crate} in ${ms(e.ms)}${e.via === "rustc" ? " (rustc directly)" : ""}`;
       return `hotloop: build of ${e.crate} failed after ${ms(e.ms)}; the game keeps running the last good code\n${e.error}`;
     case "reload":
       if (e.status === "ok") {

@@ -76,7 +76,7 @@ describe("hotloop new: a starter game outside the repository", () => {
     expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "codegen", "dev", "start", "static", "test", "typecheck"]);
     // The generated files are there before any build, so the project typechecks at once.
     expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain("export type SystemName = string;");
-    expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("hotloop_sdk::component!(Position, 0x");
+    expect(readFileSync(join(game, "systems/components/src/lib.rs"), "utf8")).toContain("hotloop_sdk::component!(Position, 0x");
 
     const install = await run(["bun", "install"], game);
     expect(install.code).toBe(0);
@@ -140,8 +140,8 @@ describe("hotloop new: a starter game outside the repository", () => {
       // to the new layout and swaps in the library built against it: player_movement keeps running.
       const components = join(game, "src/components.ts");
       writeFileSync(components, readFileSync(components, "utf8").replace('Velocity", { x: "f32", y: "f32" }', 'Velocity", { x: "f32", y: "f32", z: "f32" }'));
-      const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/src\/components\.rs/, added);
-      expect(readFileSync(join(game, "systems/src/components.rs"), "utf8")).toContain("{ x: f32, y: f32, z: f32 }");
+      const wrote = await dev.waitFor(/hotloop: codegen wrote systems\/components\/src\/lib\.rs/, added);
+      expect(readFileSync(join(game, "systems/components/src/lib.rs"), "utf8")).toContain("{ x: f32, y: f32, z: f32 }");
       const migrated = await dev.waitFor(/^hotloop: migrated Velocity\{x,y\} → Velocity\{x,y,z\}: 1 entity, [\d.]+ ms$/, added);
       expect(dev.lines.slice(added).join("\n")).toMatch(/hotloop: reloaded libmy_game_systems\.so → v4/);
       const moving = report(dev.lines[await dev.waitFor(/frame +\d+ +player .* velocity \(60, 0\)/, Math.max(wrote, migrated) + 1)]!);
@@ -150,6 +150,11 @@ describe("hotloop new: a starter game outside the repository", () => {
       const moved = (((next.x - moving.x) % 800) + 800) % 800;
       expect(moved / ((next.frame - moving.frame) / 60)).toBeCloseTo(60, -1);
       expect(dev.lines.filter((l) => l.includes("hotloop: building")).length).toBe(4); // start, SPEED, drift_down, components: not one more for codegen's output
+      // The Rust-only edits after cargo's first recorded rustc command are built by running it again;
+      // the components edit changes the components crate, which is cargo's to rebuild.
+      const built = dev.lines.filter((l) => l.startsWith("hotloop: built "));
+      expect(built.slice(0, 3).some((l) => l.endsWith("(rustc directly)"))).toBe(true);
+      expect(dev.lines.slice(wrote).find((l) => l.startsWith("hotloop: built "))).not.toContain("(rustc directly)");
       expect(dev.lines.join("\n")).not.toContain("refused");
       expect(dev.lines.join("\n")).not.toContain("kept system");
     } finally {

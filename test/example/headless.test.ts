@@ -12,7 +12,7 @@ import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 
 const SLOW = 300_000;
-const SPEED = 220; // px/s, examples/bevy-like/systems
+const SPEED = 220; // px/s, SPEED in examples/bevy-like/systems/src/player.rs
 const STEP = 1 / 64;
 
 describe("bevy-like example, headless", () => {

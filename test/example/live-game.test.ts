@@ -148,7 +148,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
     const at = [Position.x![player], Position.y![player]];
     const rustVersion = hot.version;
     edit("components.ts", '{ x: "f32", y: "f32", z: "f32" }, { defaults: { z: 1 } }', '{ x: "f32", y: "f32", z: "f32", w: "f32" }, { defaults: { z: 1 } }');
-    crate.edit("    let dt = time.delta_f32();", '    let dt = time.delta_f32();\n    if players.iter_mut().count() > 0 {\n        panic!("new layout, broken code");\n    }');
+    crate.edit("    let dt = time.delta_f32();", '    let dt = time.delta_f32();\n    if players.iter_mut().count() > 0 {\n        panic!("new layout, broken code");\n    }', "src/player.rs");
     await until(() => events.some((e) => e.type === "game" && e.status === "waiting" && e.reason.includes("w}")));
     await freshCodegen(project);
     await crate.build();

@@ -36,7 +36,7 @@ describe("codegen", () => {
   test("every committed generated Rust file matches its TypeScript components", async () => {
     const project = await loadProject(import.meta.dir);
     expect(project.codegen.map((t) => project.show(t.out))).toEqual([
-      "examples/bevy-like/systems/src/components.rs",
+      "examples/bevy-like/systems/components/src/lib.rs",
       "systems-rs/bench-systems/src/components.rs",
       "test/fixtures/hot-fixture/src/components.rs",
     ]);

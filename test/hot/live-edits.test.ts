@@ -59,7 +59,9 @@ describe("the example under reload: Rust edits beyond a body", () => {
     crate.edit(
       "/// Spins the coins.",
       "/// Grows every coin by a pixel a step.\npub fn coin_grow(mut coins: Query<Write<Appearance>, With<Coin>>) {\n    for look in coins.iter_mut() {\n        *look.radius += 1.0;\n    }\n}\n\n/// Spins the coins.",
+      "src/coins.rs",
     );
+    crate.edit("pub use coins::{coin_spin, collect_coins};", "pub use coins::{coin_grow, coin_spin, collect_coins};");
     crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],');
     await rebuilt(2);
     expect(lines()).toContain("hotloop: added system coin_grow to FixedUpdate after collect_coins");
@@ -71,6 +73,7 @@ describe("the example under reload: Rust edits beyond a body", () => {
     crate.edit(
       /pub fn player_style\(mut players: Query<Write<Appearance>, With<Player>>\) \{\n {4}for look in players.iter_mut\(\) \{\n {8}\*look.color = PLAYER_COLOR;\n {8}\*look.radius = PLAYER_RADIUS;/,
       "pub fn player_style(mut players: Query<(Write<Appearance>, Read<Velocity>), With<Player>>, time: Res<Time>) {\n    for (look, vel) in players.iter_mut() {\n        *look.color = PLAYER_COLOR;\n        *look.radius = PLAYER_RADIUS + 10.0 + vel.x.abs() * 0.0 + time.delta_f32() * 0.0;",
+      "src/player.rs",
     );
     await rebuilt(3);
     expect(lines()).toContain(
@@ -81,7 +84,8 @@ describe("the example under reload: Rust edits beyond a body", () => {
 
     // 3. The new system taken out of its schedule: it stops running.
     crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins],');
-    crate.edit("pub fn coin_grow(", "#[allow(dead_code)]\npub fn coin_grow(");
+    crate.edit("pub use coins::{coin_grow, coin_spin, collect_coins};", "pub use coins::{coin_spin, collect_coins};");
+    crate.edit("pub fn coin_grow(", "#[allow(dead_code)]\npub fn coin_grow(", "src/coins.rs");
     await rebuilt(4);
     expect(lines()).toContain("hotloop: removed system coin_grow from FixedUpdate after collect_coins");
     const stopped = Appearance.radius[c]!;
@@ -90,10 +94,10 @@ describe("the example under reload: Rust edits beyond a body", () => {
 
     // 4. One build: coin_spin names a component the app lacks (kept on v4, alone), SPEED doubles (runs).
     const phase = Coin.phase[c]!;
-    crate.edit("mod components;", `mod components;\nhotloop_sdk::component!(Spin, 0x${fnv1a64("Spin{rate:f32}")}, { rate: f32 });`);
-    crate.edit("pub fn coin_spin(mut coins: Query<Write<Coin>>, time: Res<Time>) {", "pub fn coin_spin(mut coins: Query<(Write<Coin>, Read<Spin>)>, time: Res<Time>) {");
-    crate.edit("for coin in coins.iter_mut() {", "for (coin, _spin) in coins.iter_mut() {");
-    crate.setConst("SPEED", "440.0");
+    crate.edit("use components::*;", `use components::*;\nhotloop_sdk::component!(Spin, 0x${fnv1a64("Spin{rate:f32}")}, { rate: f32 });`, "src/coins.rs");
+    crate.edit("pub fn coin_spin(mut coins: Query<Write<Coin>>, time: Res<Time>) {", "pub fn coin_spin(mut coins: Query<(Write<Coin>, Read<Spin>)>, time: Res<Time>) {", "src/coins.rs");
+    crate.edit("for coin in coins.iter_mut() {", "for (coin, _spin) in coins.iter_mut() {", "src/coins.rs");
+    crate.setConst("SPEED", "440.0", "src/player.rs");
     await rebuilt(5);
     expect(lines().filter((l) => l.startsWith("hotloop: kept"))).toEqual([
       "hotloop: kept system coin_spin on v4: system coin_spin uses component Spin, which the app has not registered (app.registerComponents(Spin)) (the rest of v5 runs)",

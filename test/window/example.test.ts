@@ -17,7 +17,7 @@ import { skipWindowTests } from "../support/window-env.ts";
 
 const SLOW = 300_000;
 const SHOTS = resolve(import.meta.dir, "../../screenshots");
-const BLUE = [0x3c, 0xb4, 0xff]; // PLAYER_COLOR in examples/bevy-like/systems
+const BLUE = [0x3c, 0xb4, 0xff]; // PLAYER_COLOR in examples/bevy-like/systems/src/player.rs
 const PINK = [0xff, 0x3c, 0x8c];
 
 /** Pixels of exactly this colour: how many, and their centre. */
@@ -92,7 +92,7 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("bevy-like example in
     const player = app.resource(PlayerEntity).id;
     const xBefore = Position.x[player]!;
 
-    crate.edit("const PLAYER_COLOR: u32 = 0x3c_b4_ff_ff;", "const PLAYER_COLOR: u32 = 0xff_3c_8c_ff;");
+    crate.edit("const PLAYER_COLOR: u32 = 0x3c_b4_ff_ff;", "const PLAYER_COLOR: u32 = 0xff_3c_8c_ff;", "src/player.rs");
     await crate.build();
     const reloader = app.resource(HotReloader);
     for (let i = 0; i < 500 && reloader.version < 2; i++) await frames(1);

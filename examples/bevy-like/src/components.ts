@@ -1,7 +1,8 @@
 /**
  * The example's components, resources and events: the one source of truth. `hotloop codegen`
  * (which `hotloop dev` runs before each build) writes their Rust views to
- * examples/bevy-like/systems/src/components.rs.
+ * examples/bevy-like/systems/components/src/lib.rs (a crate of its own: saving a system does not
+ * expand the component macros again).
  */
 import { defineComponent, defineEvent, defineResource, defineTag } from "hotloop";
 

@@ -1,6 +1,6 @@
 /**
  * The game's components: the one source of truth. `hotloop codegen` (which `hotloop dev` and
- * `hotloop build` run) writes their Rust views to systems/src/components.rs.
+ * `hotloop build` run) writes their Rust views to systems/components/src/lib.rs.
  */
 import { defineComponent, defineTag } from "hotloop";
 

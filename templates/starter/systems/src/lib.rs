@@ -1,8 +1,12 @@
 //! The game's hot systems. While `bun run dev --features reload` runs, change a constant or a
 //! body below and save: the running game takes it within a frame, every entity where it was.
+//!
+//! As the game grows, give each part of it a module of its own (`mod player;` in src/player.rs,
+//! `mod enemies;`, …) and `pub use` its systems here for `export!`: rustc compiles each module as
+//! a unit, so a save optimises again only the module it touched, and the rebuild stays short.
 use hotloop_sdk::prelude::*;
 
-mod components; // generated from src/components.ts by `hotloop codegen`
+// The components crate (systems/components), generated from src/components.ts by `hotloop codegen`.
 use components::*;
 
 /// Pixels per second the player moves at.

@@ -1,0 +1,50 @@
+//! The player: how it moves and how it looks.
+use hotloop_sdk::prelude::*;
+
+// The components crate (systems/components), generated from src/components.ts by `hotloop codegen`.
+use components::*;
+
+/// Pixels per second the player moves at.
+const SPEED: f32 = 220.0;
+/// The player's colour, 0xRRGGBBAA.
+const PLAYER_COLOR: u32 = 0x3c_b4_ff_ff;
+/// The player's radius in pixels.
+const PLAYER_RADIUS: f32 = 18.0;
+/// The arena the player is kept in (the window's size).
+const ARENA: (f32, f32) = (800.0, 450.0);
+
+/// Moves the player with the arrow keys or WASD at SPEED, diagonals normalised, inside the arena.
+pub fn player_movement(
+    mut players: Query<(Write<Position>, Write<Velocity>, Read<Appearance>), With<Player>>,
+    input: Res<Input>,
+    time: Res<Time>,
+) {
+    let axis = |neg: [Key; 2], pos: [Key; 2]| -> f32 {
+        let down = |keys: [Key; 2]| keys.iter().any(|k| input.key_down(*k));
+        (down(pos) as i32 - down(neg) as i32) as f32
+    };
+    let mut dir = (
+        axis([Key::LEFT, Key::A], [Key::RIGHT, Key::D]),
+        axis([Key::UP, Key::W], [Key::DOWN, Key::S]),
+    );
+    let len = (dir.0 * dir.0 + dir.1 * dir.1).sqrt();
+    if len > 0.0 {
+        dir = (dir.0 / len, dir.1 / len);
+    }
+    let dt = time.delta_f32();
+    for (pos, vel, look) in players.iter_mut() {
+        *vel.x = dir.0 * SPEED;
+        *vel.y = dir.1 * SPEED;
+        let r = look.radius;
+        *pos.x = (*pos.x + *vel.x * dt).clamp(r, ARENA.0 - r);
+        *pos.y = (*pos.y + *vel.y * dt).clamp(r, ARENA.1 - r);
+    }
+}
+
+/// Sets how the player looks: edit PLAYER_COLOR or PLAYER_RADIUS and save.
+pub fn player_style(mut players: Query<Write<Appearance>, With<Player>>) {
+    for look in players.iter_mut() {
+        *look.color = PLAYER_COLOR;
+        *look.radius = PLAYER_RADIUS;
+    }
+}

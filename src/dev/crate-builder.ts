@@ -1,0 +1,36 @@
+/**
+ * The dev runner's builds of one crate, save after save: cargo the first time and whenever cargo
+ * has something to decide, and cargo's last rustc command run again when the saved files are the
+ * crate's own sources (src/dev/rustc-replay.ts).
+ */
+import { cargoBuild, type Builder, type CargoBuildOptions, type CargoResult } from "./cargo.ts";
+import { RecordedRustc } from "./rustc-replay.ts";
+
+/** Builds a crate for the files changed since its last build. Release builds always go through cargo. */
+export class CrateBuilder implements Builder {
+  #recorded: RecordedRustc | undefined;
+
+  constructor(readonly options: CargoBuildOptions) {}
+
+  /** The rustc command the next save of the crate's own sources would replay, if cargo recorded one. */
+  get recorded(): RecordedRustc | undefined {
+    return this.#recorded;
+  }
+
+  /**
+   * Builds after `changed` (absolute paths) were saved; without them, or when they are not all the
+   * crate's own `.rs` files, cargo builds and its rustc command is recorded for the next save.
+   */
+  async build(changed?: readonly string[]): Promise<CargoResult> {
+    const recorded = this.#recorded;
+    if (recorded && changed && !this.options.release && recorded.covers(changed)) {
+      const replay = await recorded.run();
+      if (replay.trusted || replay.ok) return { ok: replay.ok, ms: replay.ms, errors: replay.errors, via: "rustc" };
+      this.#recorded = undefined; // a failure that is not the code's: cargo explains it, and records again
+    }
+    const result = await cargoBuild({ ...this.options, recordRustc: !this.options.release });
+    // No command when cargo found the crate fresh: the recorded one still stands (covers() checks it).
+    if (result.rustc) this.#recorded = RecordedRustc.record(result.rustc, this.options.cwd);
+    return result;
+  }
+}

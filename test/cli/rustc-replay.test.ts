@@ -1,0 +1,118 @@
+/**
+ * The dev builder's fast path: after cargo built the crate once, an edit of its own .rs files is
+ * built by running cargo's recorded rustc command again; anything cargo would decide (a
+ * Cargo.toml, a dependency's sources, a cargo config) goes back to cargo. Real builds throughout.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { depInfoSources, primaryRustcCommand, shellWords } from "../../src/dev/rustc-replay.ts";
+import { spawn } from "../../src/ecs/index.ts";
+import { Stamp } from "../fixtures/hot-fixture/components.ts";
+import { Fixture } from "../support/fixture.ts";
+import { hotApp, type HotApp } from "../support/hot-app.ts";
+
+test("shell words: cargo's quoting of env values and arguments", () => {
+  expect(shellWords(`A='' B='x y' rustc --check-cfg 'cfg(feature, values())' 'it'\\''s' "q \\"t\\"" a\\ b`)).toEqual([
+    "A=",
+    "B=x y",
+    "rustc",
+    "--check-cfg",
+    "cfg(feature, values())",
+    "it's",
+    'q "t"',
+    "a b",
+  ]);
+  expect(() => shellWords("rustc 'open")).toThrow(/unterminated/);
+});
+
+test("the primary cdylib's command is found among cargo's -vv lines; a dependency's is not it", () => {
+  const output = [
+    "   Compiling hotloop-sdk v0.1.0 (/sdk)",
+    "     Running `CARGO_CRATE_NAME=hotloop_sdk CARGO_MANIFEST_DIR=/sdk /bin/rustc --crate-name hotloop_sdk --crate-type lib src/lib.rs`",
+    "   Compiling game v0.1.0 (/game)",
+    "     Running `CARGO_CRATE_NAME=game CARGO_MANIFEST_DIR=/game CARGO_PKG_DESCRIPTION='' CARGO_PRIMARY_PACKAGE=1 /bin/rustc --crate-name game src/lib.rs --crate-type cdylib --extern 'hotloop_sdk=/t/deps/libhotloop_sdk-1.rlib'`",
+    "    Finished `dev` profile [optimized] target(s) in 0.30s",
+  ].join("\n");
+  const command = primaryRustcCommand(output)!;
+  expect(command.program).toBe("/bin/rustc");
+  expect(command.env).toEqual({ CARGO_CRATE_NAME: "game", CARGO_MANIFEST_DIR: "/game", CARGO_PKG_DESCRIPTION: "", CARGO_PRIMARY_PACKAGE: "1" });
+  expect(command.args).toEqual(["--crate-name", "game", "src/lib.rs", "--crate-type", "cdylib", "--extern", "hotloop_sdk=/t/deps/libhotloop_sdk-1.rlib"]);
+  expect(primaryRustcCommand(output.split("\n").filter((l) => !l.includes("PRIMARY")).join("\n"))).toBeUndefined();
+});
+
+test("dep-info: the sources rustc lists, relative ones resolved, escaped spaces kept", () => {
+  const text = "/t/deps/libx-1.rlib: src/lib.rs /abs/a\\ b.rs\n\n/t/deps/x-1.d: src/lib.rs /abs/a\\ b.rs\n\nsrc/lib.rs:\n/abs/a\\ b.rs:\n\n# env-dep:CARGO_PKG_NAME=x\n";
+  expect(depInfoSources(text, "/ws")).toEqual(["/ws/src/lib.rs", "/abs/a b.rs"]);
+});
+
+let fixture: Fixture;
+let h: HotApp;
+beforeAll(async () => {
+  fixture = new Fixture();
+  await fixture.build();
+  h = await hotApp(fixture, ["stamp"]);
+}, 240_000);
+afterAll(() => {
+  h?.app.shutdown();
+  fixture.cleanup();
+});
+
+test("an edit of lib.rs replays rustc: a new library in place, running; a compile error is the code's and changes nothing", async () => {
+  const e = spawn(h.app.world, Stamp);
+  fixture.setConst("STAMP", "41");
+  await fixture.build(); // cargo, or a replay of the command the first build recorded
+  fixture.setConst("STAMP", "42");
+  const before = statSync(fixture.library);
+  const result = await fixture.build();
+  expect(result.via).toBe("rustc");
+  const after = statSync(fixture.library);
+  expect(after.ino).not.toBe(before.ino); // renamed into place: the reloader's one-event path
+  await h.until(() => Stamp.value[e] === 42, 1500, "the replayed build running");
+
+  fixture.setConst("STAMP", "43 +");
+  const failed = await fixture.build(true);
+  expect(failed).toMatchObject({ ok: false, via: "rustc" });
+  expect(failed.errors).toMatch(/^src\/lib\.rs:\d+:\d+: error/m);
+  expect(statSync(fixture.library).ino).toBe(after.ino);
+  for (let i = 0; i < 10; i++) await h.frame();
+  expect(Stamp.value[e]).toBe(42);
+
+  fixture.setConst("STAMP", "44");
+  expect((await fixture.build()).via).toBe("rustc");
+  await h.until(() => Stamp.value[e] === 44, 1500, "the fixed build running");
+}, 240_000);
+
+test("Cargo.toml, a dependency's source newer than its library, a cargo config: back to cargo", async () => {
+  fixture.edit("[workspace]", "[workspace]", "Cargo.toml");
+  expect((await fixture.build()).via).toBe("cargo");
+  const recorded = fixture.builder.recorded!;
+  expect(recorded.covers([fixture.path()])).toBe(true);
+
+  // The SDK's first source as if saved after its library was built: cargo must rebuild the SDK first.
+  const sdkLib = recorded.command.args.find((a) => a.startsWith("hotloop_sdk="))!.split("=")[1]!;
+  const sdkSource = depInfoSources(readFileSync(sdkLib.replace(/lib(hotloop_sdk-\w+)\.rlib$/, "$1.d"), "utf8"), fixture.dir)[0]!;
+  const sourceTime = statSync(sdkSource).mtime;
+  const future = new Date(Date.now() + 60_000);
+  try {
+    utimesSync(sdkSource, future, future);
+    expect(recorded.covers([fixture.path()])).toBe(false);
+  } finally {
+    utimesSync(sdkSource, sourceTime, sourceTime);
+  }
+
+  // A cargo config appearing next to the crate can change every flag.
+  mkdirSync(join(fixture.dir, ".cargo"));
+  writeFileSync(join(fixture.dir, ".cargo/config.toml"), "");
+  try {
+    expect(recorded.covers([fixture.path()])).toBe(false);
+  } finally {
+    rmSync(join(fixture.dir, ".cargo"), { recursive: true });
+  }
+  expect(recorded.covers([fixture.path()])).toBe(true);
+  // Only the package's own .rs files, and at least one.
+  expect(recorded.covers([fixture.path("Cargo.toml")])).toBe(false);
+  expect(recorded.covers(["/elsewhere/src/lib.rs"])).toBe(false);
+  expect(recorded.covers([fixture.path("build.rs")])).toBe(false);
+  expect(recorded.covers([])).toBe(false);
+}, 240_000);
