@@ -69,6 +69,30 @@ describe("schedules", () => {
     for (let i = 0; i < 4; i++) app.update();
     expect(nth).toBe(2);
   });
+
+  test("a schedule runs the same order and conditions written out (short) or as a loop (over 512 systems)", () => {
+    for (const count of [3, 600]) {
+      const { app } = manualApp();
+      const log: number[] = [];
+      let on = true;
+      for (let i = 0; i < count; i++) {
+        const s = system(() => void log.push(i), `s${i}`);
+        app.addSystems(Update, i % 3 === 1 ? s.runIf(() => on) : s);
+      }
+      app.update();
+      expect(log).toEqual(Array.from({ length: count }, (_, i) => i));
+      log.length = 0;
+      on = false;
+      app.update();
+      expect(log).toEqual(Array.from({ length: count }, (_, i) => i).filter((i) => i % 3 !== 1));
+      // A change of the order makes a new runner: a system added later runs from the next frame.
+      app.addSystems(Update, system(() => void log.push(-1), "late").before("s0"));
+      log.length = 0;
+      app.update();
+      expect(log).toContain(-1);
+      expect(log.indexOf(-1)).toBeLessThan(log.indexOf(0));
+    }
+  });
 });
 
 describe("resources and context", () => {
