@@ -5,6 +5,7 @@
  * the game swaps each good build in between frames. One terminal.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
 import { CrateBuilder } from "../dev/crate-builder.ts";
@@ -45,7 +46,8 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   const options = gameOptions(args, project, "debug", reload, say(args));
   const report = consoleReporter(options.logFormat);
   // One builder for the whole session: it remembers cargo's rustc command for the next save.
-  const builder = project.crate ? new CrateBuilder({ cwd: project.crateDir!, package: project.crate.package }) : undefined;
+  const crate = project.crate;
+  const builder = crate ? new CrateBuilder({ cwd: project.crateDir!, package: crate.package }, join(crate.targetDir, "hotloop", `rustc-${crate.package}.json`)) : undefined;
   await buildOnce(project, "debug", report, builder);
   const app = await createApp(project, options, say(args));
   if (!reload || !project.crate) return runGameApp(app, options);

@@ -3,6 +3,8 @@
  * has something to decide, and cargo's last rustc command run again when the saved files are the
  * crate's own sources (src/dev/rustc-replay.ts).
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { cargoBuild, type Builder, type CargoBuildOptions, type CargoResult } from "./cargo.ts";
 import { RecordedRustc } from "./rustc-replay.ts";
 
@@ -10,7 +12,22 @@ import { RecordedRustc } from "./rustc-replay.ts";
 export class CrateBuilder implements Builder {
   #recorded: RecordedRustc | undefined;
 
-  constructor(readonly options: CargoBuildOptions) {}
+  /**
+   * `remember`: a file (in the target dir) where the recorded command is kept between sessions,
+   * so that the first save after a restart is replayed too when cargo finds the crate fresh.
+   */
+  constructor(
+    readonly options: CargoBuildOptions,
+    private readonly remember?: string,
+  ) {
+    if (remember && !options.release) {
+      try {
+        this.#recorded = RecordedRustc.restore(JSON.parse(readFileSync(remember, "utf8")));
+      } catch {
+        // No file yet, or one this version cannot read: cargo's next build records again.
+      }
+    }
+  }
 
   /** The rustc command the next save of the crate's own sources would replay, if cargo recorded one. */
   get recorded(): RecordedRustc | undefined {
@@ -30,7 +47,19 @@ export class CrateBuilder implements Builder {
     }
     const result = await cargoBuild({ ...this.options, recordRustc: !this.options.release });
     // No command when cargo found the crate fresh: the recorded one still stands (covers() checks it).
-    if (result.rustc) this.#recorded = RecordedRustc.record(result.rustc, this.options.cwd);
+    if (result.rustc) {
+      this.#recorded = RecordedRustc.record(result.rustc, this.options.cwd);
+      if (this.remember && this.#recorded) this.#save(this.remember, this.#recorded);
+    }
     return result;
+  }
+
+  #save(file: string, recorded: RecordedRustc): void {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(recorded));
+    } catch {
+      // A target dir that cannot be written loses only the next session's first replay.
+    }
   }
 }

@@ -128,6 +128,18 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
+/** A recorded command as saved between sessions. */
+export interface SavedRustc {
+  readonly version: number;
+  readonly command: RustcCommand;
+  readonly cwd: string;
+  readonly manifestDir: string;
+  readonly inputs: string;
+}
+
+/** Bumped when what is saved changes meaning: an older file is then ignored. */
+const SAVED_VERSION = 1;
+
 /** The summary lines rustc ends a failed or warned build with: not diagnostics of their own. */
 const SUMMARY = /^(error: aborting due to|warning: \d+ warnings? emitted)/;
 
@@ -169,6 +181,26 @@ export class RecordedRustc {
       else if (dirname(d) === d) return undefined;
     }
     return new RecordedRustc(command, cwd, manifestDir, RecordedRustc.stampInputs(cwd, manifestDir, command.program));
+  }
+
+  /** What {@link RecordedRustc.restore} takes back: the command and what it was recorded against. */
+  toJSON(): SavedRustc {
+    return { version: SAVED_VERSION, command: this.command, cwd: this.cwd, manifestDir: this.manifestDir, inputs: this.inputs };
+  }
+
+  /**
+   * A command saved by an earlier session ({@link RecordedRustc.toJSON}), if it is well formed and
+   * nothing cargo reads changed since (covers() checks the rest at every save).
+   */
+  static restore(saved: unknown): RecordedRustc | undefined {
+    const s = saved as Partial<SavedRustc> | undefined;
+    const command = s?.command;
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+    if (s?.version !== SAVED_VERSION || typeof s.cwd !== "string" || typeof s.manifestDir !== "string" || typeof s.inputs !== "string") return undefined;
+    if (!command || typeof command.program !== "string" || !strings(command.args) || typeof command.env !== "object" || command.env === null) return undefined;
+    if (!Object.values(command.env).every((v) => typeof v === "string")) return undefined;
+    if (RecordedRustc.stampInputs(s.cwd, s.manifestDir, command.program) !== s.inputs) return undefined;
+    return new RecordedRustc(command, s.cwd, s.manifestDir, s.inputs);
   }
 
   /** The stamp of everything cargo reads besides sources, for a workspace, package and rustc. */

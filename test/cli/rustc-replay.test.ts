@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { depInfoSources, primaryRustcCommand, shellWords } from "../../src/dev/rustc-replay.ts";
 import { spawn } from "../../src/ecs/index.ts";
 import { Stamp } from "../fixtures/hot-fixture/components.ts";
-import { Fixture } from "../support/fixture.ts";
+import { CrateBuilder } from "../../src/dev/crate-builder.ts";
+import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
 import { hotApp, type HotApp } from "../support/hot-app.ts";
 
 test("shell words: cargo's quoting of env values and arguments", () => {
@@ -115,4 +116,28 @@ test("Cargo.toml, a dependency's source newer than its library, a cargo config: 
   expect(recorded.covers(["/elsewhere/src/lib.rs"])).toBe(false);
   expect(recorded.covers([fixture.path("build.rs")])).toBe(false);
   expect(recorded.covers([])).toBe(false);
+}, 240_000);
+
+test("a recorded command is remembered between sessions; a file that does not fit is ignored", async () => {
+  const remember = join(fixture.dir, "remembered/rustc.json");
+  const options = { cwd: fixture.dir, targetDir: FIXTURE_TARGET_DIR };
+  const first = new CrateBuilder(options, remember);
+  fixture.setConst("STAMP", "59");
+  expect((await first.build([fixture.path()])).via).toBe("cargo"); // nothing recorded yet: cargo, which records, and saves
+  const saved = JSON.parse(readFileSync(remember, "utf8"));
+  expect(saved.command.program).toMatch(/rustc$/);
+
+  // The next session: cargo would find the crate fresh and record nothing; the saved command replays the first save.
+  const next = new CrateBuilder(options, remember);
+  fixture.setConst("STAMP", "60");
+  expect((await next.build([fixture.path()])).via).toBe("rustc");
+
+  writeFileSync(remember, JSON.stringify({ ...saved, version: 0 }));
+  expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
+  writeFileSync(remember, "{ not json");
+  expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
+  // Saved against another Cargo.toml: not restored.
+  writeFileSync(remember, JSON.stringify(saved));
+  fixture.edit("[workspace]", "[workspace]\n", "Cargo.toml");
+  expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
 }, 240_000);
