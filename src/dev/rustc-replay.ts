@@ -8,6 +8,7 @@
  */
 import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { z } from "zod";
 
 /** A rustc command as cargo ran it: the variables cargo set, the program and its arguments. */
 export interface RustcCommand {
@@ -128,17 +129,20 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-/** A recorded command as saved between sessions. */
-export interface SavedRustc {
-  readonly version: number;
-  readonly command: RustcCommand;
-  readonly cwd: string;
-  readonly manifestDir: string;
-  readonly inputs: string;
-}
-
 /** Bumped when what is saved changes meaning: an older file is then ignored. */
 const SAVED_VERSION = 1;
+
+/** A recorded command as saved between sessions: the one description both writing and reading use. */
+const SavedSchema = z.object({
+  version: z.literal(SAVED_VERSION),
+  command: z.object({ env: z.record(z.string(), z.string()), program: z.string(), args: z.array(z.string()) }),
+  cwd: z.string(),
+  manifestDir: z.string(),
+  inputs: z.string(),
+});
+
+/** A recorded command as saved between sessions. */
+export type SavedRustc = z.infer<typeof SavedSchema>;
 
 /** The summary lines rustc ends a failed or warned build with: not diagnostics of their own. */
 const SUMMARY = /^(error: aborting due to|warning: \d+ warnings? emitted)/;
@@ -185,7 +189,8 @@ export class RecordedRustc {
 
   /** What {@link RecordedRustc.restore} takes back: the command and what it was recorded against. */
   toJSON(): SavedRustc {
-    return { version: SAVED_VERSION, command: this.command, cwd: this.cwd, manifestDir: this.manifestDir, inputs: this.inputs };
+    const { env, program, args } = this.command;
+    return { version: SAVED_VERSION, command: { env: { ...env }, program, args: [...args] }, cwd: this.cwd, manifestDir: this.manifestDir, inputs: this.inputs };
   }
 
   /**
@@ -193,14 +198,11 @@ export class RecordedRustc {
    * nothing cargo reads changed since (covers() checks the rest at every save).
    */
   static restore(saved: unknown): RecordedRustc | undefined {
-    const s = saved as Partial<SavedRustc> | undefined;
-    const command = s?.command;
-    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
-    if (s?.version !== SAVED_VERSION || typeof s.cwd !== "string" || typeof s.manifestDir !== "string" || typeof s.inputs !== "string") return undefined;
-    if (!command || typeof command.program !== "string" || !strings(command.args) || typeof command.env !== "object" || command.env === null) return undefined;
-    if (!Object.values(command.env).every((v) => typeof v === "string")) return undefined;
-    if (RecordedRustc.stampInputs(s.cwd, s.manifestDir, command.program) !== s.inputs) return undefined;
-    return new RecordedRustc(command, s.cwd, s.manifestDir, s.inputs);
+    const parsed = SavedSchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const s = parsed.data;
+    if (RecordedRustc.stampInputs(s.cwd, s.manifestDir, s.command.program) !== s.inputs) return undefined;
+    return new RecordedRustc(s.command, s.cwd, s.manifestDir, s.inputs);
   }
 
   /** The stamp of everything cargo reads besides sources, for a workspace, package and rustc. */
