@@ -266,7 +266,7 @@ export class RecordedRustc {
     const proc = Bun.spawn([program, ...args], { cwd: this.cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
     const diagnostics: string[] = [];
-    let library: string | undefined;
+    const linked: string[] = []; // the cdylib, and the rlib too for crate-type = ["cdylib", "rlib"]
     let compileError = false;
     for (const line of stderr.split("\n")) {
       if (!line.startsWith("{")) continue;
@@ -276,14 +276,14 @@ export class RecordedRustc {
       } catch {
         continue;
       }
-      if (message.$message_type === "artifact" && message.emit === "link") library = message.artifact;
+      if (message.$message_type === "artifact" && message.emit === "link" && message.artifact) linked.push(message.artifact);
       if (message.$message_type !== "diagnostic" || !message.rendered) continue;
       const rendered = stripAnsi(message.rendered).trim();
       if ((message.level === "error" || message.level === "warning") && !SUMMARY.test(rendered)) diagnostics.push(rendered);
       if (message.level === "error" && (message.spans?.length ?? 0) > 0) compileError = true;
     }
-    if (code === 0 && library) {
-      this.uplift(resolve(this.cwd, library));
+    if (code === 0 && linked.length > 0) {
+      for (const artifact of linked) this.uplift(resolve(this.cwd, artifact));
       return { ok: true, ms: performance.now() - start, errors: "", trusted: true };
     }
     // A failure with no error in the code (a dependency gone, rustc itself failing) is cargo's to explain.

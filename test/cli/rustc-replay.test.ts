@@ -141,3 +141,17 @@ test("a recorded command is remembered between sessions; a file that does not fi
   fixture.edit("[workspace]", "[workspace]\n", "Cargo.toml");
   expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
 }, 240_000);
+
+test("a crate that is also an rlib: every library rustc links is put in place, the cdylib the game loads among them", async () => {
+  const both = new Fixture();
+  try {
+    both.edit('crate-type = ["cdylib"]', 'crate-type = ["cdylib", "rlib"]', "Cargo.toml");
+    await both.build();
+    both.setConst("STAMP", "70");
+    const before = statSync(both.library).ino;
+    expect((await both.build()).via).toBe("rustc");
+    expect(statSync(both.library).ino).not.toBe(before);
+  } finally {
+    both.cleanup();
+  }
+}, 240_000);
