@@ -121,12 +121,12 @@ export class Schedule {
       order.push(this.#systems[next]!);
       for (const j of edges[next]!) indegree[j]!--;
     }
-    this.#order = order;
     this.#flatten(order);
+    this.#order = order; // only once the runner is made: a fusion that throws leaves the order to be computed again
     return order;
   }
 
-  /** The run order as parallel arrays, each run of fusible neighbours (see {@link Fusion}) as one function. */
+  /** Compiles the run order into the runner, each run of fusible neighbours (see {@link Fusion}) as one function. */
   #flatten(order: readonly ScheduledSystem[]): void {
     const runs: SystemFn[] = [];
     const conditions: (readonly Condition[] | undefined)[] = [];

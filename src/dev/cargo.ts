@@ -1,5 +1,5 @@
 import type { Reporter } from "../hot/report.ts";
-import { primaryRustcCommand, type RustcCommand } from "./rustc-replay.ts";
+import { cargoRecording, type CargoRecording } from "./cargo-output.ts";
 
 /** What a cargo build produced. */
 export interface CargoResult {
@@ -9,8 +9,8 @@ export interface CargoResult {
   readonly errors: string;
   /** Who built: cargo, or cargo's last rustc command run again ({@link CrateBuilder}). */
   readonly via?: "cargo" | "rustc";
-  /** The rustc command cargo ran for the primary cdylib, when `recordRustc` asked for it and cargo ran one. */
-  readonly rustc?: RustcCommand;
+  /** The rustc command cargo ran for the primary cdylib and the build's path packages, when `recordRustc` asked and cargo compiled it. */
+  readonly recording?: CargoRecording;
 }
 
 /** Options of {@link cargoBuild}. */
@@ -22,7 +22,7 @@ export interface CargoBuildOptions {
   readonly package?: string;
   /** CARGO_TARGET_DIR, to share compiled dependencies between crates. */
   readonly targetDir?: string;
-  /** Runs cargo with `-vv` and returns the rustc command it ran for the primary cdylib. */
+  /** Runs cargo with `-vv` and returns what it ran for the primary cdylib ({@link CargoResult.recording}). */
   readonly recordRustc?: boolean;
 }
 
@@ -42,12 +42,12 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   const proc = Bun.spawn(cmd, { cwd: options.cwd, env, stdout: "pipe", stderr: "pipe" });
   const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - start;
-  const rustc = options.recordRustc ? primaryRustcCommand(stderr) : undefined;
-  if (code === 0) return { ok: true, ms, errors: "", via: "cargo", rustc };
+  const recording = options.recordRustc ? cargoRecording(stderr) : undefined;
+  if (code === 0) return { ok: true, ms, errors: "", via: "cargo", recording };
   const diagnostics = stderr
     .split("\n")
     .filter((l) => /\b(error|warning)(\[\w+\])?:/.test(l) && !/^\s*(Compiling|Finished|Running|Fresh)/.test(l));
-  return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n"), via: "cargo", rustc };
+  return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n"), via: "cargo", recording };
 }
 
 /** Something that builds a crate for a set of changed files: a {@link CrateBuilder}. */

@@ -3,7 +3,7 @@
  * has something to decide, and cargo's last rustc command run again when the saved files are the
  * crate's own sources (src/dev/rustc-replay.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { cargoBuild, type Builder, type CargoBuildOptions, type CargoResult } from "./cargo.ts";
 import { RecordedRustc } from "./rustc-replay.ts";
@@ -45,17 +45,23 @@ export class CrateBuilder implements Builder {
       if (replay.trusted || replay.ok) return { ok: replay.ok, ms: replay.ms, errors: replay.errors, via: "rustc" };
       this.#recorded = undefined; // a failure that is not the code's: cargo explains it, and records again
     }
+    // A file saved after this is one cargo may not have seen. Date.now() truncates to the
+    // millisecond, and cargo reads nothing in its first one: + 1 keeps a save made just before
+    // the build from looking newer than it.
+    const since = Date.now() + 1;
     const result = await cargoBuild({ ...this.options, recordRustc: !this.options.release });
-    // No command when cargo found the crate fresh: the recorded one still stands (covers() checks it).
-    if (result.rustc) {
-      this.#recorded = RecordedRustc.record(result.rustc, this.options.cwd);
-      if (this.remember && this.#recorded) this.#save(this.remember, this.#recorded);
+    // No recording when cargo found the crate fresh: the recorded command still stands (covers() checks it).
+    if (result.recording) {
+      this.#recorded = RecordedRustc.record(result.recording, this.options.cwd, since);
+      if (this.remember) this.#save(this.remember, this.#recorded);
     }
     return result;
   }
 
-  #save(file: string, recorded: RecordedRustc): void {
+  /** Keeps the recorded command for the next session, or removes the kept one when there is none (a build script appeared). */
+  #save(file: string, recorded: RecordedRustc | undefined): void {
     try {
+      if (!recorded) return rmSync(file, { force: true });
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(recorded));
     } catch {

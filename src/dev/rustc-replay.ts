@@ -3,19 +3,13 @@
  * own `.rs` files, cargo would decide nothing new: it would run the same rustc command as last
  * time. Running that command directly skips cargo's start-up, fingerprinting and job server, about
  * 50 ms of a 220 ms rebuild here (bench/README.md, "Where edit → running goes"). Whatever cargo
- * would decide differently (a Cargo.toml, the lock file, a dependency's sources, the toolchain, a
- * cargo config, a build script) sends the build back to cargo, which records the command again.
+ * would decide differently (a Cargo.toml, the lock file, a local dependency's sources, the
+ * toolchain, a cargo config, a build script) sends the build back to cargo, which records again.
  */
-import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
-
-/** A rustc command as cargo ran it: the variables cargo set, the program and its arguments. */
-export interface RustcCommand {
-  readonly env: Readonly<Record<string, string>>;
-  readonly program: string;
-  readonly args: readonly string[];
-}
+import type { CargoRecording, RustcCommand } from "./cargo-output.ts";
 
 /** What a replayed rustc run did; `trusted` is false when cargo should build instead (not a compile error). */
 export interface ReplayResult {
@@ -25,103 +19,63 @@ export interface ReplayResult {
   readonly trusted: boolean;
 }
 
-/** Splits a command line quoted as cargo prints it (POSIX shell words: '…', "…", backslash escapes). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated ' in: ${line}`);
-      word += line.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      for (i++; i < line.length && line[i] !== '"'; i++) word += line[i] === "\\" && i + 1 < line.length ? line[++i] : line[i];
-      if (i >= line.length) throw new Error(`unterminated " in: ${line}`);
-      inWord = true;
-    } else if (c === "\\" && i + 1 < line.length) {
-      word += line[++i];
-      inWord = true;
-    } else if (c === " " || c === "\t") {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
-const ENV_WORD = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
-
-/**
- * The rustc command cargo ran for the primary package's cdylib, from `cargo build -vv` output
- * (`Running \`VAR=… rustc …\``); undefined when cargo did not compile it (it was fresh).
- */
-export function primaryRustcCommand(cargoOutput: string): RustcCommand | undefined {
-  let found: RustcCommand | undefined;
-  for (const line of cargoOutput.split("\n")) {
-    const running = /^\s*Running `(.*)`\s*$/.exec(line);
-    if (!running) continue;
-    let words: string[];
-    try {
-      words = shellWords(running[1]!);
-    } catch {
-      continue;
-    }
-    const env: Record<string, string> = {};
-    let i = 0;
-    for (let m; i < words.length && (m = ENV_WORD.exec(words[i]!)); i++) env[m[1]!] = m[2]!;
-    const program = words[i];
-    const args = words.slice(i + 1);
-    const cdylib = args.some((a, j) => a === "--crate-type" && args[j + 1] === "cdylib");
-    if (program && cdylib && env.CARGO_PRIMARY_PACKAGE === "1") found = { env, program, args };
-  }
-  return found;
-}
-
 /** `path:mtime:size` of each file, `path:-` when absent: equal stamps mean unchanged files. */
 function stamp(paths: readonly string[]): string {
-  return paths
-    .map((p) => {
-      try {
-        const s = statSync(p);
-        return `${p}:${s.mtimeMs}:${s.size}`;
-      } catch {
-        return `${p}:-`;
-      }
-    })
-    .join("\n");
+  return paths.map((p) => `${p}:${statOf(p)?.mtimeMs ?? "-"}:${statOf(p)?.size ?? "-"}`).join("\n");
 }
 
-/** Files cargo reads to decide a build, other than the sources: configs and toolchain pins up the tree. */
-function cargoInputs(workspace: string, manifestDir: string): string[] {
-  const files = [join(workspace, "Cargo.toml"), join(workspace, "Cargo.lock"), join(manifestDir, "Cargo.toml")];
-  for (let d = workspace; ; d = dirname(d)) {
-    files.push(join(d, ".cargo/config.toml"), join(d, ".cargo/config"), join(d, "rust-toolchain"), join(d, "rust-toolchain.toml"));
-    if (dirname(d) === d) break;
+function statOf(path: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Files cargo reads to decide a build, other than sources: manifests, the lock file, a build
+ * script, configs and toolchain pins from where cargo ran and from the workspace root up, and
+ * cargo's home config.
+ */
+function cargoInputs(cargoCwd: string, workspace: string, manifestDir: string): string[] {
+  const files = new Set([join(workspace, "Cargo.toml"), join(workspace, "Cargo.lock"), join(manifestDir, "Cargo.toml"), join(manifestDir, "build.rs")]);
+  for (const from of [cargoCwd, workspace]) {
+    for (let d = from; ; d = dirname(d)) {
+      for (const f of [".cargo/config.toml", ".cargo/config", "rust-toolchain", "rust-toolchain.toml"]) files.add(join(d, f));
+      if (dirname(d) === d) break;
+    }
   }
   const home = process.env.CARGO_HOME ?? join(process.env.HOME ?? "/", ".cargo");
-  files.push(join(home, "config.toml"), join(home, "config"));
-  return files;
+  files.add(join(home, "config.toml"));
+  files.add(join(home, "config"));
+  return [...files];
 }
 
-/** The source files a dep-info file (rustc's `--emit=dep-info`, make syntax) lists, resolved against `cwd`. */
-export function depInfoSources(text: string, cwd: string): string[] {
-  const sources: string[] = [];
-  for (const line of text.split("\n")) {
-    // rustc lists every source as a rule of its own with no prerequisites: `src/lib.rs:`.
-    if (line.startsWith("#") || !line.endsWith(":")) continue;
-    const path = line.slice(0, -1).replace(/\\(.)/g, "$1");
-    sources.push(isAbsolute(path) ? path : resolve(cwd, path));
+/** Whether any file under `dir` (build outputs and VCS data aside) was modified after `since` (ms). */
+function modifiedSince(dir: string, since: number): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return true; // gone or unreadable: cargo will say what is wrong
   }
-  return sources;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === "target" || entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      if (modifiedSince(path, since)) return true;
+    } else if ((statOf(path)?.mtimeMs ?? Infinity) > since) return true;
+  }
+  return false;
+}
+
+/** A path with its directory's symlinks resolved (the file itself may be gone: a deleted source). */
+function realPath(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
 }
 
 function stripAnsi(text: string): string {
@@ -129,23 +83,26 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-/** Bumped when what is saved changes meaning: an older file is then ignored. */
-const SAVED_VERSION = 1;
+/** The summary lines rustc ends a failed or warned build with: not diagnostics of their own. */
+const SUMMARY = /^(error: aborting due to|warning: \d+ warnings? emitted)/;
 
-/** A recorded command as saved between sessions: the one description both writing and reading use. */
+/** Bumped when what is saved changes meaning: an older file is then ignored. */
+const SAVED_VERSION = 2;
+
+/** A recorded command as saved between sessions: the one description writing and reading use. */
 const SavedSchema = z.object({
   version: z.literal(SAVED_VERSION),
   command: z.object({ env: z.record(z.string(), z.string()), program: z.string(), args: z.array(z.string()) }),
+  cargoCwd: z.string(),
   cwd: z.string(),
   manifestDir: z.string(),
+  dependencies: z.array(z.string()),
+  since: z.number(),
   inputs: z.string(),
 });
 
 /** A recorded command as saved between sessions. */
 export type SavedRustc = z.infer<typeof SavedSchema>;
-
-/** The summary lines rustc ends a failed or warned build with: not diagnostics of their own. */
-const SUMMARY = /^(error: aborting due to|warning: \d+ warnings? emitted)/;
 
 /**
  * A recorded rustc command of the hot crate and what it was recorded against. `covers` says
@@ -153,72 +110,79 @@ const SUMMARY = /^(error: aborting due to|warning: \d+ warnings? emitted)/;
  * does, links the library from `deps/` to the profile directory the game watches.
  */
 export class RecordedRustc {
-  private readonly externs: readonly string[];
-  private readonly depInfo = new Map<string, { readonly mtimeMs: number; readonly sources: readonly string[] }>();
-
   private constructor(
     readonly command: RustcCommand,
+    /** Where cargo was run: its configs are read from there up. */
+    private readonly cargoCwd: string,
     /** Where cargo ran rustc (the workspace root): the command's relative paths start here. */
     readonly cwd: string,
     /** The package's directory (CARGO_MANIFEST_DIR): its `.rs` files are what a replay builds. */
     readonly manifestDir: string,
+    /** The other path packages of the build: local dependencies, whose sources a replay does not rebuild. */
+    readonly dependencies: readonly string[],
+    /** When cargo started the build this command came from (ms since the epoch). */
+    private readonly since: number,
     private readonly inputs: string,
-  ) {
-    this.externs = command.args.flatMap((a, i) => (command.args[i - 1] === "--extern" && a.includes("=") ? [resolve(cwd, a.slice(a.indexOf("=") + 1))] : []));
-  }
+  ) {}
 
   /**
-   * Records `command`, cargo having been run from `cargoCwd`. Undefined when the command cannot be
-   * replayed: a crate with a build script (cargo decides when that runs), or a command whose
-   * sources cannot be found. A Cargo.toml saved during the build is in the next build's changed
-   * files, so a stamp taken now misses nothing the dev runner would build.
+   * Records what a `-vv` build run from `cargoCwd`, started at `since`, said. Undefined when the
+   * command cannot be replayed: a crate with a build script (cargo decides when that runs and what
+   * it adds), a program that is not there, sources that cannot be found.
    */
-  static record(command: RustcCommand, cargoCwd: string): RecordedRustc | undefined {
+  static record(recording: CargoRecording, cargoCwd: string, since: number): RecordedRustc | undefined {
+    const { command } = recording;
     const manifestDir = command.env.CARGO_MANIFEST_DIR;
-    if (!manifestDir || command.env.OUT_DIR !== undefined) return undefined;
+    if (!manifestDir || command.env.OUT_DIR !== undefined || existsSync(join(manifestDir, "build.rs"))) return undefined;
+    if (!existsSync(command.program)) return undefined;
     const source = command.args.find((a) => a.endsWith(".rs") && !a.startsWith("-"));
     if (!source) return undefined;
-    // cargo runs rustc in the workspace root, which is where cargo ran or one of its ancestors.
+    // cargo runs rustc in the workspace root: where cargo ran or an ancestor, the one whose
+    // reading of the source path lands in the package.
     let cwd: string | undefined;
     for (let d = resolve(cargoCwd); cwd === undefined; d = dirname(d)) {
-      if (existsSync(resolve(d, source))) cwd = d;
+      const file = resolve(d, source);
+      if (existsSync(file) && !relative(manifestDir, file).startsWith("..")) cwd = d;
       else if (dirname(d) === d) return undefined;
     }
-    return new RecordedRustc(command, cwd, manifestDir, RecordedRustc.stampInputs(cwd, manifestDir, command.program));
+    const dependencies = recording.pathPackages.filter((dir) => resolve(dir) !== resolve(manifestDir));
+    const inputs = stamp([command.program, ...cargoInputs(cargoCwd, cwd, manifestDir)]);
+    return new RecordedRustc(command, cargoCwd, cwd, manifestDir, dependencies, since, inputs);
   }
 
-  /** What {@link RecordedRustc.restore} takes back: the command and what it was recorded against. */
+  /** What {@link RecordedRustc.restore} takes back. */
   toJSON(): SavedRustc {
     const { env, program, args } = this.command;
-    return { version: SAVED_VERSION, command: { env: { ...env }, program, args: [...args] }, cwd: this.cwd, manifestDir: this.manifestDir, inputs: this.inputs };
+    return {
+      version: SAVED_VERSION,
+      command: { env: { ...env }, program, args: [...args] },
+      cargoCwd: this.cargoCwd,
+      cwd: this.cwd,
+      manifestDir: this.manifestDir,
+      dependencies: [...this.dependencies],
+      since: this.since,
+      inputs: this.inputs,
+    };
   }
 
-  /**
-   * A command saved by an earlier session ({@link RecordedRustc.toJSON}), if it is well formed and
-   * nothing cargo reads changed since (covers() checks the rest at every save).
-   */
+  /** A command saved by an earlier session, if it is well formed (covers() checks it against the files at every save). */
   static restore(saved: unknown): RecordedRustc | undefined {
     const parsed = SavedSchema.safeParse(saved);
     if (!parsed.success) return undefined;
     const s = parsed.data;
-    if (RecordedRustc.stampInputs(s.cwd, s.manifestDir, s.command.program) !== s.inputs) return undefined;
-    return new RecordedRustc(s.command, s.cwd, s.manifestDir, s.inputs);
-  }
-
-  /** The stamp of everything cargo reads besides sources, for a workspace, package and rustc. */
-  private static stampInputs(workspace: string, manifestDir: string, program: string): string {
-    return stamp([program, ...cargoInputs(workspace, manifestDir)]);
+    return new RecordedRustc(s.command, s.cargoCwd, s.cwd, s.manifestDir, s.dependencies, s.since, s.inputs);
   }
 
   /**
-   * Whether building `changed` needs nothing but this command again: every changed file is a
-   * `.rs` file of this package (not of a package nested in it, nor its build script), no cargo
-   * input changed, and every dependency is as new as its sources (a changed path dependency would
-   * need cargo to rebuild it first).
+   * Whether building `changed` needs nothing but this command again:
+   * - every changed file is a `.rs` file of this package, not of a package nested in it;
+   * - no file cargo reads to decide changed since it was recorded (the stamp), nor while cargo ran;
+   * - no local dependency changed since cargo started that build (cargo would rebuild it first).
    */
   covers(changed: readonly string[]): boolean {
     if (changed.length === 0) return false;
-    for (const path of changed) {
+    for (const raw of changed) {
+      const path = realPath(raw);
       if (!path.endsWith(".rs") || path === join(this.manifestDir, "build.rs")) return false;
       const rel = relative(this.manifestDir, path);
       if (rel.startsWith("..") || isAbsolute(rel)) return false;
@@ -226,43 +190,29 @@ export class RecordedRustc {
         if (existsSync(join(d, "Cargo.toml"))) return false;
       }
     }
-    if (RecordedRustc.stampInputs(this.cwd, this.manifestDir, this.command.program) !== this.inputs) return false;
-    return this.externs.every((lib) => this.fresh(lib));
+    const inputs = [this.command.program, ...cargoInputs(this.cargoCwd, this.cwd, this.manifestDir)];
+    if (stamp(inputs) !== this.inputs) return false;
+    // Saved while cargo ran: cargo may have read it before or after. Cargo.lock aside, which cargo itself writes.
+    if (inputs.some((f) => basename(f) !== "Cargo.lock" && (statOf(f)?.mtimeMs ?? 0) > this.since)) return false;
+    return !this.dependencies.some((dir) => modifiedSince(dir, this.since));
   }
 
-  /** A dependency's library is at least as new as every source its dep-info lists. */
-  private fresh(lib: string): boolean {
-    let built: number;
-    try {
-      built = statSync(lib).mtimeMs;
-    } catch {
-      return false;
-    }
-    let info = this.depInfo.get(lib);
-    if (!info || info.mtimeMs !== built) {
-      const file = join(dirname(lib), basename(lib).replace(/^lib/, "").replace(/\.(rlib|rmeta|so)$/, ".d"));
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
-        return false;
-      }
-      info = { mtimeMs: built, sources: depInfoSources(text, this.cwd) };
-      this.depInfo.set(lib, info);
-    }
-    return info.sources.every((source) => {
-      try {
-        return statSync(source).mtimeMs <= built;
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  /** Runs the command; on success links the library into the profile directory, as cargo's uplift does. */
+  /**
+   * Runs the command; on success links the libraries into the profile directory, as cargo's
+   * uplift does. Anything but a compile error (rustc missing, a file that cannot be linked) comes
+   * back untrusted, for cargo to build and explain.
+   */
   async run(): Promise<ReplayResult> {
-    const { env, program, args } = this.command;
     const start = performance.now();
+    try {
+      return await this.#run(start);
+    } catch (e) {
+      return { ok: false, ms: performance.now() - start, errors: (e as Error).message, trusted: false };
+    }
+  }
+
+  async #run(start: number): Promise<ReplayResult> {
+    const { env, program, args } = this.command;
     const proc = Bun.spawn([program, ...args], { cwd: this.cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
     const diagnostics: string[] = [];
@@ -286,7 +236,6 @@ export class RecordedRustc {
       for (const artifact of linked) this.uplift(resolve(this.cwd, artifact));
       return { ok: true, ms: performance.now() - start, errors: "", trusted: true };
     }
-    // A failure with no error in the code (a dependency gone, rustc itself failing) is cargo's to explain.
     const errors = diagnostics.length ? diagnostics.join("\n") : stderr.trim().split("\n").slice(-10).join("\n");
     return { ok: false, ms: performance.now() - start, errors, trusted: code !== 0 && compileError };
   }

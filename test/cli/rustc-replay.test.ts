@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { depInfoSources, primaryRustcCommand, shellWords } from "../../src/dev/rustc-replay.ts";
+import { basename, join } from "node:path";
+import { pathPackages, primaryRustcCommand, runningCommands, shellWords } from "../../src/dev/cargo-output.ts";
+import { RecordedRustc } from "../../src/dev/rustc-replay.ts";
 import { spawn } from "../../src/ecs/index.ts";
 import { Stamp } from "../fixtures/hot-fixture/components.ts";
 import { CrateBuilder } from "../../src/dev/crate-builder.ts";
@@ -42,9 +43,21 @@ test("the primary cdylib's command is found among cargo's -vv lines; a dependenc
   expect(primaryRustcCommand(output.split("\n").filter((l) => !l.includes("PRIMARY")).join("\n"))).toBeUndefined();
 });
 
-test("dep-info: the sources rustc lists, relative ones resolved, escaped spaces kept", () => {
-  const text = "/t/deps/libx-1.rlib: src/lib.rs /abs/a\\ b.rs\n\n/t/deps/x-1.d: src/lib.rs /abs/a\\ b.rs\n\nsrc/lib.rs:\n/abs/a\\ b.rs:\n\n# env-dep:CARGO_PKG_NAME=x\n";
-  expect(depInfoSources(text, "/ws")).toEqual(["/ws/src/lib.rs", "/abs/a b.rs"]);
+test("a quoted value may span lines; a program path with a space is whole; path packages are named in Fresh/Compiling lines", () => {
+  const output = [
+    "       Fresh hotloop-sdk v0.1.0 (/home/Jane Doe/sdk (copy))",
+    "       Fresh libc v0.2.150",
+    "   Compiling components v0.1.0 (/g/components)",
+    "   Compiling game v0.1.0 (/g)",
+    "     Running `CARGO_PKG_DESCRIPTION='A game.",
+    "Two lines.' CARGO_MANIFEST_DIR=/g CARGO_PRIMARY_PACKAGE=1 /home/Jane Doe/.rustup/bin/rustc --crate-name game src/lib.rs --crate-type cdylib`",
+  ].join("\n");
+  expect(runningCommands(output)).toHaveLength(1);
+  const command = primaryRustcCommand(output)!;
+  expect(command.env.CARGO_PKG_DESCRIPTION).toBe("A game.\nTwo lines.");
+  expect(command.program).toBe("/home/Jane Doe/.rustup/bin/rustc");
+  expect(command.args).toEqual(["--crate-name", "game", "src/lib.rs", "--crate-type", "cdylib"]);
+  expect(pathPackages(output)).toEqual(["/home/Jane Doe/sdk (copy)", "/g/components", "/g"]);
 });
 
 let fixture: Fixture;
@@ -90,9 +103,9 @@ test("Cargo.toml, a dependency's source newer than its library, a cargo config: 
   const recorded = fixture.builder.recorded!;
   expect(recorded.covers([fixture.path()])).toBe(true);
 
-  // The SDK's first source as if saved after its library was built: cargo must rebuild the SDK first.
-  const sdkLib = recorded.command.args.find((a) => a.startsWith("hotloop_sdk="))!.split("=")[1]!;
-  const sdkSource = depInfoSources(readFileSync(sdkLib.replace(/lib(hotloop_sdk-\w+)\.rlib$/, "$1.d"), "utf8"), fixture.dir)[0]!;
+  // A source of a local dependency (the SDK) saved after the build: cargo must rebuild it first.
+  expect(recorded.dependencies.map((d) => basename(d))).toEqual(["hotloop-sdk"]);
+  const sdkSource = join(recorded.dependencies[0]!, "src/lib.rs");
   const sourceTime = statSync(sdkSource).mtime;
   const future = new Date(Date.now() + 60_000);
   try {
@@ -136,10 +149,10 @@ test("a recorded command is remembered between sessions; a file that does not fi
   expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
   writeFileSync(remember, "{ not json");
   expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
-  // Saved against another Cargo.toml: not restored.
+  // Saved against another Cargo.toml: restored, but it covers nothing until cargo records again.
   writeFileSync(remember, JSON.stringify(saved));
   fixture.edit("[workspace]", "[workspace]\n", "Cargo.toml");
-  expect(new CrateBuilder(options, remember).recorded).toBeUndefined();
+  expect(new CrateBuilder(options, remember).recorded!.covers([fixture.path()])).toBe(false);
 }, 240_000);
 
 test("a crate that is also an rlib: every library rustc links is put in place, the cdylib the game loads among them", async () => {
@@ -155,3 +168,29 @@ test("a crate that is also an rlib: every library rustc links is put in place, t
     both.cleanup();
   }
 }, 240_000);
+
+test("a build script appearing sends the build to cargo for good, and the kept command is removed", async () => {
+  const remember = join(fixture.dir, "remembered/rustc.json");
+  const builder = new CrateBuilder({ cwd: fixture.dir, targetDir: FIXTURE_TARGET_DIR }, remember);
+  fixture.setConst("STAMP", "80");
+  await builder.build([fixture.path()]);
+  expect(builder.recorded).toBeDefined();
+  writeFileSync(fixture.path("build.rs"), 'fn main() { println!("cargo::rustc-check-cfg=cfg(from_build)"); }\n');
+  try {
+    fixture.setConst("STAMP", "81");
+    expect(builder.recorded!.covers([fixture.path()])).toBe(false); // the stamp has build.rs
+    expect((await builder.build([fixture.path()])).via).toBe("cargo");
+    expect(builder.recorded).toBeUndefined(); // cargo ran the build script: nothing to replay
+    expect(new CrateBuilder({ cwd: fixture.dir, targetDir: FIXTURE_TARGET_DIR }, remember).recorded).toBeUndefined();
+  } finally {
+    rmSync(fixture.path("build.rs"));
+  }
+}, 240_000);
+
+test("a replay that cannot even start comes back untrusted, for cargo to build", async () => {
+  const saved = fixture.builder.recorded!.toJSON();
+  const broken = RecordedRustc.restore({ ...saved, command: { ...saved.command, program: "/nonexistent/rustc" } })!;
+  const result = await broken.run();
+  expect(result).toMatchObject({ ok: false, trusted: false });
+  expect(result.errors).toMatch(/nonexistent|ENOENT|No such file/i);
+});
