@@ -44,7 +44,10 @@ export class Fixture {
         .replace(/^name = "[^"]+"/m, `name = "${this.crate}_components"`)
         .replace(/hotloop-sdk = \{ path = "[^"]+" \}/, sdk);
       writeFileSync(join(this.dir, "components/Cargo.toml"), components);
-      manifest = manifest.replace(/(components = \{ path = "components", package = )"[^"]+"/, `$1"${this.crate}_components"`);
+      const renamed = manifest.replace(/(components = \{ path = "components", package = )"[^"]+"/, `$1"${this.crate}_components"`);
+      // Copies share one target dir: a components package left under its own name would be shared too.
+      if (renamed === manifest) throw new Error(`fixture: ${from}/Cargo.toml names its components crate in a form this copy cannot rename`);
+      manifest = renamed;
     }
     // A workspace member copied out needs the workspace's dev profile and must not look for a workspace.
     if (!manifest.includes("[workspace]")) manifest += "\n[profile.dev]\nopt-level = 1\ndebug = false\nlto = \"off\"\n\n[workspace]\n";
