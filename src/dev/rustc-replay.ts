@@ -19,9 +19,9 @@ export interface ReplayResult {
   readonly trusted: boolean;
 }
 
-/** `path:mtime:size` of each file, `path:-` when absent: equal stamps mean unchanged files. */
-function stamp(paths: readonly string[]): string {
-  return paths.map((p) => `${p}:${statOf(p)?.mtimeMs ?? "-"}:${statOf(p)?.size ?? "-"}`).join("\n");
+/** `path:mtime:size` of each file, `path:-` when absent: equal stamps mean unchanged files. `stats`: the paths' stats, when taken already. */
+function stamp(paths: readonly string[], stats = paths.map(statOf)): string {
+  return paths.map((p, i) => `${p}:${stats[i]?.mtimeMs ?? "-"}:${stats[i]?.size ?? "-"}`).join("\n");
 }
 
 function statOf(path: string): { mtimeMs: number; size: number } | undefined {
@@ -191,9 +191,10 @@ export class RecordedRustc {
       }
     }
     const inputs = [this.command.program, ...cargoInputs(this.cargoCwd, this.cwd, this.manifestDir)];
-    if (stamp(inputs) !== this.inputs) return false;
+    const stats = inputs.map(statOf);
+    if (stamp(inputs, stats) !== this.inputs) return false;
     // Saved while cargo ran: cargo may have read it before or after. Cargo.lock aside, which cargo itself writes.
-    if (inputs.some((f) => basename(f) !== "Cargo.lock" && (statOf(f)?.mtimeMs ?? 0) > this.since)) return false;
+    if (inputs.some((f, i) => basename(f) !== "Cargo.lock" && (stats[i]?.mtimeMs ?? 0) > this.since)) return false;
     return !this.dependencies.some((dir) => modifiedSince(dir, this.since));
   }
 
