@@ -82,6 +82,8 @@ export interface Row {
    * shows beside its value, in the value's order: `["p50_ms"]`, `["rust_ms_1m", "ts_ms_1m"]`.
    */
   readonly spread?: readonly string[];
+  /** One of the few rows the project's README shows up front (bench/README.md shows them all). */
+  readonly headline?: boolean;
   /** Filled by the runner from `spread`: `lo-hi` of each key. */
   readonly spreadText?: string;
 }
@@ -141,4 +143,27 @@ export function spreadOf(figures: Record<string, unknown>, key: string): readonl
   for (const part of parts.slice(0, -1)) at = isPlainObject(at) ? at[part] : undefined;
   const spread = isPlainObject(at) ? at[parts.at(-1)! + SPREAD] : undefined;
   return Array.isArray(spread) && spread.length === 2 ? (spread as [number, number]) : undefined;
+}
+
+/** One call of a hand-written loop: `fn(arg)`; a `checked` call's result must be 0 (a hot call's panic check). */
+export interface HandCall<A = unknown> {
+  readonly fn: (arg: A) => unknown;
+  readonly arg: A;
+  readonly checked?: boolean;
+}
+
+/**
+ * A hand-written loop body with one call site per call, as a reviewer would write it out by hand
+ * (and as the App's compiled schedule runner writes it): `calls[i].fn(calls[i].arg)` in order.
+ * Each site sees one function, so the JIT calls it directly or inlines it; a loop over an array
+ * of functions would share one call site and pay a dispatch per call: a weaker baseline.
+ */
+export function unrolledCalls(calls: readonly HandCall<any>[]): () => void {
+  const names = calls.map((_, i) => `f${i} = calls[${i}].fn, a${i} = calls[${i}].arg`);
+  const body = calls.map((c, i) => (c.checked ? `if (f${i}(a${i}) !== 0) fail(${i});` : `f${i}(a${i});`));
+  const source = `"use strict";\nconst ${names.join(",\n  ")};\nreturn function handLoop() {\n  ${body.join("\n  ")}\n};`;
+  const fail = (i: number) => {
+    throw new Error(`bench: hand loop call ${i} failed`);
+  };
+  return new Function("calls", "fail", source)(calls, fail) as () => void;
 }

@@ -1,25 +1,16 @@
 /**
  * `bun run bench [--quick] [--runs N] [suite ...]`: runs the benchmark suites, each in a process
  * of its own, N times (default 3; 1 with `--quick`), prints a table of the medians over the runs
- * with their spread (min-max) and writes bench/results.json. No figure here is ever asserted;
- * `--quick` is CI's smoke run.
+ * with their spread (min-max), writes bench/results/<suite>.json for each suite it ran (with the
+ * machine, Bun and rustc versions and the date) and makes the README's tables again from those
+ * files (bench/table.ts). No figure here is ever asserted; `--quick` is CI's smoke run and keeps
+ * nothing.
  */
-import { callSuite } from "./suites/call.ts";
-import { commandsSuite } from "./suites/commands.ts";
-import { ecsMovement } from "./suites/ecs-movement.ts";
-import { drawSuite } from "./suites/draw.ts";
-import { ecsSuites } from "./suites/ecs.ts";
-import { frameSuite } from "./suites/frame.ts";
-import { peersSuite } from "./suites/peers.ts";
-import { probationSuite } from "./suites/probation.ts";
-import { editToRunningSuite, reloadSuite } from "./suites/reload.ts";
-import { sceneSuite } from "./suites/scene.ts";
-import { soakSuite } from "./suites/soak.ts";
-import { systemsSuite } from "./suites/systems.ts";
-import { frameTs } from "./suites/frame-ts.ts";
-import { liveSuite } from "./suites/live.ts";
-import { combineRuns, fmt, printTable, spreadOf, type MeasureOptions, type Row } from "./lib.ts";
-import type { Suite } from "./suite.ts";
+import { combineRuns, printTable, type MeasureOptions, type Row } from "./lib.ts";
+import { machineInfo } from "./machine.ts";
+import { rowsOf, sourceState, suiteSourceHash, writeResult } from "./results.ts";
+import { SUITES as suites } from "./suites/index.ts";
+import { writeTables } from "./table.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -33,31 +24,6 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 const only = args.filter((a, i) => !a.startsWith("--") && !["--child", "--runs"].includes(args[i - 1] ?? ""));
 const measure: MeasureOptions = quick ? { samples: 5, sampleMs: 5 } : { samples: 15, sampleMs: 20 };
-
-// A Suite<F> with its own figure type, listed by name; `rows` is a method, so each fits Suite.
-const suites: Record<string, Suite> = {
-  call: callSuite,
-  systems: systemsSuite,
-  frame: frameSuite,
-  reload: reloadSuite,
-  probation: probationSuite,
-  edit_to_running: editToRunningSuite,
-  live: liveSuite,
-  soak: soakSuite,
-  frame_ts: frameTs,
-  ecs_movement: ecsMovement,
-  ecs: ecsSuites,
-  scene: sceneSuite,
-  peers: peersSuite,
-  draw: drawSuite,
-  commands: commandsSuite,
-};
-
-/** A spread's bound, short: 3.23M, 412k, 1.07. */
-function short(x: number): string {
-  const abs = Math.abs(x);
-  return abs >= 1e6 ? `${fmt(x / 1e6)}M` : abs >= 1e4 ? `${fmt(x / 1e3)}k` : fmt(x);
-}
 
 function valueOf(flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -95,27 +61,43 @@ const selected = Object.keys(suites).filter((name) => (only.length ? only.includ
 // from elsewhere on the machine then lands in one run of several suites, not in every run of one.
 const figures = new Map<string, Record<string, unknown>[]>(selected.map((name) => [name, []]));
 const started = performance.now();
+const failed = new Set<string>();
 for (let run = 1; run <= runs; run++) {
   for (const name of selected) {
+    if (failed.has(name)) continue;
     console.error(`bench: ${runs > 1 ? `run ${run}/${runs}: ` : ""}${name}...`);
-    figures.get(name)!.push(await runChild(name));
+    try {
+      figures.get(name)!.push(await runChild(name));
+    } catch (e) {
+      // One suite failing loses only its own figures: the others' runs go on and are kept.
+      console.error((e as Error).message);
+      failed.add(name);
+    }
   }
 }
 
-const results: Record<string, unknown> = {
-  meta: { bun: Bun.version, date: new Date().toISOString(), quick, runs, cpus: navigator.hardwareConcurrency, seconds: Math.round((performance.now() - started) / 1000) },
-};
+const seconds = Math.round((performance.now() - started) / 1000);
+const source = sourceState();
+// Results are kept from full runs only: a quick run is CI's smoke test (smaller sizes), and fewer
+// than 3 runs give no spread worth reading, unless --keep says so.
+const keep = !quick && (runs >= 3 || args.includes("--keep"));
+if (!quick && !keep) console.error(`bench: ${runs} run(s): nothing kept under bench/results/ (3 runs or more, or --keep)`);
+const machine = machineInfo();
+const date = new Date().toISOString();
 const rows: Row[] = [];
-for (const name of selected) {
+const written: string[] = [];
+for (const name of selected.filter((n) => !failed.has(n))) {
   const combined = combineRuns(figures.get(name)!);
-  results[name] = combined;
-  for (const row of suites[name]!.rows(combined)) {
-    const spreads = (row.spread ?? []).map((key) => spreadOf(combined, key));
-    const spreadText = runs > 1 && spreads.length && spreads.every(Boolean) ? spreads.map((s) => `${short(s![0])}-${short(s![1])}`).join(" / ") : "";
-    rows.push({ ...row, spreadText });
-  }
+  rows.push(...rowsOf(suites[name]!, combined, runs));
+  if (keep) written.push(writeResult({ suite: name, date, runs, seconds, machine, source: { ...source, hash: suiteSourceHash(name) }, figures: combined }));
 }
 printTable(rows);
-const out = new URL("./results.json", import.meta.url).pathname;
-await Bun.write(out, JSON.stringify(results, null, 2) + "\n");
-console.log(`\nwrote ${out}${runs > 1 ? ` (medians of ${runs} runs, spread min-max under <key>_spread)` : ""}`);
+if (written.length) {
+  console.log(`\nwrote ${written.length} result files under bench/results/ (medians of ${runs} runs, spread min-max under <key>_spread)`);
+  const tables = writeTables();
+  console.log(`the tables in ${tables.join(" and ")} are made again from bench/results/`);
+}
+if (failed.size) {
+  console.error(`bench: ${[...failed].join(", ")} failed (see above): nothing of ${failed.size === 1 ? "it" : "them"} was kept`);
+  process.exit(1);
+}

@@ -1,5 +1,5 @@
 import { App, ManualClock, Update, type SystemContext, type SystemFn } from "../../src/core/index.ts";
-import { measure, type MeasureOptions } from "../lib.ts";
+import { measure, unrolledCalls, type MeasureOptions } from "../lib.ts";
 import type { Suite } from "../suite.ts";
 
 interface FrameTsFigures {
@@ -9,8 +9,10 @@ interface FrameTsFigures {
 }
 
 /**
- * One frame of 100 no-op TypeScript systems through `App.update()` against a hand-written loop
- * making the same 100 calls: the cost of the App's frame (time, input, schedules, conditions).
+ * One frame of 100 no-op TypeScript systems through `App.update()` against the hand loop a
+ * reviewer would write for them: the 100 calls written out, one call site each (as the App's
+ * compiled runner writes them). What it measures is the App's own frame: time, input, events,
+ * the schedules, conditions.
  */
 function measureFrameTs(options: MeasureOptions): FrameTsFigures {
   const clock = new ManualClock();
@@ -21,10 +23,11 @@ function measureFrameTs(options: MeasureOptions): FrameTsFigures {
   });
   app.addSystems(Update, ...systems);
   const ctx = app.context;
+  const frame = unrolledCalls(systems.map((fn) => ({ fn, arg: ctx })));
   const m = measure(
     [
       { name: "app", run: (n) => { for (let i = 0; i < n; i++) { clock.advance(16); app.update(); } } },
-      { name: "hand", run: (n) => { for (let i = 0; i < n; i++) for (let s = 0; s < 100; s++) systems[s]!(ctx); } },
+      { name: "hand", run: (n) => { for (let i = 0; i < n; i++) frame(); } },
     ],
     options,
   );
@@ -35,6 +38,6 @@ function measureFrameTs(options: MeasureOptions): FrameTsFigures {
 export const frameTs: Suite<FrameTsFigures> = {
   run: (options) => measureFrameTs(options.measure),
   rows: (f) => [
-    { suite: "frame_ts", figure: "100 TS no-op systems: App / hand loop", value: f.app_over_hand.toFixed(2), context: `${(f.app_ns / 1000).toFixed(2)} us vs ${(f.hand_ns / 1000).toFixed(2)} us per frame`, spread: ["app_over_hand"] },
+    { suite: "frame_ts", figure: "100 TS no-op systems: App / hand loop", headline: true, value: f.app_over_hand.toFixed(2), goal: "<= 1.1", context: `${(f.app_ns / 1000).toFixed(3)} us vs ${(f.hand_ns / 1000).toFixed(3)} us per frame; one call site per system on both sides`, spread: ["app_over_hand"] },
   ],
 };

@@ -58,7 +58,7 @@ export const probationSuite: Suite<ProbationFigures> = {
         suite: "probation",
         figure: `a call on probation / plain, ${label} written rows`,
         value: fmt(f[`over_plain_${label}`]!),
-        context: `${fmt(f[`probation_us_${label}`]!)} vs ${fmt(f[`plain_us_${label}`]!)} us per call (the first 60 frames after a swap only)`,
+        context: `${fmt(f[`probation_us_${label}`]!)} vs ${fmt(f[`plain_us_${label}`]!)} us per call of movement (writes Position); only in the first 60 frames after a swap`,
         spread: [`over_plain_${label}`],
       };
     }),

@@ -5,13 +5,13 @@
  * the game swaps each good build in between frames. One terminal.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
-import { CrateBuilder } from "../dev/crate-builder.ts";
+import type { CrateBuilder } from "../dev/crate-builder.ts";
 import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
 import { loadProject, ProjectError, type Project } from "../dev/project.ts";
-import { rebuildOnSave, type SourceWatcher } from "../dev/watch-sources.ts";
+import type { SourceWatcher } from "../dev/watch-sources.ts";
+import { devBuilder, watchProject } from "../dev/watch-project.ts";
 import { consoleReporter, type Reporter } from "../hot/report.ts";
 import { WindowOpenError } from "../render/raylib.ts";
 import { parseArgs, parseFeatureList, UsageError } from "./args.ts";
@@ -45,30 +45,12 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   const project = await loadProject();
   const options = gameOptions(args, project, "debug", reload, say(args));
   const report = consoleReporter(options.logFormat);
-  // One builder for the whole session: it remembers cargo's rustc command for the next save.
-  const crate = project.crate;
-  const builder = crate ? new CrateBuilder({ cwd: project.crateDir!, package: crate.package }, join(crate.targetDir, "hotloop", `rustc-${crate.package}.json`)) : undefined;
+  const builder = devBuilder(project);
   await buildOnce(project, "debug", report, builder);
   const app = await createApp(project, options, say(args));
   if (!reload || !project.crate) return runGameApp(app, options);
 
-  const components = new Set(project.components);
-  // Codegen's own output is not an edit: building for it again would only repeat the build.
-  const generated = new Set(project.codegen.map((t) => t.out));
-  const reloader = reloaderOf(app);
-  const sources = rebuildOnSave({
-    paths: [project.crateDir!, ...project.components],
-    isSource: (path) => components.has(path) || (/\.rs$|(^|\/)Cargo\.toml$/.test(path) && !generated.has(path)),
-    build: (changed) =>
-      buildProject(project, {
-        profile: "debug",
-        report,
-        codegen: changed.some((p) => components.has(p)) ? "fresh" : "skip",
-        builder,
-        changed,
-        onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
-      }),
-  });
+  const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app) });
   await sources.ready();
   report({ type: "info", message: `watching ${project.show(project.crateDir!)}, ${project.components.map((c) => project.show(c)).join(", ")} and the game's modules (Ctrl-C to stop)` });
   return runGameApp(app, options, sources);

@@ -250,20 +250,26 @@ export class App {
       this.#started = true;
       this.#schedules.get(Startup)?.run(ctx);
     }
+    // Two loops around FixedUpdate instead of one that tests every index; the slots are read as
+    // the frame goes, so a schedule a system creates later in the frame order runs this frame.
     const schedules = this.#frameSchedules;
-    for (let i = 0; i < schedules.length; i++) {
-      const schedule = schedules[i];
-      if (i === this.#fixedIndex) {
+    const fixedIndex = this.#fixedIndex;
+    for (let i = 0; i < fixedIndex; i++) schedules[i]?.run(ctx);
+    if (fixedSteps > 0) {
+      const fixed = schedules[fixedIndex];
+      if (fixed === undefined) {
+        this.time.skipFixedSteps(fixedSteps);
+      } else {
         for (let step = 0; step < fixedSteps; step++) {
           this.time.enterFixedStep();
-          schedule?.run(ctx);
+          fixed.run(ctx);
         }
-        if (fixedSteps > 0) this.time.enterFrameContext();
-      } else {
-        schedule?.run(ctx);
+        this.time.enterFrameContext();
       }
     }
-    for (let i = 0; i < this.#frameEndHooks.length; i++) this.#frameEndHooks[i]!(this);
+    for (let i = fixedIndex + 1; i < schedules.length; i++) schedules[i]?.run(ctx);
+    const end = this.#frameEndHooks;
+    for (let i = 0; i < end.length; i++) end[i]!(this);
   }
 
   /**

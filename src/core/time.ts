@@ -42,6 +42,7 @@ export class Time {
     return this.data.buffer as ArrayBuffer;
   }
   #fixedNs = 0;
+  #perFixedNs = 0;
   #maxDeltaNs = 0;
   #accumulatorNs = 0;
   #elapsedNs = 0;
@@ -81,6 +82,7 @@ export class Time {
   setFixedHz(hz: number): void {
     if (!(hz > 0) || !Number.isFinite(hz)) throw new Error(`fixed timestep rate must be a positive number of Hz, got ${hz}`);
     this.#fixedNs = Math.round(NS_PER_S / hz);
+    this.#perFixedNs = 1 / this.#fixedNs;
     this.data[Slot.FixedDelta] = this.#fixedNs / NS_PER_S;
   }
 
@@ -99,12 +101,13 @@ export class Time {
     const clamped = deltaNs >= 0 ? Math.min(deltaNs, this.#maxDeltaNs) : 0;
     this.#elapsedNs += clamped;
     this.#accumulatorNs += clamped;
-    const steps = Math.floor(this.#accumulatorNs / this.#fixedNs);
-    this.#accumulatorNs -= steps * this.#fixedNs;
+    // Most frames owe one step or none: the division only when one is owed.
+    const steps = this.#accumulatorNs < this.#fixedNs ? 0 : Math.floor(this.#accumulatorNs / this.#fixedNs);
+    if (steps > 0) this.#accumulatorNs -= steps * this.#fixedNs;
     const d = this.data;
     d[Slot.FrameDelta] = clamped / NS_PER_S;
     d[Slot.Frame] = d[Slot.Frame]! + 1;
-    d[Slot.Overstep] = this.#accumulatorNs / this.#fixedNs;
+    d[Slot.Overstep] = this.#accumulatorNs * this.#perFixedNs; // a multiply, not a third dependent division: a fraction for interpolation
     this.enterFrameContext();
     return steps;
   }
@@ -114,6 +117,11 @@ export class Time {
     this.#fixedElapsedNs += this.#fixedNs;
     this.data[Slot.Delta] = this.#fixedNs / NS_PER_S;
     this.data[Slot.Elapsed] = this.#fixedElapsedNs / NS_PER_S;
+  }
+
+  /** Counts `steps` fixed steps that ran no schedule (an app without FixedUpdate systems): fixed time still advances. */
+  skipFixedSteps(steps: number): void {
+    this.#fixedElapsedNs += steps * this.#fixedNs;
   }
 
   /** Switches `delta`/`elapsed` back to the frame's. */

@@ -176,7 +176,8 @@ async function crateInfo(crateDir: string, wanted: string | undefined): Promise<
   const cargo = Bun.which("cargo");
   // Without cargo nothing can be built, but a library built before can still run: read Cargo.toml.
   if (!cargo) return crateInfoFromToml(crateDir, wanted);
-  const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, stdout: "pipe", stderr: "pipe" });
+  // process.env passed on: Bun.spawn otherwise gives the environment the process started with, and cargo.ts builds with this one.
+  const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, env: process.env, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
     const line = err.split("\n").find((l) => l.startsWith("error")) ?? err.trim().split("\n")[0] ?? `exit ${code}`;

@@ -160,6 +160,8 @@ export class EventCursor<S extends Readonly<Record<string, FieldType>> = Readonl
 /** An app's event queues, by event name (a type defined again by a reloaded module keeps its queue). */
 export class EventQueues {
   readonly #queues = new Map<string, EventQueue>();
+  /** The same queues as a list: a frame walks an array, not a Map iterator (an allocation and ~5 ns, bench frame_ts). */
+  #list: EventQueue[] = [];
 
   /** The queue of `type`, made on first use; a type of the same name with another layout gets a new one. */
   add<S extends Readonly<Record<string, FieldType>>>(type: EventType<S>): EventQueue<S> {
@@ -167,6 +169,7 @@ export class EventQueues {
     if (known && known.type.struct.layout.hash === type.struct.layout.hash && known.type.capacity === type.capacity) return known as unknown as EventQueue<S>;
     const queue = new EventQueue(type);
     this.#queues.set(type.name, queue as unknown as EventQueue);
+    this.#list = [...this.#queues.values()];
     return queue;
   }
 
@@ -177,6 +180,7 @@ export class EventQueues {
 
   /** Starts a frame for every queue (see {@link EventQueue.update}). */
   update(): void {
-    for (const q of this.#queues.values()) q.update();
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) list[i]!.update();
   }
 }

@@ -24,6 +24,40 @@ describe("schedules", () => {
     expect(log).toEqual(["First", "PreUpdate", "FixedUpdate", "Update", "PostUpdate", "Render", "Last"]);
   });
 
+  test("a schedule a system makes later in the frame order runs in that same frame", () => {
+    const { app, clock } = manualApp();
+    const log: string[] = [];
+    let made = false;
+    app.addSystems(First, function makeLater({ app: a }) {
+      log.push("first");
+      if (made) return;
+      made = true;
+      a.addSystems(PreUpdate, () => void log.push("pre"));
+      a.addSystems(FixedUpdate, () => void log.push("fixed"));
+      a.addSystems(PostUpdate, () => void log.push("post"));
+    });
+    app.addSystems(Update, () => void log.push("update"));
+    app.update(); // no fixed step owed yet
+    expect(log).toEqual(["first", "pre", "update", "post"]);
+    log.length = 0;
+    clock.advance(16);
+    app.update();
+    expect(log).toEqual(["first", "pre", "fixed", "update", "post"]);
+  });
+
+  test("fixed time goes on while no FixedUpdate schedule exists, and a later one starts from it", () => {
+    const { app, clock } = manualApp();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(1000 / 64);
+      app.update();
+    }
+    const elapsed: number[] = [];
+    app.addSystems(FixedUpdate, ({ time }) => void elapsed.push(time.elapsed));
+    clock.advance(1000 / 64);
+    app.update();
+    expect(elapsed).toEqual([10 / 64]); // the first frame has no delta: 9 steps skipped, this is the 10th
+  });
+
   test("declaration order within a schedule", () => {
     const { app } = manualApp();
     const log: string[] = [];

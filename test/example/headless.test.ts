@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { ManualClock, type App } from "../../src/core/index.ts";
 import { parseKeyScript } from "../../src/core/index.ts";
-import { Position, Score } from "../../examples/bevy-like/src/components.ts";
-import { ARENA, PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
+import { Coin, Position, PrevPosition, Score } from "../../examples/bevy-like/src/components.ts";
+import { ARENA, COINS, PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
+import { defineQuery } from "../../src/ecs/index.ts";
 import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 
@@ -35,7 +36,7 @@ describe("bevy-like example, headless", () => {
     crate?.cleanup();
   });
 
-  test("scripted keys move the player by speed x fixed dt", () => {
+  test("scripted keys move the player by speed x fixed dt; the one coin on its way is collected and scored once", () => {
     const step = () => {
       clock.advance(1000 / 64);
       app.update();
@@ -44,6 +45,17 @@ describe("bevy-like example, headless", () => {
     const player = app.resource(PlayerEntity).id;
     const x0 = Position.x[player]!, y0 = Position.y[player]!;
     expect([x0, y0]).toEqual([ARENA.width / 2, ARENA.height / 2]);
+    // One coin 60 px right of the player, which it touches in its first steps right; the others
+    // parked in a corner the scripted path never comes near.
+    const coins = () => [...defineQuery(app.world, [Coin]).ids()];
+    const [onPath, ...parked] = coins();
+    expect(parked).toHaveLength(COINS - 1);
+    const place = (e: number, x: number, y: number) => {
+      Position.x[e] = PrevPosition.x[e] = x;
+      Position.y[e] = PrevPosition.y[e] = y;
+    };
+    place(onPath!, x0 + 60, y0);
+    for (const e of parked) place(e, 40, 40);
     for (let f = 2; f <= 33; f++) step();
     expect(Position.x[player]!).toBeCloseTo(x0 + 32 * SPEED * STEP, 3);
     expect(Position.y[player]!).toBe(y0);
@@ -53,7 +65,10 @@ describe("bevy-like example, headless", () => {
     expect(Position.y[player]!).toBeCloseTo(y0 + diagonal, 3);
     for (let f = 50; f <= 60; f++) step();
     expect(Position.y[player]!).toBeCloseTo(y0 + diagonal, 3); // keys released: it stays
-    expect(app.resource(Score).value).toBeGreaterThanOrEqual(0);
+    // Rust's collect_coins despawned and scored it (one point), TypeScript's respawn_coins put a new coin elsewhere.
+    expect(app.resource(Score).value).toBe(1);
+    expect(coins().filter((c) => Position.x[c] === x0 + 60 && Position.y[c] === y0)).toEqual([]);
+    expect(coins()).toHaveLength(COINS);
   });
 
   test("a bad key script is a one-line error naming the line", () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, ManualClock } from "../../src/core/index.ts";
+import { defineQuery, type Component } from "../../src/ecs/index.ts";
 import type { HotEvent } from "../../src/hot/report.ts";
 import { GameReloader } from "../../src/live/game-reloader.ts";
 
@@ -76,16 +77,20 @@ describe("TypeScript reload", () => {
   test("a constant changed takes effect at the next frame; entities, frame count and resources stay", async () => {
     const { app, reloader, step } = await start();
     step(9);
-    const x = app.context.world;
-    expect(x).toBeDefined();
-    const before = (await import(join(dir, "components.ts"))).Position.x[1];
+    type XY = Component & { x: Float32Array; y: Float32Array };
+    const { Position, Velocity } = (await import(join(dir, "components.ts"))) as { Position: XY; Velocity: XY };
+    const movers = () => [...defineQuery(app.world, [Position, Velocity]).ids()];
+    const entities = movers();
+    expect(entities).toHaveLength(1); // the one setup spawned
+    const before = Position.x[entities[0]!]!;
     expect(before).toBeGreaterThan(1);
     const frame = app.time.frame;
     await save("gameplay.ts", gameplay(100), reloader);
     expect(reloader.hasStaged).toBe(true);
     step();
-    const Position = (await import(join(dir, "components.ts"))).Position;
-    expect(Position.x[1]! - before).toBeGreaterThanOrEqual(100);
+    expect(movers()).toEqual(entities); // the same entity, none spawned again or removed
+    expect([Position.y[entities[0]!], Velocity.x[entities[0]!], Velocity.y[entities[0]!]]).toEqual([2, 3, 4]);
+    expect(Position.x[entities[0]!]! - before).toBeGreaterThanOrEqual(100);
     expect(app.time.frame).toBe(frame + 1);
     expect(reloader.version).toBe(2);
     const score = app.resources.findByName("Score")!.value as { value: number; bump(): void };
