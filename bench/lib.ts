@@ -145,6 +145,8 @@ export function spreadOf(figures: Record<string, unknown>, key: string): readonl
   return Array.isArray(spread) && spread.length === 2 ? (spread as [number, number]) : undefined;
 }
 
+let handLoops = 0;
+
 /** One call of a hand-written loop: `fn(arg)`; a `checked` call's result must be 0 (a hot call's panic check). */
 export interface HandCall<A = unknown> {
   readonly fn: (arg: A) => unknown;
@@ -161,7 +163,8 @@ export interface HandCall<A = unknown> {
 export function unrolledCalls(calls: readonly HandCall<any>[]): () => void {
   const names = calls.map((_, i) => `f${i} = calls[${i}].fn, a${i} = calls[${i}].arg`);
   const body = calls.map((c, i) => (c.checked ? `if (f${i}(a${i}) !== 0) fail(${i});` : `f${i}(a${i});`));
-  const source = `"use strict";\nconst ${names.join(",\n  ")};\nreturn function handLoop() {\n  ${body.join("\n  ")}\n};`;
+  // A text of its own (JSC's code cache would share one body, and its call sites, between equal texts).
+  const source = `"use strict"; // hand loop ${++handLoops}\nconst ${names.join(",\n  ")};\nreturn function handLoop() {\n  ${body.join("\n  ")}\n};`;
   const fail = (i: number) => {
     throw new Error(`bench: hand loop call ${i} failed`);
   };

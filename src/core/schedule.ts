@@ -149,6 +149,8 @@ export class Schedule {
   }
 }
 
+let compiledRunners = 0;
+
 /** Schedules longer than this run as a loop: a function with thousands of call sites would be too big to optimise. */
 const MAX_UNROLLED = 512;
 
@@ -171,7 +173,10 @@ function compileRunner(runs: readonly SystemFn[], conditions: readonly (readonly
   }
   const names = runs.map((_, i) => `r${i} = runs[${i}]${conditions[i] ? `, c${i} = conditions[${i}]` : ""}`);
   const calls = runs.map((_, i) => (conditions[i] ? `if (allHold(c${i}, ctx)) r${i}(ctx);` : `r${i}(ctx);`));
-  const source = `"use strict";\nconst ${names.join(",\n  ")};\nreturn function runSchedule(ctx) {\n  ${calls.join("\n  ")}\n};`;
+  // The number makes each runner's text its own: JSC's code cache hands identical texts (two
+  // schedules of as many systems) one shared body, and their call sites would see both schedules'
+  // systems.
+  const source = `"use strict"; // runner ${++compiledRunners}\nconst ${names.join(",\n  ")};\nreturn function runSchedule(ctx) {\n  ${calls.join("\n  ")}\n};`;
   return new Function("runs", "conditions", "allHold", source)(runs, conditions, allHold) as SystemFn;
 }
 

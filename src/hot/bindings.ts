@@ -128,7 +128,7 @@ export class HotSlot {
   }
 }
 
-/** What the run function reads, kept in its closure: reading closure variables is cheaper than an object's fields on every call. */
+/** The slot's side of its run function's state. */
 interface CallState {
   readonly entry: SystemEntry | undefined;
   readonly ctx: CallContext;
@@ -137,17 +137,57 @@ interface CallState {
   settle(panicked: boolean): void;
 }
 
+/** The run function of one slot, and its state: made by code generated for the slot (see below). */
+interface MadeRun {
+  readonly run: SystemFn;
+  entry(): SystemEntry | undefined;
+  ctx(): CallContext;
+  probation(): boolean;
+  setProbation(on: boolean): void;
+  set(entry: SystemEntry | undefined, ctx: CallContext): void;
+}
+
+/**
+ * The run function's code, made for each slot alone: closures of one function literal share their
+ * machine code and so their call sites, and once a game has a few hot systems the `e(pointer)`
+ * site would see several bun:ffi functions and dispatch through a polymorphic cache (bench `call`:
+ * "the same, once 8 other hot systems ran"). What it reads lives in the made closure's own
+ * variables (cheaper to read on every call than an object's fields). Made once per slot.
+ */
+function runSource(watched: boolean, unique: number): string {
+  const call = watched
+    ? `words[SYSTEM] = id;
+    const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
+    watchdog.afterCall();
+    settle(panicked, commands);`
+    : `const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
+    if (panicked || commands !== undefined) settle(panicked, commands);`;
+  // The number makes each source text its own: JSC's code cache would hand identical texts one
+  // shared body, call sites included.
+  return `"use strict"; // slot ${unique}
+let entry = first, ctx = firstCtx, pointer = ctx.pointer, refresh = ctx.hasQueries, commands = ctx.commands, probation = false;
+return {
+  run: function ${watched ? "runWatchedHotSystem" : "runHotSystem"}() {
+    const e = entry;
+    if (e === undefined) return; // disabled after a panic, until the next good load
+    if (refresh) ctx.refresh();
+    ${call}
+  },
+  entry: () => entry,
+  ctx: () => ctx,
+  probation: () => probation,
+  setProbation(on) { probation = on; },
+  set(e, c) { entry = e; ctx = c; pointer = c.pointer; refresh = c.hasQueries; commands = c.commands; },
+};`;
+}
+
+let madeRuns = 0;
+
 /** The run function of one slot, and the state it reads (the watchdog adds two stores a call). */
 function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | undefined, first: SystemEntry | undefined, firstCtx: CallContext): { run: SystemFn; state: CallState } {
-  let entry = first;
-  let ctx = firstCtx;
-  let pointer = firstCtx.pointer;
-  let refresh = firstCtx.hasQueries;
-  let commands = firstCtx.commands;
-  let probation = false;
   const { world, components } = slot.app;
   /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. */
-  const settle = (panicked: boolean) => {
+  const settle = (panicked: boolean, commands: CallContext["commands"]) => {
     if (panicked) {
       commands?.discard();
       onPanic(slot);
@@ -156,52 +196,33 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       if (problem !== undefined) onPanic(slot, problem);
     }
   };
+  // A new Function per slot (not one made once and called per slot): each slot gets code, and so call sites, of its own.
+  const made = (
+    watchdog
+      ? new Function("first", "firstCtx", "callOnProbation", "settle", "words", "id", "watchdog", "SYSTEM", runSource(true, ++madeRuns))(first, firstCtx, callOnProbation, settle, watchdog.words, slot.watchNumber, watchdog, WatchWord.System)
+      : new Function("first", "firstCtx", "callOnProbation", "settle", runSource(false, ++madeRuns))(first, firstCtx, callOnProbation, settle)
+  ) as MadeRun;
   const state: CallState = {
     get entry() {
-      return entry;
+      return made.entry();
     },
     get ctx() {
-      return ctx;
+      return made.ctx();
     },
     get probation() {
-      return probation;
+      return made.probation();
     },
     set probation(on: boolean) {
-      probation = on;
+      made.setProbation(on);
       slotChanges.count++;
     },
     set(e, c) {
-      entry = e;
-      ctx = c;
-      pointer = c.pointer;
-      refresh = c.hasQueries;
-      commands = c.commands;
+      made.set(e, c);
       slotChanges.count++;
     },
-    settle,
+    settle: (panicked) => settle(panicked, made.ctx().commands),
   };
-  if (watchdog) {
-    const words = watchdog.words;
-    const id = slot.watchNumber;
-    const run = function runWatchedHotSystem() {
-      const e = entry;
-      if (e === undefined) return;
-      if (refresh) ctx.refresh();
-      words[WatchWord.System] = id;
-      const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
-      watchdog.afterCall();
-      settle(panicked);
-    };
-    return { run, state };
-  }
-  const run = function runHotSystem() {
-    const e = entry;
-    if (e === undefined) return; // disabled after a panic, until the next good load
-    if (refresh) ctx.refresh();
-    const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
-    if (panicked || commands !== undefined) settle(panicked);
-  };
-  return { run, state };
+  return { run: made.run, state };
 }
 
 /** A call on probation: the rows it may write are saved first and put back if it panics; returns whether it did. */
