@@ -168,6 +168,8 @@ export class DevRig {
     await this.sources.close();
     await this.buildsDone(); // no build left writing into a crate about to be removed
     this.crate.cleanup();
+    // The dev builder's recorded rustc command, kept in the shared target dir for a next session that will not come.
+    rmSync(join(FIXTURE_TARGET_DIR, "hotloop", `rustc-${this.project.crate!.package}.json`), { force: true });
     rmSync(this.dir, { recursive: true, force: true });
     if (this.#targetDir === undefined) delete process.env.CARGO_TARGET_DIR;
     else process.env.CARGO_TARGET_DIR = this.#targetDir;
