@@ -559,21 +559,21 @@ export const peersSuite: Suite<PeersFigures> = {
       {
         suite: "peers",
         figure: "ns per call: hotloop / hot-lib-reloader's generated wrapper",
-        value: (f.call_ns.hotloop / f.call_ns.hot_lib_reloader).toFixed(3),
+        value: fmt(f.call_ns.hotloop / f.call_ns.hot_lib_reloader),
         context: `hotloop ${fmt(f.call_ns.hotloop)} ns (the call suite's hot no-op, run in this suite's own rounds alternated with the peer's: it differs from the call suite's row by the host's load in those rounds), hot-lib-reloader ${fmt(f.call_ns.hot_lib_reloader)} ns (a lock and a dlsym per call, as its #[hot_module] wrapper does)`,
         spread: ["call_ns.hotloop", "call_ns.hot_lib_reloader"],
       },
       {
         suite: "peers",
         figure: "ns per call: hotloop / the peer's function through a pointer looked up once",
-        value: (f.call_ns.hotloop / f.call_ns.hlr_pointer).toFixed(2),
+        value: fmt(f.call_ns.hotloop / f.call_ns.hlr_pointer),
         context: `hotloop ${fmt(f.call_ns.hotloop)} ns from TypeScript through bun:ffi, the peer's ${fmt(f.call_ns.hlr_pointer)} ns a native indirect call from Rust: the fastest a reloadable call can be, which hot-lib-reloader does not offer`,
         spread: ["call_ns.hotloop", "call_ns.hlr_pointer"],
       },
       {
         suite: "peers",
         figure: "the same, hotloop once 8 other hot systems ran",
-        value: (f.call_ns.hotloop_polymorphic / f.call_ns.hot_lib_reloader).toFixed(3),
+        value: fmt(f.call_ns.hotloop_polymorphic / f.call_ns.hot_lib_reloader),
         context: `hotloop ${fmt(f.call_ns.hotloop_polymorphic)} ns, as in a game with several hot systems`,
         spread: ["call_ns.hotloop_polymorphic", "call_ns.hot_lib_reloader"],
       },
@@ -583,7 +583,7 @@ export const peersSuite: Suite<PeersFigures> = {
       rows.push({
         suite: "peers",
         figure: `reload p50: hotloop / hot-lib-reloader (${setting})`,
-        value: (f.reload_p50_ms.hotloop / f.reload_p50_ms[peer]).toFixed(2),
+        value: fmt(f.reload_p50_ms.hotloop / f.reload_p50_ms[peer]),
         context: `hotloop ${fmt(f.reload_p50_ms.hotloop)} / ${fmt(f.reload_p95_ms.hotloop)} ms, hot-lib-reloader ${fmt(f.reload_p50_ms[peer])} / ${fmt(f.reload_p95_ms[peer])} ms (p50 / p95 of ${f.reloads.hotloop} and ${f.reloads[peer]}); swap frame ${fmt(f.reload_swap_frame_ms.hotloop)} vs ${fmt(f.reload_swap_frame_ms[peer])} ms`,
         spread: ["reload_p50_ms.hotloop", `reload_p50_ms.${peer}`],
       });
@@ -593,7 +593,7 @@ export const peersSuite: Suite<PeersFigures> = {
       rows.push({
         suite: "peers",
         figure: `edit → running p50, the build started at the save: hotloop / hot-lib-reloader (${setting})`,
-        value: (f.edit_p50_ms.hotloop / f.edit_p50_ms[peer]).toFixed(2),
+        value: fmt(f.edit_p50_ms.hotloop / f.edit_p50_ms[peer]),
         headline: peer === "hlr_1ms",
         context: `hotloop ${fmt(f.edit_p50_ms.hotloop)} ms (${f.edits.hotloop} edits), hot-lib-reloader ${fmt(f.edit_p50_ms[peer])} ms (${f.edits[peer]}); build p50 ${fmt(f.edit_build_p50_ms.hotloop)} vs ${fmt(f.edit_build_p50_ms.hot_lib_reloader)} ms. Neither side's source watcher is in it (the peer has none: its users run cargo watch); the value is the ratio of the two medians shown`,
         spread: ["edit_p50_ms.hotloop", `edit_p50_ms.${peer}`],
