@@ -81,6 +81,8 @@ export class Time {
   /** Sets the fixed rate in Hz. */
   setFixedHz(hz: number): void {
     if (!(hz > 0) || !Number.isFinite(hz)) throw new Error(`fixed timestep rate must be a positive number of Hz, got ${hz}`);
+    // A step shorter than a nanosecond rounds to 0: every frame would owe infinitely many.
+    if (Math.round(NS_PER_S / hz) < 1) throw new Error(`fixed timestep rate must be at most 1e9 Hz (a step of 1 ns), got ${hz}`);
     this.#fixedNs = Math.round(NS_PER_S / hz);
     this.#perFixedNs = 1 / this.#fixedNs;
     this.data[Slot.FixedDelta] = this.#fixedNs / NS_PER_S;

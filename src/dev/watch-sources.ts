@@ -11,7 +11,7 @@
  * git's unlink-then-create) waits a moment for its writer unless something else builds anyway,
  * and a write that lands during a build is built after it.
  */
-import { lstatSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 
 /** Options of {@link rebuildOnSave}. */
@@ -96,6 +96,16 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   const settled = new Set<string>();
   /** Sources of a build that threw: still changed, handed to the next build. */
   const unbuilt = new Set<string>();
+  /**
+   * Sources with an event while a build ran: the compiler may have read a version between the
+   * hashed one and the one on disk now (a save, then an undo), so they are built again even when
+   * their hash is back to the one built.
+   */
+  const touchedWhileBuilding = new Set<string>();
+  /** Symlinked files: the target's path → the links that name it (the target's directory is watched for them). */
+  const linkTargets = new Map<string, Set<string>>();
+  /** The real paths of the directories watched as trees: a symlinked directory is watched once (no cycles). */
+  const realTrees = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let building = false;
@@ -111,6 +121,16 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   const watchDir = (dir: string, tree: boolean, found: string[]): void => {
     const known = watched.get(dir);
     if (known && (known.tree || !tree)) return;
+    if (tree) {
+      let real = dir;
+      try {
+        real = realpathSync(dir);
+      } catch {
+        // gone meanwhile: the watch below fails and says so, or its parent's event does
+      }
+      if (realTrees.has(real) && !known) return; // the same directory through another path (a link)
+      realTrees.add(real);
+    }
     if (known) known.tree = true;
     else {
       let watcher: FSWatcher;
@@ -135,10 +155,36 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) followLink(path, found);
+      else if (entry.isDirectory()) {
         if (!IGNORED_DIR.test(entry.name)) watchDir(path, true, found);
       } else if (accepts(path)) found.push(path);
     }
+  };
+
+  /**
+   * A symlink in a watched tree, followed as chokidar did: a linked directory is watched as a tree
+   * (once per real directory: a link cycle ends there), a linked source file through its target's
+   * directory, whose events for the target count as events of the link.
+   */
+  const followLink = (path: string, found: string[]): void => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return; // a dangling link: nothing to watch
+    }
+    if (isDirectory(real)) {
+      if (IGNORED_DIR.test(path.slice(path.lastIndexOf(sep) + 1)) || realTrees.has(real)) return;
+      watchDir(path, true, found);
+      return;
+    }
+    if (!accepts(path)) return;
+    found.push(path);
+    let links = linkTargets.get(real);
+    if (!links) linkTargets.set(real, (links = new Set()));
+    links.add(path);
+    watchDir(dirname(real), false, found);
   };
 
   /** Stops watching `dir` and the directories under it (removed or renamed away). */
@@ -147,11 +193,21 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
       if (path !== dir && !path.startsWith(dir + sep)) continue;
       watcher.close();
       watched.delete(path);
+      realTrees.clear(); // rebuilt from what stays watched
+      for (const kept of watched.keys()) {
+        try {
+          if (watched.get(kept)!.tree) realTrees.add(realpathSync(kept));
+        } catch {
+          // gone too: its own event unwatches it
+        }
+      }
     }
   };
 
   const onEvent = (path: string, event: string): void => {
     if (closed) return;
+    const links = linkTargets.get(path);
+    if (links) for (const link of links) onEvent(link, "change");
     const parent = watched.get(dirname(path));
     // Only a rename (create, delete, move) can make or remove a directory.
     if (event === "rename" && parent?.tree) {
@@ -162,6 +218,8 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
         const found: string[] = [];
         watchDir(path, true, found);
         for (const file of found) pending.add(file); // written before its directory was watched: looked at now
+        // A directory renamed over one that was watched: the sources it no longer has went with the old one.
+        for (const file of built.keys()) if (file.startsWith(path + sep)) pending.add(file);
         schedule();
         return;
       }
@@ -174,6 +232,7 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
     }
     if (!accepts(path)) return;
     pending.add(path);
+    if (building) touchedWhileBuilding.add(path);
     schedule();
   };
 
@@ -196,10 +255,18 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
     for (const path of pending) {
       const hash = hashOf(path);
       const known = built.has(path);
-      if (known ? hash === built.get(path) : hash === undefined) continue; // the same content (a touch), or never there (an editor's temp file)
+      const same = known ? hash === built.get(path) : hash === undefined; // the same content (a touch), or never there (an editor's temp file)
+      if (same && !touchedWhileBuilding.has(path)) {
+        // Back as it was (a rename-away save with no change): no longer waiting for a writer.
+        clearTimeout(settling.get(path));
+        settling.delete(path);
+        settled.delete(path);
+        continue;
+      }
       changed.set(path, hash);
     }
     pending.clear();
+    touchedWhileBuilding.clear();
     if (changed.size === 0) return undefined;
     const hadContent = (path: string) => built.get(path) !== undefined && built.get(path) !== EMPTY;
     if ([...changed].every(([path, hash]) => (hash === undefined || hash === EMPTY) && hadContent(path) && !settled.has(path))) {
@@ -264,7 +331,9 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   for (const raw of options.paths) {
     const path = resolve(raw);
     if (isDirectory(path, true)) watchDir(path, true, found);
-    else {
+    else if (existsSync(dirname(path))) {
+      // A file (a components module) through its directory, so an editor's rename-save reaches it;
+      // one whose directory does not exist (the default src/components.ts of a project without src/) is not watched.
       files.add(path);
       watchDir(dirname(path), false, found);
       found.push(path);

@@ -154,6 +154,9 @@ interface MadeRun {
  * "the same, once 8 other hot systems ran"). What it reads lives in the made closure's own
  * variables (cheaper to read on every call than an object's fields). Made once per slot.
  */
+/** The CallContext fields the generated code reads, checked by the compiler here since the code itself is a string. */
+const CTX = { pointer: "pointer", hasQueries: "hasQueries", commands: "commands", refresh: "refresh" } as const satisfies Record<string, keyof CallContext>;
+
 function runSource(watched: boolean, unique: number): string {
   const call = watched
     ? `words[SYSTEM] = id;
@@ -165,19 +168,19 @@ function runSource(watched: boolean, unique: number): string {
   // The number makes each source text its own: JSC's code cache would hand identical texts one
   // shared body, call sites included.
   return `"use strict"; // slot ${unique}
-let entry = first, ctx = firstCtx, pointer = ctx.pointer, refresh = ctx.hasQueries, commands = ctx.commands, probation = false;
+let entry = first, ctx = firstCtx, pointer = ctx.${CTX.pointer}, refresh = ctx.${CTX.hasQueries}, commands = ctx.${CTX.commands}, probation = false;
 return {
   run: function ${watched ? "runWatchedHotSystem" : "runHotSystem"}() {
     const e = entry;
     if (e === undefined) return; // disabled after a panic, until the next good load
-    if (refresh) ctx.refresh();
+    if (refresh) ctx.${CTX.refresh}();
     ${call}
   },
   entry: () => entry,
   ctx: () => ctx,
   probation: () => probation,
   setProbation(on) { probation = on; },
-  set(e, c) { entry = e; ctx = c; pointer = c.pointer; refresh = c.hasQueries; commands = c.commands; },
+  set(e, c) { entry = e; ctx = c; pointer = c.${CTX.pointer}; refresh = c.${CTX.hasQueries}; commands = c.${CTX.commands}; },
 };`;
 }
 

@@ -5,7 +5,7 @@
  * order of events or what was built.
  */
 import { afterEach, expect, spyOn, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, utimesSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, utimesSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rebuildOnSave, type SourceWatcher } from "../../src/dev/watch-sources.ts";
@@ -253,14 +253,100 @@ test("close() leaves no watch behind, and nothing is built after it", async () =
   const w = await watching();
   rmSync(src("b")); // a deletion waiting for its writer when the watcher closes
   mkdirSync(join(dir, "src/more"));
-  await Bun.sleep(50);
-  const during = inotifyWatches();
+  // The crate's directory, src/ and src/more/ (not target/), once src/more's event is handled.
+  if (before !== undefined) await w.until(() => inotifyWatches() === before + 3, "src/more watched");
   await watcher!.close();
-  if (before !== undefined) {
-    expect(during).toBe(before + 3); // the crate's directory, src/ and src/more/ (not target/)
-    expect(inotifyWatches()).toBe(before);
-  }
+  if (before !== undefined) expect(inotifyWatches()).toBe(before);
   writeFileSync(src("lib"), "// after close\n");
   await Bun.sleep(200);
   expect(w.calls).toEqual([]);
+});
+
+/** Resolves once a watcher of the test's own (on the same inotify instance) has seen `name` change in `where`. */
+async function eventSeen(where: string, name: string, write: () => void): Promise<void> {
+  let seen = false;
+  const spy = watch(where, (_event, n) => {
+    if (String(n) === name) seen = true;
+  });
+  write();
+  for (let i = 0; i < 2000 && !seen; i++) await Bun.sleep(5);
+  spy.close();
+  if (!seen) throw new Error(`no event for ${name}`);
+}
+
+test("a save undone while its build runs is built again: the compiler may have read the version in between", async () => {
+  crateDir();
+  const w = await watching();
+  const lib = src("lib");
+  const open = w.gate();
+  writeFileSync(lib, "// v1\n");
+  await w.until(() => w.calls.length === 1, "the first build");
+  await eventSeen(join(dir, "src"), "lib.rs", () => writeFileSync(lib, "// v2\n")); // read by the running build, say
+  await eventSeen(join(dir, "src"), "lib.rs", () => writeFileSync(lib, "// v1\n")); // undone: the hash is back to the one built
+  open();
+  await w.until(() => w.calls.length === 2, "the build after the undo");
+  expect(w.calls[1]!.read).toEqual({ [lib]: "// v1\n" });
+});
+
+test("sources behind symlinks are followed: a linked file and a linked directory", async () => {
+  crateDir();
+  const outside = mkdtempSync(join(tmpdir(), "hotloop-watch-outside-"));
+  try {
+    writeFileSync(join(outside, "shared.rs"), "// shared 1\n");
+    mkdirSync(join(outside, "more"));
+    writeFileSync(join(outside, "more/m.rs"), "// m 1\n");
+    symlinkSync(join(outside, "shared.rs"), src("ext"));
+    symlinkSync(join(outside, "more"), join(dir, "src/linked"));
+    const w = await watching();
+    writeFileSync(join(outside, "shared.rs"), "// shared 2\n");
+    await w.until(() => w.calls.some((c) => c.read[src("ext")] === "// shared 2\n"), "the linked file's save");
+    const linked = join(dir, "src/linked/m.rs");
+    writeFileSync(join(outside, "more/m.rs"), "// m 2\n");
+    await w.until(() => w.calls.some((c) => c.read[linked] === "// m 2\n"), "the linked directory's save");
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test("a rename-away save that changed nothing leaves no stale state: the next one is not built half-written", async () => {
+  crateDir();
+  const w = await watching();
+  const lib = src("lib");
+  const same = read(lib)!;
+  // vim's backup-and-write, with the same content: nothing to build.
+  renameSync(lib, `${lib}~`);
+  await Bun.sleep(20);
+  writeFileSync(lib, same);
+  await Bun.sleep(200); // past the wait for a writer (the watcher's 100 ms)
+  // Now a real one, the new content 20 ms after the rename.
+  renameSync(lib, `${lib}~`);
+  await Bun.sleep(20);
+  writeFileSync(lib, "// lib 2\n");
+  await w.until(() => w.calls.some((c) => c.read[lib] === "// lib 2\n"), "the real save");
+  expect(w.calls.filter((c) => lib in c.read && c.read[lib] === null)).toEqual([]);
+});
+
+test("a directory renamed over a watched one: the sources it lacks count as changed", async () => {
+  crateDir();
+  const w = await watching();
+  const next = join(dir, "src-next");
+  mkdirSync(next);
+  writeFileSync(join(next, "lib.rs"), read(src("lib"))!);
+  writeFileSync(join(next, "b.rs"), read(src("b"))!); // a.rs left out: the new tree deletes it
+  renameSync(join(dir, "src"), join(dir, "src-old"));
+  renameSync(next, join(dir, "src"));
+  await w.until(() => w.calls.some((c) => c.changed.includes(src("a"))), "the deleted module's build");
+  expect(w.calls.find((c) => c.changed.includes(src("a")))!.read[src("a")]).toBeNull();
+});
+
+test("a file to watch whose directory does not exist (a project without src/) is skipped without a word", async () => {
+  crateDir();
+  const errors = spyOn(console, "error").mockImplementation(() => {});
+  try {
+    watcher = rebuildOnSave({ paths: [dir, join(dir, "nosuch/components.ts")], build: async () => {} });
+    await watcher.ready();
+    expect(errors).not.toHaveBeenCalled();
+  } finally {
+    errors.mockRestore();
+  }
 });

@@ -47,6 +47,10 @@ describe("fixed timestep", () => {
     expect(app.time.elapsed).toBe(0.25);
   });
 
+  test("a rate whose step rounds to no nanosecond is refused (every frame would owe endless steps)", () => {
+    expect(() => new App({ fixedHz: 2e9 })).toThrow("fixed timestep rate must be at most 1e9 Hz (a step of 1 ns), got 2000000000");
+  });
+
   test("the clamp and the rate are configurable", () => {
     const { app, clock, log } = fixedApp({ fixedHz: 10, maxDelta: 1 });
     app.update();
