@@ -7,6 +7,7 @@
 import { buildCommand, codegenCommand } from "./build.ts";
 import { UsageError } from "./args.ts";
 import { newCommand } from "./new.ts";
+import { releaseCommand } from "./release.ts";
 import { ProjectError } from "../dev/project.ts";
 import { oneLineError } from "../hot/reloader.ts";
 import { devCommand, staticCommand } from "./run.ts";
@@ -17,6 +18,7 @@ commands:
   new <dir>                  create a starter game
   dev [--features reload]    build the hot systems and run the game; with reload, rebuild and swap on save
   static                     release build, loaded once: no watcher
+  release [--out DIR]        the game as one executable for players
   build [--release]          codegen, cargo build, typed system names
   codegen [--check]          write the Rust views of the TypeScript components
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   static: staticCommand,
   build: buildCommand,
   codegen: codegenCommand,
+  release: releaseCommand,
 };
 
 /** Runs one command line; resolves to the exit code. */

@@ -546,6 +546,19 @@ export function ensureRaylib(): Promise<RaylibPaths> {
   return pending;
 }
 
+/**
+ * Uses these two libraries, as they are, for the rest of the process: no search, no cache, no
+ * build, no toolchain. A released game hands over the copies it wrote out and checked
+ * (src/ship/player.ts); call it before anything loads raylib.
+ */
+export function provideRaylib(paths: RaylibPaths): void {
+  for (const path of [paths.raylib, paths.shim]) {
+    if (!existsSync(path)) throw new RaylibSetupError(`${path} does not exist`);
+  }
+  resolved = { raylib: resolve(paths.raylib), shim: resolve(paths.shim) };
+  pending = null;
+}
+
 /** {@link ensureRaylib}, blocking: for plugins and scripts that must have raylib before going on. */
 export function ensureRaylibSync(): RaylibPaths {
   resolved ??= driveSync(resolvePaths());

@@ -73,7 +73,7 @@ describe("hotloop new: a starter game outside the repository", () => {
     expect(created.out).toContain("hotloop: created my-game");
     const pkg = JSON.parse(readFileSync(join(game, "package.json"), "utf8"));
     expect(pkg.dependencies.hotloop).toMatch(/^file:vendor\/hotloop-[\d.]+\.tgz$/);
-    expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "codegen", "dev", "start", "static", "test", "typecheck"]);
+    expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "codegen", "dev", "release", "start", "static", "test", "typecheck"]);
     // The generated files are there before any build, so the project typechecks at once.
     expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain("export type SystemName = string;");
     expect(readFileSync(join(game, "systems/components/src/lib.rs"), "utf8")).toContain("hotloop_sdk::component!(Position, 0x");

@@ -1,0 +1,122 @@
+/**
+ * `hotloop release`: one executable that runs the game on a player's machine with nothing
+ * installed. It holds the game's TypeScript and hotloop's runtime (`bun build --compile`), and
+ * embeds the release build of the hot library, raylib and its shim, and the headless key script;
+ * at launch src/ship/player.ts writes the native parts out, checks them against the hashes
+ * recorded here, and runs the game.
+ *
+ * The entry it compiles is generated into `.hotloop/release/` of the project (static imports
+ * only: `bun build` bundles what it can see, and a game loaded by a computed path would not be).
+ */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { ensureRaylib, RaylibSetupError } from "../render/build-raylib.ts";
+import type { Reporter } from "../hot/report.ts";
+import { sha256, type EmbeddedFile } from "../ship/extract.ts";
+import { buildProject } from "./build.ts";
+import { ProjectError, type Project } from "./project.ts";
+
+/** The one target a release can be made for here: the host's (the native parts are built for it). */
+export const HOST_TARGET = `${process.platform}-${process.arch}`;
+
+/** Options of {@link releaseProject}. */
+export interface ReleaseOptions {
+  /** The directory the executable is written to (default `<project>/dist`). */
+  readonly out?: string;
+  /** A Bun compile target (`bun-linux-x64`, `linux-x64`): only the host's is supported. */
+  readonly target?: string;
+  readonly report: Reporter;
+  /** Leave raylib out: a game that never opens a window (a server, a simulation). */
+  readonly noWindow?: boolean;
+}
+
+/** What went into a release. */
+export interface ReleaseResult {
+  readonly file: string;
+  readonly bytes: number;
+  /** The embedded parts and their sizes (the rest is Bun's runtime and the bundled JavaScript). */
+  readonly parts: readonly { readonly name: string; readonly bytes: number }[];
+  readonly ms: number;
+}
+
+/** Refuses a target other than the host's, with what it would need. */
+export function checkTarget(target: string | undefined): void {
+  if (target === undefined) return;
+  const wanted = target.replace(/^bun-/, "").replace(/-(baseline|modern)$/, "");
+  if (wanted === HOST_TARGET) return;
+  throw new ProjectError(
+    `--target ${target}: only this machine's target (${HOST_TARGET}) can be released from here: Bun can compile the TypeScript for ${wanted}, but the hot library and raylib are native code; a release for ${wanted} needs the crate built for that Rust target and a raylib built for it (build the release on a ${wanted} machine)`,
+  );
+}
+
+/** Builds the release and packs it into one executable. */
+export async function releaseProject(project: Project, options: ReleaseOptions): Promise<ReleaseResult> {
+  checkTarget(options.target);
+  const started = performance.now();
+  const embedded: Record<string, EmbeddedFile & { source: string }> = {};
+  const embed = (key: string, source: string) => {
+    const bytes = readFileSync(source);
+    embedded[key] = { name: basename(source), path: source, source, sha256: sha256(bytes) };
+  };
+
+  if (project.crate) {
+    // The same release build `hotloop static` runs: fat LTO, no reload code paths taken at run time.
+    const built = await buildProject(project, { profile: "release", report: options.report });
+    if (!built.ok) throw new ProjectError(`the release build of ${project.crate.package} failed: fix the errors above`);
+    embed("library", project.library("release"));
+  }
+  if (!options.noWindow) {
+    try {
+      const rl = await ensureRaylib();
+      embed("raylib", rl.raylib);
+      embed("shim", rl.shim);
+    } catch (e) {
+      if (e instanceof RaylibSetupError) throw new ProjectError(`raylib for the release: ${e.message} (or --no-window for a game without one)`);
+      throw e;
+    }
+  }
+  if (project.script) embed("script", project.script);
+
+  const pkg = JSON.parse(readFileSync(join(project.root, "package.json"), "utf8")) as { version?: string };
+  const dir = join(project.root, ".hotloop", "release");
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, `${project.name}.ts`);
+  writeFileSync(entry, entrySource(project, pkg.version ?? "0.0.0", embedded, dir));
+
+  const out = resolve(options.out ?? join(project.root, "dist"));
+  mkdirSync(out, { recursive: true });
+  const file = join(out, project.name);
+  // Bun's own bundler and compiler: the running bun, so the release is made by the Bun that ran the game in dev.
+  // Identifiers are not minified: resources are keyed by their class's name (`Input`, `Time`).
+  const proc = Bun.spawn([process.execPath, "build", "--compile", "--minify-syntax", "--minify-whitespace", entry, "--outfile", file], { cwd: project.root, stdout: "pipe", stderr: "pipe", env: process.env });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) {
+    const why = (stderr || stdout).trim().split("\n").filter(Boolean).slice(-6).join("\n");
+    throw new ProjectError(`bun build --compile of ${project.show(entry)} failed:\n${why}`);
+  }
+  const parts = Object.values(embedded).map((e) => ({ name: e.name, bytes: statSync(e.source).size }));
+  return { file, bytes: statSync(file).size, parts, ms: performance.now() - started };
+}
+
+/** The entry `bun build --compile` makes the executable from. */
+function entrySource(project: Project, version: string, embedded: Record<string, EmbeddedFile & { source: string }>, dir: string): string {
+  const spec = (path: string) => JSON.stringify(relative(dir, path).startsWith(".") ? relative(dir, path) : `./${relative(dir, path)}`);
+  const lines = [
+    "// @generated by `hotloop release`: the executable's entry. Do not edit; it is written again on every release.",
+    `import game from ${spec(project.entry)};`,
+    'import { runShippedGame } from "hotloop/ship";',
+  ];
+  for (const [key, file] of Object.entries(embedded)) lines.push(`import ${key}Path from ${JSON.stringify(file.source)} with { type: "file" };`);
+  const file = (key: string) => {
+    const e = embedded[key]!;
+    return `{ name: ${JSON.stringify(e.name)}, path: ${key}Path, sha256: ${JSON.stringify(e.sha256)} }`;
+  };
+  const fields = [`name: ${JSON.stringify(project.name)}`, `version: ${JSON.stringify(version)}`];
+  if (embedded.library) fields.push(`library: ${file("library")}`);
+  if (embedded.raylib) fields.push(`raylib: { raylib: ${file("raylib")}, shim: ${file("shim")} }`);
+  if (embedded.script) fields.push("script: scriptPath");
+  lines.push("", `process.exit(await runShippedGame(game, { ${fields.join(", ")} }));`, "");
+  return lines.join("\n");
+}
+
+
