@@ -42,6 +42,7 @@ export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { DRAW_LIST_DEFAULTS, DrawKind, DrawList, drawListOf, type DrawListOptions, type DrawRecordValue } from "../core/draw-list.ts";
 export { Headless, isHeadless } from "../core/headless.ts";
+export { Assets, assetPath } from "../core/assets.ts";
 export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts";
 export { oncePlugin, type Plugin } from "../core/plugin.ts";
 export type { ResourceKey } from "../core/resources.ts";

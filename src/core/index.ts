@@ -13,4 +13,5 @@ export * from "./system.ts";
 export * from "./time.ts";
 export * from "./scripted-input.ts";
 export * from "./headless.ts";
+export * from "./assets.ts";
 export * from "./draw-list.ts";

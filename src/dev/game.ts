@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { App } from "../core/app.ts";
 import type { Clock } from "../core/clock.ts";
+import { Assets } from "../core/assets.ts";
 import { Headless } from "../core/headless.ts";
 import { isPlugin, type Plugin } from "../core/plugin.ts";
 import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
@@ -64,6 +65,7 @@ export async function loadGamePlugin(project: Project): Promise<Plugin> {
 export async function createGameApp(project: Project, options: GameOptions = {}): Promise<App> {
   const app = new App({ clock: options.clock });
   if (options.headless) app.insertResource(new Headless());
+  app.insertResource(new Assets(project.assets));
   const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
   if (project.crate) {
     app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter, logFormat: options.logFormat }));

@@ -10,6 +10,7 @@
  *       "entry": "src/game.ts",             // the module whose default export is the game plugin
  *       "names": "src/systems.gen.ts",      // the typed hotSystem() names, rewritten after each build
  *       "script": "demo-keys.txt",          // key script a headless run plays when none is given
+ *       "assets": "assets",                 // the folder textures, fonts and sounds are loaded from (and released with)
  *       "codegen": [{ "components": "…ts", "out": "…rs" }] // further codegen targets
  *     }
  */
@@ -34,6 +35,7 @@ const ConfigSchema = z
     entry: RelativePath.default("src/game.ts"),
     names: RelativePath.default("src/systems.gen.ts"),
     script: RelativePath.optional(),
+    assets: RelativePath.default("assets"),
     codegen: z.array(z.object({ components: RelativePath, out: RelativePath }).strict()).default([]),
   })
   .strict();
@@ -73,6 +75,8 @@ export interface Project {
   readonly entry: string;
   readonly names: string;
   readonly script: string | undefined;
+  /** The asset folder (it may not exist: a game without assets). */
+  readonly assets: string;
   /** The library a build of `profile` writes. */
   library(profile: "debug" | "release"): string;
   /** A path relative to the root, for messages. */
@@ -125,6 +129,7 @@ export async function loadProject(dir = process.cwd()): Promise<Project> {
     entry: abs(config.entry),
     names: abs(config.names),
     script: config.script ? abs(config.script) : undefined,
+    assets: abs(config.assets),
     library(profile) {
       if (!crate) throw new ProjectError(`${root}: the project has no Rust crate (${config.crate}/Cargo.toml)`);
       return libraryPath(crate.targetDir, crate.libName, profile);

@@ -136,6 +136,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
       () => {
         try {
           drawTheList(app, rl);
+          for (const hook of rl.beforeEndDrawing) hook();
         } finally {
           rl.endDrawing();
         }

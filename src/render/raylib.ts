@@ -290,6 +290,11 @@ export class Raylib {
   readonly headless: boolean;
   /** The shared libraries in use (undefined when headless). */
   readonly paths: RaylibPaths | undefined;
+  /**
+   * Run by the RaylibPlugin after everything of a frame is drawn (the draw list included), just
+   * before EndDrawing swaps the buffers: where a screenshot sees what the player sees.
+   */
+  readonly beforeEndDrawing: (() => void)[] = [];
   // Out-parameters for the shim; explicit ArrayBuffers (see DESIGN: small typed arrays can move).
   readonly #wh = new Int32Array(new ArrayBuffer(8));
   readonly #xy = new Float32Array(new ArrayBuffer(8));

@@ -2,7 +2,7 @@
  * Textures for the draw list's sprites: loaded by name from TypeScript, named by the same name
  * from Rust (`Texture::named("ship")`) and TypeScript (`drawListOf(app).sprite("ship", ...)`).
  *
- *     loadTexture(app, "ship", "assets/ship.png"); // after RaylibPlugin, or before: loaded when it opens the window
+ *     loadTexture(app, "ship", "ship.png"); // assets/ship.png; after RaylibPlugin, or before: loaded when it opens the window
  *
  * Why by name: a sprite record carries an index into the draw list's texture table, which holds
  * the names' hashes; this module keeps raylib's Texture2D structs in native memory at the same
@@ -13,8 +13,8 @@
  */
 import { ptr, type Pointer } from "bun:ffi";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { App } from "../core/app.ts";
+import { assetPath } from "../core/assets.ts";
 import { drawListOf } from "../core/draw-list.ts";
 import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { structLayout } from "../ecs/struct-layout.ts";
@@ -114,7 +114,8 @@ function windowedRaylib(app: App): Raylib | undefined {
 }
 
 /**
- * Loads the image at `path` (resolved against the working directory) as texture `name`, and
+ * Loads the image at `path` (an asset name: a path in the project's `assets/` folder, the same in
+ * a released game; see {@link Assets}) as texture `name`, and
  * registers the name in the app's draw list, so Rust's `Texture::named(name)` and
  * `drawListOf(app).sprite(name, ...)` draw it. Loading a name again replaces its image, at the
  * same index. Without a window yet, the texture is loaded when the RaylibPlugin opens one;
@@ -122,7 +123,7 @@ function windowedRaylib(app: App): Raylib | undefined {
  * cannot load it. Returns the texture's index.
  */
 export function loadTexture(app: App, name: string, path: string): number {
-  const file = resolve(path);
+  const file = assetPath(app, path);
   if (!existsSync(file)) throw new Error(`hotloop: cannot load texture ${JSON.stringify(name)}: no file at ${file}`);
   const index = drawListOf(app).registerTexture(name);
   const textures = texturesOf(app);

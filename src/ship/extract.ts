@@ -7,7 +7,7 @@
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 
 /** A file embedded in the executable (`with { type: "file" }`), with what the release recorded of it. */
 export interface EmbeddedFile {
@@ -79,6 +79,7 @@ export function extractVerified(files: readonly EmbeddedFile[], dir: string): { 
   for (const file of files) {
     const home = privateDir(join(dir, file.sha256.slice(0, 16)));
     const target = join(home, file.name);
+    if (file.name.includes("/")) mkdirSync(dirname(target), { recursive: true, mode: 0o700 }); // an asset in a subfolder
     let outcome: ExtractOutcome = "written";
     if (existsSync(target)) {
       if (matches(target, file.sha256)) {

@@ -12,6 +12,7 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "../core/app.ts";
+import { Assets } from "../core/assets.ts";
 import { Headless } from "../core/headless.ts";
 import type { Plugin } from "../core/plugin.ts";
 import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
@@ -34,6 +35,8 @@ export interface ShippedGame {
   readonly raylib?: { readonly raylib: EmbeddedFile; readonly shim: EmbeddedFile };
   /** The key script a headless run plays (the project's `"script"`), if any. */
   readonly script?: string;
+  /** The project's asset folder, by name (`sprites/ship.png`). */
+  readonly assets?: readonly EmbeddedFile[];
 }
 
 const USAGE = (g: ShippedGame) => `usage: ${g.name} [options]
@@ -121,6 +124,9 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
 
     const app = new App();
     if (headless) app.insertResource(new Headless());
+    const assetDir = join(dataDir, "assets");
+    const assets = extractVerified(shipped.assets ?? [], assetDir);
+    app.insertResource(new Assets(assetDir, new Map(Object.entries(assets.paths))));
     if (shipped.library) {
       app.addPlugins(HotPlugin({ library: paths[shipped.library.name]!, reload: false, reporter: playerReporter(crash) }));
     }

@@ -11,13 +11,14 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../src/ship/extract.ts";
-import { countColor, readPng } from "../support/png.ts";
+import { countColor, readPng, writePng } from "../support/png.ts";
 import { skipWindowTests } from "../support/window-env.ts";
 
 const SLOW = 600_000;
 const CLI = resolve(import.meta.dir, "../../src/cli/main.ts");
 const SKYBLUE = [102, 191, 255]; // the starter's player
 const GOLD = [255, 203, 0]; // its sparks
+const MAGENTA = [255, 0, 255]; // the asset the test adds
 
 async function run(cmd: string[], cwd: string, env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
   const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env });
@@ -55,6 +56,23 @@ describe("hotloop release: one file a player runs with nothing installed", () =>
     expect((await run(["bun", CLI, "new", "my-game"], root, process.env)).code).toBe(0);
     const install = await run(["bun", "install"], project, process.env);
     expect(install.code).toBe(0);
+    // An asset, loaded by name and drawn as a sprite: it must travel in the release.
+    mkdirSync(join(project, "assets"));
+    const dot = new Uint8Array(8 * 8 * 4);
+    for (let i = 0; i < 64; i++) dot.set(MAGENTA.concat(255), i * 4);
+    writePng(join(project, "assets/dot.png"), 8, 8, dot);
+    const gameTs = join(project, "src/game.ts");
+    const source = readFileSync(gameTs, "utf8");
+    const withDot = source
+      .replace('import { Colors, Raylib, RaylibPlugin, rgba } from "hotloop/render";', 'import { Colors, Raylib, RaylibPlugin, loadTexture, rgba } from "hotloop/render";\nimport { drawListOf } from "hotloop";')
+      .replace("  app.addSystems(Render, function draw(", '  loadTexture(app, "dot", "dot.png");\n  app.addSystems(Render, () => drawListOf(app).sprite("dot", 20, 400, 2));\n  app.addSystems(Render, function draw(');
+    expect(withDot).not.toBe(source);
+    // First a name the folder lacks: refused at release time, one line with the place.
+    writeFileSync(gameTs, withDot.replace('"dot.png"', '"dots.png"'));
+    const missing = await run(["bun", "run", "release"], project, { ...process.env, DISPLAY: "" });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/hotloop: src\/game\.ts:\d+: loadTexture names "dots\.png", which is not in assets\/: add the file, or fix the name/);
+    writeFileSync(gameTs, withDot);
     const release = await run(["bun", "run", "release"], project, { ...process.env, DISPLAY: "" });
     if (release.code !== 0) throw new Error(`hotloop release failed:\n${release.out}${release.err}`);
     expect(release.err).toMatch(/hotloop: released dist\/my-game: [\d.]+ MB \(libmy_game_systems\.so/);
@@ -130,5 +148,6 @@ describe("hotloop release: one file a player runs with nothing installed", () =>
     expect([png.width, png.height]).toEqual([800, 450]);
     expect(countColor(png, SKYBLUE)).toBeGreaterThan(400); // the player, radius 16
     expect(countColor(png, GOLD)).toBeGreaterThan(20); // the spark trail behind it
+    expect(countColor(png, MAGENTA)).toBe(16 * 16); // assets/dot.png, 8x8 drawn at scale 2, from the release's own copy
   }, SLOW);
 });
