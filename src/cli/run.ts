@@ -8,7 +8,10 @@ import { existsSync } from "node:fs";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
 import type { CrateBuilder } from "../dev/crate-builder.ts";
-import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
+import { createGameApp, loadGamePlugin, reloaderOf, type GameOptions } from "../dev/game.ts";
+import { releaseParts, shippedGame } from "../dev/release.ts";
+import { runShippedGame } from "../ship/player.ts";
+import { displayProblem } from "../render/raylib.ts";
 import { loadProject, ProjectError, type Project } from "../dev/project.ts";
 import type { SourceWatcher } from "../dev/watch-sources.ts";
 import { devBuilder, watchProject } from "../dev/watch-project.ts";
@@ -31,10 +34,16 @@ ${GAME_USAGE}`;
 
 export const STATIC_USAGE = `usage: hotloop static [options]
 
-A release build of the hot systems, loaded once from its build path: no watcher, no copy.
+Runs exactly what \`hotloop release\` packs, through the released game's own main: the release
+build of the hot systems, raylib and its shim, the key script and the assets, written out to the
+game's per-user directory and checked, then loaded once. No watcher, no reload.
 
-options:
-${GAME_USAGE}`;
+options (a released game's own):
+  --headless      run without a window (the default where no display exists)
+  --demo          play the project's key script (what a headless run plays)
+  --frames N      stop after N frames
+  --screenshot F  save a PNG of the window to F a second in (at frame 60)
+  --version       print the game's version`;
 
 /** `hotloop dev`. */
 export async function devCommand(argv: readonly string[]): Promise<number> {
@@ -56,18 +65,17 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   return runGameApp(app, options, sources);
 }
 
-/** `hotloop static`. */
+/** `hotloop static`: the release's parts, run by the released game's main (src/ship/player.ts). */
 export async function staticCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, GAME_FLAGS);
-  if (args.has("help")) return usage(STATIC_USAGE);
-  noPositional(args.positional);
-  if (parseFeatureList(args.flags.get("features") ?? [], ["reload"]).has("reload")) {
-    throw new UsageError("--features reload is for hotloop dev (static loads a release build once)");
+  if (argv.includes("--help") || argv.includes("-h")) return usage(STATIC_USAGE);
+  if (argv.some((a) => a === "--features" || a === "-F" || a.startsWith("--features="))) {
+    throw new UsageError("--features reload is for hotloop dev (static runs what a release packs, once)");
   }
   const project = await loadProject();
-  const options = gameOptions(args, project, "release", false, say(args));
-  await buildOnce(project, "release", consoleReporter(options.logFormat));
-  return runGameApp(await createApp(project, options, say(args)), options);
+  const headless = argv.includes("--headless") || displayProblem() !== undefined;
+  // Without a display the game runs headless and needs no raylib: one that cannot be had is no error then.
+  const parts = await releaseParts(project, { report: consoleReporter("human"), window: headless ? "if-found" : "required" });
+  return runShippedGame(await loadGamePlugin(project), shippedGame(project, parts), argv);
 }
 
 /** Builds before a run; without any library afterwards there is nothing to run. */

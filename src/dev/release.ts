@@ -13,6 +13,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { ensureRaylib, RaylibSetupError } from "../render/build-raylib.ts";
 import type { Reporter } from "../hot/report.ts";
 import { sha256, type EmbeddedFile } from "../ship/extract.ts";
+import type { ShippedGame } from "../ship/player.ts";
 import { buildProject } from "./build.ts";
 import { ProjectError, type Project } from "./project.ts";
 
@@ -49,41 +50,69 @@ export function checkTarget(target: string | undefined): void {
   );
 }
 
-/** Builds the release and packs it into one executable. */
-export async function releaseProject(project: Project, options: ReleaseOptions): Promise<ReleaseResult> {
-  checkTarget(options.target);
-  const started = performance.now();
-  const embedded: Record<string, EmbeddedFile & { source: string }> = {};
-  const embed = (key: string, source: string) => {
-    const bytes = readFileSync(source);
-    embedded[key] = { name: basename(source), path: source, source, sha256: sha256(bytes) };
-  };
+/** What a release packs: the game's parts as files on this machine, with their hashes. */
+export interface ReleaseParts {
+  /** The native parts and the key script, by role (`library`, `raylib`, `shim`, `script`). */
+  readonly embedded: Readonly<Record<string, EmbeddedFile>>;
+  readonly assets: readonly EmbeddedFile[];
+  readonly version: string;
+}
 
+/**
+ * Builds what a release packs, as files on this machine: the release build of the hot library
+ * (fat LTO), raylib and the shim (unless `window` is "none"; "if-found" leaves them out when
+ * raylib cannot be had), the key script, the asset folder (its literal names checked). `hotloop
+ * release` embeds these; `hotloop static` runs them through the released game's own main.
+ */
+export async function releaseParts(project: Project, options: { report: Reporter; window: "required" | "if-found" | "none" }): Promise<ReleaseParts> {
+  const embedded: Record<string, EmbeddedFile> = {};
+  const embed = (key: string, source: string) => {
+    embedded[key] = { name: basename(source), path: source, sha256: sha256(readFileSync(source)) };
+  };
   if (project.crate) {
-    // The same release build `hotloop static` runs: fat LTO, no reload code paths taken at run time.
     const built = await buildProject(project, { profile: "release", report: options.report });
     if (!built.ok) throw new ProjectError(`the release build of ${project.crate.package} failed: fix the errors above`);
     embed("library", project.library("release"));
   }
-  if (!options.noWindow) {
+  if (options.window !== "none") {
     try {
       const rl = await ensureRaylib();
       embed("raylib", rl.raylib);
       embed("shim", rl.shim);
     } catch (e) {
-      if (e instanceof RaylibSetupError) throw new ProjectError(`raylib for the release: ${e.message} (or --no-window for a game without one)`);
-      throw e;
+      if (!(e instanceof RaylibSetupError)) throw e;
+      if (options.window === "required") throw new ProjectError(`raylib for the release: ${e.message} (or --no-window for a game without one)`);
     }
   }
   if (project.script) embed("script", project.script);
   const assets = assetFiles(project);
   checkAssetReferences(project, new Set(assets.map((a) => a.name)));
-
   const pkg = JSON.parse(readFileSync(join(project.root, "package.json"), "utf8")) as { version?: string };
+  return { embedded, assets, version: pkg.version ?? "0.0.0" };
+}
+
+/** The {@link ShippedGame} of some parts (a static run's, or the one a release's entry writes out). */
+export function shippedGame(project: Project, parts: ReleaseParts): ShippedGame {
+  const e = parts.embedded;
+  return {
+    name: project.name,
+    version: parts.version,
+    library: e.library,
+    raylib: e.raylib && e.shim ? { raylib: e.raylib, shim: e.shim } : undefined,
+    script: e.script?.path,
+    assets: parts.assets,
+  };
+}
+
+/** Builds the release and packs it into one executable. */
+export async function releaseProject(project: Project, options: ReleaseOptions): Promise<ReleaseResult> {
+  checkTarget(options.target);
+  const started = performance.now();
+  const { embedded, assets, version } = await releaseParts(project, { report: options.report, window: options.noWindow ? "none" : "required" });
   const dir = join(project.root, ".hotloop", "release");
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `${project.name}.ts`);
-  writeFileSync(entry, entrySource(project, pkg.version ?? "0.0.0", embedded, assets));
+  writeFileSync(entry, entrySource(project, version, embedded, assets));
 
   const out = resolve(options.out ?? join(project.root, "dist"));
   mkdirSync(out, { recursive: true });
@@ -96,19 +125,19 @@ export async function releaseProject(project: Project, options: ReleaseOptions):
     const why = (stderr || stdout).trim().split("\n").filter(Boolean).slice(-6).join("\n");
     throw new ProjectError(`bun build --compile of ${project.show(entry)} failed:\n${why}`);
   }
-  const parts = Object.values(embedded).map((e) => ({ name: e.name, bytes: statSync(e.source).size }));
+  const parts = Object.values(embedded).map((e) => ({ name: e.name, bytes: statSync(e.path).size }));
   if (assets.length) parts.push({ name: `${assets.length} asset${assets.length === 1 ? "" : "s"}`, bytes: assets.reduce((n, a) => n + statSync(a.path).size, 0) });
   return { file, bytes: statSync(file).size, parts, ms: performance.now() - started };
 }
 
 /** The entry `bun build --compile` makes the executable from. */
-function entrySource(project: Project, version: string, embedded: Record<string, EmbeddedFile & { source: string }>, assets: readonly EmbeddedFile[]): string {
+function entrySource(project: Project, version: string, embedded: Readonly<Record<string, EmbeddedFile>>, assets: readonly EmbeddedFile[]): string {
   const lines = [
     "// @generated by `hotloop release`: the executable's entry. Do not edit; it is written again on every release.",
     `import game from ${JSON.stringify(project.entry)};`,
     'import { runShippedGame } from "hotloop/ship";',
   ];
-  for (const [key, file] of Object.entries(embedded)) lines.push(`import ${key}Path from ${JSON.stringify(file.source)} with { type: "file" };`);
+  for (const [key, file] of Object.entries(embedded)) lines.push(`import ${key}Path from ${JSON.stringify(file.path)} with { type: "file" };`);
   assets.forEach((a, i) => lines.push(`import asset${i} from ${JSON.stringify(a.path)} with { type: "file" };`));
   const file = (key: string) => {
     const e = embedded[key]!;

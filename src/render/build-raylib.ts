@@ -2,7 +2,8 @@
  * Finds or builds the raylib shared library and the hotloop C shim next to it.
  *
  * Order of preference:
- *  1. `HOTLOOP_RAYLIB=/path/to/libraylib.so` (optionally `HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h`);
+ *  1. `HOTLOOP_RAYLIB=/path/to/libraylib.so` (optionally `HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h`,
+ *     or `HOTLOOP_RAYLIB_SHIM=/path/to/shim.so`, a compiled shim: then no toolchain at all);
  *  2. a system raylib 5.x on the standard library paths;
  *  3. a build from the C sources bundled in the `raylib-sys` crate from crates.io (fetched with
  *     `cargo fetch`, nothing else is downloaded), cached per user under `~/.cache/hotloop/raylib/`
@@ -241,7 +242,8 @@ export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
   const missing = missingPackages(needed === "shim" ? SHIM_DEPS : BUILD_DEPS);
   if (missing.length > 0) {
     throw new RaylibSetupError(
-      `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}`,
+      `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}` +
+        (needed === "shim" && process.env.HOTLOOP_RAYLIB ? " (or set HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so)" : ""),
     );
   }
 }
@@ -268,13 +270,14 @@ export function raylibBuildProblem(): RaylibBuildProblem | undefined {
   let missing: string[];
   let what: string;
   if (external) {
+    if (env && process.env.HOTLOOP_RAYLIB_SHIM) return existsSync(process.env.HOTLOOP_RAYLIB_SHIM) ? undefined : { reason: `HOTLOOP_RAYLIB_SHIM=${process.env.HOTLOOP_RAYLIB_SHIM} does not exist`, packages: [] };
+    if (existsSync(shimFile(external))) return undefined;
     const includeDir = findHeaderDirFor(external);
-    if (includeDir && existsSync(shimFile(external, includeDir, dirname(realpathSync(external))))) return undefined;
     missing = missingPackages(includeDir ? SHIM_DEPS : [...SHIM_DEPS, ...FETCH_DEPS]);
     what = "the raylib shim";
   } else {
     const build = cachedBuild();
-    if (build && existsSync(shimFile(build.lib, join(build.dir, "include"), dirname(build.lib)))) return undefined;
+    if (build && existsSync(shimFile(build.lib))) return undefined;
     missing = missingPackages(build ? SHIM_DEPS : [...BUILD_DEPS, ...FETCH_DEPS]);
     what = build ? "the raylib shim" : "the raylib build";
   }
@@ -286,7 +289,9 @@ export function raylibBuildProblem(): RaylibBuildProblem | undefined {
 export function* fetchRaylibSources(): Steps<string> {
   if (missingPackages(FETCH_DEPS).length > 0) {
     throw new RaylibSetupError(
-      "cargo not found: it is needed to fetch the raylib C sources from crates.io (raylib-sys); install Rust (e.g. apt-get install -y cargo) or set HOTLOOP_RAYLIB=/path/to/libraylib.so",
+      process.env.HOTLOOP_RAYLIB
+        ? `HOTLOOP_RAYLIB=${process.env.HOTLOOP_RAYLIB} has no raylib.h beside it, and the shim must be compiled once against one: set HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h, or HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so, or install Rust (cargo fetches the header)`
+        : "cargo not found: it is needed to fetch the raylib C sources from crates.io (raylib-sys); install Rust (e.g. apt-get install -y cargo) or set HOTLOOP_RAYLIB=/path/to/libraylib.so",
     );
   }
   const dir = join(tmpdir(), `hotloop-raylib-fetch-${process.pid}-${Date.now()}`);
@@ -461,22 +466,20 @@ const SHIM_MAX_IDLE_MS = 30 * 24 * 3600_000;
  * Where the shim for this source, raylib.h, library and rpath lives in the cache: the key covers
  * all four, so checkouts with different shims (or linked to different raylibs) each get their own.
  */
-function shimFile(lib: string, includeDir: string, rpath: string): string {
-  const libStat = statSync(lib);
-  const key = hash(
-    readFileSync(SHIM_SOURCE),
-    readFileSync(join(includeDir, "raylib.h")),
-    realpathSync(lib),
-    String(libStat.size),
-    String(libStat.mtimeMs),
-    rpath,
-  ).slice(0, 16);
+/**
+ * The cached shim for `lib`: keyed by the shim's source and the raylib library's bytes, not by
+ * where either is, so a cache moved to another path (or a home restored elsewhere) still finds
+ * its shim and needs no compiler. (The shim's rpath may then be stale: harmless, since raylib is
+ * always loaded first and the shim's DT_NEEDED resolves to it by its soname.)
+ */
+function shimFile(lib: string): string {
+  const key = hash(readFileSync(SHIM_SOURCE), readFileSync(lib)).slice(0, 16);
   return join(raylibCacheDir(), "shim", `libhotloop_rlshim-${key}.so`);
 }
 
 /** Compiles shim.c against `includeDir`/raylib.h and links it to `lib` (found through `rpath`), cached by content. */
-function* ensureShim(lib: string, includeDir: string, rpath: string): Steps<string> {
-  const out = shimFile(lib, includeDir, rpath);
+function* ensureShim(lib: string, includeDir: () => Steps<string>, rpath: string): Steps<string> {
+  const out = shimFile(lib);
   if (existsSync(out)) {
     try {
       const now = new Date();
@@ -487,6 +490,7 @@ function* ensureShim(lib: string, includeDir: string, rpath: string): Steps<stri
     return out;
   }
   checkBuildDeps("shim");
+  const include = yield* includeDir();
   const outDir = dirname(out);
   mkdirSync(outDir, { recursive: true });
   log("compiling shim.c…");
@@ -496,7 +500,7 @@ function* ensureShim(lib: string, includeDir: string, rpath: string): Steps<stri
   try {
     yield { cmd: [
       "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
-      "-I", includeDir,
+      "-I", include,
       SHIM_SOURCE,
       "-o", tmp,
       lib,
@@ -577,10 +581,16 @@ function* resolvePaths(): Steps<RaylibPaths> {
   }
 
   if (external) {
-    let includeDir = findHeaderDirFor(external);
-    if (!includeDir) {
+    const given = process.env.HOTLOOP_RAYLIB_SHIM;
+    if (env && given) {
+      // Both given (a packaged game, a distribution): used as they are, no toolchain.
+      if (!existsSync(given)) throw new RaylibSetupError(`HOTLOOP_RAYLIB_SHIM=${given} does not exist`);
+      return { raylib: external, shim: resolve(given) };
+    }
+    // The header only matters when the shim must be compiled (a cached one is keyed by content).
+    function* includeDir(): Steps<string> {
       // No raylib.h beside it: borrow the header from the crate (the shim only needs struct layouts).
-      includeDir = join(yield* fetchRaylibSources(), "src");
+      return findHeaderDirFor(external!) ?? join(yield* fetchRaylibSources(), "src");
     }
     const libDir = dirname(realpathSync(external));
     const shim = yield* ensureShim(external, includeDir, libDir);
@@ -591,7 +601,10 @@ function* resolvePaths(): Steps<RaylibPaths> {
   let build = cachedBuild();
   if (build) log(`cached at ${build.dir}`);
   else build = yield* buildRaylib();
-  const shim = yield* ensureShim(build.lib, join(build.dir, "include"), dirname(build.lib));
+  const include = join(build!.dir, "include");
+  const shim = yield* ensureShim(build.lib, function* () {
+    return include;
+  }, dirname(build.lib));
   return { raylib: build.lib, shim };
 }
 

@@ -89,3 +89,43 @@ test.skipIf(skipWindowTests({ display: "none" }))(
   },
   600_000,
 );
+
+/** Runs `bun src/render/build-raylib.ts` (ensureRaylib, then the two paths) with `env` added. */
+async function resolveIn(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const proc = Bun.spawn(["bun", join(REPO, "src/render/build-raylib.ts")], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, out, err };
+}
+
+/** No C compiler, no cmake, no cargo: a player's machine, or a developer's without build tools. */
+const NO_TOOLCHAIN = { HOTLOOP_PRETEND_MISSING: "gcc,cmake,make,cargo" };
+
+test.skipIf(skipWindowTests({ display: "none" }))("a cache moved to another path is used as it is: no compiler, no cargo", async () => {
+  const real = await ensureRaylib(); // the real cache, built or found
+  const moved = temp();
+  const from = resolve(real.raylib, "../../..");
+  Bun.spawnSync(["cp", "-a", from, join(moved, "raylib")]);
+  const r = await resolveIn({ ...NO_TOOLCHAIN, HOTLOOP_CACHE_DIR: moved });
+  expect(r.err).not.toContain("missing");
+  expect(r.code).toBe(0);
+  expect(r.out.trim().split("\n").every((p) => p.startsWith(join(moved, "raylib")))).toBe(true);
+});
+
+test.skipIf(skipWindowTests({ display: "none" }))("HOTLOOP_RAYLIB with HOTLOOP_RAYLIB_SHIM needs no toolchain; without a header or shim the line names fixes that work", async () => {
+  const real = await ensureRaylib();
+  const given = await resolveIn({ ...NO_TOOLCHAIN, HOTLOOP_CACHE_DIR: temp(), HOTLOOP_RAYLIB: real.raylib, HOTLOOP_RAYLIB_SHIM: real.shim });
+  expect(given.code).toBe(0);
+  expect(given.out.trim().split("\n")).toEqual([real.raylib, real.shim]);
+  // The library alone, copied where no raylib.h is, into an empty cache: the shim must be compiled.
+  const lone = join(temp(), "libraylib.so.550");
+  Bun.spawnSync(["cp", real.raylib, lone]);
+  const noCompiler = await resolveIn({ ...NO_TOOLCHAIN, HOTLOOP_CACHE_DIR: temp(), HOTLOOP_RAYLIB: lone });
+  expect(noCompiler.code).toBe(1);
+  expect(noCompiler.err).toContain("raylib: missing gcc to build the raylib shim; install with: apt-get install -y gcc (or set HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so)");
+  // A compiler but no cargo to fetch the header with:
+  const alone = await resolveIn({ HOTLOOP_PRETEND_MISSING: "cargo", HOTLOOP_CACHE_DIR: temp(), HOTLOOP_RAYLIB: lone });
+  expect(alone.code).toBe(1);
+  expect(alone.err).toContain(`raylib: HOTLOOP_RAYLIB=${lone} has no raylib.h beside it`);
+  expect(alone.err).toContain("HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so");
+  expect(alone.err).not.toContain("or set HOTLOOP_RAYLIB=");
+});
