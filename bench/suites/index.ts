@@ -10,6 +10,7 @@ import { frameSuite } from "./frame.ts";
 import { liveSuite } from "./live.ts";
 import { peersSuite } from "./peers.ts";
 import { probationSuite } from "./probation.ts";
+import { releaseSuite } from "./release.ts";
 import { editToRunningSuite, reloadSuite } from "./reload.ts";
 import { sceneSuite } from "./scene.ts";
 import { soakSuite } from "./soak.ts";
@@ -35,6 +36,7 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   peers: ["suites/peers.ts"],
   draw: ["suites/draw.ts"],
   commands: ["suites/commands.ts"],
+  release: ["suites/release.ts"],
 };
 
 // A Suite<F> with its own figure type, listed by name; `rows` is a method, so each fits Suite.
@@ -54,4 +56,5 @@ export const SUITES: Record<string, Suite> = {
   peers: peersSuite,
   draw: drawSuite,
   commands: commandsSuite,
+  release: releaseSuite,
 };

@@ -42,6 +42,7 @@ options (a released game's own):
   --headless      run without a window (the default where no display exists)
   --demo          play the project's key script (what a headless run plays)
   --frames N      stop after N frames
+  --fps N         frames per second to aim for (default 60; 0: as fast as it can)
   --screenshot F  save a PNG of the window to F a second in (at frame 60)
   --version       print the game's version`;
 

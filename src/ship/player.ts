@@ -45,6 +45,7 @@ options:
   --headless      run without a window (the default where no display exists)
   --demo          play the recorded demo input (what a headless run plays)
   --frames N      stop after N frames
+  --fps N         frames per second to aim for (default 60; 0: as fast as it can)
   --screenshot F  save a PNG of the window to F a second in (at frame 60)
   --version       print the version
   -h, --help      print this`;
@@ -57,6 +58,7 @@ interface PlayerOptions {
   readonly frames?: number;
   readonly screenshot?: string;
   readonly demo: boolean;
+  readonly fps?: number;
 }
 
 function parsePlayerArgs(argv: readonly string[]): PlayerOptions | "help" | "version" {
@@ -64,6 +66,7 @@ function parsePlayerArgs(argv: readonly string[]): PlayerOptions | "help" | "ver
   let frames: number | undefined;
   let screenshot: string | undefined;
   let demo = false;
+  let fps: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "-h" || arg === "--help") return "help";
@@ -73,12 +76,15 @@ function parsePlayerArgs(argv: readonly string[]): PlayerOptions | "help" | "ver
     else if (arg === "--frames") {
       frames = Number(argv[++i]);
       if (!Number.isInteger(frames) || frames < 1) throw new PlayerUsageError(`--frames takes a positive whole number, got ${argv[i] ?? "nothing"}`);
+    } else if (arg === "--fps") {
+      fps = Number(argv[++i]);
+      if (!Number.isFinite(fps) || fps < 0) throw new PlayerUsageError(`--fps takes a number of frames per second (0: as fast as it can), got ${argv[i] ?? "nothing"}`);
     } else if (arg === "--screenshot") {
       screenshot = argv[++i];
       if (!screenshot) throw new PlayerUsageError("--screenshot takes a file name");
     } else throw new PlayerUsageError(`unknown option ${arg}`);
   }
-  return { headless, frames, screenshot, demo };
+  return { headless, frames, screenshot, demo, fps };
 }
 
 /** Runs the game; resolves to the process's exit code. Never throws: a crash is a line and a log entry. */
@@ -139,7 +145,7 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
       // Taken after the game's Render (hooks nest: added after the RaylibPlugin, this one closes inside it).
       app.addPlugins(ScreenshotPlugin({ path, log: (line) => console.error(line.replace(/^hotloop: /, `${shipped.name}: `)) }));
     }
-    return await app.run({ targetFps: 60, maxFrames: options.frames });
+    return await app.run({ targetFps: options.fps ?? 60, maxFrames: options.frames });
   } catch (e) {
     crash(oneLineError(e));
     return 1;
