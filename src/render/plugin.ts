@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { DrawList, First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
+import { assetPath, DrawList, First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
 import {
   type Color,
   displayProblem,
@@ -38,8 +38,13 @@ export interface RaylibPluginOptions {
   readonly width: number;
   /** Window height in pixels. */
   readonly height: number;
-  /** Window title. */
+  /** Window title (the starter's is the project's name). */
   readonly title: string;
+  /**
+   * The window's icon: an image in the project's asset folder (see `Assets`), travelling with a
+   * released game like the other assets. One that cannot be loaded is a warning, not an error.
+   */
+  readonly icon?: string;
   /**
    * No window and no raylib: the {@link Raylib} resource is a no-op stand-in, so render systems
    * run but draw nothing, and Input is left to other sources. Default: the app has the core
@@ -111,6 +116,10 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     }
     if (options.configFlags !== undefined) rl.setConfigFlags(options.configFlags);
     rl.initWindow(options.width, options.height, options.title); // ready, or a WindowOpenError
+    if (options.icon !== undefined && !headless) {
+      const file = assetPath(app, options.icon);
+      if (!rl.setWindowIconFile(file)) console.error(`hotloop: warning: the window icon ${file} could not be loaded as an image; the window keeps the default icon`);
+    }
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl);
     if (!headless) app.getResource(Textures)?.loadPending(rl); // loadTexture calls made before the window

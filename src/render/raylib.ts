@@ -194,6 +194,7 @@ const SHIM_SYMBOLS = {
   hl_screen_pixel_size: { args: [ptr], returns: voidT },
   hl_read_screen: { args: [ptr, i32, i32], returns: i32 },
   hl_take_screenshot: { args: [ptr], returns: i32 },
+  hl_set_window_icon_file: { args: [ptr], returns: i32 },
   hl_poll_keys: { args: [ptr, i32], returns: voidT },
   hl_poll_mouse: { args: [ptr, i32], returns: voidT },
   hl_draw_list: { args: [ptr, ptr], returns: voidT },
@@ -202,7 +203,7 @@ const SHIM_SYMBOLS = {
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
-const SHIM_ABI = 3;
+const SHIM_ABI = 4;
 
 /** Typed raw raylib functions, as bun:ffi binds them. */
 export type RaylibSymbols = ReturnType<typeof dlopen<typeof RAYLIB_SYMBOLS>>["symbols"];
@@ -533,6 +534,11 @@ export class Raylib {
    * Writes the framebuffer to `path` (resolved against the working directory; the format
    * follows the extension, .png). Same timing rule as readScreen. Returns whether it was written.
    */
+  /** Makes the image at `path` the window's icon; false when it cannot be loaded as an image. */
+  setWindowIconFile(path: string): boolean {
+    return this.shim.hl_set_window_icon_file(cstr(isAbsolute(path) ? path : resolve(path))) === 1;
+  }
+
   takeScreenshot(path: string): boolean {
     const abs = isAbsolute(path) ? path : resolve(path);
     return this.shim.hl_take_screenshot(cstr(abs)) === 1;

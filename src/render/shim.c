@@ -16,7 +16,7 @@
 
 #include "raylib.h"
 
-#define HL_SHIM_ABI 3
+#define HL_SHIM_ABI 4
 
 // From rlgl.h (declared here so only raylib.h is needed): flush the batch, read the framebuffer.
 void rlDrawRenderBatchActive(void);
@@ -252,6 +252,16 @@ int hl_take_screenshot(const char *path) {
     bool ok = ExportImage(image, path);
     UnloadImage(image);
     return ok ? 1 : 0;
+}
+
+// Loads the image at `path` and makes it the window's icon (SetWindowIcon takes the Image by
+// value). Returns 1 on success, 0 when the file cannot be loaded as an image.
+int hl_set_window_icon_file(const char *path) {
+    Image image = LoadImage(path);
+    if (image.data == NULL) return 0;
+    SetWindowIcon(image);
+    UnloadImage(image);
+    return 1;
 }
 
 // Input flags per code, written by hl_poll_keys and hl_poll_mouse.

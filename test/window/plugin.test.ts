@@ -1,9 +1,13 @@
 // RaylibPlugin in a real App under Xvfb: window at build, Render bracketed by Begin/EndDrawing,
 // Input filled from real X events (injected with the XTest extension through bun:ffi), exit on
 // ESC, window closed at shutdown. Skips (one line) without a display or a raylib.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dlopen, FFIType, type Pointer } from "bun:ffi";
-import { App, First, Key, ManualClock, MouseButton, Render, type SystemContext } from "../../src/core/index.ts";
+import { App, Assets, First, Key, ManualClock, MouseButton, Render, type SystemContext } from "../../src/core/index.ts";
+import { writePng } from "../support/png.ts";
 import { RaylibPlugin } from "../../src/render/plugin.ts";
 import { Colors, colorToString, loadRaylib, Raylib, type ScreenPixels } from "../../src/render/raylib.ts";
 import { skipWindowTests } from "../support/window-env.ts";
@@ -155,6 +159,36 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("RaylibPlugin (Xvfb)"
     app.shutdown();
     expect(rl.isWindowReady()).toBe(false);
   }, 30_000);
+
+  test("the window's icon is an image from the asset folder (the X property says so); one that does not load is a warning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotloop-icon-"));
+    try {
+      const px = new Uint8Array(8 * 8 * 4).fill(200);
+      writePng(join(dir, "icon.png"), 8, 8, px);
+      writeFileSync(join(dir, "broken.png"), "not an image");
+      const iconOf = (title: string) => Bun.spawnSync(["xprop", "-name", title, "_NET_WM_ICON"], { stdout: "pipe", stderr: "pipe" });
+      const withIcon = new App();
+      withIcon.insertResource(new Assets(dir));
+      withIcon.addPlugins(RaylibPlugin({ width: 160, height: 120, title: "icon test", icon: "icon.png" }));
+      withIcon.update();
+      const prop = iconOf("icon test");
+      withIcon.shutdown();
+      expect(prop.stdout.toString()).toContain("Icon (8 x 8)"); // xprop draws the icon it finds
+      const warnings = spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const broken = new App();
+        broken.insertResource(new Assets(dir));
+        broken.addPlugins(RaylibPlugin({ width: 160, height: 120, title: "broken icon test", icon: "broken.png" }));
+        broken.update();
+        broken.shutdown();
+        expect(warnings.mock.calls.map((c) => String(c[0]))).toContain(`hotloop: warning: the window icon ${join(dir, "broken.png")} could not be loaded as an image; the window keeps the default icon`);
+      } finally {
+        warnings.mockRestore();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("App.run drives the window until maxFrames, then closes it", async () => {
     let frames = 0;
