@@ -17,7 +17,7 @@ const USAGE = `usage: hotloop <command> [options]
 commands:
   new <dir>                  create a starter game
   dev [--features reload]    build the hot systems and run the game; with reload, rebuild and swap on save
-  static                     release build, loaded once: no watcher
+  static                     run exactly what release packs (the release itself, from .hotloop/static)
   release [--out DIR]        the game as one executable for players
   build [--release]          codegen, cargo build, typed system names
   codegen [--check]          write the Rust views of the TypeScript components

@@ -33,8 +33,9 @@ export async function releaseCommand(argv: readonly string[]): Promise<number> {
   const project = await loadProject();
   const report = consoleReporter("human");
   const result = await releaseProject(project, { out: args.string("out"), target: args.string("target"), noWindow: args.has("no-window"), report });
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
   const parts = result.parts.map((p) => `${p.name} ${mb(p.bytes)}`).join(", ");
   console.error(`hotloop: released ${project.show(result.file)}: ${mb(result.bytes)} (${parts}; the rest is Bun's runtime and the game's JavaScript) in ${(result.ms / 1000).toFixed(1)} s`);
+  if (result.glibc) console.error(`hotloop: it runs on Linux ${process.arch} with glibc ${result.glibc} or newer (what the native parts built here ask for); a window needs X11 (or XWayland) with OpenGL`);
   return 0;
 }

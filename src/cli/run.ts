@@ -5,12 +5,12 @@
  * the game swaps each good build in between frames. One terminal.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
 import type { CrateBuilder } from "../dev/crate-builder.ts";
-import { createGameApp, loadGamePlugin, reloaderOf, type GameOptions } from "../dev/game.ts";
-import { releaseParts, shippedGame } from "../dev/release.ts";
-import { runShippedGame } from "../ship/player.ts";
+import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
+import { releaseProject } from "../dev/release.ts";
 import { displayProblem } from "../render/raylib.ts";
 import { loadProject, ProjectError, type Project } from "../dev/project.ts";
 import type { SourceWatcher } from "../dev/watch-sources.ts";
@@ -34,9 +34,10 @@ ${GAME_USAGE}`;
 
 export const STATIC_USAGE = `usage: hotloop static [options]
 
-Runs exactly what \`hotloop release\` packs, through the released game's own main: the release
-build of the hot systems, raylib and its shim, the key script and the assets, written out to the
-game's per-user directory and checked, then loaded once. No watcher, no reload.
+Makes the release (as \`hotloop release\` does, into .hotloop/static/) and runs it: the release
+build of the hot systems, raylib and its shim, the key script and the assets, bundled and
+compiled, written out to the game's per-user directory and checked at launch. No watcher, no
+reload: what a player will run.
 
 options (a released game's own):
   --headless      run without a window (the default where no display exists)
@@ -66,17 +67,22 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   return runGameApp(app, options, sources);
 }
 
-/** `hotloop static`: the release's parts, run by the released game's main (src/ship/player.ts). */
+/**
+ * `hotloop static`: the release itself, made into `.hotloop/static/` and run with the arguments
+ * given, so a developer sees exactly what a player will (the bundle included: what works from
+ * the sources but not bundled fails here too).
+ */
 export async function staticCommand(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) return usage(STATIC_USAGE);
   if (argv.some((a) => a === "--features" || a === "-F" || a.startsWith("--features="))) {
     throw new UsageError("--features reload is for hotloop dev (static runs what a release packs, once)");
   }
   const project = await loadProject();
-  const headless = argv.includes("--headless") || displayProblem() !== undefined;
   // Without a display the game runs headless and needs no raylib: one that cannot be had is no error then.
-  const parts = await releaseParts(project, { report: consoleReporter("human"), window: headless ? "if-found" : "required" });
-  return runShippedGame(await loadGamePlugin(project), shippedGame(project, parts), argv);
+  const headless = argv.includes("--headless") || displayProblem() !== undefined;
+  const release = await releaseProject(project, { out: join(project.root, ".hotloop", "static"), report: consoleReporter("human"), windowIfFound: headless });
+  const game = Bun.spawn([release.file, ...argv], { cwd: process.cwd(), stdio: ["inherit", "inherit", "inherit"] });
+  return game.exited;
 }
 
 /** Builds before a run; without any library afterwards there is nothing to run. */

@@ -29,6 +29,8 @@ export interface ReleaseOptions {
   readonly report: Reporter;
   /** Leave raylib out: a game that never opens a window (a server, a simulation). */
   readonly noWindow?: boolean;
+  /** Pack raylib only if it can be had (`hotloop static` where no window will open). */
+  readonly windowIfFound?: boolean;
 }
 
 /** What went into a release. */
@@ -37,7 +39,21 @@ export interface ReleaseResult {
   readonly bytes: number;
   /** The embedded parts and their sizes (the rest is Bun's runtime and the bundled JavaScript). */
   readonly parts: readonly { readonly name: string; readonly bytes: number }[];
+  /** The newest glibc symbol version the native parts need (`2.35`): a player's system must have it. Undefined where readelf is missing. */
+  readonly glibc: string | undefined;
   readonly ms: number;
+}
+
+/**
+ * The `bun build` command line of a release. A released game must not read a `bunfig.toml`
+ * (its `preload` would run code from wherever the player starts the game) or a `.env` from the
+ * player's directory: Bun's compiled programs do both unless told not to. A `--target` (the host's
+ * platform, e.g. its `-baseline` build for older CPUs) goes to Bun as given.
+ */
+export function compileArgs(entry: string, file: string, target?: string): string[] {
+  const args = ["build", "--compile", "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv", entry, "--outfile", file];
+  if (target !== undefined) args.push(`--target=${target.startsWith("bun-") ? target : `bun-${target}`}`);
+  return args;
 }
 
 /** Refuses a target other than the host's, with what it would need. */
@@ -108,19 +124,21 @@ export function shippedGame(project: Project, parts: ReleaseParts): ShippedGame 
 export async function releaseProject(project: Project, options: ReleaseOptions): Promise<ReleaseResult> {
   checkTarget(options.target);
   const started = performance.now();
-  const { embedded, assets, version } = await releaseParts(project, { report: options.report, window: options.noWindow ? "none" : "required" });
+  const window = options.noWindow ? "none" : options.windowIfFound ? "if-found" : "required";
+  const { embedded, assets, version } = await releaseParts(project, { report: options.report, window });
   const dir = join(project.root, ".hotloop", "release");
   mkdirSync(dir, { recursive: true });
-  const entry = join(dir, `${project.name}.ts`);
+  const stem = basename(project.name); // a scoped name (@studio/game): its last part
+  const entry = join(dir, `${stem}.ts`);
   writeFileSync(entry, entrySource(project, version, embedded, assets));
 
   const out = resolve(options.out ?? join(project.root, "dist"));
   mkdirSync(out, { recursive: true });
-  const file = join(out, project.name);
+  const file = join(out, stem);
   // Bun's own bundler and compiler: the running bun, so the release is made by the Bun that ran the
   // game in dev. Not minified: resources are keyed by their class's name (`Input`, `Time`), and
   // minifying saved 0.1 of 107 MB (bench `release`: Bun's runtime is most of the file).
-  const proc = Bun.spawn([process.execPath, "build", "--compile", entry, "--outfile", file], { cwd: project.root, stdout: "pipe", stderr: "pipe", env: process.env });
+  const proc = Bun.spawn([process.execPath, ...compileArgs(entry, file, options.target)], { cwd: project.root, stdout: "pipe", stderr: "pipe", env: process.env });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
     const why = (stderr || stdout).trim().split("\n").filter(Boolean).slice(-6).join("\n");
@@ -128,7 +146,7 @@ export async function releaseProject(project: Project, options: ReleaseOptions):
   }
   const parts = Object.values(embedded).map((e) => ({ name: e.name, bytes: statSync(e.path).size }));
   if (assets.length) parts.push({ name: `${assets.length} asset${assets.length === 1 ? "" : "s"}`, bytes: assets.reduce((n, a) => n + statSync(a.path).size, 0) });
-  return { file, bytes: statSync(file).size, parts, ms: performance.now() - started };
+  return { file, bytes: statSync(file).size, parts, glibc: glibcFloor(Object.values(embedded).map((e) => e.path)), ms: performance.now() - started };
 }
 
 /** The entry `bun build --compile` makes the executable from. */
@@ -159,7 +177,7 @@ function entrySource(project: Project, version: string, embedded: Readonly<Recor
 function assetFiles(project: Project): EmbeddedFile[] {
   if (!existsSync(project.assets)) return [];
   return readdirSync(project.assets, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() || (entry.isSymbolicLink() && isFileThrough(join(entry.parentPath, entry.name))))
     .map((entry) => {
       const path = join(entry.parentPath, entry.name);
       return { name: relative(project.assets, path).split(sep).join("/"), path, sha256: sha256(readFileSync(path)) };
@@ -167,25 +185,66 @@ function assetFiles(project: Project): EmbeddedFile[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** `loadTexture(app, "name", "file")` with a literal file: what a game's source says it will load. */
-const ASSET_CALL = /\bloadTexture\(\s*[^,]+,\s*["'][^"']*["']\s*,\s*["']([^"']+)["']/g;
+/**
+ * Where a game's source names an asset with a literal: `loadTexture(<app>, <name>, "file")` and a
+ * RaylibPlugin's `icon: "file"` (quotes or backticks without `${`).
+ */
+const ASSET_NAMES = [/\bloadTexture\(\s*[^,()]+,\s*[^,()]+,\s*(["'`])([^"'`$]+)\1/g, /\bicon\s*:\s*(["'`])([^"'`$]+)\1/g];
+
+/** `text` with its comments blanked (kept to the same length and lines, so places stay right); strings are left alone. */
+export function blankComments(text: string): string {
+  return text.replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m, str: string | undefined) => (str !== undefined ? m : m.replace(/[^\n]/g, " ")));
+}
 
 /**
- * Refuses a release whose game's source names an asset the asset folder does not have: one line
- * with the file and line, at release time rather than when a player reaches that level. Only
- * literal names can be seen; a name computed at run time is found missing when it is loaded.
+ * Refuses a release whose game's source names an asset the asset folder does not have, or names
+ * one by an absolute path (which would not travel with the game): one line with the file and
+ * line, at release time rather than when a player reaches that level. Only literal names can be
+ * seen (comments are not read); a name computed at run time is found missing when it is loaded.
  */
 export function checkAssetReferences(project: Project, names: ReadonlySet<string>): void {
   const src = dirname(project.entry);
   for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !/\.(ts|tsx|js|mjs)$/.test(entry.name) || entry.parentPath.split(sep).includes("node_modules")) continue;
+    if (!entry.isFile() || !/\.(ts|tsx|js|mjs)$/.test(entry.name) || /\.test\.|\.spec\./.test(entry.name) || entry.parentPath.split(sep).includes("node_modules")) continue;
     const file = join(entry.parentPath, entry.name);
-    const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(ASSET_CALL)) {
-      const name = m[1]!.replace(/^\.\//, "");
-      if (isAbsolute(name) || names.has(name)) continue;
-      const line = text.slice(0, m.index).split("\n").length;
-      throw new ProjectError(`${project.show(file)}:${line}: loadTexture names ${JSON.stringify(name)}, which is not in ${project.show(project.assets)}/: add the file, or fix the name`);
+    const text = blankComments(readFileSync(file, "utf8"));
+    for (const pattern of ASSET_NAMES) {
+      for (const m of text.matchAll(pattern)) {
+        const name = m[2]!.replace(/^\.\//, "");
+        const line = text.slice(0, m.index).split("\n").length;
+        const at = `${project.show(file)}:${line}`;
+        if (isAbsolute(name)) throw new ProjectError(`${at}: ${JSON.stringify(name)} is an absolute path, which a released game does not carry: put the file in ${project.show(project.assets)}/ and name it from there`);
+        if (!names.has(name)) throw new ProjectError(`${at}: the game names the asset ${JSON.stringify(name)}, which is not in ${project.show(project.assets)}/: add the file, or fix the name`);
+      }
     }
+  }
+}
+
+/**
+ * The newest `GLIBC_x.y` any of these ELF files asks for (from `readelf -V`, binutils, which a
+ * machine that builds Rust and C has): the oldest glibc a player's Linux may have. Bun's own
+ * runtime needs 2.17; raylib and the hot library built here usually need more.
+ */
+export function glibcFloor(files: readonly string[]): string | undefined {
+  const readelf = Bun.which("readelf");
+  if (!readelf) return undefined;
+  let best: number[] | undefined;
+  for (const file of files) {
+    const r = Bun.spawnSync([readelf, "-V", "-W", file], { stdout: "pipe", stderr: "ignore" });
+    if (!r.success) continue;
+    for (const m of r.stdout.toString().matchAll(/GLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)) {
+      const v = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+      if (!best || v[0]! > best[0]! || (v[0] === best[0] && (v[1]! > best[1]! || (v[1] === best[1] && v[2]! > best[2]!)))) best = v;
+    }
+  }
+  return best ? best.slice(0, best[2] ? 3 : 2).join(".") : undefined;
+}
+
+/** Whether `path` (a symlink) leads to a file. */
+function isFileThrough(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

@@ -243,7 +243,7 @@ export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
   if (missing.length > 0) {
     throw new RaylibSetupError(
       `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}` +
-        (needed === "shim" && process.env.HOTLOOP_RAYLIB ? " (or set HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so)" : ""),
+        (needed === "shim" ? " (or set HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so)" : ""),
     );
   }
 }
@@ -270,7 +270,7 @@ export function raylibBuildProblem(): RaylibBuildProblem | undefined {
   let missing: string[];
   let what: string;
   if (external) {
-    if (env && process.env.HOTLOOP_RAYLIB_SHIM) return existsSync(process.env.HOTLOOP_RAYLIB_SHIM) ? undefined : { reason: `HOTLOOP_RAYLIB_SHIM=${process.env.HOTLOOP_RAYLIB_SHIM} does not exist`, packages: [] };
+    if (process.env.HOTLOOP_RAYLIB_SHIM) return existsSync(process.env.HOTLOOP_RAYLIB_SHIM) ? undefined : { reason: `HOTLOOP_RAYLIB_SHIM=${process.env.HOTLOOP_RAYLIB_SHIM} does not exist`, packages: [] };
     if (existsSync(shimFile(external))) return undefined;
     const includeDir = findHeaderDirFor(external);
     missing = missingPackages(includeDir ? SHIM_DEPS : [...SHIM_DEPS, ...FETCH_DEPS]);
@@ -582,8 +582,8 @@ function* resolvePaths(): Steps<RaylibPaths> {
 
   if (external) {
     const given = process.env.HOTLOOP_RAYLIB_SHIM;
-    if (env && given) {
-      // Both given (a packaged game, a distribution): used as they are, no toolchain.
+    if (given) {
+      // A compiled shim given (a packaged game, a distribution): used as it is, no toolchain.
       if (!existsSync(given)) throw new RaylibSetupError(`HOTLOOP_RAYLIB_SHIM=${given} does not exist`);
       return { raylib: external, shim: resolve(given) };
     }

@@ -530,15 +530,15 @@ export class Raylib {
     return new ScreenPixels(w, h, data);
   }
 
-  /**
-   * Writes the framebuffer to `path` (resolved against the working directory; the format
-   * follows the extension, .png). Same timing rule as readScreen. Returns whether it was written.
-   */
-  /** Makes the image at `path` the window's icon; false when it cannot be loaded as an image. */
+  /** Makes the image at `path` the window's icon (any format raylib loads); false when it cannot be loaded as an image. */
   setWindowIconFile(path: string): boolean {
     return this.shim.hl_set_window_icon_file(cstr(isAbsolute(path) ? path : resolve(path))) === 1;
   }
 
+  /**
+   * Writes the framebuffer to `path` (resolved against the working directory; the format
+   * follows the extension, .png). Same timing rule as readScreen. Returns whether it was written.
+   */
   takeScreenshot(path: string): boolean {
     const abs = isAbsolute(path) ? path : resolve(path);
     return this.shim.hl_take_screenshot(cstr(abs)) === 1;
@@ -639,7 +639,8 @@ export function openRaylib(paths: RaylibPaths): Raylib {
   if (abi !== SHIM_ABI) {
     shim.close();
     rl.close();
-    throw new Error(`raylib shim ${paths.shim} has ABI ${abi}, expected ${SHIM_ABI}: delete ${raylibCacheDir()} and rerun`);
+    const fix = process.env.HOTLOOP_RAYLIB_SHIM ? "HOTLOOP_RAYLIB_SHIM names a shim of another hotloop: compile this one's src/render/shim.c, or unset it" : `delete ${raylibCacheDir()} and rerun`;
+    throw new Error(`raylib shim ${paths.shim} has ABI ${abi}, expected ${SHIM_ABI}: ${fix}`);
   }
   shim.symbols.hl_set_trace_log_level(defaultLogLevel());
   opened = new Raylib(rl.symbols, shim.symbols, paths);

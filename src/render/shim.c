@@ -259,6 +259,7 @@ int hl_take_screenshot(const char *path) {
 int hl_set_window_icon_file(const char *path) {
     Image image = LoadImage(path);
     if (image.data == NULL) return 0;
+    ImageFormat(&image, PIXELFORMAT_UNCOMPRESSED_R8G8B8A8); // SetWindowIcon takes RGBA only (an RGB PNG, a JPEG)
     SetWindowIcon(image);
     UnloadImage(image);
     return 1;

@@ -5,7 +5,7 @@
  * load, and reused by the next launch: a second launch writes nothing. A copy that does not match
  * (cut short, flipped, replaced) is written again from the executable, never loaded as it is.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 
@@ -71,13 +71,21 @@ export type ExtractOutcome = "reused" | "written" | "repaired";
 /**
  * Writes each embedded file to `dir/<sha256 prefix>/<name>` unless a copy with the recorded hash
  * is there; checks every copy it returns against the recorded hash (the executable's own bytes
- * too, before they are written). Returns each file's absolute path and what was done.
+ * too, before they are written). `together`: all files in one folder, keyed by the whole set (a
+ * font beside its image, a map beside its tiles: assets that name each other). When anything was
+ * written, the folders of other sets (an older version of the game) are removed. Returns each
+ * file's absolute path and what was done.
  */
-export function extractVerified(files: readonly EmbeddedFile[], dir: string): { paths: Record<string, string>; outcomes: Record<string, ExtractOutcome> } {
+export function extractVerified(files: readonly EmbeddedFile[], dir: string, together = false): { paths: Record<string, string>; outcomes: Record<string, ExtractOutcome> } {
   const paths: Record<string, string> = {};
   const outcomes: Record<string, ExtractOutcome> = {};
+  if (files.length === 0) return { paths, outcomes };
+  const setKey = sha256(new TextEncoder().encode(files.map((f) => `${f.name}\0${f.sha256}`).join("\n"))).slice(0, 16);
+  const keys = new Set<string>();
   for (const file of files) {
-    const home = privateDir(join(dir, file.sha256.slice(0, 16)));
+    const key = together ? setKey : file.sha256.slice(0, 16);
+    keys.add(key);
+    const home = privateDir(join(dir, key));
     const target = join(home, file.name);
     if (file.name.includes("/")) mkdirSync(dirname(target), { recursive: true, mode: 0o700 }); // an asset in a subfolder
     let outcome: ExtractOutcome = "written";
@@ -91,10 +99,11 @@ export function extractVerified(files: readonly EmbeddedFile[], dir: string): { 
     }
     const bytes = readEmbedded(file);
     if (sha256(bytes) !== file.sha256) throw new ExtractError(`${file.name}: the executable's own copy does not match the hash its release recorded (the file is damaged: download the game again)`);
-    // A fresh name, then a rename over the target: a launch that dies mid-write leaves no half file under the real name.
-    const temp = `${target}.${process.pid}.tmp`;
+    // A fresh name (created exclusively: never through a file or link already there), then a rename
+    // over the target: a launch that dies mid-write leaves no half file under the real name.
+    const temp = `${target}.${crypto.randomUUID()}.tmp`;
     try {
-      writeFileSync(temp, bytes, { mode: 0o500, flag: "w" });
+      writeFileSync(temp, bytes, { mode: 0o500, flag: "wx" });
       renameSync(temp, target);
     } catch (e) {
       rmSync(temp, { force: true });
@@ -104,7 +113,21 @@ export function extractVerified(files: readonly EmbeddedFile[], dir: string): { 
     paths[file.name] = target;
     outcomes[file.name] = outcome;
   }
+  if (Object.values(outcomes).some((o) => o !== "reused")) removeOtherSets(dir, keys);
   return { paths, outcomes };
+}
+
+/** Removes the hash folders under `dir` that are not `keep` (an older version's parts, temp files of a killed launch). */
+function removeOtherSets(dir: string, keep: ReadonlySet<string>): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!keep.has(name) && /^[0-9a-f]{16}$/.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 function matches(path: string, expected: string): boolean {

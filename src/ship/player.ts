@@ -114,6 +114,13 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
       // Nowhere to write: the line on stderr is all there is.
     }
   };
+  // A throw outside a frame (a timer, a promise, an FFI callback) is a crash like one inside it.
+  const fatal = (e: unknown) => {
+    crash(oneLineError(e));
+    process.exit(1);
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
   try {
     dataDir = gameDataDir(shipped.name);
     const natives = join(dataDir, "native");
@@ -126,12 +133,13 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
     const problem = options.headless ? undefined : shipped.raylib ? displayProblem() : "the game has no window";
     const headless = options.headless || problem !== undefined;
     if (problem && shipped.raylib) console.error(`${shipped.name}: no window here (${problem.split(" (")[0]}): running headless`);
-    if (shipped.raylib && !headless) provideRaylib({ raylib: paths[shipped.raylib.raylib.name]!, shim: paths[shipped.raylib.shim.name]! });
+    // Whenever the release has raylib, even headless: a game that loads raylib itself finds these copies, never a toolchain.
+    if (shipped.raylib) provideRaylib({ raylib: paths[shipped.raylib.raylib.name]!, shim: paths[shipped.raylib.shim.name]! });
 
     const app = new App();
     if (headless) app.insertResource(new Headless());
     const assetDir = join(dataDir, "assets");
-    const assets = extractVerified(shipped.assets ?? [], assetDir);
+    const assets = extractVerified(shipped.assets ?? [], assetDir, true);
     app.insertResource(new Assets(assetDir, new Map(Object.entries(assets.paths))));
     if (shipped.library) {
       app.addPlugins(HotPlugin({ library: paths[shipped.library.name]!, reload: false, reporter: playerReporter(crash) }));
@@ -149,6 +157,9 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
   } catch (e) {
     crash(oneLineError(e));
     return 1;
+  } finally {
+    process.off("uncaughtException", fatal);
+    process.off("unhandledRejection", fatal);
   }
 }
 

@@ -21,8 +21,6 @@ export function xvfbMissing(): string[] {
   const missing: string[] = [];
   if (pretendMissing("xvfb") || !Bun.which("Xvfb") || !Bun.which("xvfb-run")) missing.push("xvfb");
   if (pretendMissing("xauth") || !Bun.which("xauth")) missing.push("xauth");
-  // xprop reads X window properties back (the window icon test).
-  if (pretendMissing("x11-utils") || !Bun.which("xprop")) missing.push("x11-utils");
   return missing;
 }
 
