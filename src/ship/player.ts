@@ -20,7 +20,7 @@ import { HotPlugin } from "../hot/plugin.ts";
 import { oneLineError } from "../hot/reloader.ts";
 import { formatEvent, type HotEvent } from "../hot/report.ts";
 import { provideRaylib } from "../render/build-raylib.ts";
-import { displayProblem } from "../render/raylib.ts";
+import { displayProblem, WindowOpenError } from "../render/raylib.ts";
 import { ScreenshotPlugin } from "../render/screenshot.ts";
 import { extractVerified, gameDataDir, type EmbeddedFile } from "./extract.ts";
 
@@ -136,22 +136,35 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
     // Whenever the release has raylib, even headless: a game that loads raylib itself finds these copies, never a toolchain.
     if (shipped.raylib) provideRaylib({ raylib: paths[shipped.raylib.raylib.name]!, shim: paths[shipped.raylib.shim.name]! });
 
-    const app = new App();
-    if (headless) app.insertResource(new Headless());
     const assetDir = join(dataDir, "assets");
-    const assets = extractVerified(shipped.assets ?? [], assetDir, true);
-    app.insertResource(new Assets(assetDir, new Map(Object.entries(assets.paths))));
-    if (shipped.library) {
-      app.addPlugins(HotPlugin({ library: paths[shipped.library.name]!, reload: false, reporter: playerReporter(crash) }));
-    }
-    if ((headless || options.demo) && shipped.script) {
-      app.addPlugins(ScriptedInputPlugin(parseKeyScript(await Bun.file(shipped.script).text(), "the game's key script")));
-    }
-    app.addPlugins(game);
-    if (options.screenshot) {
-      const path = options.screenshot;
-      // Taken after the game's Render (hooks nest: added after the RaylibPlugin, this one closes inside it).
-      app.addPlugins(ScreenshotPlugin({ path, log: (line) => console.error(line.replace(/^hotloop: /, `${shipped.name}: `)) }));
+    const assets = new Map(Object.entries(extractVerified(shipped.assets ?? [], assetDir, true).paths));
+    const script = shipped.script ? parseKeyScript(await Bun.file(shipped.script).text(), "the game's key script") : undefined;
+    const makeApp = (headless: boolean): App => {
+      const app = new App();
+      if (headless) app.insertResource(new Headless());
+      app.insertResource(new Assets(assetDir, assets));
+      try {
+        if (shipped.library) app.addPlugins(HotPlugin({ library: paths[shipped.library.name]!, reload: false, reporter: playerReporter(crash) }));
+        if ((headless || options.demo) && script) app.addPlugins(ScriptedInputPlugin(script));
+        app.addPlugins(game);
+        if (options.screenshot) {
+          // Taken after the game's draw list, before the buffers swap (see ScreenshotPlugin).
+          app.addPlugins(ScreenshotPlugin({ path: options.screenshot, log: (line) => console.error(line.replace(/^hotloop: /, `${shipped.name}: `)) }));
+        }
+      } catch (e) {
+        app.shutdown(); // the hot library's handle and anything the plugins opened
+        throw e;
+      }
+      return app;
+    };
+    let app: App;
+    try {
+      app = makeApp(headless);
+    } catch (e) {
+      // A display that answered but a window that would not open: headless, as hotloop dev does.
+      if (!(e instanceof WindowOpenError) || headless) throw e;
+      console.error(`${shipped.name}: the window did not open (${e.message.replace(/^hotloop: /, "")}): running headless`);
+      app = makeApp(true);
     }
     return await app.run({ targetFps: options.fps ?? 60, maxFrames: options.frames });
   } catch (e) {
