@@ -82,7 +82,7 @@ export class Time {
   setFixedHz(hz: number): void {
     if (!(hz > 0) || !Number.isFinite(hz)) throw new Error(`fixed timestep rate must be a positive number of Hz, got ${hz}`);
     // A step shorter than a nanosecond rounds to 0: every frame would owe infinitely many.
-    if (Math.round(NS_PER_S / hz) < 1) throw new Error(`fixed timestep rate must be at most 1e9 Hz (a step of 1 ns), got ${hz}`);
+    if (Math.round(NS_PER_S / hz) < 1) throw new Error(`fixed timestep rate ${hz} Hz makes a step shorter than the 1 ns Time counts in`);
     this.#fixedNs = Math.round(NS_PER_S / hz);
     this.#perFixedNs = 1 / this.#fixedNs;
     this.data[Slot.FixedDelta] = this.#fixedNs / NS_PER_S;
