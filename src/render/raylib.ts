@@ -296,7 +296,8 @@ export class Raylib {
    * before EndDrawing swaps the buffers: where a screenshot sees what the player sees.
    */
   readonly beforeEndDrawing: (() => void)[] = [];
-  // Out-parameters for the shim; explicit ArrayBuffers (see DESIGN: small typed arrays can move).
+  // Out-parameters for the shim, over explicit ArrayBuffers: a small typed array's data can move
+  // in the GC heap (see src/ecs/native-buffer.ts).
   readonly #wh = new Int32Array(new ArrayBuffer(8));
   readonly #xy = new Float32Array(new ArrayBuffer(8));
   readonly #headlessSize: [number, number] = [0, 0];
