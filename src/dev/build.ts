@@ -7,6 +7,7 @@ import { inspectLibrary } from "../hot/inspect.ts";
 import type { Reporter } from "../hot/report.ts";
 import { reportedBuild, type Builder, type CargoResult } from "./cargo.ts";
 import { codegen, freshCodegen, systemNamesModule, type CodegenResult } from "./codegen.ts";
+import { checkGeneratedTarget } from "./generated.ts";
 import { ProjectError, type Project } from "./project.ts";
 
 /** Options of {@link buildProject}. */
@@ -67,5 +68,7 @@ export async function writeNames(project: Project, profile: "debug" | "release")
   const library = project.library(profile);
   const text = systemNamesModule(existsSync(library) ? inspectLibrary(library) : undefined);
   const file = Bun.file(project.names);
-  if (!(await file.exists()) || (await file.text()) !== text) await Bun.write(project.names, text);
+  if ((await file.exists()) && (await file.text()) === text) return;
+  checkGeneratedTarget(project, project.names, "names");
+  await Bun.write(project.names, text);
 }

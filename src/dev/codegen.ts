@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Component, EventType, NativeResourceClass } from "../ecs/index.ts";
 import type { Manifest } from "../hot/manifest.ts";
+import { checkGeneratedTarget } from "./generated.ts";
 import { ProjectError, type Project } from "./project.ts";
 
 /**
@@ -128,6 +129,7 @@ export async function codegen(project: Project, options: { check?: boolean } = {
     const text = rustComponents({ components: [...components], resources: [...resources], events: [...events] }, target.components.map((p) => project.show(p)).join(", "));
     const file = Bun.file(target.out);
     if ((await file.exists()) && (await file.text()) === text) continue;
+    checkGeneratedTarget(project, target.out, target === project.codegen[0] && project.crate ? "componentsRs" : "codegen[].out");
     changed.push(project.show(target.out));
     if (!options.check) await Bun.write(target.out, text);
   }
