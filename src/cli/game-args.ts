@@ -33,13 +33,16 @@ export function gameOptions(args: ParsedArgs, project: Project, profile: "debug"
   if (logFormat !== "human" && logFormat !== "json") throw new UsageError(`--log-format must be human or json, got "${logFormat}"`);
   if (args.has("screenshot-frame") && !args.has("screenshot")) throw new UsageError("--screenshot-frame needs --screenshot FILE");
   let headless = args.has("headless");
+  let problem: string | undefined;
   if (!headless && !args.has("window")) {
-    const problem = displayProblem();
+    problem = displayProblem();
     if (problem) {
       headless = true;
       say(`no window: ${problem}; running headless`);
     }
   }
+  // A screenshot that cannot be taken is a mistake to say now, not a run that ends with no file.
+  if (headless && args.has("screenshot")) throw new UsageError(`--screenshot needs a window, and this run is headless (${problem ?? "--headless"})`);
   const screenshot = args.string("screenshot");
   return {
     profile,

@@ -17,7 +17,7 @@ import { Headless } from "../core/headless.ts";
 import type { Plugin } from "../core/plugin.ts";
 import { parseKeyScript, ScriptedInputPlugin } from "../core/scripted-input.ts";
 import { HotPlugin } from "../hot/plugin.ts";
-import { oneLineError } from "../hot/reloader.ts";
+import { oneLineError } from "../core/errors.ts";
 import { formatEvent, type HotEvent } from "../hot/report.ts";
 import { provideRaylib } from "../render/build-raylib.ts";
 import { displayProblem, WindowOpenError } from "../render/raylib.ts";
@@ -132,6 +132,10 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
 
     const problem = options.headless ? undefined : shipped.raylib ? displayProblem() : "the game has no window";
     const headless = options.headless || problem !== undefined;
+    if (headless && options.screenshot) {
+      console.error(`${shipped.name}: --screenshot needs a window, and this run is headless (${options.headless ? "--headless" : problem!.split(" (")[0]})`);
+      return 2;
+    }
     if (problem && shipped.raylib) console.error(`${shipped.name}: no window here (${problem.split(" (")[0]}): running headless`);
     // Whenever the release has raylib, even headless: a game that loads raylib itself finds these copies, never a toolchain.
     if (shipped.raylib) provideRaylib({ raylib: paths[shipped.raylib.raylib.name]!, shim: paths[shipped.raylib.shim.name]! });

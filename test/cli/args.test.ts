@@ -59,3 +59,12 @@ test("a mistake on the command line is one line on stderr and exit 2", async () 
   expect(code).toBe(2);
   expect(err).toBe("hotloop dev: unknown option --frame (did you mean --frames?) (see hotloop dev --help)\n");
 });
+
+test("a screenshot asked of a headless run is one line and exit 2, before anything is built", async () => {
+  const cli = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+  const proc = Bun.spawn(["bun", cli, "dev", "--headless", "--screenshot", "shot.png"], { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(code).toBe(2);
+  expect(err).toBe("hotloop dev: --screenshot needs a window, and this run is headless (--headless) (see hotloop dev --help)\n");
+  expect(out).toBe("");
+});

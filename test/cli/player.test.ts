@@ -79,3 +79,16 @@ test("a game that throws while it is built: one line, a crash.log line, exit 1",
   expect(lines[0]).toMatch(/^trap-game: no level file \(at .*player\.test\.ts:\d+:\d+\)$/);
   expect(readFileSync(join(data, "trap-game/crash.log"), "utf8")).toContain("trap-game 1.2.3: no level file");
 }, 60_000);
+
+test("a screenshot asked of a headless run is one line and exit 2", async () => {
+  const lines: string[] = [];
+  const err = spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
+  let code: number;
+  try {
+    code = await runShippedGame(() => {}, shipped(), ["--headless", "--screenshot", "shot.png"]);
+  } finally {
+    err.mockRestore();
+  }
+  expect(code).toBe(2);
+  expect(lines).toEqual(["trap-game: --screenshot needs a window, and this run is headless (--headless)"]);
+}, 60_000);
