@@ -9,7 +9,7 @@ import { UsageError } from "./args.ts";
 import { newCommand } from "./new.ts";
 import { releaseCommand } from "./release.ts";
 import { ProjectError } from "../dev/project.ts";
-import { oneLineError } from "../hot/reloader.ts";
+import { oneLineError } from "../core/errors.ts";
 import { devCommand, staticCommand } from "./run.ts";
 
 const USAGE = `usage: hotloop <command> [options]

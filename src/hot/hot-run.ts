@@ -7,13 +7,13 @@
  * What stays per system: contexts are refreshed before the crossing (no Rust system changes which
  * entities exist: only Commands do, and a system with Commands ends its crossing so its commands
  * apply before the next system runs); a system on probation (its rows saved before each call)
- * runs alone; a disabled one is left out. After a panic, or when a settle changed any slot (a
- * rollback re-points them all), the rest of the run goes one by one through each slot's own run
+ * runs alone; a disabled one is left out. After a panic, or when what follows a call changed any
+ * slot (a rollback retargets them all), the rest of the run goes one by one through each slot's own run
  * function, which reads what the slot runs now; the list is rebuilt before the next frame's run.
  */
 import { ptr, type Pointer } from "bun:ffi";
 import type { Fusion, SystemContext, SystemFn } from "../core/index.ts";
-import type { HotSlot } from "./bindings.ts";
+import type { HotSlot } from "./slots.ts";
 import type { CallContext } from "./call-context.ts";
 import type { RunSystems } from "./library.ts";
 
@@ -78,13 +78,13 @@ function fusedRun(slots: readonly HotSlot[]): SystemFn {
         if (ran !== count) {
           // Entry `ran` panicked (the ones before it returned): its report and rollback or
           // disable, then the rest one by one, as the slots now stand.
-          step.slots[ran]!.settle(true);
+          step.slots[ran]!.afterCall(true);
           return runEach(slots, done + ran + 1, ctx);
         }
         done += count;
-        if (step.commands !== undefined) step.commands.settle(false);
+        if (step.commands !== undefined) step.commands.afterCall(false);
       }
-      // A rollback or a disable re-pointed slots: the list no longer says what they run.
+      // A rollback or a disable retargeted slots: the list no longer says what they run.
       if (built !== slotChanges.count) return runEach(slots, done, ctx);
     }
   };

@@ -11,7 +11,7 @@
  *    keeps its last good code, alone — the rest of the build swaps in;
  *  - exported but placed by nobody: one notice.
  */
-import type { Placer } from "./bindings.ts";
+import type { Placer } from "./slots.ts";
 import { describeParams, describePlacement, type Manifest, type SystemManifest } from "./manifest.ts";
 
 /** What the plan needs of a library: its manifest (a HotLibrary in the reloader). */

@@ -2,7 +2,7 @@
  * The call slots of hot systems: one {@link HotSlot} per system name, whatever schedules run it.
  * A slot says which library's code runs (`lib`, `entry`), with which parameters (`system`, the
  * call context built from them) and who placed it (the library's `export!`, or the app's
- * `hotSystem()`). The reloader rewrites slots between frames; the run function reads them on
+ * `hotSystem()`). The reloader retargets slots between frames; the run function reads them on
  * every call, so a swap, a changed signature or a rollback needs no schedule change.
  */
 import type { App, FusibleSystemFn, SystemFn } from "../core/index.ts";
@@ -58,8 +58,8 @@ export class HotSlot {
   }
 
   /** What follows a call made outside `run` (by a fused run): a panic's report and rollback, or the call's commands applied. */
-  settle(panicked: boolean): void {
-    this.#call.settle(panicked);
+  afterCall(panicked: boolean): void {
+    this.#call.afterCall(panicked);
   }
 
   /** The entry called; undefined while disabled. */
@@ -86,14 +86,17 @@ export class HotSlot {
     this.#call.probation = on;
   }
 
+  /** The library whose code it runs. */
   get lib(): HotLibrary {
     return this.#lib;
   }
 
+  /** Its manifest entry: parameters and placement. */
   get system(): SystemManifest {
     return this.#system;
   }
 
+  /** Who placed it in a schedule. */
   get placer(): Placer {
     return this.#placer;
   }
@@ -109,11 +112,11 @@ export class HotSlot {
   }
 
   /**
-   * Points the slot at `target`: the entry always, the call context only when the parameters
+   * Retargets the slot at `target`: the entry always, the call context only when the parameters
    * changed (a changed signature runs with a context built for it from the next call on) or a
    * component they read was migrated to another layout.
    */
-  point(target: SlotTarget): void {
+  retarget(target: SlotTarget): void {
     const rebuild = describeParams(target.system.params) !== describeParams(this.#system.params) || this.ctx.layoutKey !== layoutKeyOf(this.app, target.system);
     const ctx = rebuild ? new CallContext(this.app, target.system) : this.ctx;
     this.#lib = target.lib;
@@ -134,7 +137,7 @@ interface CallState {
   readonly ctx: CallContext;
   probation: boolean;
   set(entry: SystemEntry | undefined, ctx: CallContext): void;
-  settle(panicked: boolean): void;
+  afterCall(panicked: boolean): void;
 }
 
 /** The run function of one slot, and its state: made by code generated for the slot (see below). */
@@ -162,9 +165,9 @@ function runSource(watched: boolean, unique: number): string {
     ? `words[SYSTEM] = id;
     const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
     watchdog.afterCall();
-    settle(panicked, commands);`
+    afterCall(panicked, commands);`
     : `const panicked = probation ? callOnProbation(e, ctx) : e(pointer) !== 0;
-    if (panicked || commands !== undefined) settle(panicked, commands);`;
+    if (panicked || commands !== undefined) afterCall(panicked, commands);`;
   // The number makes each source text its own: JSC's code cache would hand identical texts one
   // shared body, call sites included.
   return `"use strict"; // slot ${unique}
@@ -190,7 +193,7 @@ let madeRuns = 0;
 function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | undefined, first: SystemEntry | undefined, firstCtx: CallContext): { run: SystemFn; state: CallState } {
   const { world, components } = slot.app;
   /** After a call: a panic drops the call's commands; else they are applied, all or (with one line) none. */
-  const settle = (panicked: boolean, commands: CallContext["commands"]) => {
+  const afterCall = (panicked: boolean, commands: CallContext["commands"]) => {
     if (panicked) {
       commands?.discard();
       onPanic(slot);
@@ -202,8 +205,8 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
   // A new Function per slot (not one made once and called per slot): each slot gets code, and so call sites, of its own.
   const made = (
     watchdog
-      ? new Function("first", "firstCtx", "callOnProbation", "settle", "words", "id", "watchdog", "SYSTEM", runSource(true, ++madeRuns))(first, firstCtx, callOnProbation, settle, watchdog.words, slot.watchNumber, watchdog, WatchWord.System)
-      : new Function("first", "firstCtx", "callOnProbation", "settle", runSource(false, ++madeRuns))(first, firstCtx, callOnProbation, settle)
+      ? new Function("first", "firstCtx", "callOnProbation", "afterCall", "words", "id", "watchdog", "SYSTEM", runSource(true, ++madeRuns))(first, firstCtx, callOnProbation, afterCall, watchdog.words, slot.watchNumber, watchdog, WatchWord.System)
+      : new Function("first", "firstCtx", "callOnProbation", "afterCall", runSource(false, ++madeRuns))(first, firstCtx, callOnProbation, afterCall)
   ) as MadeRun;
   const state: CallState = {
     get entry() {
@@ -223,7 +226,7 @@ function makeRun(slot: HotSlot, onPanic: PanicHandler, watchdog: Watchdog | unde
       made.set(e, c);
       slotChanges.count++;
     },
-    settle: (panicked) => settle(panicked, made.ctx().commands),
+    afterCall: (panicked) => afterCall(panicked, made.ctx().commands),
   };
   return { run: made.run, state };
 }

@@ -4,7 +4,7 @@ import { DirectoryNotifier } from "./inotify.ts";
 import { fileSignature as signature } from "./staging.ts";
 
 /**
- * How long after a burst settles the file is looked at once more. chokidar throttles events per
+ * How long after a burst goes quiet the file is looked at once more. chokidar throttles events per
  * path (replacements under ~50 ms apart are coalesced and the last one can be lost), so without
  * this the final build of a burst could go unnoticed and the last version would not win.
  */
@@ -24,14 +24,14 @@ export interface WatchHandlers {
   /** The first event of a burst (when the change was detected). */
   first(): void;
   /** The file was added or changed and has then been quiet for the debounce time. */
-  settled(): void;
+  quiet(): void;
   /** The file was deleted. */
   removed(): void;
 }
 
 /**
  * Watches one library file with chokidar. Cargo replaces the file (a new inode), so the watcher
- * follows its directory and filters by name; a burst of writes is debounced into one `settled`,
+ * follows its directory and filters by name; a burst of writes is debounced into one `quiet`,
  * and a trailing check catches a final write whose event chokidar swallowed. Once the file is
  * gone (deleted, or `cargo clean` took its directory), it is looked for until it is back, with a
  * new directory watch if the old directory went away.
@@ -51,8 +51,8 @@ export class LibraryWatcher {
   #trailing: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   readonly #safety: ReturnType<typeof setInterval>;
-  /** The file's signature when it last settled (at start: the build loaded first). */
-  #settledAs: string;
+  /** The file's signature when it last went quiet (at start: the build loaded first). */
+  #quietAs: string;
   #inBurst = false;
   #dirGone = false;
   #closed = false;
@@ -62,14 +62,14 @@ export class LibraryWatcher {
     this.#target = resolve(file);
     this.#debounceMs = debounceMs;
     this.#handlers = handlers;
-    this.#settledAs = signature(this.#target);
+    this.#quietAs = signature(this.#target);
     this.#watcher = this.#watchDir();
     this.#notifier = DirectoryNotifier.open(dirname(this.#target), basename(this.#target));
     this.#ready = new Promise((done) => this.#watcher.once("ready", () => done()));
     this.#safety = setInterval(() => {
       if (this.#poll !== undefined || this.#inBurst) return;
       const now = signature(this.#target);
-      if (now !== this.#settledAs && now !== "missing") this.#changed();
+      if (now !== this.#quietAs && now !== "missing") this.#changed();
     }, SAFETY_POLL_MS);
     this.#safety.unref();
   }
@@ -118,7 +118,7 @@ export class LibraryWatcher {
     if (this.#closed) return;
     const now = signature(this.#target);
     // The other path's news of a change already handled (chokidar after inotify, or the reverse).
-    if (!this.#inBurst && now === this.#settledAs) return;
+    if (!this.#inBurst && now === this.#quietAs) return;
     if (!this.#inBurst) {
       this.#inBurst = true;
       this.#handlers.first();
@@ -130,18 +130,19 @@ export class LibraryWatcher {
     // final one, which the stage refuses as truncated and retries. The same inode changed in
     // place is debounced, as a writer may not be done.
     const inode = inodeOf(now);
-    if (inode !== undefined && inode !== inodeOf(this.#settledAs)) return this.#settle();
-    this.#timer = setTimeout(() => this.#settle(), this.#debounceMs);
+    if (inode !== undefined && inode !== inodeOf(this.#quietAs)) return this.#wentQuiet();
+    this.#timer = setTimeout(() => this.#wentQuiet(), this.#debounceMs);
   }
 
-  #settle(): void {
+  /** The burst is over: tell the owner, and look once more a little later. */
+  #wentQuiet(): void {
     this.#inBurst = false;
-    this.#settledAs = signature(this.#target);
-    this.#handlers.settled();
+    this.#quietAs = signature(this.#target);
+    this.#handlers.quiet();
     this.#trailing = setTimeout(() => {
-      if (signature(this.#target) === this.#settledAs) return;
+      if (signature(this.#target) === this.#quietAs) return;
       this.#handlers.first();
-      this.#settle();
+      this.#wentQuiet();
     }, TRAILING_CHECK_MS);
   }
 

@@ -9,7 +9,7 @@
  *
  * A component defined again with other fields keeps its identity; its data is migrated to the new
  * layout at the same boundary, together with the Rust library built against it when the library
- * reads that component (HotReloader.expectLayouts / swapPending). The old columns stay until the
+ * reads that component (src/hot/reloader/typescript-link.ts: awaitBuildFor / swapStaged). The old columns stay until the
  * new code has run one frame: a throw or a panic in that frame restores data and code together.
  */
 import { watch as watchDir, type FSWatcher } from "node:fs";
@@ -20,8 +20,9 @@ import { applyMigration, planMigration, shortLayout, type AppliedMigration, type
 import { withDefinitionHook, type Component } from "../ecs/component.ts";
 import { defineQuery } from "../ecs/query.ts";
 import type { Layout } from "../ecs/layout.ts";
+import { oneLineError, stackPlaces } from "../core/errors.ts";
 import type { HotReloader } from "../hot/reloader.ts";
-import { oneLineError, stackPlaces } from "../hot/reloader.ts";
+import { reloaderInternals, type TypeScriptLink } from "../hot/reloader/typescript-link.ts";
 import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
 import { forgetModules, scanGameModules, withImporters, type ModuleGraph } from "./module-graph.ts";
@@ -56,7 +57,8 @@ interface Staged {
   readonly file: string;
   readonly detectedAt: number;
   readonly importedAt: number;
-  waitingSaid: boolean;
+  /** Whether its wait for the build was reported. */
+  waitReported: boolean;
 }
 
 /** A reload applied, revertible until the next one (or, with migrations, until its first frame ended). */
@@ -78,6 +80,8 @@ export class GameReloader {
   readonly #app: App;
   readonly #options: GameReloaderOptions;
   readonly #layer: GameLayer;
+  /** The hot library reloader's side for this reloader (what only src/live asks of it). */
+  readonly #hot: TypeScriptLink | undefined;
   readonly #show: (path: string) => string;
   /** Every component the game's modules defined, by name: a definition run again returns it. */
   readonly #components = new Map<string, Component>();
@@ -89,7 +93,8 @@ export class GameReloader {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #firstEventAt: number | undefined;
   #staging: Promise<void> | undefined;
-  #again = false;
+  /** A save came during an attempt: another attempt follows it. */
+  #restageRequested = false;
   #staged: Staged | undefined;
   #last: Applied | undefined;
   #version = 1;
@@ -101,8 +106,9 @@ export class GameReloader {
     this.#app = app;
     this.#options = options;
     this.#graph = graph;
+    this.#hot = options.hot ? reloaderInternals(options.hot) : undefined;
     this.#show = options.show ?? ((path) => relative(process.cwd(), path) || path);
-    this.#layer = new GameLayer(app, (slot, error) => this.#threw(slot, error));
+    this.#layer = new GameLayer(app, (slot, error) => this.#onSystemThrew(slot, error));
     app.resources.matchByName();
     app.onFrameBoundary(() => this.#onFrameBoundary());
     app.onFrameEnd(() => this.#onFrameEnd());
@@ -152,15 +158,15 @@ export class GameReloader {
     for (const file of changed) this.#dirty.add(file);
     this.#firstEventAt ??= performance.now();
     if (this.#staging) {
-      this.#again = true;
+      this.#restageRequested = true;
       return this.#staging;
     }
     this.#staging = (async () => {
       try {
         do {
-          this.#again = false;
+          this.#restageRequested = false;
           await this.#stage();
-        } while (this.#again && !this.#closed);
+        } while (this.#restageRequested && !this.#closed);
       } finally {
         this.#staging = undefined;
       }
@@ -237,10 +243,10 @@ export class GameReloader {
     const problem = await this.#migrationProblem([...migrations.values()], graph);
     if (problem) return this.#refuse(file, `${this.#show(file)}: ${problem}`);
     const plans = [...migrations.values()];
-    const hot = this.#options.hot;
+    const hot = this.#hot;
     const needsBuild = hot !== undefined && plans.length > 0 && hot.usesComponents(plans.map((p) => p.component.name));
-    this.#staged = { recording, migrations: plans, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitingSaid: false };
-    hot?.expectLayouts(needsBuild ? new Map<string, Layout>(plans.map((p) => [p.component.name, p.to])) : undefined);
+    this.#staged = { recording, migrations: plans, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
+    hot?.awaitBuildFor(needsBuild ? new Map<string, Layout>(plans.map((p) => [p.component.name, p.to])) : undefined);
   }
 
   /** Imports the entry with the definition hook and checks its default export. */
@@ -287,10 +293,10 @@ export class GameReloader {
   #onFrameBoundary(): void {
     const staged = this.#staged;
     if (!staged) return;
-    const hot = this.#options.hot;
-    if (staged.needsBuild && !hot?.hasPending) {
-      if (!staged.waitingSaid) {
-        staged.waitingSaid = true;
+    const hot = this.#hot;
+    if (staged.needsBuild && !this.#options.hot?.hasStaged) {
+      if (!staged.waitReported) {
+        staged.waitReported = true;
         const layouts = staged.migrations.map((p) => shortLayout(p.to)).join(", ");
         this.#options.reporter({ type: "game", status: "waiting", file: this.#show(staged.file), version: this.#version, reason: `waits for a build of the hot library against ${layouts}` });
       }
@@ -317,7 +323,7 @@ export class GameReloader {
       setOptions(staged.options);
       applied.undo = revert;
       if (staged.needsBuild) {
-        swapped = hot!.swapPending({ revert: () => this.#reverted(applied) });
+        swapped = hot!.swapStaged({ revert: () => this.#revert(applied) });
         if (!swapped) {
           revert();
           return this.#refuse(staged.file, "the hot library built for the new layout did not load (see above); the components keep their layout");
@@ -357,7 +363,7 @@ export class GameReloader {
     } catch (e) {
       if (swapped) {
         this.#quietRollback = true;
-        hot!.rollBackCompanion(false); // the build swapped in goes back with the migration it needed
+        hot!.rollBackPaired(false); // the build swapped in goes back with the migration it needed
         this.#quietRollback = false;
       } else {
         revert();
@@ -372,18 +378,18 @@ export class GameReloader {
     if (!last || last.migrations.length === 0 || last.undo === undefined) return;
     for (const m of last.migrations) m.commit();
     last.undo = undefined; // the previous code expects the old layout: no going back past this point
-    if (last.withBuild) this.#options.hot?.dropRollbackTarget();
+    if (last.withBuild) this.#hot?.dropRollbackTarget();
   }
 
   /** A TypeScript system threw: roll its reload back if it replaced the system's body, else disable it. */
-  #threw(slot: TsSlot, error: unknown): void {
+  #onSystemThrew(slot: TsSlot, error: unknown): void {
     const message = oneLineError(error);
     const last = this.#last;
     const event = { type: "panic", file: this.#show(stackPlaces(error)[0]?.file ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
     if (last?.undo && last.replaced.has(systemKey(slot.schedule, slot.name))) {
       this.#quietRollback = true; // the next save applies: importing the same code again would throw again
-      if (last.withBuild) this.#options.hot?.rollBackCompanion(false);
-      else this.#reverted(last);
+      if (last.withBuild) this.#hot?.rollBackPaired(false);
+      else this.#revert(last);
       this.#quietRollback = false;
       this.#options.reporter({ ...event, action: "rolled_back", now: this.#version });
       return;
@@ -398,7 +404,7 @@ export class GameReloader {
    * the hot library, the same modules are imported again so the migration waits for the next
    * build; after a TypeScript throw (#quietRollback), the next save applies.
    */
-  #reverted(applied: Applied): void {
+  #revert(applied: Applied): void {
     const undo = applied.undo;
     if (!undo) return;
     applied.undo = undefined;

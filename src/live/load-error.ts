@@ -3,7 +3,7 @@
  * syntax error as a BuildMessage with a position, a missing module as a ResolveMessage, and an
  * error thrown while a module (or the game plugin) ran as an Error whose stack names the place.
  */
-import { stackPlaces } from "../hot/reloader.ts";
+import { stackPlaces } from "../core/errors.ts";
 
 interface Position {
   readonly file?: string;

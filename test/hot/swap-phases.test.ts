@@ -1,0 +1,77 @@
+/**
+ * The phases of a swap are data (SWAP_PHASES in src/hot/reloader/transaction.ts): the frame
+ * boundary runs them in that order, stops at `wait` while a staged build is held, and says why.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { App, Update } from "../../src/core/index.ts";
+import { spawn } from "../../src/ecs/index.ts";
+import { HotPlugin, HotReloader, hotSystem, SWAP_PHASES, type SwapPhase } from "../../src/hot/index.ts";
+import { reloaderInternals } from "../../src/hot/reloader/typescript-link.ts";
+import { Stamp } from "../fixtures/hot-fixture/components.ts";
+import { Fixture } from "../support/fixture.ts";
+
+const SLOW = 300_000;
+let fixture: Fixture;
+const builds: Uint8Array[] = [];
+
+beforeAll(async () => {
+  fixture = new Fixture();
+  for (const stamp of [1, 2]) {
+    fixture.setConst("STAMP", String(stamp));
+    await fixture.build();
+    builds.push(readFileSync(fixture.library));
+  }
+}, SLOW);
+afterAll(() => fixture?.cleanup());
+
+test("the phases are announce, wait, plan, unload, activate, load, commit, notify, close, report", () => {
+  expect([...SWAP_PHASES]).toEqual(["announce", "wait", "plan", "unload", "activate", "load", "commit", "notify", "close", "report"]);
+});
+
+test.skipIf(process.platform !== "linux")(
+  "a swap runs every phase of SWAP_PHASES in order; held by an observer's block, it stops at wait and says why",
+  async () => {
+    const app = new App();
+    app.registerComponents(Stamp);
+    app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
+    app.addSystems(Update, hotSystem("stamp"));
+    const e = spawn(app.world, Stamp);
+    const reloader = app.resource(HotReloader);
+    await reloader.ready();
+    const phases: SwapPhase[] = [];
+    reloaderInternals(reloader).tracePhases((phase) => phases.push(phase));
+    const publish = (stamp: number) => {
+      writeFileSync(`${fixture.library}.tmp`, builds[stamp - 1]!);
+      renameSync(`${fixture.library}.tmp`, fixture.library);
+    };
+    try {
+      app.update();
+      expect(Stamp.value[e]).toBe(2);
+
+      publish(1);
+      app.update(); // the boundary's inotify read stages it, and the swap follows in the same boundary
+      expect(phases).toEqual([...SWAP_PHASES]);
+      expect(Stamp.value[e]).toBe(1);
+
+      phases.length = 0;
+      const block = reloader.block();
+      publish(2);
+      app.update();
+      expect(phases).toEqual(["announce", "wait"]);
+      expect(reloader.hasStaged).toBe(true);
+      expect(reloader.stagedWait).toBe("observer-block");
+      expect(Stamp.value[e]).toBe(1);
+
+      phases.length = 0;
+      block.release();
+      app.update();
+      expect(phases).toEqual([...SWAP_PHASES]);
+      expect(reloader.stagedWait).toBeUndefined();
+      expect(Stamp.value[e]).toBe(2);
+    } finally {
+      app.shutdown();
+    }
+  },
+  SLOW,
+);
