@@ -323,6 +323,6 @@ export class HotReloader {
     // A build put in place since the last frame is staged here and swapped in below, in this boundary.
     this.#watcher?.poll();
     this.#slots.tickProbation();
-    if (this.#stager.staged !== undefined) swapStaged(this.#tx);
+    swapStaged(this.#tx); // called every frame (it returns at once when nothing is staged): its code stays warm for the frame that swaps
   }
 }
