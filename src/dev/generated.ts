@@ -14,9 +14,13 @@ export const GENERATED_MARK = "@generated";
 
 /** Throws a ProjectError unless `path` may be written with generated text (see the module doc); `key` names the config key it came from. */
 export function checkGeneratedTarget(project: Project, path: string, key: string): void {
-  const inside = relative(project.root, path);
-  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
-    throw new ProjectError(`hotloop.${key}: ${path} is outside the project (${project.root}): generated files are written only inside it; nothing was written`);
+  // The project is its root and its crate, which the config may place elsewhere ("crate": "../systems").
+  const within = (root: string) => {
+    const inside = relative(root, path);
+    return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
+  };
+  if (!within(project.root) && !(project.crateDir !== undefined && within(project.crateDir))) {
+    throw new ProjectError(`hotloop.${key}: ${path} is outside the project (${project.root}${project.crateDir && !within(project.root) ? ` and its crate ${project.crateDir}` : ""}): generated files are written only inside it; nothing was written`);
   }
   if (!existsSync(path)) return;
   const head = readFileSync(path, "utf8").split("\n").slice(0, 5).join("\n");
