@@ -121,13 +121,13 @@ export class Schedule {
       order.push(this.#systems[next]!);
       for (const j of edges[next]!) indegree[j]!--;
     }
-    this.#flatten(order);
+    this.#compile(order);
     this.#order = order; // only once the runner is made: a fusion that throws leaves the order to be computed again
     return order;
   }
 
   /** Compiles the run order into the runner, each run of fusible neighbours (see {@link Fusion}) as one function. */
-  #flatten(order: readonly ScheduledSystem[]): void {
+  #compile(order: readonly ScheduledSystem[]): void {
     const runs: SystemFn[] = [];
     const conditions: (readonly Condition[] | undefined)[] = [];
     for (let i = 0; i < order.length; ) {
