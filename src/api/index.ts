@@ -77,5 +77,5 @@ export { Time } from "../core/time.ts";
 export { hotSystem } from "../hot/hot-system.ts";
 export { HOTLOOP_ABI_VERSION } from "../hot/manifest.ts";
 export { HotPlugin, libraryFileName, libraryPath } from "../hot/plugin.ts";
-export { HotReloader, type AboutToReload, type ReloadBlock, type Reloaded, type ReloaderOptions } from "../hot/reloader.ts";
+export { HotReloader, type AboutToReload, type ReloadBlock, type Reloaded, type ReloaderOptions, type StagedWait } from "../hot/reloader.ts";
 export { consoleReporter, formatEvent, type HotEvent, type LogFormat, type Reporter } from "../hot/report.ts";

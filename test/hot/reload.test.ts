@@ -51,7 +51,7 @@ describe("hot reload", () => {
       xs.push(Position.x[e]!);
       stamps.push(Stamp.value[e]!);
       versions.push(h.reloader.version);
-      waiting.push(h.reloader.hasStaged);
+      waiting.push(h.reloader.hasPending);
     };
     for (let i = 0; i < 10; i++) {
       await h.frame();
@@ -108,7 +108,7 @@ describe("hot reload", () => {
     await fixture.build();
     await h.until(() => token !== undefined, 500, "about-to-reload");
     for (let i = 0; i < 30; i++) await h.frame();
-    expect(h.reloader.hasStaged).toBe(true);
+    expect(h.reloader.hasPending).toBe(true);
     expect(h.reloader.version).toBe(1);
     expect(Stamp.value[e]).toBe(1);
     token!.release();

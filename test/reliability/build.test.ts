@@ -94,7 +94,7 @@ describe("the build", () => {
     }
     await storm;
     const stormMs = performance.now() - start;
-    await running.until(() => running.stamp() === 3 && !running.reloader.hasStaged, 1500, "the last write");
+    await running.until(() => running.stamp() === 3 && !running.reloader.hasPending, 1500, "the last write");
     await running.frames(10);
     const { stats } = running.reloader;
     console.log(`50 writes in ${stormMs.toFixed(0)} ms: ${stats.stagings} stagings, ${stats.swaps} swaps (loads after the first), ${stats.refusals} refusals`);

@@ -99,13 +99,13 @@ describe("a library file that is complete only in the end is loaded only then", 
     // In place, the inode the reloader read before: a reader could catch it mid-write, so it waits.
     running.write(v.stamp2);
     running.reloader.requestReload();
-    expect(running.reloader.hasStaged).toBe(false);
+    expect(running.reloader.hasPending).toBe(false);
     expect(running.reloader.shadowDir!.files()).toEqual(["libhot_fixture-1.so"]);
     await running.until(() => running.stamp() === 2, 1500, "stamp 2");
     // A finished file renamed into place (as cargo links one) cannot be caught mid-write: staged at once.
     running.publish(v.stamp3);
     running.reloader.requestReload();
-    expect(running.reloader.hasStaged).toBe(true);
+    expect(running.reloader.hasPending).toBe(true);
     await running.frame();
     expect(running.stamp()).toBe(3);
     // (1) no line but the two reloads; (2)/(4) each build ran in turn; (3)
@@ -141,7 +141,7 @@ describe("a library file that is complete only in the end is loaded only then", 
     } finally {
       worker.terminate();
     }
-    await running.until(() => running.stamp() === 3 && !running.reloader.hasStaged, 1500, "the last build");
+    await running.until(() => running.stamp() === 3 && !running.reloader.hasPending, 1500, "the last build");
     await running.frames(10);
     running.expectLoadedAmong(builds);
     console.log(`replaced ${2 * job.writes + 1} times over ${frames} frames: ${running.reloader.stats.stagings} stagings, ${running.reloader.stats.swaps} swaps, ${running.refusals().length} refusals`);
