@@ -13,8 +13,11 @@ export function oneLineError(e: unknown): string {
 
 /** A place in a stack trace. */
 export interface StackPlace {
+  /** The file, as the stack names it (absolute for a module on disk). */
   readonly file: string;
+  /** 1-based. */
   readonly line: number;
+  /** 1-based. */
   readonly column: number;
 }
 

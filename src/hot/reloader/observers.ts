@@ -14,6 +14,7 @@ export interface ReloadBlock {
 
 /** What about-to-reload observers receive. */
 export interface AboutToReload {
+  /** The build output the new code comes from. */
   readonly file: string;
   /** The version the app will run after the swap. */
   readonly nextVersion: number;
@@ -23,7 +24,9 @@ export interface AboutToReload {
 
 /** What reloaded observers receive. */
 export interface Reloaded {
+  /** The build output the code now running came from. */
   readonly file: string;
+  /** The version now running. */
   readonly version: number;
   /** `swap`: a new build took over; `rollback`: the previous one came back after a panic. */
   readonly cause: "swap" | "rollback";
@@ -64,7 +67,7 @@ export class Observers {
   }
 
   // The loops are written out in each (no shared helper): they run on the cold swap path, where
-  // each further function call showed in bench `reload` (see transaction.ts).
+  // each further function call measured slower in single runs of bench `reload` (see transaction.ts).
 
   /** Tells the about-to-reload observers. */
   aboutToReload(event: AboutToReload): void {

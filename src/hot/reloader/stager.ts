@@ -19,11 +19,13 @@ import type { ReloadReport } from "./reload-report.ts";
 
 /** A build loaded and checked, waiting for the frame boundary. */
 export interface StagedBuild {
+  /** The build, opened from its shadow copy, its manifest checked. */
   readonly lib: HotLibrary;
   /** When the watcher saw the first event of the change. */
   readonly detectedAt: number;
   /** When the attempt that staged it started reading. */
   readonly loadedAt: number;
+  /** When it was staged (loaded and checked): the wait for the frame boundary starts here. */
   readonly stagedAt: number;
   /** Whether the about-to-reload observers were told. */
   announced: boolean;
@@ -31,10 +33,15 @@ export interface StagedBuild {
 
 /** What the stager reads of the reloader. */
 export interface StagerHost {
+  /** The reloader's options, defaults filled in. */
   readonly options: ResolvedOptions;
+  /** Where refusals and warnings are said. */
   readonly report: ReloadReport;
+  /** The open libraries: a staged build joins them. */
   readonly libraries: LibrarySet;
+  /** Handed to each library opened (its abort flag), when the app has one. */
   readonly watchdog: Watchdog | undefined;
+  /** Counts of builds staged and refused, for `reloader.stats`. */
   readonly stats: { stagings: number; refusals: number };
   /** The library running now. */
   current(): HotLibrary | undefined;

@@ -57,7 +57,9 @@ export interface PairedChange {
 
 /** A state to come back to: every slot's target, the library that was current, and what changed with the swap away from it. */
 export interface RollbackTarget {
+  /** The library that was current. */
   readonly current: HotLibrary;
+  /** What every slot ran then. */
   readonly slots: SlotTargets;
   /** Undone first by a rollback to this state (a component migration). */
   readonly paired?: PairedChange;
@@ -76,9 +78,9 @@ export interface ReloaderState {
 }
 
 /**
- * What a swap or rollback works through. Plain data and no accessors: the swap path runs about
- * once a reload, cold, and each further function on it showed in bench `reload`'s `waited` and
- * `swapped` stages (tens of µs).
+ * What a swap or rollback works through: plain data, no accessors, since the swap path runs about
+ * once a reload, cold, and getters on it measured slower in single runs of bench `reload`
+ * (its `waited` and `swapped` stages; not in bench/results/).
  */
 export interface TransactionHost {
   readonly state: ReloaderState;
