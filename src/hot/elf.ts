@@ -15,6 +15,11 @@ export function elfProblem(bytes: Uint8Array): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = view.getUint16(16, true);
   if (type !== 3) return `not a shared library (ELF type ${type})`;
+  const machine = view.getUint16(18, true);
+  const host = HOST_MACHINE[process.arch];
+  if (host !== undefined && machine !== host) {
+    return `built for ${MACHINE_NAMES[machine] ?? `ELF machine ${machine}`}, not for this machine (${MACHINE_NAMES[host]}): build it here, for this machine's target`;
+  }
   const phoff = Number(view.getBigUint64(32, true));
   const shoff = Number(view.getBigUint64(40, true));
   const phentsize = view.getUint16(54, true);
@@ -32,6 +37,10 @@ export function elfProblem(bytes: Uint8Array): string | undefined {
   if (shoff !== 0 && shoff + shnum * shentsize > size) return truncated(size);
   return undefined;
 }
+
+/** ELF `e_machine` values of the architectures Bun runs on, and names for messages. */
+const HOST_MACHINE: Partial<Record<string, number>> = { x64: 62, arm64: 183 };
+const MACHINE_NAMES: Partial<Record<number, string>> = { 3: "x86 (32-bit)", 40: "ARM (32-bit)", 62: "x86-64", 183: "AArch64", 243: "RISC-V" };
 
 function truncated(size: number): string {
   return `the file is truncated (${size} bytes; its headers point past the end)`;

@@ -224,11 +224,15 @@ function openError(path: string, message: string): LibraryError | ManifestError 
     if (abi !== undefined && abi !== HOTLOOP_ABI_VERSION) return abiMismatch(abi);
     return new ManifestError(`not a hotloop library: it lacks ${missing[1] ?? missing[2]} (build it with hotloop_sdk::export!)`);
   }
-  const cause = message.split(": ").at(-1)?.trim() ?? message;
+  // Bun says `Failed to open library "<path>": <the loader's own words>`; the loader's words name
+  // what is wrong (a missing dependency by its name), so they are kept whole, the path left out.
+  const loader = message.replace(/^Failed to open library "[^"]*":\s*/, "").replace(`${path}: `, "").trim();
+  const dependency = /^([^:\s]+\.so[^:\s]*): cannot open shared object file/.exec(loader);
+  if (dependency) return new LibraryError(`it needs ${dependency[1]}, which is not installed or not on the loader's path (${loader})`);
   if (/invalid ELF header|file too short|not a dynamic|wrong ELF class|mach-o|not a valid/i.test(message)) {
-    return new LibraryError(`not a loadable shared library (${cause})`);
+    return new LibraryError(`not a loadable shared library (${loader})`);
   }
-  return new LibraryError(`dlopen failed: ${cause}`);
+  return new LibraryError(`dlopen failed: ${loader}`);
 }
 
 /** `hotloop_abi_version()` of a library that failed the full dlopen, or undefined when it has none. */
