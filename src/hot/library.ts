@@ -78,16 +78,20 @@ export class HotLibrary {
       }
       const table = this.#lib.symbols.hotloop_system_table();
       if (!table && this.manifest.systems.length) throw new ManifestError("hotloop_system_table returned null");
-      const defs: Record<string, { ptr: Pointer; args: [typeof FFIType.ptr]; returns: typeof FFIType.i32 }> = {};
+      // Linked under keys of our own (s0, s1, …), never the systems' names: a name such as
+      // `__proto__` or `toString` would be a property of the object rather than an entry of it.
+      const defs: Record<string, { ptr: Pointer; args: [typeof FFIType.ptr]; returns: typeof FFIType.i32 }> = Object.create(null);
       this.manifest.systems.forEach((s, i) => {
         const fn = read.ptr(table!, i * 8) as Pointer;
         if (!fn) throw new ManifestError(`system table entry ${i} (${s.name}) is null`);
         this.#addresses.set(s.name, fn);
-        defs[s.name] = { ptr: fn, args: [FFIType.ptr], returns: FFIType.i32 };
+        defs[`s${i}`] = { ptr: fn, args: [FFIType.ptr], returns: FFIType.i32 };
       });
-      const linked = linkSymbols(defs);
+      // A library with no systems (only on_load, or emptied while the game runs) is a library too:
+      // linkSymbols refuses an empty list, so there is nothing to link.
+      const linked = this.manifest.systems.length > 0 ? linkSymbols(defs) : { symbols: {} as Record<string, unknown>, close() {} };
       this.#linked = linked;
-      this.#entries = new Map(Object.entries(linked.symbols) as [string, SystemEntry][]);
+      this.#entries = new Map(this.manifest.systems.map((s, i) => [s.name, linked.symbols[`s${i}`] as SystemEntry]));
       this.runSystems = this.#lib.symbols.hotloop_run_systems as RunSystems;
     } catch (e) {
       this.#lib.close();

@@ -259,7 +259,9 @@ function layoutMismatch(name: string, lib: Manifest["components"][number], app: 
   return new ManifestError(`${differs}: if the library is the stale side, run \`hotloop codegen\` and rebuild; if ${name} was edited after the game started, restart it`);
 }
 
-/** The exported system names, for messages. */
+/** The exported system names, for messages: the first 20, and how many more (a library may export a thousand). */
 export function exportList(manifest: Manifest): string {
-  return manifest.systems.map((s) => s.name).join(", ") || "none";
+  const names = manifest.systems.map((s) => s.name);
+  if (names.length === 0) return "none";
+  return names.length > 20 ? `${names.slice(0, 20).join(", ")} and ${names.length - 20} more` : names.join(", ");
 }
