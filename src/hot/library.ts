@@ -128,6 +128,7 @@ export class HotLibrary {
 
   /** The text of the last panic in this library (cleared by reading), as one line (see {@link panicLine}). */
   lastError(): string {
+    this.#errorBuffer.fill(0); // only what the library writes now can be shown
     const n = Number(this.#lib.symbols.hotloop_last_error(ptr(this.#errorBuffer), ERROR_BUFFER_BYTES));
     return panicLine(this.#errorBuffer.subarray(0, Math.min(n, ERROR_BUFFER_BYTES)), n);
   }
@@ -203,7 +204,11 @@ const PANIC_TEXT_CHARS = 600;
  * on a character boundary after PANIC_TEXT_CHARS characters (or where the buffer ended) and then
  * marked as cut with the full length. `total` is the length the library reported, in bytes.
  */
-export function panicLine(bytes: Uint8Array, total: number): string {
+export function panicLine(written: Uint8Array, total: number): string {
+  // The text ends at its first NUL: a library that claims more than it wrote (2^40 bytes) shows
+  // only what it wrote, never the zeroes of the host's buffer behind it.
+  const nul = written.indexOf(0);
+  const bytes = nul >= 0 ? written.subarray(0, nul) : written;
   // stream: true holds back a character cut in half at the end instead of decoding it as U+FFFD.
   const text = new TextDecoder().decode(bytes, { stream: true });
   const oneLine = text

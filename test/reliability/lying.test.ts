@@ -56,5 +56,9 @@ describe("a panic's text is one line", () => {
     expect(panicLine(bytes, bytes.length)).toBe("a b\\x01c ⏎ d é");
     // The buffer ended inside "é" (2 bytes): the half character is dropped, the cut is said.
     expect(panicLine(bytes.subarray(0, bytes.length - 1), 99)).toBe("a b\\x01c ⏎ d … (cut: 99 bytes in all)");
+    // A library that claims 2^40 bytes and wrote "boom": the text ends at the first NUL of the zeroed buffer.
+    const claimed = new Uint8Array(153);
+    claimed.set(new TextEncoder().encode("boom"));
+    expect(panicLine(claimed, 2 ** 40)).toBe("boom… (cut: 1099511627776 bytes in all)");
   });
 });
