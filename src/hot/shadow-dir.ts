@@ -103,17 +103,26 @@ export class ShadowDir {
 /** The parent of shadow dirs: TMPDIR, unless anyone may rename entries in it (world-writable without the sticky bit). */
 export function shadowBase(): string {
   const tmp = tmpdir();
+  let why: string;
   try {
     const mode = statSync(tmp).mode;
     const unsafe = (mode & 0o002) !== 0 && (mode & 0o1000) === 0;
     if (!unsafe) return tmp;
-  } catch {
-    // an unusable TMPDIR: use the cache below
+    why = "anyone may rename entries in it (world-writable, no sticky bit)";
+  } catch (e) {
+    why = describeErrno(e as NodeJS.ErrnoException); // an unusable TMPDIR
   }
   const base = join(process.env.XDG_CACHE_HOME?.startsWith("/") ? process.env.XDG_CACHE_HOME : join(homedir(), ".cache"), "hotloop", "shadow");
   mkdirSync(base, { recursive: true, mode: 0o700 });
+  if (!saidFallback.has(tmp)) {
+    saidFallback.add(tmp);
+    console.error(`hotloop: warning: shadow copies go to ${base}, not the temp dir ${tmp}: ${why} (said once)`);
+  }
   return base;
 }
+
+/** The temp dirs whose fallback was said already: once per process each. */
+const saidFallback = new Set<string>();
 
 function makeDir(base: string, prefix: string): string {
   let path: string;

@@ -179,3 +179,17 @@ describe("shadow copies live in a private temp dir, removed however the process 
     expect(existsSync(child.shadow.dir)).toBe(false);
   }, SLOW);
 });
+
+test("an unusable TMPDIR: shadow copies go to the cache, said once", async () => {
+  const src = new URL("../../src/hot/shadow-dir.ts", import.meta.url).pathname;
+  const proc = Bun.spawn(["bun", "-e", `import { shadowBase } from ${JSON.stringify(src)}; console.log(shadowBase()); shadowBase();`], {
+    env: { ...process.env, TMPDIR: "/nonexistent/hotloop-tmp", XDG_CACHE_HOME: "" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(code).toBe(0);
+  const base = out.trim();
+  expect(base.endsWith("/.cache/hotloop/shadow")).toBe(true);
+  expect(err.trim().split("\n")).toEqual([`hotloop: warning: shadow copies go to ${base}, not the temp dir /nonexistent/hotloop-tmp: no such file or directory (ENOENT) (said once)`]);
+});
