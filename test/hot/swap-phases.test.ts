@@ -75,3 +75,41 @@ test.skipIf(process.platform !== "linux")(
   },
   SLOW,
 );
+
+test.skipIf(process.platform !== "linux")(
+  "a build whose load hook panics: the swap stops at load, the old build runs on, the new one is refused",
+  async () => {
+    const failing = new Fixture();
+    try {
+      failing.setConst("STAMP", "3");
+      failing.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 3 {\n        panic!("the load hook fails");\n    }');
+      await failing.build();
+      const app = new App();
+      app.registerComponents(Stamp);
+      app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
+      app.addSystems(Update, hotSystem("stamp"));
+      const e = spawn(app.world, Stamp);
+      const reloader = app.resource(HotReloader);
+      await reloader.ready();
+      const phases: SwapPhase[] = [];
+      reloaderInternals(reloader).tracePhases((phase) => phases.push(phase));
+      try {
+        app.update();
+        const before = { version: reloader.version, stamp: Stamp.value[e], refusals: reloader.stats.refusals };
+        writeFileSync(`${fixture.library}.tmp`, readFileSync(failing.library));
+        renameSync(`${fixture.library}.tmp`, fixture.library);
+        app.update();
+        expect(phases).toEqual(SWAP_PHASES.slice(0, SWAP_PHASES.indexOf("load") + 1));
+        expect(reloader.version).toBe(before.version);
+        expect(reloader.stats.refusals).toBe(before.refusals + 1);
+        app.update();
+        expect(Stamp.value[e]).toBe(before.stamp);
+      } finally {
+        app.shutdown();
+      }
+    } finally {
+      failing.cleanup();
+    }
+  },
+  SLOW,
+);
