@@ -13,7 +13,6 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { ensureRaylib, RaylibSetupError } from "../render/build-raylib.ts";
 import type { Reporter } from "../hot/report.ts";
 import { sha256, type EmbeddedFile } from "../ship/extract.ts";
-import type { ShippedGame } from "../ship/player.ts";
 import { buildProject } from "./build.ts";
 import { ProjectError, type Project } from "./project.ts";
 
@@ -67,7 +66,7 @@ export function checkTarget(target: string | undefined): void {
 }
 
 /** What a release packs: the game's parts as files on this machine, with their hashes. */
-export interface ReleaseParts {
+interface ReleaseParts {
   /** The native parts and the key script, by role (`library`, `raylib`, `shim`, `script`). */
   readonly embedded: Readonly<Record<string, EmbeddedFile>>;
   readonly assets: readonly EmbeddedFile[];
@@ -77,10 +76,9 @@ export interface ReleaseParts {
 /**
  * Builds what a release packs, as files on this machine: the release build of the hot library
  * (fat LTO), raylib and the shim (unless `window` is "none"; "if-found" leaves them out when
- * raylib cannot be had), the key script, the asset folder (its literal names checked). `hotloop
- * release` embeds these; `hotloop static` runs them through the released game's own main.
+ * raylib cannot be had), the key script, the asset folder (its literal names checked).
  */
-export async function releaseParts(project: Project, options: { report: Reporter; window: "required" | "if-found" | "none" }): Promise<ReleaseParts> {
+async function releaseParts(project: Project, options: { report: Reporter; window: "required" | "if-found" | "none" }): Promise<ReleaseParts> {
   const embedded: Record<string, EmbeddedFile> = {};
   const embed = (key: string, source: string) => {
     embedded[key] = { name: basename(source), path: source, sha256: sha256(readFileSync(source)) };
@@ -105,19 +103,6 @@ export async function releaseParts(project: Project, options: { report: Reporter
   checkAssetReferences(project, new Set(assets.map((a) => a.name)));
   const pkg = JSON.parse(readFileSync(join(project.root, "package.json"), "utf8")) as { version?: string };
   return { embedded, assets, version: pkg.version ?? "0.0.0" };
-}
-
-/** The {@link ShippedGame} of some parts (a static run's, or the one a release's entry writes out). */
-export function shippedGame(project: Project, parts: ReleaseParts): ShippedGame {
-  const e = parts.embedded;
-  return {
-    name: project.name,
-    version: parts.version,
-    library: e.library,
-    raylib: e.raylib && e.shim ? { raylib: e.raylib, shim: e.shim } : undefined,
-    script: e.script?.path,
-    assets: parts.assets,
-  };
 }
 
 /** Builds the release and packs it into one executable. */
@@ -158,15 +143,14 @@ function entrySource(project: Project, version: string, embedded: Readonly<Recor
   ];
   for (const [key, file] of Object.entries(embedded)) lines.push(`import ${key}Path from ${JSON.stringify(file.path)} with { type: "file" };`);
   assets.forEach((a, i) => lines.push(`import asset${i} from ${JSON.stringify(a.path)} with { type: "file" };`));
-  const file = (key: string) => {
-    const e = embedded[key]!;
-    return `{ name: ${JSON.stringify(e.name)}, path: ${key}Path, sha256: ${JSON.stringify(e.sha256)} }`;
-  };
+  // An EmbeddedFile as source: its path is the imported binding (`/$bunfs/…` in the executable).
+  const literal = (e: EmbeddedFile, pathBinding: string) => `{ name: ${JSON.stringify(e.name)}, path: ${pathBinding}, sha256: ${JSON.stringify(e.sha256)} }`;
+  const file = (key: string) => literal(embedded[key]!, `${key}Path`);
   const fields = [`name: ${JSON.stringify(project.name)}`, `version: ${JSON.stringify(version)}`];
   if (embedded.library) fields.push(`library: ${file("library")}`);
   if (embedded.raylib) fields.push(`raylib: { raylib: ${file("raylib")}, shim: ${file("shim")} }`);
   if (embedded.script) fields.push("script: scriptPath");
-  if (assets.length) fields.push(`assets: [${assets.map((a, i) => `{ name: ${JSON.stringify(a.name)}, path: asset${i}, sha256: ${JSON.stringify(a.sha256)} }`).join(", ")}]`);
+  if (assets.length) fields.push(`assets: [${assets.map((a, i) => literal(a, `asset${i}`)).join(", ")}]`);
   lines.push("", `process.exit(await runShippedGame(game, { ${fields.join(", ")} }));`, "");
   return lines.join("\n");
 }

@@ -10,7 +10,7 @@ import { buildProject } from "./build.ts";
 import { join } from "node:path";
 import { CrateBuilder } from "./crate-builder.ts";
 import type { Project } from "./project.ts";
-import { rebuildOnSave, type SourceWatcher } from "./watch-sources.ts";
+import { rebuildOnSave, RUST_SOURCE, type SourceWatcher } from "./watch-sources.ts";
 
 /** What {@link watchProject} builds with and tells. */
 export interface WatchProjectOptions {
@@ -38,7 +38,7 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
   const { report, builder, reloader } = options;
   return rebuildOnSave({
     paths: [project.crateDir!, ...project.components],
-    isSource: (path) => components.has(path) || (/\.rs$|(^|\/)Cargo\.toml$/.test(path) && !generated.has(path)),
+    isSource: (path) => components.has(path) || (RUST_SOURCE.test(path) && !generated.has(path)),
     build: (changed) =>
       buildProject(project, {
         profile: "debug",

@@ -42,7 +42,8 @@ export interface SourceWatcher {
   close(): Promise<void>;
 }
 
-const RUST_SOURCE = /\.rs$|(^|\/)Cargo\.toml$/;
+/** A Rust source of a crate: `.rs` files and `Cargo.toml` (the default sources). */
+export const RUST_SOURCE = /\.rs$|(^|\/)Cargo\.toml$/;
 /** Build outputs, dependencies, VCS data: directories never watched. */
 const IGNORED_DIR = /^(target|node_modules|\.git|\.hotloop)$/;
 /** Editors' scratch files (swap, backup, lock, vim's `4913` probe): never sources. */

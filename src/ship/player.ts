@@ -104,6 +104,14 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
     console.log(`${shipped.name} ${shipped.version}`);
     return 0;
   }
+  // Why there will be no window, if there will be none (a player's flag, no display, no raylib packed).
+  const problem = options.headless ? undefined : shipped.raylib ? displayProblem()?.split(" (")[0] : "the game has no window";
+  const headless = options.headless || problem !== undefined;
+  // A screenshot that cannot be taken is a mistake on the command line: said before anything is written.
+  if (headless && options.screenshot) {
+    console.error(`${shipped.name}: --screenshot needs a window, and this run is headless (${problem ?? "--headless"})`);
+    return 2;
+  }
   let dataDir: string | undefined;
   const crash = (line: string) => {
     console.error(`${shipped.name}: ${line}`);
@@ -130,13 +138,7 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
       if (outcome === "repaired") crash(`${paths[name]} did not match the game's copy (damaged or changed): written again from the game`);
     }
 
-    const problem = options.headless ? undefined : shipped.raylib ? displayProblem() : "the game has no window";
-    const headless = options.headless || problem !== undefined;
-    if (headless && options.screenshot) {
-      console.error(`${shipped.name}: --screenshot needs a window, and this run is headless (${options.headless ? "--headless" : problem!.split(" (")[0]})`);
-      return 2;
-    }
-    if (problem && shipped.raylib) console.error(`${shipped.name}: no window here (${problem.split(" (")[0]}): running headless`);
+    if (problem && shipped.raylib) console.error(`${shipped.name}: no window here (${problem}): running headless`);
     // Whenever the release has raylib, even headless: a game that loads raylib itself finds these copies, never a toolchain.
     if (shipped.raylib) provideRaylib({ raylib: paths[shipped.raylib.raylib.name]!, shim: paths[shipped.raylib.shim.name]! });
 

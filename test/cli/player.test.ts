@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn, Update, type App } from "../../src/api/index.ts";
+import { spawn, Update, type App, type Plugin } from "../../src/api/index.ts";
 import { hotSystem } from "../../src/hot/index.ts";
 import { sha256 } from "../../src/ship/extract.ts";
 import { runShippedGame, type ShippedGame } from "../../src/ship/player.ts";
@@ -33,6 +33,17 @@ afterAll(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
+/** Runs the game as a released one would run, with what it says on stderr collected instead of shown. */
+async function runCapturingErrors(game: Plugin, argv: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const err = spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
+  try {
+    return { code: await runShippedGame(game, shipped(), argv), lines };
+  } finally {
+    err.mockRestore();
+  }
+}
+
 function shipped(): ShippedGame {
   return { name: "trap-game", version: "1.2.3", library: { name: "libtrap.so", path: fixture.library, sha256: sha256(readFileSync(fixture.library)) } };
 }
@@ -45,14 +56,7 @@ test("a panic in a hot system: one line, a crash.log line, the system disabled, 
     app.addSystems(Update, hotSystem("trap"));
     app.addSystems(Update, () => void frames++);
   };
-  const lines: string[] = [];
-  const err = spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
-  let code: number;
-  try {
-    code = await runShippedGame(game, shipped(), ["--headless", "--frames", "20", "--fps", "0"]);
-  } finally {
-    err.mockRestore();
-  }
+  const { code, lines } = await runCapturingErrors(game, ["--headless", "--frames", "20", "--fps", "0"]);
   expect(code).toBe(0);
   expect(frames).toBe(20); // every frame ran, the one that panicked and all after it
   const panics = lines.filter((l) => l.includes("panicked"));
@@ -64,16 +68,9 @@ test("a panic in a hot system: one line, a crash.log line, the system disabled, 
 }, 60_000);
 
 test("a game that throws while it is built: one line, a crash.log line, exit 1", async () => {
-  const lines: string[] = [];
-  const err = spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
-  let code: number;
-  try {
-    code = await runShippedGame(() => {
+  const { code, lines } = await runCapturingErrors(() => {
       throw new Error("no level file");
-    }, shipped(), ["--headless", "--frames", "5"]);
-  } finally {
-    err.mockRestore();
-  }
+    }, ["--headless", "--frames", "5"]);
   expect(code).toBe(1);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^trap-game: no level file \(at .*player\.test\.ts:\d+:\d+\)$/);
@@ -81,14 +78,7 @@ test("a game that throws while it is built: one line, a crash.log line, exit 1",
 }, 60_000);
 
 test("a screenshot asked of a headless run is one line and exit 2", async () => {
-  const lines: string[] = [];
-  const err = spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
-  let code: number;
-  try {
-    code = await runShippedGame(() => {}, shipped(), ["--headless", "--screenshot", "shot.png"]);
-  } finally {
-    err.mockRestore();
-  }
+  const { code, lines } = await runCapturingErrors(() => {}, ["--headless", "--screenshot", "shot.png"]);
   expect(code).toBe(2);
   expect(lines).toEqual(["trap-game: --screenshot needs a window, and this run is headless (--headless)"]);
 }, 60_000);

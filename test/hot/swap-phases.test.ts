@@ -25,6 +25,20 @@ beforeAll(async () => {
 }, SLOW);
 afterAll(() => fixture?.cleanup());
 
+/** An app running the fixture's `stamp` with reload on, and the phases of every swap, traced. */
+async function tracedApp() {
+  const app = new App();
+  app.registerComponents(Stamp);
+  app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
+  app.addSystems(Update, hotSystem("stamp"));
+  const e = spawn(app.world, Stamp);
+  const reloader = app.resource(HotReloader);
+  await reloader.ready();
+  const phases: SwapPhase[] = [];
+  reloaderInternals(reloader).tracePhases((phase) => phases.push(phase));
+  return { app, e, reloader, phases };
+}
+
 test("the phases are announce, wait, plan, unload, activate, load, commit, notify, close, report", () => {
   expect([...SWAP_PHASES]).toEqual(["announce", "wait", "plan", "unload", "activate", "load", "commit", "notify", "close", "report"]);
 });
@@ -32,15 +46,7 @@ test("the phases are announce, wait, plan, unload, activate, load, commit, notif
 test.skipIf(process.platform !== "linux")(
   "a swap runs every phase of SWAP_PHASES in order; held by an observer's block, it stops at wait and says why",
   async () => {
-    const app = new App();
-    app.registerComponents(Stamp);
-    app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
-    app.addSystems(Update, hotSystem("stamp"));
-    const e = spawn(app.world, Stamp);
-    const reloader = app.resource(HotReloader);
-    await reloader.ready();
-    const phases: SwapPhase[] = [];
-    reloaderInternals(reloader).tracePhases((phase) => phases.push(phase));
+    const { app, e, reloader, phases } = await tracedApp();
     const publish = (stamp: number) => {
       writeFileSync(`${fixture.library}.tmp`, builds[stamp - 1]!);
       renameSync(`${fixture.library}.tmp`, fixture.library);
@@ -84,15 +90,7 @@ test.skipIf(process.platform !== "linux")(
       failing.setConst("STAMP", "3");
       failing.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 3 {\n        panic!("the load hook fails");\n    }');
       await failing.build();
-      const app = new App();
-      app.registerComponents(Stamp);
-      app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
-      app.addSystems(Update, hotSystem("stamp"));
-      const e = spawn(app.world, Stamp);
-      const reloader = app.resource(HotReloader);
-      await reloader.ready();
-      const phases: SwapPhase[] = [];
-      reloaderInternals(reloader).tracePhases((phase) => phases.push(phase));
+      const { app, e, reloader, phases } = await tracedApp();
       try {
         app.update();
         const before = { version: reloader.version, stamp: Stamp.value[e], refusals: reloader.stats.refusals };
