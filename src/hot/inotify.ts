@@ -5,6 +5,7 @@ import { libc, type Libc } from "./libc.ts";
 const IN_NONBLOCK = 0o4000;
 const IN_CLOEXEC = 0o2000000;
 const IN_MODIFY = 0x2;
+const IN_ATTRIB = 0x4;
 const IN_CLOSE_WRITE = 0x8;
 const IN_MOVED_TO = 0x80;
 const IN_CREATE = 0x100;
@@ -12,7 +13,8 @@ const IN_Q_OVERFLOW = 0x4000;
 const IN_IGNORED = 0x8000;
 
 /** What a finished or changing file looks like to inotify: written, closed after writing, renamed or linked into place. */
-const MASK = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
+// IN_ATTRIB: a build refused as unreadable becomes loadable by a chmod alone.
+const MASK = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
 
 /** `struct inotify_event` without its name: wd, mask, cookie, len (4 bytes each). */
 const HEADER_BYTES = 16;

@@ -8,11 +8,14 @@ import { basename } from "node:path";
 import { HotLibrary } from "./library.ts";
 import { describeErrno, type ShadowDir } from "./shadow-dir.ts";
 
-/** What identifies one version of the file on disk, cheaply: inode, size, mtime. */
+/**
+ * What identifies one version of the file on disk, cheaply: inode, size, mtime, and the mode, so a
+ * build refused as unreadable is looked at again once `chmod` makes it readable (the bytes are the same).
+ */
 export function fileSignature(path: string): string {
   try {
     const s = statSync(path);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.mode}`;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "unreadable";
   }
@@ -44,7 +47,7 @@ export function readComplete(path: string, rewrittenIno: number | undefined): Re
     if (!before.isFile()) return { signature: `${before.ino}:special`, problem: `not a regular file (${fileKind(before)})` };
     const bytes = readFileSync(path);
     const after = statSync(path);
-    const signature = `${after.ino}:${after.size}:${after.mtimeMs}`;
+    const signature = `${after.ino}:${after.size}:${after.mtimeMs}:${after.mode}`;
     if (before.ino !== after.ino || before.size !== after.size || before.mtimeMs !== after.mtimeMs || bytes.length !== after.size) {
       return { signature, problem: "the file changed while it was read" };
     }

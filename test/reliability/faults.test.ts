@@ -186,7 +186,7 @@ describe("a build the game may not read", () => {
   const asNobody = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
   if (!asNobody && process.env.CI === "true") throw new Error("faults.test.ts: the permission case runs the game as nobody, which needs root and setpriv (CI has both)");
 
-  test.skipIf(!asNobody)("is said to be unreadable (not deleted), the game keeps its code, and a readable build then loads", async () => {
+  test.skipIf(!asNobody)("is said to be unreadable (not deleted), the game keeps its code, loads once made readable, and a later build loads", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hotloop-perm-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     chmodSync(dir, 0o1777); // the game's TMPDIR too: writable by nobody, sticky so it counts as safe
@@ -230,7 +230,8 @@ describe("a build the game may not read", () => {
     ]);
     expect(events.some((e) => e.type === "warning" && e.message?.includes("deleted"))).toBe(false);
     await waitFor((l) => l === '{"stamp":1}', "the game still on stamp 1", lines.length);
-    chmodSync(library, 0o644); // readable again: a new build (as the next save makes) loads
+    chmodSync(library, 0o644); // the same build made readable: it loads, with no new build
+    await waitFor((l) => l === '{"stamp":2}', "stamp 2 once readable");
     writeFileSync(`${library}.tmp`, v.stamp3, { mode: 0o644 });
     renameSync(`${library}.tmp`, library);
     await waitFor((l) => l === '{"stamp":3}', "stamp 3");
