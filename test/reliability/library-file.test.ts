@@ -4,7 +4,9 @@
  * code with its data untouched, and that the next good build loads.
  */
 import { describe, expect, test } from "bun:test";
-import { appendFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expectRefusedThenRecovers } from "./refusal.ts";
 import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 import type { RewriteJob } from "./rewriter.ts";
@@ -152,5 +154,32 @@ describe("a library file that is complete only in the end is loaded only then", 
     expect(running.reloader.version).toBe(1 + running.reloader.stats.swaps);
     // (3)
     running.expectIntact();
+  }, SLOW);
+
+  test("a game started while builds land every few ms starts on a whole build, every time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotloop-start-race-"));
+    const library = join(dir, "libhot_fixture.so");
+    writeFileSync(library, v.stamp1);
+    const builds = [v.stamp1, v.stamp2, v.stamp3];
+    const worker = new Worker(new URL("./rewriter.ts", import.meta.url).href);
+    // In place and by rename, 0-15 ms apart, for longer than the starts take (ended below).
+    const job: RewriteJob = { path: library, builds: [v.stamp2, v.stamp3, v.stamp1], writes: 100_000, pauseMs: 15, final: v.stamp1 };
+    worker.postMessage(job);
+    try {
+      await Bun.sleep(20);
+      for (let start = 0; start < 12; start++) {
+        const game = await rig(library, ["stamp"]);
+        try {
+          await game.frames(2);
+          expect([1, 2, 3]).toContain(game.stamp());
+          game.expectLoadedAmong(builds);
+        } finally {
+          game.cleanup();
+        }
+      }
+    } finally {
+      worker.terminate();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, SLOW);
 });

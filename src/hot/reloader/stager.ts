@@ -104,11 +104,9 @@ export class Stager {
   openFirst(): HotLibrary {
     const { options, report } = this.#host;
     const path = options.library;
-    const read = readComplete(path, undefined);
+    const read = this.#readFirst();
     if ("problem" in read) return this.failFirst(read.problem === "the file is missing" ? "no such file (build the crate first, e.g. hotloop build)" : read.problem);
     this.#readIno = read.ino;
-    const problem = imageProblem(read.bytes);
-    if (problem) this.failFirst(problem);
     const hash = contentHash(read.bytes);
     let lib: HotLibrary;
     try {
@@ -124,6 +122,37 @@ export class Stager {
     }
     if (this.#host.watchdog) lib.setAbortFlag(this.#host.watchdog.abortFlag);
     return lib;
+  }
+
+  /**
+   * Reads the first build whole, waiting as a reload does: a build landing while the game starts
+   * (a save during `hotloop dev`'s first build, a writer rewriting it in place) is read again,
+   * `retryDelayMs` apart, rather than ending the game: while the file keeps changing for up to
+   * FIRST_READ_LIMIT_MS, then `retries` times once it stays the same. There is no earlier read to
+   * tell an in-place rewrite from a build renamed into place, so the file is read twice and taken
+   * only when both reads agree: a torn read (a mix of two builds) differs from the next one.
+   * Synchronous: the game has not started, and the first build must be in before it can.
+   */
+  #readFirst(): { bytes: Uint8Array; ino: number } | { problem: string } {
+    const { options } = this.#host;
+    const path = options.library;
+    const deadline = performance.now() + FIRST_READ_LIMIT_MS;
+    let retriesLeft = options.retries;
+    let lastSignature: string | undefined;
+    for (;;) {
+      const read = readComplete(path, undefined);
+      let problem = "problem" in read ? read.problem : imageProblem(read.bytes);
+      if (!problem && "bytes" in read) {
+        const again = readComplete(path, undefined);
+        if (!("bytes" in again) || again.ino !== read.ino || !Buffer.from(again.bytes.buffer, again.bytes.byteOffset, again.bytes.byteLength).equals(read.bytes)) {
+          problem = "the file changed while it was read";
+        } else return read;
+      }
+      if (read.signature !== lastSignature && performance.now() < deadline) retriesLeft = options.retries; // still being worked on
+      lastSignature = read.signature;
+      if (retriesLeft-- <= 0 || problem === "the file is missing" || problem.startsWith("not a regular file") || problem.startsWith("cannot read it")) return { problem };
+      Bun.sleepSync("waitMs" in read && read.waitMs !== undefined ? read.waitMs : options.retryDelayMs);
+    }
   }
 
   /** The first build cannot run: throws why, and no shadow copy outlives a reloader that never started. */
@@ -268,3 +297,6 @@ export class Stager {
     this.refuse(reason, hash);
   }
 }
+
+/** How long the first read waits for a file that keeps changing before it counts retries, in ms. */
+const FIRST_READ_LIMIT_MS = 5000;
