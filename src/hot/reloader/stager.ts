@@ -141,13 +141,8 @@ export class Stager {
     let lastSignature: string | undefined;
     for (;;) {
       const read = readComplete(path, undefined);
-      let problem = "problem" in read ? read.problem : imageProblem(read.bytes);
-      if (!problem && "bytes" in read) {
-        const again = readComplete(path, undefined);
-        if (!("bytes" in again) || again.ino !== read.ino || !Buffer.from(again.bytes.buffer, again.bytes.byteOffset, again.bytes.byteLength).equals(read.bytes)) {
-          problem = "the file changed while it was read";
-        } else return read;
-      }
+      const problem = "problem" in read ? read.problem : (imageProblem(read.bytes) ?? (sameRead(read, readComplete(path, undefined)) ? undefined : "the file changed while it was read"));
+      if (problem === undefined) return read as { bytes: Uint8Array; ino: number };
       if (read.signature !== lastSignature && performance.now() < deadline) retriesLeft = options.retries; // still being worked on
       lastSignature = read.signature;
       if (retriesLeft-- <= 0 || problem === "the file is missing" || problem.startsWith("not a regular file") || problem.startsWith("cannot read it")) return { problem };
@@ -300,3 +295,8 @@ export class Stager {
 
 /** How long the first read waits for a file that keeps changing before it counts retries, in ms. */
 const FIRST_READ_LIMIT_MS = 5000;
+
+/** Whether a second read found the same file with the same bytes. */
+function sameRead(first: { bytes: Uint8Array; ino: number }, again: ReturnType<typeof readComplete>): boolean {
+  return "bytes" in again && again.ino === first.ino && Buffer.from(again.bytes.buffer, again.bytes.byteOffset, again.bytes.byteLength).equals(first.bytes);
+}
