@@ -64,7 +64,10 @@ export function planMigration(live: Component, next: Component): MigrationPlan {
   const losses: string[] = [];
   const used = new Set<string>();
   for (const { name: field, type } of next.layout.fields) {
-    const from = renamed[field] ?? field;
+    // A rename applies while the running layout has the old name and not the new one; kept in the
+    // definition after it ran, it no longer applies, and the field keeps its own data.
+    const oldName = renamed[field];
+    const from = oldName !== undefined && liveTypes.has(oldName) && !liveTypes.has(field) ? oldName : field;
     const fromType = liveTypes.get(from);
     if (fromType === undefined) {
       steps.push({ field, type, fill: defaults[field] ?? 0 });

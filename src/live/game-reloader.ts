@@ -386,7 +386,9 @@ export class GameReloader {
     const message = oneLineError(error);
     const last = this.#last;
     const event = { type: "panic", file: this.#show(stackPlaces(error)[0]?.file ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
-    if (last?.undo && last.replaced.has(systemKey(slot.schedule, slot.name))) {
+    // In the first frame after a migration any throw may be the migration's doing (a removed field
+    // read as Velocity[axis][e], which no scan sees): the reload goes back with its data, not just the system.
+    if (last?.undo && (last.replaced.has(systemKey(slot.schedule, slot.name)) || last.migrations.length > 0)) {
       this.#quietRollback = true; // the next save applies: importing the same code again would throw again
       if (last.withBuild) this.#hot?.rollBackPaired(false);
       else this.#revert(last);
@@ -427,9 +429,16 @@ function describeLayout(layout: Layout, other: Layout): string {
   return shortLayout(layout, sameNames);
 }
 
-/** The first place in the game's modules that reads `Component.field`, as `file:line`. */
+/**
+ * The first place in the game's modules that reads `Component.field`, as `file:line`: written
+ * `Velocity.y`, `Velocity["y"]`, or taken apart as `const { y } = Velocity`. A computed read
+ * (`Velocity[axis]`) cannot be seen here; the first frame after the migration catches it (a throw
+ * there rolls the reload back with its data).
+ */
 async function findUse(graph: ModuleGraph, component: string, field: string): Promise<string | undefined> {
-  const pattern = new RegExp(`\\b${component}\\.${field}\\b`);
+  const quoted = field.replace(/[$]/g, "\\$");
+  const direct = new RegExp(`\\b${component}\\s*(\\?\\.|\\.)\\s*${quoted}\\b|\\b${component}\\s*\\[\\s*(["'\`])${quoted}\\2\\s*\\]`, "g");
+  const destructured = new RegExp(`\\{([^{}]*)\\}\\s*=\\s*${component}\\b`, "g");
   for (const file of graph.imports.keys()) {
     let text: string;
     try {
@@ -437,9 +446,18 @@ async function findUse(graph: ModuleGraph, component: string, field: string): Pr
     } catch {
       continue;
     }
-    const lines = text.split("\n");
-    const index = lines.findIndex((l) => pattern.test(l) && !/^\s*(\/\/|\*)/.test(l));
-    if (index >= 0) return `${file}:${index + 1}`;
+    const places: number[] = [];
+    for (const m of text.matchAll(direct)) places.push(m.index);
+    for (const m of text.matchAll(destructured)) {
+      const names = m[1]!.split(",").map((part) => part.trim().split(/[\s:=]/)[0]);
+      if (names.includes(field)) places.push(m.index);
+    }
+    const textLines = text.split("\n");
+    const lines = places
+      .map((at) => text.slice(0, at).split("\n").length)
+      .filter((line) => !/^\s*(\/\/|\*)/.test(textLines[line - 1] ?? ""))
+      .sort((a, b) => a - b);
+    if (lines.length > 0) return `${file}:${lines[0]}`;
   }
   return undefined;
 }

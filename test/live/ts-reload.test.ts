@@ -219,6 +219,55 @@ describe("components changed live", () => {
     expect(V.dx![1]).toBe(3);
   });
 
+  test("a rename kept in the definition no longer applies: the next edit keeps the renamed field's data", async () => {
+    const { reloader, step } = await start();
+    const V = (await position()).Velocity!;
+    await save("components.ts", components(`{ dx: "f32", y: "f32" }`, `{ renamed: { dx: "x" } }`), reloader);
+    step();
+    expect(V.dx![1]).toBe(3);
+    await save("components.ts", components(`{ dx: "f32", y: "f32", z: "f32" }`, `{ renamed: { dx: "x" } }`), reloader);
+    step();
+    expect([V.dx![1], V.y![1], V.z![1]]).toEqual([3, 4, 0]);
+    expect(events.filter((e) => e.type === "migration").at(-1)).toMatchObject({ status: "migrated", from: "Velocity{dx,y}", to: "Velocity{dx,y,z}" });
+  });
+
+  test("a removed field read as Velocity[axis] by a system the reload did not replace: the throw rolls the reload back with its data", async () => {
+    // A once plugin's systems are carried over as they are (as a package's would be): not replaced by the reload.
+    const readsAxes = `app.addPlugins(oncePlugin("Axes", (app: App) => {
+    app.addSystems(FixedUpdate, function sum_axes() {
+      for (const e of movers.ids()) for (const axis of ["x", "y"] as const) void Velocity[axis][e]!.toFixed();
+    });
+  }));`;
+    writeFileSync(join(dir, "gameplay.ts"), gameplay(1, readsAxes).replace("import { defineQuery,", "import { oncePlugin, defineQuery,"));
+    const { reloader, step } = await start();
+    const V = (await position()).Velocity!;
+    await save("components.ts", components(`{ x: "f32" }`), reloader);
+    expect(reloader.hasStaged).toBe(true); // no scan sees Velocity[axis]
+    step();
+    expect(V.y![1]).toBe(4); // the old column, with its data
+    expect(events.filter((e) => e.type === "migration").map((e) => ("status" in e ? e.status : ""))).toEqual(["migrated", "reverted"]);
+    expect(events.find((e) => e.type === "panic")).toMatchObject({ system: "sum_axes", action: "rolled_back" });
+    step(3);
+    expect(V.y![1]).toBe(4);
+    expect(events.filter((e) => e.type === "panic")).toHaveLength(1); // the old layout again: no further throw, the system not disabled
+  });
+
+  test("a removed field taken apart (const { y } = Velocity) or read as Velocity[\"y\"] is refused at its line", async () => {
+    const { reloader, step } = await start();
+    const reason = () => {
+      const e = events.filter((e) => e.type === "game").at(-1);
+      return e && "reason" in e ? e.reason : "";
+    };
+    await save("gameplay.ts", gameplay(1, `app.addSystems(Update, function show() {\n    const {\n      x,\n      y: vy,\n    } = Velocity;\n    void x; void vy;\n  });`), reloader);
+    step();
+    await save("components.ts", components(`{ x: "f32" }`), reloader);
+    expect(reason()).toBe("components.ts: Velocity.y is removed but still read at gameplay.ts:15: remove that use too, or give { migrate }");
+    await save("gameplay.ts", gameplay(1, `app.addSystems(Update, function show() { void Velocity["y"]; });`), reloader);
+    step();
+    await save("components.ts", components(`{ x: "f32" }`), reloader);
+    expect(reason()).toBe("components.ts: Velocity.y is removed but still read at gameplay.ts:14: remove that use too, or give { migrate }");
+  });
+
   test("narrowing is refused unless a migrate function converts; a removed field still read is refused", async () => {
     const { reloader, step } = await start();
     await save("components.ts", components(`{ x: "u8", y: "f32" }`), reloader);
