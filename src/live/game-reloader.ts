@@ -25,7 +25,7 @@ import type { HotReloader } from "../hot/reloader.ts";
 import { reloaderInternals, type TypeScriptLink } from "../hot/reloader/typescript-link.ts";
 import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
-import { forgetModules, scanGameModules, withImporters, type ModuleGraph } from "./module-graph.ts";
+import { forgetModules, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
 import { record, systemKey, type Recording } from "./recording.ts";
 import { describeLoadError } from "./load-error.ts";
 
@@ -238,7 +238,8 @@ export class GameReloader {
       const plugin = await this.#importPlugin(migrations, options, false);
       recording = record(this.#app, plugin, this.#layer.current);
     } catch (e) {
-      return this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
+      this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
+      return settleFailedImport(files, (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const problem = await this.#migrationProblem([...migrations.values()], graph);
     if (problem) return this.#refuse(file, `${this.#show(file)}: ${problem}`);

@@ -74,3 +74,25 @@ export function withImporters(graph: ModuleGraph, changed: Iterable<string>): Se
 export function forgetModules(files: Iterable<string>): void {
   for (const file of files) delete require.cache[file];
 }
+
+/**
+ * After an import that failed to link (an export another module imports is gone), the modules it
+ * fetched but never evaluated stay in Bun's registry, out of `require.cache`'s reach (only settled
+ * entries are evicted, oven-sh/bun#40123), and every later import would link against their stale
+ * exports until a restart. Importing each one settles it so it can be forgotten. That evaluates
+ * the saved version's top level once, as the save meant to; `run` wraps the imports (the caller
+ * keeps component definitions from registering anything). Errors are the failed attempt's, said already.
+ */
+export async function settleFailedImport(files: Iterable<string>, run: (imports: () => Promise<void>) => Promise<void>): Promise<void> {
+  const unsettled = [...files].filter((file) => !(file in require.cache));
+  await run(async () => {
+    for (const file of unsettled) {
+      try {
+        await import(file);
+      } catch {
+        // its own error is cached as settled, which delete evicts
+      }
+    }
+  });
+  forgetModules(unsettled);
+}

@@ -141,6 +141,32 @@ describe("bad TypeScript never stops the game", () => {
     expect(last && "reason" in last ? last.reason : "").toMatch(/^gameplay\.ts:\d+:\d+: bad plugin$/);
   });
 
+  test("an export lost and then restored: the restore applies, and every save after it (no restart)", async () => {
+    writeFileSync(join(dir, "tuning.ts"), "export const Spark = 10;\n");
+    writeFileSync(join(dir, "gameplay.ts"), gameplay(1).replace("export const SPEED = 1;", 'import { Spark } from "./tuning.ts";\nexport const SPEED = Spark;'));
+    const { reloader, step } = await start();
+    const game = () => events.filter((e) => e.type === "game");
+    // An export renamed in two steps: first the exporter, then (later) the importer.
+    await save("tuning.ts", "export const Sparkle = 10;\n", reloader);
+    expect(game().at(-1)).toMatchObject({ status: "refused", reason: expect.stringContaining("Export named 'Spark' not found") });
+    await save("tuning.ts", "export const Spark = 20;\n", reloader);
+    expect(reloader.hasStaged).toBe(true);
+    step();
+    expect(reloader.version).toBe(2);
+    expect((await import(join(dir, "gameplay.ts"))).SPEED).toBe(20);
+    await save("tuning.ts", "export const Spark = 30;\n", reloader);
+    step();
+    expect(reloader.version).toBe(3);
+    expect((await import(join(dir, "gameplay.ts"))).SPEED).toBe(30);
+    // The same for a component a module loses and gets back.
+    await save("components.ts", components().replace("export const Velocity", "export const Velocityy"), reloader);
+    expect(game().at(-1)).toMatchObject({ status: "refused", reason: expect.stringContaining("Export named 'Velocity' not found") });
+    await save("components.ts", components(), reloader);
+    step();
+    expect(reloader.version).toBe(4);
+    expect(game().filter((e) => "status" in e && e.status === "refused")).toHaveLength(2);
+  });
+
   test("a system that throws after a reload is rolled back within the frame; one with no previous body is disabled", async () => {
     const { app, reloader, step } = await start();
     const score = () => (app.resources.findByName("Score")!.value as { value: number }).value;
