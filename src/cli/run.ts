@@ -53,7 +53,8 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   if (args.has("help")) return usage(DEV_USAGE);
   noPositional(args.positional);
   const reload = parseFeatureList(args.flags.get("features") ?? [], ["reload"]).has("reload");
-  const project = await loadProject();
+  // A Cargo.toml cargo cannot read fails the build below, said as a compile error is, and the last good build runs.
+  const project = await loadProject(undefined, { lastKnownCrate: true });
   const options = gameOptions(args, project, "debug", reload, say(args));
   const report = consoleReporter(options.logFormat);
   const builder = devBuilder(project);

@@ -122,3 +122,59 @@ export function cargoRecording(output: string): CargoRecording | undefined {
   const command = primaryRustcCommand(output);
   return command && { command, pathPackages: pathPackages(output) };
 }
+
+/** A Cargo.toml cargo could not read: where (the line and column when cargo gives them) and why. */
+export interface ManifestProblem {
+  /** The manifest's path as cargo printed it: relative to cargo's directory, or absolute. */
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** cargo's message: `missing comma between array elements, expected `,``. */
+  readonly cause: string;
+}
+
+/**
+ * cargo's error for a manifest it cannot read (a TOML syntax error, a value of the wrong type, a
+ * missing field), from the output of any cargo command; undefined when the output holds none.
+ * Reads cargo's formats: since 1.7x the compiler's (`error: <cause>` then ` --> Cargo.toml:8:12`),
+ * before that `failed to parse manifest at `<path>``, `TOML parse error at line 8, column 12`,
+ * the snippet, then the cause; and a cause without a place (`missing field `package.name``).
+ */
+export function manifestProblem(output: string): ManifestProblem | undefined {
+  const lines = output.split("\n");
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const error = /^error: (.+)$/.exec(lines[i]!);
+    const at = /^\s*--> (.*Cargo\.toml):(\d+):(\d+)\s*$/.exec(lines[i + 1]!);
+    if (error && at) return { file: at[1]!, line: Number(at[2]), column: Number(at[3]), cause: error[1]!.trim() };
+  }
+  // The older format, and causes without a place: the innermost manifest named, the innermost cause.
+  let file: string | undefined;
+  let cause: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.trim();
+    const named = /failed to (?:parse|load|read) manifest at `(.+Cargo\.toml)`/.exec(text);
+    if (named) {
+      file = named[1]!;
+      cause = undefined;
+      continue;
+    }
+    if (file === undefined) continue;
+    const place = /^TOML parse error at line (\d+), column (\d+)$/.exec(text);
+    if (place) {
+      // The snippet (`  |`, ` 8 | …`, `  |   ^`), then the cause up to a blank line, in one or more lines (`invalid array` / `expected `]``).
+      let j = i + 1;
+      while (j < lines.length && (lines[j]!.trim() === "" || /^\s*\d*\s*\|/.test(lines[j]!))) j++;
+      const words: string[] = [];
+      for (; j < lines.length && lines[j]!.trim() !== ""; j++) words.push(lines[j]!.trim());
+      return { file, line: Number(place[1]), column: Number(place[2]), cause: words.join(", ") || "not valid TOML" };
+    }
+    if (text && text !== "Caused by:" && !text.startsWith("error:")) cause = text;
+  }
+  return file !== undefined && cause !== undefined ? { file, cause } : undefined;
+}
+
+/** The problem as one line in the compiler's short format (`Cargo.toml:8:12: error: …`), its path shown by `show`. */
+export function manifestLine(problem: ManifestProblem, show: (file: string) => string = (f) => f): string {
+  const place = problem.line !== undefined ? `:${problem.line}:${problem.column}` : "";
+  return `${show(problem.file)}${place}: error: ${problem.cause}`;
+}

@@ -1,5 +1,6 @@
+import { isAbsolute, relative } from "node:path";
 import type { Reporter } from "../hot/report.ts";
-import { cargoRecording, type CargoRecording } from "./cargo-output.ts";
+import { cargoRecording, manifestLine, manifestProblem, type CargoRecording } from "./cargo-output.ts";
 
 /** What a cargo build produced. */
 export interface CargoResult {
@@ -44,6 +45,9 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   const ms = performance.now() - start;
   const recording = options.recordRustc ? cargoRecording(stderr) : undefined;
   if (code === 0) return { ok: true, ms, errors: "", via: "cargo", recording };
+  // A Cargo.toml cargo cannot read: one line with its place (`Cargo.toml:8:12: error: …`), as a compile error has.
+  const manifest = manifestProblem(stderr);
+  if (manifest) return { ok: false, ms, errors: manifestLine(manifest, (f) => (isAbsolute(f) ? relative(options.cwd, f) : f)), via: "cargo", recording };
   const diagnostics = stderr
     .split("\n")
     .filter((l) => /\b(error|warning)(\[\w+\])?:/.test(l) && !/^\s*(Compiling|Finished|Running|Fresh)/.test(l));

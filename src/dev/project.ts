@@ -14,14 +14,32 @@
  *       "codegen": [{ "components": "…ts", "out": "…rs" }] // further codegen targets
  *     }
  */
-import { existsSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { libraryPath } from "../hot/plugin.ts";
+import { manifestLine, manifestProblem } from "./cargo-output.ts";
 
 /** A bad project setup: one line naming the file and the cause. */
 export class ProjectError extends Error {
   override name = "ProjectError";
+}
+
+/** A Cargo.toml cargo cannot read: `systems/Cargo.toml:8:12: error: missing comma between array elements, …`. */
+export class ManifestError extends ProjectError {
+  override name = "ManifestError";
+}
+
+/** Options of {@link loadProject}. */
+export interface LoadProjectOptions {
+  /**
+   * When cargo cannot read the crate's Cargo.toml (a syntax error), use what cargo said of the
+   * crate the last time it could (kept in `.hotloop/crate.json`), or failing that what the file
+   * still says of its package, instead of throwing: the dev runner then runs the last good build
+   * and waits for the fix, as it does on a compile error. Without either, it throws the
+   * {@link ManifestError}.
+   */
+  readonly lastKnownCrate?: boolean;
 }
 
 const RelativePath = z.string().min(1);
@@ -88,7 +106,7 @@ export interface Project {
  * metadata`) where the crate builds to, so workspaces, `[lib] name` and CARGO_TARGET_DIR are
  * handled as cargo handles them.
  */
-export async function loadProject(dir = process.cwd()): Promise<Project> {
+export async function loadProject(dir = process.cwd(), options: LoadProjectOptions = {}): Promise<Project> {
   const root = findRoot(resolve(dir));
   const file = join(root, "package.json");
   let pkg: { name?: string; hotloop?: unknown };
@@ -111,7 +129,7 @@ export async function loadProject(dir = process.cwd()): Promise<Project> {
   if (!hasCrate && pkg.hotloop && (pkg.hotloop as ProjectConfig).crate !== undefined) {
     throw new ProjectError(`${file}: hotloop.crate: ${config.crate} has no Cargo.toml`);
   }
-  const crate = hasCrate ? await crateInfo(crateDir, config.package) : undefined;
+  const crate = hasCrate ? await crateOf(root, crateDir, config.package, options) : undefined;
   const components = (Array.isArray(config.components) ? config.components : [config.components]).map(abs);
   const codegen: CodegenTarget[] = [];
   if (crate) {
@@ -146,6 +164,75 @@ function defaultComponentsRs(packageDir: string): string {
   return existsSync(join(packageDir, "components/Cargo.toml")) ? join(packageDir, "components/src/lib.rs") : join(packageDir, "src/components.rs");
 }
 
+/** The crate as cargo describes it, remembered for the time its Cargo.toml cannot be read. */
+async function crateOf(root: string, crateDir: string, wanted: string | undefined, options: LoadProjectOptions): Promise<CrateInfo> {
+  const show = (file: string) => relative(root, isAbsolute(file) ? file : join(crateDir, file)) || file;
+  const memory = join(root, ".hotloop", "crate.json");
+  // What the remembered description was made under: another crate, package or target dir is another answer.
+  const key = { crateDir, package: wanted ?? null, targetDir: process.env.CARGO_TARGET_DIR ?? null };
+  let info: CrateInfo;
+  try {
+    info = await crateInfo(crateDir, wanted, show);
+  } catch (e) {
+    if (!(e instanceof ManifestError) || !options.lastKnownCrate) throw e;
+    const known = remembered(memory, key) ?? crateInfoFromBrokenToml(crateDir, wanted);
+    if (!known) throw e;
+    return known;
+  }
+  remember(memory, key, info);
+  return info;
+}
+
+type CrateKey = { crateDir: string; package: string | null; targetDir: string | null };
+
+function remembered(file: string, key: CrateKey): CrateInfo | undefined {
+  try {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { key: CrateKey; crate: CrateInfo };
+    return JSON.stringify(kept.key) === JSON.stringify(key) ? kept.crate : undefined;
+  } catch {
+    return undefined; // none yet, or unreadable: the file's own words are the fallback
+  }
+}
+
+function remember(file: string, key: CrateKey, crate: CrateInfo): void {
+  const text = JSON.stringify({ key, crate: { package: crate.package, libName: crate.libName, packageDir: crate.packageDir, targetDir: crate.targetDir } });
+  try {
+    if (existsSync(file) && readFileSync(file, "utf8") === text) return;
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}`;
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch {
+    // A project dir that cannot be written: a broken Cargo.toml then falls back to the file's own words.
+  }
+}
+
+/**
+ * The package of a single-package crate as a Cargo.toml that does not parse still names it, line
+ * by line (`name = "…"` under `[package]` and `[lib]`); undefined when it does not.
+ */
+function crateInfoFromBrokenToml(crateDir: string, wanted: string | undefined): CrateInfo | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(crateDir, "Cargo.toml"), "utf8");
+  } catch {
+    return undefined;
+  }
+  let section = "";
+  const names: Record<string, string> = {};
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    // Any header starts another section (`[[bin]]`, `[lib.x]` too): only `[package]` and `[lib]` count.
+    if (line.startsWith("[")) section = /^\[\s*(package|lib)\s*\](\s*#.*)?$/.exec(line)?.[1] ?? "";
+    const name = /^name\s*=\s*"([^"]+)"/.exec(line);
+    if (name && (section === "package" || section === "lib")) names[section] ??= name[1]!;
+  }
+  const name = names.package;
+  if (!name || (wanted && wanted !== name)) return undefined;
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(crateDir, process.env.CARGO_TARGET_DIR) : join(crateDir, "target");
+  return { package: name, libName: (names.lib ?? name).replaceAll("-", "_"), packageDir: crateDir, targetDir };
+}
+
 /** What `cargo metadata` would say of a single-package crate, read from its Cargo.toml. */
 async function crateInfoFromToml(crateDir: string, wanted: string | undefined): Promise<CrateInfo> {
   const file = join(crateDir, "Cargo.toml");
@@ -153,7 +240,7 @@ async function crateInfoFromToml(crateDir: string, wanted: string | undefined): 
   try {
     toml = Bun.TOML.parse(await Bun.file(file).text()) as typeof toml;
   } catch (e) {
-    throw new ProjectError(`${file}: not valid TOML (${(e as Error).message})`);
+    throw new ManifestError(`${file}: not valid TOML (${(e as Error).message})`);
   }
   const name = toml.package?.name;
   if (!name || (wanted && wanted !== name)) {
@@ -177,7 +264,7 @@ interface CargoMetadata {
 }
 
 /** The cdylib package of a crate or workspace, from `cargo metadata --no-deps` (no network). */
-async function crateInfo(crateDir: string, wanted: string | undefined): Promise<CrateInfo> {
+async function crateInfo(crateDir: string, wanted: string | undefined, show: (file: string) => string): Promise<CrateInfo> {
   const cargo = Bun.which("cargo");
   // Without cargo nothing can be built, but a library built before can still run: read Cargo.toml.
   if (!cargo) return crateInfoFromToml(crateDir, wanted);
@@ -185,6 +272,8 @@ async function crateInfo(crateDir: string, wanted: string | undefined): Promise<
   const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, env: process.env, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
+    const problem = manifestProblem(err);
+    if (problem) throw new ManifestError(manifestLine(problem, show));
     const line = err.split("\n").find((l) => l.startsWith("error")) ?? err.trim().split("\n")[0] ?? `exit ${code}`;
     throw new ProjectError(`${join(crateDir, "Cargo.toml")}: cargo metadata failed: ${line}`);
   }

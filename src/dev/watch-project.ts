@@ -7,9 +7,9 @@
 import type { HotReloader } from "../hot/reloader.ts";
 import type { Reporter } from "../hot/report.ts";
 import { buildProject } from "./build.ts";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { CrateBuilder } from "./crate-builder.ts";
-import type { Project } from "./project.ts";
+import { loadProject, type Project } from "./project.ts";
 import { rebuildOnSave, RUST_SOURCE, type SourceWatcher } from "./watch-sources.ts";
 
 /** What {@link watchProject} builds with and tells. */
@@ -36,17 +36,46 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
   // Codegen's own output is not an edit: building for it again would only repeat the build.
   const generated = new Set(project.codegen.map((t) => t.out));
   const { report, builder, reloader } = options;
+  /** The last warning that a Cargo.toml edit moved the library, said once per move. */
+  let moved: string | undefined;
   return rebuildOnSave({
     paths: [project.crateDir!, ...project.components],
     isSource: (path) => components.has(path) || (RUST_SOURCE.test(path) && !generated.has(path)),
-    build: (changed) =>
-      buildProject(project, {
+    build: async (changed) => {
+      if (changed.some((p) => basename(p) === "Cargo.toml")) {
+        const warning = await crateMoved(project);
+        if (warning && warning !== moved) report({ type: "warning", file: project.show(join(project.crateDir!, "Cargo.toml")), message: warning });
+        moved = warning;
+      }
+      return buildProject(project, {
         profile: "debug",
         report,
         codegen: changed.some((p) => components.has(p)) ? "fresh" : "skip",
         builder,
         changed,
         onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
-      }),
+      });
+    },
   });
+}
+
+/**
+ * After a Cargo.toml edit, asks cargo again (`cargo metadata`) where the crate builds to: the
+ * running game loads the library it found at start (or, when Cargo.toml could not be read then,
+ * the one it last knew of), so a package or library renamed since is said, with the fix. Also
+ * renews what is remembered for the next time Cargo.toml cannot be read. Undefined when nothing
+ * moved, or when cargo still cannot read it (the build says why).
+ */
+async function crateMoved(project: Project): Promise<string | undefined> {
+  let now: Project;
+  try {
+    now = await loadProject(project.root);
+  } catch {
+    return undefined;
+  }
+  const before = project.library("debug");
+  const after = now.crate ? now.library("debug") : undefined;
+  if (after === before && now.crate?.package === project.crate?.package) return undefined;
+  const what = after ? `the crate now builds ${now.crate!.package} into ${after}` : "the crate is gone";
+  return `${what}, but the game loads ${before}: restart hotloop dev to load it`;
 }
