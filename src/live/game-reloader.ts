@@ -25,7 +25,7 @@ import type { HotReloader } from "../hot/reloader.ts";
 import { reloaderInternals, type TypeScriptLink } from "../hot/reloader/typescript-link.ts";
 import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
-import { forgetModules, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
+import { forgetModules, isSettled, registryKey, renewRegistryKeys, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
 import { record, systemKey, type Recording } from "./recording.ts";
 import { describeLoadError } from "./load-error.ts";
 
@@ -42,6 +42,11 @@ export interface GameReloaderOptions {
   readonly debounceMs?: number;
   /** How a path is shown in messages (default: relative to the working directory). */
   readonly show?: (path: string) => string;
+  /**
+   * How long a save's import may take, in ms (default 5000): a top-level await that never settles
+   * is refused after it, naming the module, and the next save of it loads afresh.
+   */
+  readonly importTimeoutMs?: number;
 }
 
 /** A re-imported game waiting for the next frame boundary. */
@@ -123,7 +128,9 @@ export class GameReloader {
     const graph = await scanGameModules(options.entry);
     const reloader = new GameReloader(app, options, graph);
     app.insertResource(reloader);
-    const plugin = await reloader.#importPlugin(new Map(), new Map(), true);
+    // Nothing to fall back to at start: the import is waited for, and said once it takes too long.
+    const slow = setTimeout(() => options.reporter({ type: "warning", file: reloader.#show(options.entry), message: `the game's modules have not finished loading after ${reloader.#importTimeoutMs() / 1000} s (a top-level await that never settles?); still waiting` }), reloader.#importTimeoutMs());
+    const plugin = await reloader.#importPlugin(new Map(), new Map(), true).finally(() => clearTimeout(slow));
     reloader.#layer.apply(record(app, plugin, undefined), true);
     if (options.watch ?? true) reloader.#watch();
     return reloader;
@@ -238,8 +245,9 @@ export class GameReloader {
       const plugin = await this.#importPlugin(migrations, options, false);
       recording = record(this.#app, plugin, this.#layer.current);
     } catch (e) {
+      if (e instanceof ImportStalled) return this.#stalled(files, graph, e.ms);
       this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
-      return settleFailedImport(files, (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
+      return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const problem = await this.#migrationProblem([...migrations.values()], graph);
     if (problem) return this.#refuse(file, `${this.#show(file)}: ${problem}`);
@@ -266,10 +274,29 @@ export class GameReloader {
       migrations.set(defined.name, planMigration(live, defined));
       return live; // the game's closures keep this object; its columns change at the boundary
     };
-    const module = (await withDefinitionHook(hook, () => import(this.#options.entry))) as Record<string, unknown>;
+    // The timeout is inside the hook's scope, so a stalled import does not leave the hook installed.
+    const ms = first ? undefined : this.#importTimeoutMs();
+    const module = (await withDefinitionHook(hook, () => withTimeout(import(registryKey(this.#options.entry)), ms))) as Record<string, unknown>;
     const game = module.default;
     if (!isPlugin(game)) throw new Error(`${this.#show(this.#options.entry)}: its default export must be the game plugin (export default function game(app: App) { … })`);
     return game;
+  }
+
+  #importTimeoutMs(): number {
+    return this.#options.importTimeoutMs ?? 5000;
+  }
+
+  /**
+   * A save's import did not finish in time: a top-level await that never settles. Refused, naming
+   * the module where it waits (an unsettled one whose game imports all settled); the modules of
+   * the stalled load get fresh registry keys, so the next save imports them afresh.
+   */
+  #stalled(files: ReadonlySet<string>, graph: ModuleGraph, ms: number): void {
+    const unsettled = [...files].filter((f) => !isSettled(f));
+    const waiting = unsettled.filter((f) => (graph.imports.get(f) ?? []).every((dep) => !unsettled.includes(dep)));
+    renewRegistryKeys(unsettled);
+    const where = waiting.length > 0 ? waiting.map(this.#show).join(", ") : this.#show(this.#options.entry);
+    this.#refuse(waiting[0] ?? this.#options.entry, `${where}: its top level has not finished after ${ms / 1000} s (an await that never settles?): not loaded; the game keeps its code, and the next save loads the module afresh`);
   }
 
   /** Why these migrations cannot run: data lost without a `migrate`, or a removed field the game still reads. */
@@ -461,4 +488,21 @@ async function findUse(graph: ModuleGraph, component: string, field: string): Pr
     if (lines.length > 0) return `${file}:${lines[0]}`;
   }
   return undefined;
+}
+
+/** An import that did not finish within its time. */
+class ImportStalled extends Error {
+  constructor(readonly ms: number) {
+    super(`the import has not finished after ${ms} ms`);
+  }
+}
+
+/** `promise`, or an ImportStalled rejection after `ms` (no limit when undefined). */
+function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ImportStalled(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

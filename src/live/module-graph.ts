@@ -72,7 +72,60 @@ export function withImporters(graph: ModuleGraph, changed: Iterable<string>): Se
 
 /** Makes the next `import()` of these modules evaluate them again (Bun's module registry is `require.cache`, ESM included). */
 export function forgetModules(files: Iterable<string>): void {
-  for (const file of files) delete require.cache[file];
+  for (const file of files) delete require.cache[registryKey(file)];
+}
+
+/** Per game module, how many times its registry key was renewed (see {@link renewRegistryKeys}). */
+const keyVersions = new Map<string, number>();
+let keyResolver = false;
+
+/** The key a game module has in Bun's registry: its path, or `path?hotloop=N` once renewed. Import a module by this. */
+export function registryKey(file: string): string {
+  const version = keyVersions.get(file);
+  return version === undefined ? file : `${file}?hotloop=${version}`;
+}
+
+/** Whether a game module's last load settled (evaluated or failed), as Bun's registry shows it. */
+export function isSettled(file: string): boolean {
+  return registryKey(file) in require.cache;
+}
+
+/**
+ * Gives modules new registry keys. A module whose top-level await never settles holds its key
+ * forever: Bun evicts only settled entries (oven-sh/bun#40123), and every later import of the path
+ * joins the load that never ends. From here on, imports of these paths resolve to `path?hotloop=N`
+ * (a resolver plugin, installed on the first renewal), a key the stalled load does not hold.
+ */
+export function renewRegistryKeys(files: Iterable<string>): void {
+  for (const file of files) {
+    installKeyResolver();
+    keyVersions.set(file, (keyVersions.get(file) ?? 0) + 1);
+  }
+}
+
+function installKeyResolver(): void {
+  if (keyResolver) return;
+  keyResolver = true;
+  let resolving = false; // Bun.resolveSync below runs this resolver again: that inner call answers with the default
+  Bun.plugin({
+    name: "hotloop-renewed-module-keys",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (resolving) return undefined;
+        resolving = true;
+        try {
+          const from = args.importer ? dirname(args.importer.replace(/\?.*$/, "")) : process.cwd();
+          const path = Bun.resolveSync(args.path, from);
+          const version = keyVersions.get(path);
+          return version === undefined ? undefined : { path: `${path}?hotloop=${version}` };
+        } catch {
+          return undefined; // not a file this resolver knows: Bun's own resolution says what it is
+        } finally {
+          resolving = false;
+        }
+      });
+    },
+  });
 }
 
 /**
@@ -81,18 +134,20 @@ export function forgetModules(files: Iterable<string>): void {
  * entries are evicted, oven-sh/bun#40123), and every later import would link against their stale
  * exports until a restart. Importing each one settles it so it can be forgotten. That evaluates
  * the saved version's top level once, as the save meant to; `run` wraps the imports (the caller
- * keeps component definitions from registering anything). Errors are the failed attempt's, said already.
+ * keeps component definitions from registering anything). Errors are the failed attempt's, said
+ * already. One that does not settle within `timeoutMs` (a top-level await) gets a new key instead.
  */
-export async function settleFailedImport(files: Iterable<string>, run: (imports: () => Promise<void>) => Promise<void>): Promise<void> {
-  const unsettled = [...files].filter((file) => !(file in require.cache));
+export async function settleFailedImport(files: Iterable<string>, timeoutMs: number, run: (imports: () => Promise<void>) => Promise<void>): Promise<void> {
+  const unsettled = [...files].filter((file) => !isSettled(file));
   await run(async () => {
     for (const file of unsettled) {
-      try {
-        await import(file);
-      } catch {
-        // its own error is cached as settled, which delete evicts
-      }
+      const settled = import(registryKey(file)).then(
+        () => true,
+        () => true, // its own error is cached as settled, which delete evicts
+      );
+      if (!(await Promise.race([settled, Bun.sleep(timeoutMs).then(() => false)]))) break;
     }
   });
+  renewRegistryKeys(unsettled.filter((file) => !isSettled(file)));
   forgetModules(unsettled);
 }

@@ -167,6 +167,39 @@ describe("bad TypeScript never stops the game", () => {
     expect(game().filter((e) => "status" in e && e.status === "refused")).toHaveLength(2);
   });
 
+  test("a top-level await that never settles is refused after the time given, naming the module; the fixed save applies", async () => {
+    writeFileSync(join(dir, "tuning.ts"), "export const Spark = 10;\n");
+    writeFileSync(join(dir, "gameplay.ts"), gameplay(1).replace("export const SPEED = 1;", 'import { Spark } from "./tuning.ts";\nexport const SPEED = Spark;'));
+    const clock = new ManualClock();
+    const app = new App({ clock, fixedHz: 60 });
+    const reloader = await GameReloader.start(app, { entry: join(dir, "game.ts"), reporter: (e) => events.push(e), watch: false, show: (p) => p.slice(dir.length + 1), importTimeoutMs: 300 });
+    const step = () => {
+      clock.advance(1000 / 60);
+      app.update();
+    };
+    step();
+    await save("tuning.ts", "await new Promise(() => {});\nexport const Spark = 20;\n", reloader);
+    const game = () => events.filter((e) => e.type === "game");
+    expect(game().at(-1)).toMatchObject({
+      status: "refused",
+      file: "tuning.ts",
+      reason: "tuning.ts: its top level has not finished after 0.3 s (an await that never settles?): not loaded; the game keeps its code, and the next save loads the module afresh",
+    });
+    step();
+    expect(reloader.version).toBe(1);
+    await save("tuning.ts", "export const Spark = 30;\n", reloader);
+    step();
+    expect(reloader.version).toBe(2);
+    expect(app.resources.findByName("Score")).toBeDefined();
+    const { Position } = (await import(join(dir, "components.ts"))) as { Position: { x: Float32Array } };
+    const x = Position.x[1]!;
+    step();
+    expect(Position.x[1]! - x).toBe(30); // the fixed module's SPEED runs
+    await save("tuning.ts", "export const Spark = 40;\n", reloader);
+    step();
+    expect(reloader.version).toBe(3);
+  });
+
   test("a system that throws after a reload is rolled back within the frame; one with no previous body is disabled", async () => {
     const { app, reloader, step } = await start();
     const score = () => (app.resources.findByName("Score")!.value as { value: number }).value;
