@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from "node:path";
 import type { Reporter } from "../hot/report.ts";
 import { cargoRecording, manifestLine, manifestProblem, type CargoRecording } from "./cargo-output.ts";
+import { spawnChild } from "./children.ts";
 
 /** What a cargo build produced. */
 export interface CargoResult {
@@ -40,7 +41,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   if (options.recordRustc) cmd.push("-vv");
   const env = { ...process.env, ...(options.targetDir ? { CARGO_TARGET_DIR: options.targetDir } : {}) };
   const start = performance.now();
-  const proc = Bun.spawn(cmd, { cwd: options.cwd, env, stdout: "pipe", stderr: "pipe" });
+  const proc = spawnChild(cmd, { cwd: options.cwd, env });
   const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - start;
   const recording = options.recordRustc ? cargoRecording(stderr) : undefined;

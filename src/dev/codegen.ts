@@ -3,6 +3,7 @@ import type { Component, EventType, NativeResourceClass } from "../ecs/index.ts"
 import type { Manifest } from "../hot/manifest.ts";
 import { checkGeneratedTarget } from "./generated.ts";
 import { ProjectError, type Project } from "./project.ts";
+import { spawnChild } from "./children.ts";
 
 /**
  * Components have one source of truth, their TypeScript definitions. These generators write the
@@ -138,11 +139,18 @@ export async function codegen(project: Project, options: { check?: boolean } = {
 
 /**
  * {@link codegen} in a fresh `bun` process, so it reads the components modules as they are on
- * disk now, never a stale module cache. Throws a ProjectError with the child's one-line error.
+ * disk now, never a stale module cache. Throws a ProjectError with the child's one-line error, or
+ * after `timeoutMs` (a components module whose top-level await never settles), with the child
+ * killed: a stalled codegen must not hold up every later build.
  */
-export async function freshCodegen(project: Project): Promise<CodegenResult> {
-  const proc = Bun.spawn([process.execPath, CLI_MAIN, "codegen", "--json"], { cwd: project.root, stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+export async function freshCodegen(project: Project, timeoutMs = 10_000): Promise<CodegenResult> {
+  const proc = spawnChild([process.execPath, CLI_MAIN, "codegen", "--json"], { cwd: project.root });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).finally(() => clearTimeout(timer));
+  if (proc.signalCode === "SIGKILL") {
+    const modules = project.codegen.flatMap((t) => t.components).map((p) => project.show(p));
+    throw new ProjectError(`${modules.join(", ")}: codegen has not finished after ${timeoutMs / 1000} s (a top-level await that never settles?): stopped it; the game keeps its code, and the next save runs it again`);
+  }
   if (code !== 0) throw new ProjectError(err.trim().split("\n").at(-1)?.replace(/^hotloop: /, "") || `codegen exited with ${code}`);
   return JSON.parse(out) as CodegenResult;
 }

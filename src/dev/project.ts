@@ -19,6 +19,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { libraryPath } from "../hot/plugin.ts";
 import { manifestLine, manifestProblem } from "./cargo-output.ts";
+import { spawnChild } from "./children.ts";
 
 /** A bad project setup: one line naming the file and the cause. */
 export class ProjectError extends Error {
@@ -269,7 +270,7 @@ async function crateInfo(crateDir: string, wanted: string | undefined, show: (fi
   // Without cargo nothing can be built, but a library built before can still run: read Cargo.toml.
   if (!cargo) return crateInfoFromToml(crateDir, wanted);
   // process.env passed on: Bun.spawn otherwise gives the environment the process started with, and cargo.ts builds with this one.
-  const proc = Bun.spawn([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, env: process.env, stdout: "pipe", stderr: "pipe" });
+  const proc = spawnChild([cargo, "metadata", "--no-deps", "--format-version", "1", "--offline"], { cwd: crateDir, env: process.env });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
     const problem = manifestProblem(err);

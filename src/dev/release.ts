@@ -15,6 +15,7 @@ import type { Reporter } from "../hot/report.ts";
 import { sha256, type EmbeddedFile } from "../ship/extract.ts";
 import { buildProject } from "./build.ts";
 import { ProjectError, type Project } from "./project.ts";
+import { spawnChild } from "./children.ts";
 
 /** The one target a release can be made for here: the host's (the native parts are built for it). */
 export const HOST_TARGET = `${process.platform}-${process.arch}`;
@@ -123,7 +124,7 @@ export async function releaseProject(project: Project, options: ReleaseOptions):
   // Bun's own bundler and compiler: the running bun, so the release is made by the Bun that ran the
   // game in dev. Not minified: resources are keyed by their class's name (`Input`, `Time`), and
   // minifying saved 0.1 of 107 MB (bench `release`: Bun's runtime is most of the file).
-  const proc = Bun.spawn([process.execPath, ...compileArgs(entry, file, options.target)], { cwd: project.root, stdout: "pipe", stderr: "pipe", env: process.env });
+  const proc = spawnChild([process.execPath, ...compileArgs(entry, file, options.target)], { cwd: project.root, env: process.env });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
     const why = (stderr || stdout).trim().split("\n").filter(Boolean).slice(-6).join("\n");

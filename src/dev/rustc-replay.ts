@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, linkSync, readdirSync, realpathSync, renameSy
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import type { CargoRecording, RustcCommand } from "./cargo-output.ts";
+import { spawnChild } from "./children.ts";
 
 /** What a replayed rustc run did; `trusted` is false when cargo should build instead (not a compile error). */
 export interface ReplayResult {
@@ -214,7 +215,7 @@ export class RecordedRustc {
 
   async #run(start: number): Promise<ReplayResult> {
     const { env, program, args } = this.command;
-    const proc = Bun.spawn([program, ...args], { cwd: this.cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+    const proc = spawnChild([program, ...args], { cwd: this.cwd, env: { ...process.env, ...env } });
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
     const diagnostics: string[] = [];
     const linked: string[] = []; // the cdylib, and the rlib too for crate-type = ["cdylib", "rlib"]

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { atProcessExit } from "../core/process-exit.ts";
 
 /** A shadow copy could not be written: one line naming the directory and the cause. */
 export class ShadowWriteError extends Error {
@@ -216,21 +217,9 @@ function removeAll(): void {
   for (const dir of [...liveDirs]) dir.remove();
 }
 
-/**
- * Removes the live dirs at exit, and on Ctrl-C (SIGINT), SIGTERM and SIGHUP. Listening to a signal
- * turns off its default (ending the process), so the handler ends it as the default would, with
- * 128 + the signal's number; but when the app listens to the signal too, ending the process is its
- * call (e.g. a graceful shutdown), and the exit hook cleans up whenever it does exit.
- */
+/** Removes the live dirs however the process ends (see atProcessExit). */
 function installExitCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  process.on("exit", removeAll);
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-    process.on(signal, () => {
-      if (process.listenerCount(signal) > 1) return;
-      removeAll();
-      process.exit(code);
-    });
-  }
+  atProcessExit(removeAll);
 }
