@@ -99,6 +99,26 @@ export class GameLayer {
     return this.#current;
   }
 
+  /**
+   * That version of the plugin stops running (replaced by a reload, rolled back, or built and never
+   * applied): its own shutdown hooks run, newest first, so what it started (a timer, a listener)
+   * stops with it. Hooks carried into `keep` (a once plugin's) are not its own. Returns what the
+   * hooks threw, for the caller to report.
+   */
+  dispose(recording: Recording, keep: Recording): unknown[] {
+    const kept = new Set(keep.items);
+    const errors: unknown[] = [];
+    const hooks = recording.items.flatMap((i) => (i.kind === "shutdown" && !kept.has(i) ? [i.hook] : []));
+    for (const hook of hooks.reverse()) {
+      try {
+        hook(this.#app);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    return errors;
+  }
+
   /** The slot of a TypeScript system by schedule and name. */
   slot(schedule: ScheduleLabel, name: string): TsSlot | undefined {
     return this.#slots.get(systemKey(schedule, name));

@@ -186,6 +186,8 @@ export class GameReloader {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file);
+    this.#staged = undefined;
     for (const watcher of this.#watchers.values()) watcher.close();
     this.#watchers.clear();
   }
@@ -250,7 +252,11 @@ export class GameReloader {
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const problem = await this.#migrationProblem([...migrations.values()], graph);
-    if (problem) return this.#refuse(file, `${this.#show(file)}: ${problem}`);
+    if (problem) {
+      this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
+      return this.#refuse(file, `${this.#show(file)}: ${problem}`);
+    }
+    if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
     const plans = [...migrations.values()];
     const hot = this.#hot;
     const needsBuild = hot !== undefined && plans.length > 0 && hot.usesComponents(plans.map((p) => p.component.name));
@@ -312,6 +318,13 @@ export class GameReloader {
     return undefined;
   }
 
+  /** Runs the shutdown hooks of a plugin version that stops running (see GameLayer.dispose); a throw is a warning. */
+  #dispose(recording: Recording, keep: Recording, file: string): void {
+    for (const error of this.#layer.dispose(recording, keep)) {
+      this.#options.reporter({ type: "warning", file: this.#show(file), message: `a shutdown hook of the replaced version threw: ${oneLineError(error)}` });
+    }
+  }
+
   #refuse(file: string, reason: string): void {
     this.stats.refusals++;
     this.#options.reporter({ type: "game", status: "refused", file: this.#show(file), version: this.#version, reason });
@@ -339,8 +352,14 @@ export class GameReloader {
     };
     const applied: Applied = { version: this.#version + 1, files: staged.files, replaced: new Set(), migrations: migrated, withBuild: staged.needsBuild, undo: undefined };
     let layerUndo: (() => void) | undefined;
+    const previous = this.#layer.current;
     const revert = () => {
-      layerUndo?.();
+      if (layerUndo) {
+        layerUndo();
+        this.#dispose(staged.recording, previous, staged.file); // the version rolled back stops; the one restored does not start again
+      } else {
+        this.#dispose(staged.recording, this.#layer.current, staged.file); // built, never applied
+      }
       layerUndo = undefined;
       setOptions(optionsBefore);
       for (const m of [...migrated].reverse()) m.revert();
@@ -359,6 +378,7 @@ export class GameReloader {
       }
       const { changes, undo } = this.#layer.apply(staged.recording);
       layerUndo = undo;
+      this.#dispose(previous, staged.recording, staged.file);
       for (const s of changes.replaced) applied.replaced.add(systemKey(s.schedule, s.name));
       this.#version++;
       this.#last = applied;

@@ -356,6 +356,63 @@ describe("components changed live", () => {
   });
 });
 
+describe("what a replaced version started stops with it", () => {
+  // Each build of the plugin starts a timer that says which version it is and which build of it.
+  const ticking = (id: number, extra = "") =>
+    gameplay(
+      1,
+      `app.addPlugins((app: App) => {
+    const g = globalThis as { builds?: number; ticks?: string[] };
+    const build = (g.builds = (g.builds ?? 0) + 1);
+    const timer = setInterval(() => g.ticks?.push("${id}#" + build), 1);
+    app.onShutdown(() => clearInterval(timer));
+  });
+  ${extra}`,
+    );
+  /** The timers that fire, as version numbers (one entry per live timer). */
+  const liveTimers = async () => {
+    const g = globalThis as { ticks?: string[] };
+    g.ticks = [];
+    await Bun.sleep(40);
+    const seen = [...new Set(g.ticks)].map((t) => Number(t.split("#")[0]));
+    g.ticks = undefined;
+    return seen.sort((a, b) => a - b);
+  };
+
+  test("a plugin's shutdown hooks run when its version is replaced, rolled back, refused or superseded", async () => {
+    writeFileSync(join(dir, "gameplay.ts"), ticking(0));
+    const { app, reloader, step } = await start();
+    for (let id = 1; id <= 10; id++) {
+      await save("gameplay.ts", ticking(id), reloader);
+      step();
+    }
+    expect(reloader.version).toBe(11);
+    expect(await liveTimers()).toEqual([10]); // one timer: the running version's
+    // Superseded before a frame boundary: built, never applied.
+    await save("gameplay.ts", ticking(11), reloader);
+    await save("gameplay.ts", ticking(12), reloader);
+    step();
+    expect(await liveTimers()).toEqual([12]);
+    // Rolled back: the version that threw stops; the one restored runs its systems (its timer stopped when it was replaced).
+    await save("gameplay.ts", ticking(13).replace("resource(Score).bump();", 'throw new Error("13 broke");'), reloader);
+    step();
+    expect(events.filter((e) => e.type === "panic").at(-1)).toMatchObject({ action: "rolled_back" });
+    expect(await liveTimers()).toEqual([]);
+    await save("gameplay.ts", ticking(14, "app.addSystems(Update, function reads() { void Velocity.y; });"), reloader);
+    step();
+    expect(await liveTimers()).toEqual([14]);
+    // Refused after its plugin was built again (a removed field still read): that build stops at once.
+    await save("components.ts", components(`{ x: "f32" }`), reloader);
+    expect(events.filter((e) => e.type === "game").at(-1)).toMatchObject({ status: "refused" });
+    expect(await liveTimers()).toEqual([14]);
+    await save("gameplay.ts", ticking(15), reloader);
+    step();
+    expect(await liveTimers()).toEqual([15]);
+    app.shutdown();
+    expect(await liveTimers()).toEqual([]);
+  });
+});
+
 describe("what a reload does not redo", () => {
   test("a once plugin (a window, a library) is not built again; what it added stays", async () => {
     const plugin = (size: number) => `import { oncePlugin, Render, type App } from ${JSON.stringify(join(import.meta.dir, "../../src/core/index.ts"))};
