@@ -13,12 +13,21 @@
  * different shims never overwrite each other. Nothing is written next to the sources, which may be
  * a read-only node_modules.
  *
+ * Nothing cached is loaded before its bytes are checked against what was recorded when it was
+ * published: the raylib build's `stamp.json` (written last, inside the directory whose rename
+ * publishes the build) holds the size and sha256 of the library and of raylib.h; a shim's name
+ * ends with 16 hex digits of its own sha256 (the one rename publishes file and record at once).
+ * A damaged entry is said in one line and rebuilt; a build that fails (a full disk, a compiler
+ * error) is one {@link RaylibSetupError} line naming the cache and the cause, and the
+ * RaylibPlugin turns it into the headless fallback. Checking costs about 3.5 ms at start (reading
+ * and hashing the 2.4 MB library is most of it), 1.2 ms more than before, when the library was
+ * hashed for the shim's key already.
+ *
  * Run it directly (`bun src/render/build-raylib.ts`) to prepare the cache ahead of time; it prints
  * the two library paths on stdout.
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -33,7 +42,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { publishDir, raylibCacheDir, uniqueSibling } from "./cache.ts";
+import { damageOf, elfProblem, publishDir, raylibCacheDir, recordOf, sha256, uniqueSibling, type FileRecord } from "./cache.ts";
 
 /** The `raylib-sys` crate whose bundled C sources we build: pinned so the cache key is stable. */
 export const RAYLIB_SYS_VERSION = "5.5.1";
@@ -63,9 +72,67 @@ export class RaylibSetupError extends Error {
   override name = "RaylibSetupError";
 }
 
+/** A tool the build needs is missing: its line names the packages (never wrapped in another's). */
+class MissingToolError extends RaylibSetupError {}
+
+/** A command of the build that failed: its step, exit code and output. */
+class CommandError extends RaylibSetupError {
+  constructor(
+    readonly step: string,
+    readonly code: number | null,
+    readonly output: string,
+  ) {
+    super(`${step} failed (exit ${code}): ${errorLine(output)}`);
+  }
+}
+
+/** The line of a tool's output that says what went wrong: its first error, else its last line. */
+function errorLine(output: string): string {
+  const lines = output.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  // make's and collect2's summaries ("Error 2", "ld returned 1 exit status") only repeat that it failed.
+  const own = lines.filter((l) => !/^(collect2|g?make(\[\d+\])?):/.test(l));
+  const line = own.find((l) => /\berror\b|fatal|not recognized|cannot|undefined reference|no such file/i.test(l)) ?? own.at(-1) ?? lines.at(-1) ?? "no output";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * The cause of a failed build step, as a few words: a full disk as `no space left on device
+ * (ENOSPC)` whether our write or the tool's hit it, a failed tool by its first error line, a
+ * file-system error by its path and code.
+ */
+function causeOf(e: unknown): string | undefined {
+  if (e instanceof CommandError) return /no space left on device/i.test(e.output) ? "no space left on device (ENOSPC)" : e.message;
+  const errno = e as NodeJS.ErrnoException;
+  if (errno instanceof Error && typeof errno.code === "string" && /^E[A-Z]+$/.test(errno.code)) {
+    const text = /^E[A-Z]+: ([^,]+)/.exec(errno.message)?.[1] ?? errno.message;
+    const where = errno.code !== "ENOSPC" && errno.path ? `${errno.path}: ` : "";
+    return `${where}${text} (${errno.code})`;
+  }
+  if (e instanceof RaylibSetupError) return e.message;
+  return undefined;
+}
+
+/**
+ * A failure while building into the cache, as one line that names where (`context`) and why; a
+ * missing tool keeps its own line (it names the packages) and an unexpected error stays itself.
+ */
+function buildFailure(e: unknown, context: string, log?: string): unknown {
+  if (e instanceof MissingToolError) return e;
+  const cause = causeOf(e);
+  if (cause === undefined) return e;
+  return new RaylibSetupError(`${context}: ${cause}${log ? ` (log: ${log})` : ""}`, { cause: e });
+}
+
+/** Says that a cached file failed its check and is being rebuilt. */
+function sayDamaged(where: string, what: string): void {
+  process.stderr.write(`hotloop: warning: the raylib cache at ${where} is damaged (${what}): rebuilding it\n`);
+}
+
 /** One external command the resolver wants run; a driver runs it and hands back its stdout. */
 interface Command {
   cmd: string[];
+  /** The step as a failure names it: "cmake --build", "cc", "cargo fetch". */
+  step: string;
   cwd?: string;
   logFile?: string;
 }
@@ -80,10 +147,7 @@ type Steps<T> = Generator<Command, T, string>;
 function finish(c: Command, code: number | null, stdout: string, stderr: string): string {
   const out = stdout + stderr;
   if (c.logFile) writeFileSync(c.logFile, `$ ${c.cmd.join(" ")}\n${out}`, { flag: "a" });
-  if (code !== 0) {
-    const tail = out.trim().split("\n").slice(-25).join("\n");
-    throw new RaylibSetupError(`command failed (${code}): ${c.cmd.join(" ")}\n${tail}`);
-  }
+  if (code !== 0) throw new CommandError(c.step, code, out);
   return stdout;
 }
 
@@ -127,13 +191,6 @@ async function driveAsync<T>(gen: Steps<T>): Promise<T> {
 /** Finds an executable on PATH (Bun.which), so a missing tool is reported before anything runs. */
 function which(tool: string): string | null {
   return Bun.which(tool);
-}
-
-/** Hex sha256 of some strings/buffers, used for cache keys. */
-function hash(...parts: (string | Uint8Array)[]): string {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p);
-  return h.digest("hex");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +298,7 @@ function missingPackages(deps: Dep[]): string[] {
 export function checkBuildDeps(needed: "raylib" | "shim" = "raylib"): void {
   const missing = missingPackages(needed === "shim" ? SHIM_DEPS : BUILD_DEPS);
   if (missing.length > 0) {
-    throw new RaylibSetupError(
+    throw new MissingToolError(
       `missing ${missing.join(", ")} to build ${needed === "shim" ? "the raylib shim" : "raylib"}; install with: apt-get install -y ${missing.join(" ")}` +
         (needed === "shim" ? " (or set HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so)" : ""),
     );
@@ -271,13 +328,13 @@ export function raylibBuildProblem(): RaylibBuildProblem | undefined {
   let what: string;
   if (external) {
     if (process.env.HOTLOOP_RAYLIB_SHIM) return existsSync(process.env.HOTLOOP_RAYLIB_SHIM) ? undefined : { reason: `HOTLOOP_RAYLIB_SHIM=${process.env.HOTLOOP_RAYLIB_SHIM} does not exist`, packages: [] };
-    if (existsSync(shimFile(external))) return undefined;
+    if (findShim(shimKey(sha256(readFileSync(external))), false)) return undefined;
     const includeDir = findHeaderDirFor(external);
     missing = missingPackages(includeDir ? SHIM_DEPS : [...SHIM_DEPS, ...FETCH_DEPS]);
     what = "the raylib shim";
   } else {
     const build = cachedBuild();
-    if (build && existsSync(shimFile(build.lib))) return undefined;
+    if (build && findShim(shimKey(build.sha256), false)) return undefined;
     missing = missingPackages(build ? SHIM_DEPS : [...BUILD_DEPS, ...FETCH_DEPS]);
     what = build ? "the raylib shim" : "the raylib build";
   }
@@ -288,7 +345,7 @@ export function raylibBuildProblem(): RaylibBuildProblem | undefined {
 /** Runs `cargo fetch` for `raylib-sys` in a throwaway project and returns the crate's raylib/ source dir. */
 export function* fetchRaylibSources(): Steps<string> {
   if (missingPackages(FETCH_DEPS).length > 0) {
-    throw new RaylibSetupError(
+    throw new MissingToolError(
       process.env.HOTLOOP_RAYLIB
         ? `HOTLOOP_RAYLIB=${process.env.HOTLOOP_RAYLIB} has no raylib.h beside it, and the shim must be compiled once against one: set HOTLOOP_RAYLIB_INCLUDE=/dir/with/raylib.h, or HOTLOOP_RAYLIB_SHIM=/path/to/a/compiled/shim.so, or install Rust (cargo fetches the header)`
         : "cargo not found: it is needed to fetch the raylib C sources from crates.io (raylib-sys); install Rust (e.g. apt-get install -y cargo) or set HOTLOOP_RAYLIB=/path/to/libraylib.so",
@@ -306,11 +363,11 @@ export function* fetchRaylibSources(): Steps<string> {
     log(`fetching raylib-sys ${RAYLIB_SYS_VERSION} (cargo fetch: cargo's cache, else crates.io)…`);
     try {
       // Already in cargo's cache: no network needed (and none used).
-      yield { cmd: ["cargo", "fetch", "--quiet", "--offline"], cwd: dir };
+      yield { cmd: ["cargo", "fetch", "--quiet", "--offline"], step: "cargo fetch", cwd: dir };
     } catch {
-      yield { cmd: ["cargo", "fetch", "--quiet"], cwd: dir };
+      yield { cmd: ["cargo", "fetch", "--quiet"], step: "cargo fetch", cwd: dir };
     }
-    const meta = JSON.parse(yield { cmd: ["cargo", "metadata", "--format-version", "1", "--offline", "--quiet"], cwd: dir }) as {
+    const meta = JSON.parse(yield { cmd: ["cargo", "metadata", "--format-version", "1", "--offline", "--quiet"], step: "cargo metadata", cwd: dir }) as {
       packages: { name: string; version: string; manifest_path: string }[];
     };
     const pkg = meta.packages.find((p) => p.name === "raylib-sys" && p.version === RAYLIB_SYS_VERSION);
@@ -338,23 +395,89 @@ interface Stamp {
   lib: string;
   seconds: number;
   builtAt: string;
+  /**
+   * Size and sha256 of the files a reader uses (the library, `include/raylib.h`), by their path in
+   * the entry, taken before the entry was published. Absent in entries published before stamps held them.
+   */
+  files?: Record<string, FileRecord>;
 }
 
-/** The build in `dir` when it is complete (stamp, library and header present), else null. */
-function completeBuild(dir: string): { dir: string; lib: string } | null {
+/** A cached raylib build whose files match its stamp. */
+interface Build {
+  /** The entry's directory. */
+  dir: string;
+  /** Absolute path of its libraylib. */
+  lib: string;
+  /** The hex sha256 of the library's bytes (the shim's key is made of it). */
+  sha256: string;
+}
+
+/** The files of an entry that are checked before use: what the shim needs and what is loaded. */
+function checkedFiles(stamp: Stamp): string[] {
+  return [stamp.lib, "include/raylib.h"];
+}
+
+/**
+ * What is in `dir`: a build whose files match what its stamp recorded, nothing, or a damaged
+ * entry and what is wrong with it (`lib/libraylib.so.550: hash mismatch, every byte is zero`).
+ * An entry from before stamps recorded hashes is checked for what can be seen (an ELF image
+ * whose headers fit in the file) and, with `adopt`, given the record it lacks, once.
+ */
+function inspectBuild(dir: string, adopt: boolean): { build: Build } | { damage: string } | { absent: true } {
+  if (!existsSync(dir)) return { absent: true };
+  let stamp: Stamp;
   try {
-    const stamp = JSON.parse(readFileSync(join(dir, "stamp.json"), "utf8")) as Stamp;
-    const lib = join(dir, stamp.lib);
-    if (stamp.raylibVersion === RAYLIB_VERSION && existsSync(lib) && existsSync(join(dir, "include", "raylib.h"))) return { dir, lib };
-  } catch {
-    // no stamp or an unreadable one: not a finished build
+    stamp = JSON.parse(readFileSync(join(dir, "stamp.json"), "utf8")) as Stamp;
+  } catch (e) {
+    return { damage: (e as NodeJS.ErrnoException).code === "ENOENT" ? "stamp.json is missing" : "stamp.json is not valid JSON" };
   }
-  return null;
+  if (typeof stamp !== "object" || stamp === null || typeof stamp.lib !== "string") return { damage: "stamp.json names no library" };
+  if (stamp.raylibVersion !== RAYLIB_VERSION) return { damage: `stamp.json is for raylib ${String(stamp.raylibVersion)}, not ${RAYLIB_VERSION}` };
+  const records: Record<string, FileRecord> = {};
+  let libSum = "";
+  for (const rel of checkedFiles(stamp)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, rel));
+    } catch (e) {
+      return { damage: `${rel}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `cannot read it (${(e as NodeJS.ErrnoException).code})`}` };
+    }
+    const sum = sha256(bytes);
+    const recorded = stamp.files?.[rel];
+    const damage = recorded
+      ? damageOf(bytes, sum, recorded)
+      : rel === stamp.lib
+        ? elfProblem(bytes)
+        : bytes.length === 0
+          ? "the file is empty"
+          : undefined;
+    if (damage) return { damage: `${rel}: ${damage}` };
+    records[rel] = { size: bytes.length, sha256: sum };
+    if (rel === stamp.lib) libSum = sum;
+  }
+  if (!stamp.files && adopt) {
+    // An entry published before stamps held hashes: record them now, so from here on it is checked
+    // like any other (written aside and renamed over, so a reader sees the old stamp or the new).
+    const tmp = uniqueSibling(join(dir, "stamp.json"), "tmp");
+    try {
+      writeFileSync(tmp, JSON.stringify({ ...stamp, files: records }, null, 2) + "\n");
+      renameSync(tmp, join(dir, "stamp.json"));
+    } catch {
+      rmSync(tmp, { force: true }); // a read-only or full cache: checked by its headers again next time
+    }
+  }
+  return { build: { dir, lib: join(dir, stamp.lib), sha256: libSum } };
 }
 
-/** The cached build for {@link BUILD_KEY}, or null. */
-function cachedBuild(): { dir: string; lib: string } | null {
-  return completeBuild(join(raylibCacheDir(), BUILD_KEY));
+/** The directory of the cached build for {@link BUILD_KEY}. */
+function buildDir(): string {
+  return join(raylibCacheDir(), BUILD_KEY);
+}
+
+/** The cached build for {@link BUILD_KEY} when it is whole, else null (nothing written, nothing said). */
+function cachedBuild(): Build | null {
+  const found = inspectBuild(buildDir(), false);
+  return "build" in found ? found.build : null;
 }
 
 /** Deletes `.tmp-*-<pid>` build dirs left by processes that died mid-build (their pid is gone). */
@@ -379,33 +502,37 @@ function removeAbandonedBuilds(cacheDir: string): void {
   }
 }
 
-/** Builds raylib as a shared library with cmake into a temp dir, then renames it into the cache. */
-function* buildRaylib(): Steps<{ dir: string; lib: string }> {
+/**
+ * Builds raylib as a shared library with cmake into a temp dir, then renames it into the cache.
+ * Any failure after the tools are found (a full disk, cmake or the compiler failing, a cache that
+ * cannot be written) is one line naming the cache and the cause, and leaves no work dir behind.
+ */
+function* buildRaylib(): Steps<Build> {
   checkBuildDeps("raylib");
-  const src = yield* fetchRaylibSources();
   const cacheDir = raylibCacheDir();
-  mkdirSync(cacheDir, { recursive: true });
-  const finalDir = join(cacheDir, BUILD_KEY);
-  removeAbandonedBuilds(cacheDir);
+  const finalDir = buildDir();
   const work = join(cacheDir, `.tmp-${BUILD_KEY}-${process.pid}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const buildDir = join(work, "build");
   // The log lives in the work dir so concurrent builds never share one; it ends up in the entry,
   // or beside the cache when the build fails.
   const logFile = join(work, "build.log");
   const failedLog = join(cacheDir, `build-${BUILD_KEY}.log`);
-  writeFileSync(logFile, "");
-  const t0 = performance.now();
-  log(`building ${RAYLIB_VERSION} from raylib-sys ${RAYLIB_SYS_VERSION} sources (once, ~1 min)… log: ${logFile}`);
   try {
+    const src = yield* fetchRaylibSources();
+    mkdirSync(cacheDir, { recursive: true });
+    removeAbandonedBuilds(cacheDir);
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    const cmakeDir = join(work, "build");
+    writeFileSync(logFile, "");
+    const t0 = performance.now();
+    log(`building ${RAYLIB_VERSION} from raylib-sys ${RAYLIB_SYS_VERSION} sources (once, ~1 min)… log: ${logFile}`);
     // Everything raylib needs is in its tree (GLFW is in src/external): forbid any fetch anyway.
     yield {
       cmd: [
         "cmake",
         "--no-warn-unused-cli",
         "-S", src,
-        "-B", buildDir,
+        "-B", cmakeDir,
         "-DCMAKE_BUILD_TYPE=Release",
         "-DBUILD_SHARED_LIBS=ON",
         "-DPLATFORM=Desktop",
@@ -418,12 +545,13 @@ function* buildRaylib(): Steps<{ dir: string; lib: string }> {
         "-DCMAKE_INSTALL_INCLUDEDIR=include",
         `-DCMAKE_INSTALL_PREFIX=${work}`,
       ],
+      step: "cmake",
       logFile,
     };
     const jobs = String(Math.max(1, navigator.hardwareConcurrency || 2));
-    yield { cmd: ["cmake", "--build", buildDir, "--parallel", jobs], logFile };
-    yield { cmd: ["cmake", "--install", buildDir], logFile };
-    rmSync(buildDir, { recursive: true, force: true });
+    yield { cmd: ["cmake", "--build", cmakeDir, "--parallel", jobs], step: "cmake --build", logFile };
+    yield { cmd: ["cmake", "--install", cmakeDir], step: "cmake --install", logFile };
+    rmSync(cmakeDir, { recursive: true, force: true });
     const libs = readdirSync(join(work, "lib")).filter((n) => /^libraylib\.so\.\d+$/.test(n));
     const soname = libs[0];
     if (!soname) throw new RaylibSetupError(`cmake installed no libraylib.so.<api> in ${join(work, "lib")}`);
@@ -435,23 +563,29 @@ function* buildRaylib(): Steps<{ dir: string; lib: string }> {
       seconds,
       builtAt: new Date().toISOString(),
     };
+    // What a reader checks before loading: recorded from the finished files, inside the entry, so
+    // the rename below publishes the files and their record together.
+    stamp.files = Object.fromEntries(checkedFiles(stamp).map((rel) => [rel, recordOf(readFileSync(join(work, rel)))]));
     writeFileSync(join(work, "stamp.json"), JSON.stringify(stamp, null, 2) + "\n");
     // A half-finished build never has the final name: the rename is the commit point, and a
-    // build another process finished first is kept (it may already be loaded).
-    const ours = publishDir(work, finalDir, (d) => completeBuild(d) !== null);
+    // build another process finished first is kept (it may already be loaded). A damaged entry
+    // there is not complete: it is moved aside and ours takes its place.
+    const ours = publishDir(work, finalDir, (d) => "build" in inspectBuild(d, false));
     const done = cachedBuild();
     if (!done) throw new RaylibSetupError(`the raylib build vanished from ${finalDir} right after it was put there`);
     log(ours ? `built in ${seconds}s: ${finalDir}` : `another process finished first: using its build at ${finalDir}`);
     return done;
   } catch (e) {
+    let kept: string | undefined;
     try {
       renameSync(logFile, failedLog);
+      if (statSync(failedLog).size > 0) kept = failedLog;
+      else rmSync(failedLog, { force: true }); // nothing was written to it (a disk full from the start)
     } catch {
       // no log yet (failed before cmake ran)
     }
     rmSync(work, { recursive: true, force: true });
-    if (e instanceof RaylibSetupError && existsSync(failedLog)) e.message += `\n(full log: ${failedLog})`;
-    throw e;
+    throw buildFailure(e, `could not build raylib in the cache at ${cacheDir}`, kept);
   }
 }
 
@@ -463,54 +597,106 @@ function* buildRaylib(): Steps<{ dir: string; lib: string }> {
 const SHIM_MAX_IDLE_MS = 30 * 24 * 3600_000;
 
 /**
- * Where the shim for this source, raylib.h, library and rpath lives in the cache: the key covers
- * all four, so checkouts with different shims (or linked to different raylibs) each get their own.
+ * A cached shim's name: `libhotloop_rlshim-<key><sum>.so`, 16 hex digits of its key (what it was
+ * compiled from) and 16 of the sha256 of its own bytes (what was published). Names of the older
+ * form (the key alone) never match, so their shims are compiled again once and pruned later.
  */
-/**
- * The cached shim for `lib`: keyed by the shim's source and the raylib library's bytes, not by
- * where either is, so a cache moved to another path (or a home restored elsewhere) still finds
- * its shim and needs no compiler. (The shim's rpath may then be stale: harmless, since raylib is
- * always loaded first and the shim's DT_NEEDED resolves to it by its soname.)
- */
-function shimFile(lib: string): string {
-  const key = hash(readFileSync(SHIM_SOURCE), readFileSync(lib)).slice(0, 16);
-  return join(raylibCacheDir(), "shim", `libhotloop_rlshim-${key}.so`);
+const SHIM_NAME = /^libhotloop_rlshim-([0-9a-f]{16})([0-9a-f]{16})\.so$/;
+
+/** Where compiled shims are cached. */
+function shimDir(): string {
+  return join(raylibCacheDir(), "shim");
 }
 
-/** Compiles shim.c against `includeDir`/raylib.h and links it to `lib` (found through `rpath`), cached by content. */
-function* ensureShim(lib: string, includeDir: () => Steps<string>, rpath: string): Steps<string> {
-  const out = shimFile(lib);
-  if (existsSync(out)) {
+/**
+ * The key of the shim for a raylib library whose bytes hash to `libSum`: the shim's source and
+ * the library's content, not where either is, so a cache moved to another path (or a home
+ * restored elsewhere) still finds its shim and needs no compiler. (The shim's rpath may then be
+ * stale: harmless, since raylib is always loaded first and the shim's DT_NEEDED resolves to it by
+ * its soname.)
+ */
+function shimKey(libSum: string): string {
+  return sha256(readFileSync(SHIM_SOURCE), libSum).slice(0, 16);
+}
+
+/**
+ * The cached shim of `key` whose bytes match the sum in its name, or undefined. With `repair`, a
+ * shim of this key that does not match is said (one line) and removed, so it is compiled again.
+ */
+function findShim(key: string, repair: boolean): string | undefined {
+  const dir = shimDir();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const m = SHIM_NAME.exec(name);
+    if (m?.[1] !== key) continue;
+    const file = join(dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue; // removed meanwhile, or not ours to read
+    }
+    const damage = damageOf(bytes, sha256(bytes), { sha256: m[2]! });
+    if (!damage) return file;
+    if (!repair) continue;
+    sayDamaged(dir, `${name}: ${damage}`);
+    rmSync(file, { force: true }); // a process that has it mapped keeps its pages; no one loads it again
+  }
+  return undefined;
+}
+
+/**
+ * Compiles shim.c against `includeDir`/raylib.h and links it to `lib` (found through `rpath`),
+ * cached by content; a cached one is used only when its bytes match the sum in its name.
+ */
+function* ensureShim(lib: string, libSum: string, includeDir: () => Steps<string>, rpath: string): Steps<string> {
+  const key = shimKey(libSum);
+  const found = findShim(key, true);
+  if (found) {
     try {
       const now = new Date();
-      utimesSync(out, now, now); // marks it in use, so pruning spares it
+      utimesSync(found, now, now); // marks it in use, so pruning spares it
     } catch {
       // a read-only cache: nothing will prune it either
     }
-    return out;
+    return found;
   }
   checkBuildDeps("shim");
-  const include = yield* includeDir();
-  const outDir = dirname(out);
-  mkdirSync(outDir, { recursive: true });
-  log("compiling shim.c…");
-  // cc writes a temp name; the rename publishes the whole file at once (concurrent compiles of the
-  // same key write identical files, and either rename wins).
-  const tmp = uniqueSibling(out, "tmp");
+  const outDir = shimDir();
+  let out: string;
   try {
-    yield { cmd: [
-      "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
-      "-I", include,
-      SHIM_SOURCE,
-      "-o", tmp,
-      lib,
-      `-Wl,-rpath,${rpath}`,
-      "-Wl,--no-undefined",
-      "-lm",
-    ] };
-    renameSync(tmp, out);
-  } finally {
-    rmSync(tmp, { force: true });
+    const include = yield* includeDir();
+    mkdirSync(outDir, { recursive: true });
+    log("compiling shim.c…");
+    // cc writes a temp name; the rename publishes the whole file, named by its own hash, at once
+    // (concurrent compiles of the same key write identical files, and either rename wins).
+    const tmp = uniqueSibling(join(outDir, `libhotloop_rlshim-${key}.so`), "tmp");
+    try {
+      yield {
+        cmd: [
+          "cc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra",
+          "-I", include,
+          SHIM_SOURCE,
+          "-o", tmp,
+          lib,
+          `-Wl,-rpath,${rpath}`,
+          "-Wl,--no-undefined",
+          "-lm",
+        ],
+        step: "cc",
+      };
+      out = join(outDir, `libhotloop_rlshim-${key}${sha256(readFileSync(tmp)).slice(0, 16)}.so`);
+      renameSync(tmp, out);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  } catch (e) {
+    throw buildFailure(e, `could not compile the raylib shim into the cache at ${outDir}`);
   }
   // Other checkouts may still use their shims: only long-unused ones go.
   const now = Date.now();
@@ -593,16 +779,23 @@ function* resolvePaths(): Steps<RaylibPaths> {
       return findHeaderDirFor(external!) ?? join(yield* fetchRaylibSources(), "src");
     }
     const libDir = dirname(realpathSync(external));
-    const shim = yield* ensureShim(external, includeDir, libDir);
+    const shim = yield* ensureShim(external, sha256(readFileSync(external)), includeDir, libDir);
     log(`using ${env ? "HOTLOOP_RAYLIB" : "system raylib"} ${external}`);
     return { raylib: external, shim };
   }
 
-  let build = cachedBuild();
-  if (build) log(`cached at ${build.dir}`);
-  else build = yield* buildRaylib();
-  const include = join(build!.dir, "include");
-  const shim = yield* ensureShim(build.lib, function* () {
+  // Checked against its stamp before anything of it is used: a damaged build is said and rebuilt.
+  const found = inspectBuild(buildDir(), true);
+  let build: Build;
+  if ("build" in found) {
+    build = found.build;
+    log(`cached at ${build.dir}`);
+  } else {
+    if ("damage" in found) sayDamaged(buildDir(), found.damage);
+    build = yield* buildRaylib();
+  }
+  const include = join(build.dir, "include");
+  const shim = yield* ensureShim(build.lib, build.sha256, function* () {
     return include;
   }, dirname(build.lib));
   return { raylib: build.lib, shim };

@@ -8,6 +8,11 @@
  *  2. `$XDG_CACHE_HOME/hotloop` when XDG_CACHE_HOME is absolute (the XDG spec ignores relative ones);
  *  3. `~/.cache/hotloop`.
  *
+ * An entry records what it holds when it is published (a size and a sha256 per file), and a reader
+ * checks the bytes against that record before it loads anything: a file cut short, zeroed or
+ * overwritten in the cache is found out and rebuilt, never handed to dlopen (which dies of SIGBUS
+ * or SIGSEGV on such a file, with no word of which one). See {@link recordOf} and {@link damageOf}.
+ *
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -74,4 +79,69 @@ export function publishDir(work: string, final: string, isComplete: (dir: string
   }
   rmSync(work, { recursive: true, force: true });
   throw new Error(`could not put ${final} in place: it kept changing under another process`);
+}
+
+/** Hex sha256 of some strings and bytes (Bun.CryptoHasher: about 1.4 ms for raylib's 2.4 MB here). */
+export function sha256(...parts: (string | Uint8Array)[]): string {
+  const h = new Bun.CryptoHasher("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+}
+
+/** What an entry records of one of its files when it is published. */
+export interface FileRecord {
+  /** Its size in bytes. */
+  size: number;
+  /** The hex sha256 of its bytes. */
+  sha256: string;
+}
+
+/** The record of these bytes, as an entry keeps it. */
+export function recordOf(bytes: Uint8Array): FileRecord {
+  return { size: bytes.length, sha256: sha256(bytes) };
+}
+
+/**
+ * Why `bytes`, whose hex sha256 is `sum`, are not the file `record` describes, or undefined when
+ * they are. The record's hash may be a prefix (a name that carries 16 hex digits of it). The
+ * answer is a few words: `cut short: 1228540 of 2457080 bytes`, or `hash mismatch, every byte
+ * is zero` (the size kept, the content gone).
+ */
+export function damageOf(bytes: Uint8Array, sum: string, record: { size?: number; sha256: string }): string | undefined {
+  if (record.size !== undefined && bytes.length < record.size) return `cut short: ${bytes.length} of ${record.size} bytes`;
+  if (record.size !== undefined && bytes.length > record.size) return `${bytes.length} bytes, ${record.size} when published`;
+  if (record.sha256.length >= 16 && sum.startsWith(record.sha256)) return undefined;
+  const look = elfProblem(bytes);
+  return `hash mismatch${look ? `, ${look}` : ""}`;
+}
+
+/**
+ * What is visibly wrong with a file meant to be a shared library, or undefined when nothing is:
+ * empty, all zero bytes, no ELF header, or (64-bit little-endian ELF) headers or a loaded segment
+ * that point past its end, the truncation that makes dlopen die of SIGBUS. Not a proof that the
+ * file is whole (a hash is): what a damage report shows, and the check of an entry published
+ * before entries recorded hashes.
+ */
+export function elfProblem(b: Uint8Array): string | undefined {
+  if (b.length === 0) return "the file is empty";
+  if (b.every((x) => x === 0)) return "every byte is zero";
+  if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return "not a shared library (no ELF header)";
+  if (b[4] !== 2 || b[5] !== 1) return undefined; // only 64-bit little-endian images are looked into
+  if (b.length < 64) return `cut short: ${b.length} bytes, less than an ELF header`;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const phoff = Number(v.getBigUint64(0x20, true));
+  const shoff = Number(v.getBigUint64(0x28, true));
+  const phentsize = v.getUint16(0x36, true);
+  const phnum = v.getUint16(0x38, true);
+  const shentsize = v.getUint16(0x3a, true);
+  const shnum = v.getUint16(0x3c, true);
+  let end = Math.max(phoff + phnum * phentsize, shnum > 0 ? shoff + shnum * shentsize : 0);
+  if (end <= b.length && phentsize >= 56) {
+    for (let i = 0; i < phnum; i++) {
+      const p = phoff + i * phentsize;
+      const PT_LOAD = 1;
+      if (v.getUint32(p, true) === PT_LOAD) end = Math.max(end, Number(v.getBigUint64(p + 0x08, true)) + Number(v.getBigUint64(p + 0x20, true)));
+    }
+  }
+  return end > b.length ? `cut short: its headers point past its ${b.length} bytes` : undefined;
 }

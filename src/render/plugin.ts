@@ -30,6 +30,7 @@ import {
   Raylib,
   WindowOpenError,
 } from "./raylib.ts";
+import { RaylibSetupError } from "./build-raylib.ts";
 import { Textures } from "./textures.ts";
 
 /** Options of {@link RaylibPlugin}. */
@@ -99,10 +100,28 @@ function drawTheList(app: App, rl: Raylib): void {
 }
 
 /**
+ * Loads raylib for a window. raylib that cannot be had (its build into the cache failed: a full
+ * disk, a compiler error; a library the loader refuses) means no window, like a display that
+ * cannot open one: a {@link WindowOpenError} of that one line, so whoever falls back to headless
+ * for a window does so here too, instead of the game ending with a stack trace.
+ */
+function raylibOrWindowError(): Raylib {
+  try {
+    return loadRaylibSync();
+  } catch (e) {
+    if (!(e instanceof RaylibSetupError)) throw e;
+    const error = new WindowOpenError(e.message);
+    error.cause = e;
+    throw error;
+  }
+}
+
+/**
  * The raylib plugin (Bevy's shape: a function of the app). Opens the window when added, fills
  * Input every frame, brackets Render with Begin/EndDrawing, exits on close, closes on shutdown.
  * Throws the same one line as `Raylib.initWindow` ({@link WindowOpenError}) when no window can be
- * opened and `headless` is not set; the display is checked before raylib is loaded or built.
+ * opened and `headless` is not set; the display is checked before raylib is loaded or built, and
+ * a raylib that cannot be loaded or built is such a line too (`hotloop dev` then runs headless).
  * A `once` plugin: a TypeScript reload of the game keeps the window rather than opening another.
  */
 export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
@@ -110,7 +129,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     const headless = options.headless ?? (isHeadless(app) || process.env.HOTLOOP_HEADLESS === "1");
     const problem = headless ? undefined : displayProblem();
     if (problem) throw new WindowOpenError(problem);
-    const rl = headless ? headlessRaylib() : loadRaylibSync();
+    const rl = headless ? headlessRaylib() : raylibOrWindowError();
     if (!headless && rl.isWindowReady()) {
       throw new Error("RaylibPlugin: a raylib window is already open in this process (raylib has one window)");
     }

@@ -19,11 +19,11 @@
  *
  * @module
  */
-import { dlopen, FFIType, JSCallback, ptr as addressOf, type Pointer } from "bun:ffi";
+import { dlopen, FFIType, JSCallback, ptr as addressOf, type FFIFunction, type Pointer } from "bun:ffi";
 import { writeSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { KEY_CODES, MOUSE_BUTTON_CODES } from "../core/keys.ts";
-import { ensureRaylib, ensureRaylibSync, type RaylibPaths } from "./build-raylib.ts";
+import { ensureRaylib, ensureRaylibSync, RaylibSetupError, type RaylibPaths } from "./build-raylib.ts";
 import { raylibCacheDir } from "./cache.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -630,12 +630,31 @@ function defaultLogLevel(): number {
   return LogLevel.WARNING;
 }
 
+/**
+ * dlopens one of the two libraries; a loader's refusal (a library it needs is missing, a file
+ * that is not what it should be) is a {@link RaylibSetupError}: one line, which the RaylibPlugin
+ * turns into the headless fallback.
+ */
+function load<T extends Record<string, FFIFunction>>(path: string, symbols: T): ReturnType<typeof dlopen<T>> {
+  try {
+    return dlopen(path, symbols);
+  } catch (e) {
+    throw new RaylibSetupError(`cannot load ${path}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`, { cause: e });
+  }
+}
+
 /** dlopens libraylib and the shim (once per process) and checks the shim's ABI. */
 export function openRaylib(paths: RaylibPaths): Raylib {
   if (opened) return opened;
   // raylib first, so the shim's DT_NEEDED resolves to this very instance (one window state).
-  const rl = dlopen(paths.raylib, RAYLIB_SYMBOLS);
-  const shim = dlopen(paths.shim, SHIM_SYMBOLS);
+  const rl = load(paths.raylib, RAYLIB_SYMBOLS);
+  let shim: ReturnType<typeof dlopen<typeof SHIM_SYMBOLS>>;
+  try {
+    shim = load(paths.shim, SHIM_SYMBOLS);
+  } catch (e) {
+    rl.close();
+    throw e;
+  }
   const abi = shim.symbols.hl_abi_version();
   if (abi !== SHIM_ABI) {
     shim.close();
