@@ -82,7 +82,7 @@ export async function createGameApp(project: Project, options: GameOptions = {})
         throw new ProjectError(`${project.show(project.entry)}: no such file (set "hotloop": { "entry": … } in package.json)`);
       }
       // The dev runner owns the game plugin: it can build it again after a TypeScript save.
-      await GameReloader.start(app, { entry: project.entry, reporter, hot: reloaderOf(app), watch: options.watchGame ?? true, show: (p) => project.show(p) });
+      await GameReloader.start(app, { entry: project.entry, reporter, hot: reloaderOf(app), watch: options.watchGame ?? true, show: (p) => project.show(p), jsonLines: options.logFormat === "json" });
     } else {
       app.addPlugins(await loadGamePlugin(project));
     }

@@ -23,7 +23,7 @@ import { planSwap } from "./plan.ts";
 import { consoleReporter, type HotEvent } from "./report.ts";
 import type { ShadowDir } from "./shadow-dir.ts";
 import { HotSlot } from "./slots.ts";
-import { Watchdog } from "./watchdog.ts";
+import { Watchdog } from "../core/watchdog.ts";
 import { LibraryWatcher } from "./watcher.ts";
 import { runProblem } from "./reloader/compatibility.ts";
 import { LibrarySet } from "./reloader/library-set.ts";
@@ -86,12 +86,9 @@ export class HotReloader {
     this.#libraries = new LibrarySet(this.#report);
     this.hostMemory = new Uint8Array(nativeBuffer(o.hostMemoryBytes), 0, o.hostMemoryBytes);
     hostParamsOf(app, options.commandWords).notice = (message) => this.#report.warn(message);
-    if (o.watchdogMs > 0) {
-      const watchdog = new Watchdog(o.watchdogMs, options.logFormat === "json");
-      this.#watchdog = watchdog;
-      app.onFrameBoundary(() => watchdog.beginFrame());
-      app.onFrameEnd(() => watchdog.endFrame());
-    }
+    // The app's, shared with the TypeScript game layer; it stops with the app.
+    const ownWatchdog = o.watchdogMs > 0 && app.getResource(Watchdog) === undefined;
+    if (o.watchdogMs > 0) this.#watchdog = Watchdog.of(app, o.watchdogMs, options.logFormat === "json");
     this.#slots = new SlotTable(app, (slot, refused) => this.#systemPanicked(slot, refused), this.#watchdog, o.probationFrames);
     this.#stager = new Stager({
       options: o,
@@ -120,7 +117,10 @@ export class HotReloader {
     try {
       this.#loadFirst();
     } catch (e) {
-      this.#watchdog?.close();
+      if (ownWatchdog) {
+        this.#watchdog?.close(); // a reloader that never started leaves no thread behind
+        app.resources.remove(Watchdog);
+      }
       throw e;
     }
     if (o.reload) {
@@ -266,7 +266,6 @@ export class HotReloader {
     this.#closed = true;
     this.#stager.close();
     this.#watcher?.close();
-    this.#watchdog?.close();
     const current = this.#state.current;
     const panic = current?.unload();
     if (panic && current) this.#report.warn(`unload hook panicked at shutdown: ${panic}`, current.source);

@@ -11,7 +11,7 @@ import { HOT_RUN_FUSION, slotChanges, slotOfRun } from "./hot-run.ts";
 import type { HotLibrary, SystemEntry } from "./library.ts";
 import { describeParams, describePlacement, type SystemManifest } from "./manifest.ts";
 import type { PlanTarget } from "./plan.ts";
-import { WatchWord, type Watchdog } from "./watchdog.ts";
+import { WatchWord, type Watchdog } from "../core/watchdog.ts";
 
 /** Who placed a system in a schedule: the app (hotSystem() in TypeScript) or the library (export!). */
 export type Placer = "app" | "library";

@@ -9,6 +9,7 @@ import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
 import type { ResourceKey } from "../core/resources.ts";
 import { Startup, type ScheduleLabel } from "../core/schedule-label.ts";
 import { SystemConfig, type Condition, type SystemContext, type SystemFn } from "../core/system.ts";
+import { WatchWord, type Watchdog } from "../core/watchdog.ts";
 import { systemKey, systemsOf, type Recorded, type Recording } from "./recording.ts";
 
 type RecordedSystem = Extract<Recorded, { kind: "system" }>;
@@ -30,21 +31,27 @@ export class TsSlot {
     recorded: SystemConfig,
     body: SystemFn,
     onThrow: ThrowHandler,
+    watchdog?: Watchdog,
   ) {
     this.recorded = recorded;
     this.body = body;
     this.conditions = recorded.conditions;
     const slot = this;
+    // The watchdog's words say which system runs (two stores a call), so a frozen one is named.
+    const words = watchdog?.words ?? new Int32Array(WatchWord.System + 1);
+    const watchNumber = watchdog ? watchdog.register(`${recorded.name} (${schedule.name})`, "ts") : 0;
     this.run = function runTsSystem(ctx: SystemContext) {
       const b = slot.body;
       if (b === undefined) return; // disabled after a throw, until the next good save
       const c = slot.conditions;
       for (let i = 0; i < c.length; i++) if (!c[i]!(ctx)) return;
+      words[WatchWord.System] = watchNumber;
       try {
         b(ctx);
       } catch (e) {
         onThrow(slot, e);
       }
+      words[WatchWord.System] = 0;
     };
   }
 
@@ -79,13 +86,15 @@ export interface LayerChanges {
 export class GameLayer {
   readonly #app: App;
   readonly #onThrow: ThrowHandler;
+  readonly #watchdog: Watchdog | undefined;
   readonly #slots = new Map<string, TsSlot>();
   readonly #aroundInstalled = new Set<ScheduleLabel>();
   #current: Recording = { items: [], once: new Set() };
 
-  constructor(app: App, onThrow: ThrowHandler) {
+  constructor(app: App, onThrow: ThrowHandler, watchdog?: Watchdog) {
     this.#app = app;
     this.#onThrow = onThrow;
+    this.#watchdog = watchdog;
     app.onFrameBoundary((a) => this.#each("boundary", (h) => h(a)));
     app.onFrameEnd((a) => this.#each("frame_end", (h) => h(a)));
     app.onShutdown((a) => {
@@ -235,7 +244,7 @@ export class GameLayer {
     if (item.config.flags.hot) {
       app.addSystems(item.schedule, item.config);
     } else {
-      const slot = new TsSlot(item.schedule, item.config, item.config.factory(app, item.schedule), this.#onThrow);
+      const slot = new TsSlot(item.schedule, item.config, item.config.factory(app, item.schedule), this.#onThrow, this.#watchdog);
       this.#slots.set(key, slot);
       app.addSystems(item.schedule, slot.scheduled());
     }

@@ -16,6 +16,7 @@ import { watch as watchDir, type FSWatcher } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { App } from "../core/app.ts";
 import { isPlugin, type Plugin } from "../core/plugin.ts";
+import { Watchdog } from "../core/watchdog.ts";
 import { applyMigration, planMigration, shortLayout, type AppliedMigration, type MigrationPlan } from "../ecs/migrate.ts";
 import { withDefinitionHook, type Component } from "../ecs/component.ts";
 import { defineQuery } from "../ecs/query.ts";
@@ -47,6 +48,14 @@ export interface GameReloaderOptions {
    * is refused after it, naming the module, and the next save of it loads afresh.
    */
   readonly importTimeoutMs?: number;
+  /**
+   * How long a frame may run before the watchdog names the TypeScript system it is stuck in, in ms
+   * (default 1000; 0: no watchdog). The app's watchdog is shared with the hot reloader, whose
+   * budget counts when it came first.
+   */
+  readonly watchdogMs?: number;
+  /** The watchdog's lines as JSON (as `--log-format json`). */
+  readonly jsonLines?: boolean;
 }
 
 /** A re-imported game waiting for the next frame boundary. */
@@ -113,7 +122,9 @@ export class GameReloader {
     this.#graph = graph;
     this.#hot = options.hot ? reloaderInternals(options.hot) : undefined;
     this.#show = options.show ?? ((path) => relative(process.cwd(), path) || path);
-    this.#layer = new GameLayer(app, (slot, error) => this.#onSystemThrew(slot, error));
+    const budget = options.watchdogMs ?? 1000;
+    const watchdog = budget > 0 ? Watchdog.of(app, budget, options.jsonLines ?? false) : undefined;
+    this.#layer = new GameLayer(app, (slot, error) => this.#onSystemThrew(slot, error), watchdog);
     app.resources.matchByName();
     app.onFrameBoundary(() => this.#onFrameBoundary());
     app.onFrameEnd(() => this.#onFrameEnd());

@@ -35,7 +35,7 @@ describe("the watchdog", () => {
     r.expectIntact();
   }, SLOW);
 
-  test("a system that touches nothing of the SDK cannot be stopped: the watchdog names it from its own thread", async () => {
+  test("a system that touches nothing of the SDK cannot be stopped: the watchdog names it from its own thread, and Ctrl-C ends the frozen game", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hotloop-watchdog-"));
     const library = join(dir, "libhot_fixture.so");
     writeFileSync(library, v.hangHard);
@@ -53,10 +53,14 @@ describe("the watchdog", () => {
       expect(lines).toEqual([
         expect.stringMatching(/^hotloop: warning: watchdog: system trap has not returned after \d+ ms \(budget 100 ms\): stopping it at its next use of a query or resource$/),
         expect.stringMatching(
-          /^hotloop: warning: watchdog: system trap still has not returned after \d+ ms: it touches no query or resource \(a loop of its own: call hotloop_sdk::checkpoint\(\) in it\), so it cannot be stopped; the game is frozen$/,
+          /^hotloop: warning: watchdog: system trap still has not returned after \d+ ms: it touches no query or resource \(a loop of its own: call hotloop_sdk::checkpoint\(\) in it\), so it cannot be stopped; the game is frozen \(Ctrl-C ends it\)$/,
         ),
       ]);
       expect(child.exitCode).toBeNull(); // frozen, not crashed
+      // hotloop's own SIGINT handler (it removes the shadow dir) is JavaScript: while frozen, Ctrl-C has its default.
+      child.kill("SIGINT");
+      const ended = await Promise.race([child.exited.then(() => true), Bun.sleep(5000).then(() => false)]);
+      expect({ ended, signal: child.signalCode }).toEqual({ ended: true, signal: "SIGINT" });
     } finally {
       child.kill("SIGKILL");
       await child.exited;

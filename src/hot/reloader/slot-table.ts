@@ -8,7 +8,7 @@ import { SystemConfig, type App } from "../../core/index.ts";
 import type { HotLibrary } from "../library.ts";
 import { describePlacement } from "../manifest.ts";
 import { HotSlot, type PanicHandler, type SlotTarget } from "../slots.ts";
-import type { Watchdog } from "../watchdog.ts";
+import type { Watchdog } from "../../core/watchdog.ts";
 
 /** Every slot's target at one moment: what a state to come back to records. */
 export type SlotTargets = ReadonlyMap<string, SlotTarget>;

@@ -11,7 +11,7 @@ import { HotLibrary, LibraryError } from "../library.ts";
 import { ManifestError } from "../manifest.ts";
 import { ShadowDir, ShadowWriteError } from "../shadow-dir.ts";
 import { contentHash, openCopy, readComplete } from "../staging.ts";
-import type { Watchdog } from "../watchdog.ts";
+import type { Watchdog } from "../../core/watchdog.ts";
 import { awaitedNames, builtForAwaited, type AwaitedLayouts } from "./compatibility.ts";
 import type { LibrarySet } from "./library-set.ts";
 import type { ResolvedOptions } from "./options.ts";
