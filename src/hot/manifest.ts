@@ -15,10 +15,23 @@ const QueryParam = z.object({
 
 const ResParam = z.object({ kind: z.literal("res"), name: Name, access: z.enum(["read", "write"]) });
 const CommandsParam = z.object({ kind: z.literal("commands") });
+/**
+ * The largest `Local<T>` a system may take, in bytes. A Local is a handful of numbers, not a heap,
+ * and the cap keeps the game alive: the SDK builds `T::default()` on the stack of the game's
+ * thread before it moves it into the host's block, so a Local near the stack's size (8 MiB by
+ * default on Linux, shared with Bun's frames and the system's own) overflows it, and the process
+ * dies of SIGSEGV, with no panic to catch: with the cap lifted, an 8 MiB Local did, 2 and 4 MiB
+ * ones ran. The host also keeps a zeroed block of 8 + size bytes for each (system, Local) for the
+ * whole session. Big state belongs in a resource or in components. A
+ * system with a bigger Local is refused alone ({@link systemOwnProblem}), never its library.
+ */
+export const MAX_LOCAL_BYTES = 1 << 20;
+
 const LocalParam = z.object({
   kind: z.literal("local"),
   type: z.string().min(1).max(4096),
-  size: z.number().int().min(0).max(1 << 20),
+  // Any size a type can have (a safe integer): one over MAX_LOCAL_BYTES refuses its system, not the library.
+  size: z.number().int().min(0),
   align: z.number().int().refine((a) => a === 1 || a === 2 || a === 4 || a === 8, "a Local's alignment is 1, 2, 4 or 8"),
 });
 const EventWriterParam = z.object({ kind: z.literal("event_writer"), name: Name });
@@ -223,8 +236,50 @@ function layoutText(name: string, entry: { readonly fields: readonly { name: str
   return `${name}{${entry.fields.map((f) => `${f.name}:${f.type}`).join(",")}}`;
 }
 
+/**
+ * Why a system cannot run in any app, whatever its components and resources, as one line naming
+ * it; undefined when it can. Today: a Local over {@link MAX_LOCAL_BYTES}.
+ */
+export function systemOwnProblem(system: SystemManifest): string | undefined {
+  for (const p of system.params) {
+    if (p.kind === "local" && p.size > MAX_LOCAL_BYTES) {
+      const { size, cap } = localSizes(p.size);
+      return `system ${system.name} takes Local<${localTypeName(p.type)}>, which is ${size}; a Local is at most ${cap} (keep big state in a resource or a component)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The problems of a library's systems that hold in any app ({@link systemOwnProblem}), one line
+ * each: what a build can say before any game loads it. The library itself is sound: its other
+ * systems load and run.
+ */
+export function librarySystemProblems(manifest: Manifest): string[] {
+  return manifest.systems.map(systemOwnProblem).filter((p): p is string => p !== undefined);
+}
+
+/** A Local's type as a message names it: `Gun` for the layout text `Gun{shots:u32,...}`, cut when long. */
+function localTypeName(layout: string): string {
+  const name = layout.split("{")[0] || layout;
+  return name.length > 80 ? `${name.slice(0, 80)}…` : name;
+}
+
+/**
+ * A Local's size against the cap, for a message: `2 MiB` and `1 MiB`, `2.00 MiB` for 2097156
+ * bytes; in bytes when two decimals would not tell it from the cap (`1048577 bytes`, `1048576 bytes`).
+ */
+function localSizes(bytes: number): { size: string; cap: string } {
+  const mib = bytes / 2 ** 20;
+  if (Number.isInteger(mib)) return { size: `${mib} MiB`, cap: `${MAX_LOCAL_BYTES / 2 ** 20} MiB` };
+  if (mib.toFixed(2) === (MAX_LOCAL_BYTES / 2 ** 20).toFixed(2)) return { size: `${bytes} bytes`, cap: `${MAX_LOCAL_BYTES} bytes` };
+  return { size: `${mib.toFixed(2)} MiB`, cap: `${MAX_LOCAL_BYTES / 2 ** 20} MiB` };
+}
+
 /** Why a system cannot run against this app, as one line; undefined when it can. */
 export function systemProblem(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts, host?: HostLayouts): string | undefined {
+  const own = systemOwnProblem(system);
+  if (own) return own;
   try {
     checkSystemComponents(manifest, system, registry, source);
     if (host) checkSystemHostParams(manifest, system, host);

@@ -91,6 +91,10 @@ struct LocalBlock<T> {
 
 /// A system's own `T`, kept across frames and reloads (reset to `T::default()` when `T`'s layout
 /// changes). Derefs to `T`.
+///
+/// `T` is at most 1 MiB: `T::default()` is built on the game thread's stack, where megabytes
+/// would overflow it. The host refuses a system with a bigger `Local`, alone (its library's other
+/// systems run): keep big state in a resource or a component.
 pub struct Local<T: LocalData> {
     block: *mut LocalBlock<T>,
     epoch: u64,
