@@ -2,6 +2,7 @@
 import { buildProject } from "../dev/build.ts";
 import { codegen } from "../dev/codegen.ts";
 import { loadProject, ProjectError } from "../dev/project.ts";
+import { librarySystemProblems } from "../hot/manifest.ts";
 import { consoleReporter } from "../hot/report.ts";
 import { parseArgs, UsageError } from "./args.ts";
 
@@ -25,7 +26,11 @@ export async function buildCommand(argv: readonly string[]): Promise<number> {
   if (format !== "human" && format !== "json") throw new UsageError(`--log-format must be human or json, got "${format}"`);
   const project = await loadProject();
   if (!project.crate) throw new ProjectError(`${project.root}: no Rust crate to build (hotloop.crate, default "systems")`);
-  const result = await buildProject(project, { profile: args.has("release") ? "release" : "debug", report: consoleReporter(format) });
+  const profile = args.has("release") ? "release" : "debug";
+  const report = consoleReporter(format);
+  const result = await buildProject(project, { profile, report });
+  // One system's problem refuses that system when the game loads it, not the build: said here once.
+  for (const problem of result.manifest ? librarySystemProblems(result.manifest) : []) report({ type: "warning", file: project.show(project.library(profile)), message: problem });
   return result.ok ? 0 : 1;
 }
 

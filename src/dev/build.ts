@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { inspectLibrary } from "../hot/inspect.ts";
+import type { Manifest } from "../hot/manifest.ts";
 import type { Reporter } from "../hot/report.ts";
 import { reportedBuild, type Builder, type CargoResult } from "./cargo.ts";
 import { codegen, freshCodegen, systemNamesModule, type CodegenResult } from "./codegen.ts";
@@ -34,9 +35,10 @@ export interface BuildOptions {
   readonly changed?: readonly string[];
 }
 
-/** cargo's result, and the component layouts codegen saw (when it ran). */
+/** cargo's result, the component layouts codegen saw (when it ran), and the new library's manifest. */
 export interface BuildResult extends CargoResult {
   readonly layouts?: Record<string, string>;
+  readonly manifest?: Manifest;
 }
 
 /** Codegen, cargo build, names module. A failed build writes no library, so a running game keeps its code. */
@@ -59,16 +61,18 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
   }
   const cargo = { cwd: project.crateDir!, package: crate.package, release: options.profile === "release" };
   const result = await reportedBuild(crate.package, options.builder ?? cargo, options.report, options.changed);
-  if (result.ok) await writeNames(project, options.profile);
-  return { ...result, layouts: generated?.layouts };
+  const manifest = result.ok ? await writeNames(project, options.profile) : undefined;
+  return { ...result, layouts: generated?.layouts, manifest };
 }
 
-/** Rewrites the names module from the library's manifest when its text changed (or creates it). */
-export async function writeNames(project: Project, profile: "debug" | "release"): Promise<void> {
+/** Rewrites the names module from the library's manifest when its text changed (or creates it); returns the manifest. */
+export async function writeNames(project: Project, profile: "debug" | "release"): Promise<Manifest | undefined> {
   const library = project.library(profile);
-  const text = systemNamesModule(existsSync(library) ? inspectLibrary(library) : undefined);
+  const manifest = existsSync(library) ? inspectLibrary(library) : undefined;
+  const text = systemNamesModule(manifest);
   const file = Bun.file(project.names);
-  if ((await file.exists()) && (await file.text()) === text) return;
+  if ((await file.exists()) && (await file.text()) === text) return manifest;
   checkGeneratedTarget(project, project.names, "names");
   await Bun.write(project.names, text);
+  return manifest;
 }

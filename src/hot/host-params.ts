@@ -12,8 +12,6 @@ import type { HostLayouts } from "./manifest.ts";
 
 /** A `Local` block: a word saying whether the value was initialised, then the value. */
 const LOCAL_HEADER_BYTES = 8;
-/** Largest `Local<T>` accepted: a Local is a handful of numbers, not a heap. */
-export const MAX_LOCAL_BYTES = 1 << 20;
 
 interface LocalBlock {
   readonly layout: string;

@@ -182,8 +182,10 @@ describe("shadow copies live in a private temp dir, removed however the process 
 
 test("an unusable TMPDIR: shadow copies go to the cache, said once", async () => {
   const src = new URL("../../src/hot/shadow-dir.ts", import.meta.url).pathname;
+  // No XDG_CACHE_HOME at all (an empty one would also send bun's own transpiler cache to ./bun in the cwd).
+  const { XDG_CACHE_HOME: _unset, ...env } = process.env;
   const proc = Bun.spawn(["bun", "-e", `import { shadowBase } from ${JSON.stringify(src)}; console.log(shadowBase()); shadowBase();`], {
-    env: { ...process.env, TMPDIR: "/nonexistent/hotloop-tmp", XDG_CACHE_HOME: "" },
+    env: { ...env, TMPDIR: "/nonexistent/hotloop-tmp" },
     stdout: "pipe",
     stderr: "pipe",
   });
