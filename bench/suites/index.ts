@@ -7,6 +7,7 @@ import { ecsMovement } from "./ecs-movement.ts";
 import { ecsSuites } from "./ecs.ts";
 import { frameTs } from "./frame-ts.ts";
 import { frameSuite } from "./frame.ts";
+import { inspectorSuite } from "./inspector.ts";
 import { liveSuite } from "./live.ts";
 import { peersSuite } from "./peers.ts";
 import { probationSuite } from "./probation.ts";
@@ -37,6 +38,7 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   draw: ["suites/draw.ts"],
   commands: ["suites/commands.ts"],
   release: ["suites/release.ts"],
+  inspector: ["suites/inspector.ts", "../src/dev/inspector/inspector.ts", "../src/dev/inspector/world-view.ts", "../src/dev/inspector/page.html"],
 };
 
 // A Suite<F> with its own figure type, listed by name; `rows` is a method, so each fits Suite.
@@ -57,4 +59,5 @@ export const SUITES: Record<string, Suite> = {
   draw: drawSuite,
   commands: commandsSuite,
   release: releaseSuite,
+  inspector: inspectorSuite,
 };

@@ -13,6 +13,8 @@ export class UsageError extends Error {
 export interface FlagSpec {
   readonly name: string;
   readonly value?: "string" | "number";
+  /** The value may be left out (`--inspect` or `--inspect 9229`): taken only as `=V` or a next argument that is a number. */
+  readonly optionalValue?: boolean;
   /** Short alias, e.g. `-F`. */
   readonly short?: string;
   /** May be given more than once (values add up). */
@@ -50,7 +52,10 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     const spec = key.startsWith("--") ? byName.get(key.slice(2)) : byShort.get(key);
     if (!spec) throw new UsageError(`unknown option ${key}${suggest(key.replace(/^-+/, ""), specs.map((s) => s.name), "--")}`);
     let value: string | undefined;
-    if (spec.value) {
+    if (spec.value && spec.optionalValue && eq < 0) {
+      const next = argv[i + 1];
+      value = next !== undefined && /^\d+$/.test(next) ? argv[++i]! : "";
+    } else if (spec.value) {
       value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${spec.name} needs a value`);
       if (spec.value === "number" && !(Number.isFinite(Number(value)) && Number(value) >= 0 && value.trim() !== "")) {

@@ -30,7 +30,13 @@ expects it). A build or module that fails leaves the game on its last good code.
 
 options:
   --features reload        watch, rebuild and swap while the game runs (-F reload)
+  --inspect [PORT]         serve the inspector on 127.0.0.1 (any free port, or PORT): entities,
+                           resources and systems' times live, values you can edit, every build
+                           and reload; the address printed carries the page's token
 ${GAME_USAGE}`;
+
+/** dev's flags: the game's, and the inspector. */
+const DEV_FLAGS = [...GAME_FLAGS, { name: "inspect", value: "number", optionalValue: true } as const];
 
 export const STATIC_USAGE = `usage: hotloop static [options]
 
@@ -49,17 +55,23 @@ options (a released game's own):
 
 /** `hotloop dev`. */
 export async function devCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, GAME_FLAGS);
+  const args = parseArgs(argv, DEV_FLAGS);
   if (args.has("help")) return usage(DEV_USAGE);
   noPositional(args.positional);
   const reload = parseFeatureList(args.flags.get("features") ?? [], ["reload"]).has("reload");
   // A Cargo.toml cargo cannot read fails the build below, said as a compile error is, and the last good build runs.
   const project = await loadProject(undefined, { lastKnownCrate: true });
   const options = gameOptions(args, project, "debug", reload, say(args));
-  const report = consoleReporter(options.logFormat);
+  // Listening before the first build, so the page's history has it; loaded only when asked for.
+  const inspector = args.has("inspect") ? (await import("../dev/inspector/inspector.ts")).Inspector.listen({ port: args.number("inspect"), game: project.name }) : undefined;
+  const report = inspector ? inspector.tee(consoleReporter(options.logFormat)) : consoleReporter(options.logFormat);
   const builder = devBuilder(project);
   await buildOnce(project, "debug", report, builder);
-  const app = await createApp(project, options, say(args));
+  const app = await createApp(project, { ...options, reporter: report }, say(args));
+  if (inspector) {
+    inspector.attach(app);
+    say(args)(`inspector at ${inspector.url}`);
+  }
   if (!reload || !project.crate) return runGameApp(app, options);
 
   const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app) });

@@ -63,6 +63,7 @@ export class App {
   #exitCode: number | undefined;
   #shutDown = false;
   readonly #warned = new Set<string>();
+  #timing = false;
 
   constructor(options: AppOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -152,11 +153,23 @@ export class App {
     let schedule = this.#schedules.get(label);
     if (!schedule) {
       schedule = new Schedule(label);
+      if (this.#timing) schedule.setTiming(true);
       this.#schedules.set(label, schedule);
       const index = FRAME_SCHEDULES.indexOf(label);
       if (index >= 0) this.#frameSchedules[index] = schedule;
     }
     return schedule;
+  }
+
+  /** The schedules that have systems or were asked for, in the order a frame runs them (Startup first). */
+  schedules(): Schedule[] {
+    return [Startup, ...FRAME_SCHEDULES].flatMap((label) => this.#schedules.get(label) ?? []);
+  }
+
+  /** Times every system of every schedule, now and made later (see {@link Schedule.setTiming}); off costs nothing. */
+  setSystemTiming(on: boolean): void {
+    this.#timing = on;
+    for (const schedule of this.#schedules.values()) schedule.setTiming(on);
   }
 
   /**

@@ -82,6 +82,11 @@ export class Resources {
     return this.#lookup(key) !== undefined;
   }
 
+  /** Every resource with its key, in insertion order (an inspector lists them). */
+  entries(): [ResourceKey<unknown>, unknown][] {
+    return [...this.#map];
+  }
+
   remove(key: ResourceKey<unknown>): boolean {
     this.#epoch++;
     return this.#map.delete(key);

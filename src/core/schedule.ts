@@ -19,8 +19,30 @@ export class Schedule {
   #runner: SystemFn = () => {};
   readonly #before: SystemFn[] = [];
   readonly #after: SystemFn[] = [];
+  /** While set, each system's time is summed here, by run-order index (see {@link setTiming}). */
+  #times: Float64Array | undefined;
 
   constructor(readonly label: ScheduleLabel) {}
+
+  /**
+   * Times each system (an inspector looks): the runner is compiled again as a loop that reads the
+   * clock around every system, with no fusion, so each hot system is its own crossing and its own
+   * figure. Off, the runner is the untimed one again: timing costs nothing while nobody looks.
+   */
+  setTiming(on: boolean): void {
+    if (on === (this.#times !== undefined)) return;
+    this.#times = on ? new Float64Array(0) : undefined;
+    this.#order = undefined;
+  }
+
+  /** Each system's time in ms since the last call (summed over this frame's runs: FixedUpdate may run twice), in run order; then starts again from zero. */
+  takeTimings(): { name: string; ms: number }[] {
+    const order = this.#sorted();
+    const times = this.#times;
+    const out = order.map((s, i) => ({ name: s.config.name, ms: times?.[i] ?? 0 }));
+    times?.fill(0);
+    return out;
+  }
 
   /** Adds a system; the order is recomputed before the next run. */
   add(config: SystemConfig, run: SystemFn): void {
@@ -128,6 +150,16 @@ export class Schedule {
 
   /** Compiles the run order into the runner, each run of fusible neighbours (see {@link Fusion}) as one function. */
   #compile(order: readonly ScheduledSystem[]): void {
+    if (this.#times !== undefined) {
+      const times = new Float64Array(order.length);
+      this.#times = times;
+      this.#runner = timedRunner(
+        order.map((s) => s.run),
+        order.map((s) => (s.conditions.length ? s.conditions : undefined)),
+        times,
+      );
+      return;
+    }
     const runs: SystemFn[] = [];
     const conditions: (readonly Condition[] | undefined)[] = [];
     for (let i = 0; i < order.length; ) {
@@ -183,4 +215,20 @@ function compileRunner(runs: readonly SystemFn[], conditions: readonly (readonly
 function allHold(conditions: readonly Condition[], ctx: SystemContext): boolean {
   for (let i = 0; i < conditions.length; i++) if (!conditions[i]!(ctx)) return false;
   return true;
+}
+
+/** The runner while an inspector looks: one system at a time, each timed (a loop; the cost is the clock reads). */
+function timedRunner(runs: readonly SystemFn[], conditions: readonly (readonly Condition[] | undefined)[], times: Float64Array): SystemFn {
+  return (ctx) => {
+    for (let i = 0; i < runs.length; i++) {
+      const c = conditions[i];
+      if (c !== undefined && !allHold(c, ctx)) continue;
+      const started = performance.now();
+      try {
+        runs[i]!(ctx);
+      } finally {
+        times[i] = times[i]! + performance.now() - started;
+      }
+    }
+  };
 }

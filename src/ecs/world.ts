@@ -3,6 +3,7 @@ import {
   addEntity,
   createWorld as bitecsCreateWorld,
   entityExists,
+  getAllEntities,
   hasComponent as bitecsHasComponent,
   removeComponent as bitecsRemoveComponent,
   removeEntity,
@@ -82,4 +83,4 @@ export function despawn(world: World, eid: number): void {
   if (entityExists(world, eid)) removeEntity(world, eid);
 }
 
-export { entityExists };
+export { entityExists, getAllEntities };

@@ -172,9 +172,9 @@ export class HotReloader {
     return [...this.#libraries.libraries(), ...(staged ? [staged.lib] : [])].filter((l) => !l.closed).map((l) => l.path);
   }
 
-  /** The hot systems by name, with the version whose code each runs (undefined: disabled). */
-  systems(): Map<string, { version: number | undefined; placement: string | undefined }> {
-    return new Map([...this.#slots.entries()].map(([name, slot]) => [name, { version: slot.entry ? this.#libraries.versionOf(slot.lib) : undefined, placement: slot.placement }]));
+  /** The hot systems by name, with the version whose code each runs (undefined: disabled) and whether that code is on probation. */
+  systems(): Map<string, { version: number | undefined; placement: string | undefined; probation: boolean }> {
+    return new Map([...this.#slots.entries()].map(([name, slot]) => [name, { version: slot.entry ? this.#libraries.versionOf(slot.lib) : undefined, placement: slot.placement, probation: slot.probation }]));
   }
 
   /**

@@ -108,6 +108,12 @@ export class GameLayer {
     return this.#current;
   }
 
+  /** Where the running game added a system (`/abs/src/gameplay.ts:42`), if it was added from a game module. */
+  sourceOf(schedule: string, name: string): string | undefined {
+    for (const item of this.#current.items) if (item.kind === "system" && item.schedule.name === schedule && item.config.name === name) return item.source;
+    return undefined;
+  }
+
   /**
    * That version of the plugin stops running (replaced by a reload, rolled back, or built and never
    * applied): its own shutdown hooks run, newest first, so what it started (a timer, a listener)

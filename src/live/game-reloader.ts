@@ -162,6 +162,14 @@ export class GameReloader {
     return this.#staged !== undefined;
   }
 
+  /** Where the running game adds a TypeScript system, as messages show paths (`src/gameplay.ts:42`). */
+  systemSource(schedule: string, name: string): string | undefined {
+    const place = this.#layer.sourceOf(schedule, name);
+    if (!place) return undefined;
+    const colon = place.lastIndexOf(":");
+    return `${this.#show(place.slice(0, colon))}${place.slice(colon)}`;
+  }
+
   /** The game's modules, as last scanned. */
   modules(): string[] {
     return [...this.#graph.imports.keys()];

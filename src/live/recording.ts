@@ -8,11 +8,13 @@ import { buildPlugin, pluginName, type Plugin } from "../core/plugin.ts";
 import type { ResourceKey } from "../core/resources.ts";
 import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
+import { stackPlaces } from "../core/errors.ts";
+import { resolve } from "node:path";
 import type { Component } from "../ecs/component.ts";
 
 /** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
 export type Recorded = { readonly owner?: string } & (
-  | { readonly kind: "system"; readonly schedule: ScheduleLabel; readonly config: SystemConfig }
+  | { readonly kind: "system"; readonly schedule: ScheduleLabel; readonly config: SystemConfig; readonly source?: string }
   | { readonly kind: "resource"; readonly value: object }
   | { readonly kind: "components"; readonly components: readonly Component[] }
   | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
@@ -77,7 +79,8 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           };
         case "addSystems":
           return (schedule: ScheduleLabel, ...systems: SystemLike[]) => {
-            for (const config of flattenSystems(systems)) push({ kind: "system", schedule, config });
+            const source = callerPlace(); // where the game adds it: what an inspector shows as the system's source
+            for (const config of flattenSystems(systems)) push({ kind: "system", schedule, config, source });
             return view;
           };
         case "insertResource":
@@ -144,4 +147,13 @@ export function systemsOf(recording: Recording): Map<string, Extract<Recorded, {
 /** The key a system is matched by across reloads: its schedule and its name. */
 export function systemKey(schedule: ScheduleLabel, name: string): string {
   return `${schedule.name}/${name}`;
+}
+
+/** hotloop's own sources: frames of the stack inside them are not the game's. */
+const HOTLOOP_SRC = resolve(import.meta.dir, "..");
+
+/** The first place on the stack outside hotloop (`/abs/src/gameplay.ts:42`), or undefined. */
+function callerPlace(): string | undefined {
+  const place = stackPlaces(new Error()).find((p) => !p.file.startsWith(HOTLOOP_SRC) && p.file.startsWith("/"));
+  return place ? `${place.file.replace(/\?.*$/, "")}:${place.line}` : undefined;
 }

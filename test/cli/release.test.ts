@@ -107,6 +107,13 @@ describe("hotloop release: one file a player runs with nothing installed", () =>
     expect(readdirSync(player).sort()).toEqual(["bin", "home", "my-game"]);
   }, SLOW);
 
+  test("the dev tools are not in it: no inspector, no watcher, no cargo", async () => {
+    const bytes = readFileSync(game);
+    for (const devOnly of ["hotloop inspector: a wrong or missing token", "hotloop-renewed-module-keys", "cargo metadata failed"]) {
+      expect({ devOnly, found: bytes.includes(devOnly) }).toEqual({ devOnly, found: false });
+    }
+  }, SLOW);
+
   test("a second launch writes nothing new to disk", async () => {
     const before = snapshot(home);
     const again = await run([game, "--frames", "10"], player, playerEnv);
