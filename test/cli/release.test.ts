@@ -109,6 +109,7 @@ describe("hotloop release: one file a player runs with nothing installed", () =>
 
   test("the dev tools are not in it: no inspector, no watcher, no cargo", async () => {
     const bytes = readFileSync(game);
+    expect(bytes.includes("did not match the game's copy")).toBe(true); // the player's own text is found as written
     for (const devOnly of ["hotloop inspector: a wrong or missing token", "hotloop-renewed-module-keys", "cargo metadata failed"]) {
       expect({ devOnly, found: bytes.includes(devOnly) }).toEqual({ devOnly, found: false });
     }
