@@ -72,12 +72,13 @@ export const inspectorSuite: Suite<InspectorFigures> = {
     const none = gameApp();
     const idle = gameApp();
     const open = gameApp();
-    const idleInspector = Inspector.listen({ game: "bench-idle" });
-    idleInspector.attach(idle.app);
-    const openInspector = Inspector.listen({ game: "bench-open" });
-    openInspector.attach(open.app);
-    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    let browser: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
     try {
+      // Attached inspectors close with their apps (below), whatever fails.
+      Inspector.listen({ game: "bench-idle" }).attach(idle.app);
+      const openInspector = Inspector.listen({ game: "bench-open" });
+      openInspector.attach(open.app);
+      browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
       const page = await browser.newPage();
       await page.setViewport({ width: 1400, height: 1000 });
       await page.goto(openInspector.url);
@@ -126,7 +127,7 @@ export const inspectorSuite: Suite<InspectorFigures> = {
         sent_per_100: (100 * sent) / samples,
       };
     } finally {
-      await browser.close();
+      await browser?.close();
       none.app.shutdown();
       idle.app.shutdown();
       open.app.shutdown();

@@ -2,7 +2,8 @@ import { ComponentRegistry, createWorld, despawn, EventQueues, spawn, type Compo
 import { systemClock, type Clock } from "./clock.ts";
 import { Input } from "./input.ts";
 import { buildPlugin, type Plugin } from "./plugin.ts";
-import { Resources, type ResourceKey } from "./resources.ts";
+import { HOTLOOP_OWN, Resources, type ResourceKey } from "./resources.ts";
+import { callerPlace } from "./errors.ts";
 import { Schedule } from "./schedule.ts";
 import { FixedUpdate, FRAME_SCHEDULES, Startup, type ScheduleLabel } from "./schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
@@ -67,8 +68,8 @@ export class App {
 
   constructor(options: AppOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.time = this.insertResource(new Time({ fixedHz: options.fixedHz, maxDelta: options.maxDelta }));
-    this.input = this.insertResource(new Input());
+    this.time = this.insertResource(new Time({ fixedHz: options.fixedHz, maxDelta: options.maxDelta }), HOTLOOP_OWN);
+    this.input = this.insertResource(new Input(), HOTLOOP_OWN);
     const app = this;
     this.context = {
       app,
@@ -88,9 +89,12 @@ export class App {
     return this;
   }
 
-  /** Inserts or replaces a resource, keyed by its class. Returns the value. */
-  insertResource<T extends object>(value: T): T {
-    return this.resources.insert(value);
+  /**
+   * Inserts or replaces a resource, keyed by its class. Returns the value. `insertedBy`: where the
+   * game inserted it (default: the caller outside hotloop); hotloop passes HOTLOOP_OWN for its own.
+   */
+  insertResource<T extends object>(value: T, insertedBy: string | typeof HOTLOOP_OWN | undefined = callerPlace()): T {
+    return this.resources.insert(value, insertedBy);
   }
 
   /** A resource by class; a one-line error if it is missing. */

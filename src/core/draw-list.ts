@@ -20,6 +20,7 @@ import { fnv1a64 } from "../ecs/layout.ts";
 import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { structLayout } from "../ecs/struct-layout.ts";
 import type { App } from "./app.ts";
+import { HOTLOOP_OWN } from "./resources.ts";
 
 /** The list's header as Rust reads it (`DrawListData`, 48 bytes). */
 export const DRAW_LIST_LAYOUT = structLayout("DrawListData", {
@@ -293,7 +294,7 @@ const clearing = new WeakSet<App>();
 export function drawListOf(app: App, options?: DrawListOptions): DrawList {
   let list = app.getResource(DrawList);
   if (list === undefined) {
-    list = app.insertResource(new DrawList(options));
+    list = app.insertResource(new DrawList(options), HOTLOOP_OWN);
   } else if (options !== undefined) {
     const has = { records: list.capacity, textBytes: list.textCapacity, textures: list.textureCapacity };
     const differs = (Object.keys(has) as (keyof typeof has)[]).filter((k) => options[k] !== undefined && options[k] !== has[k]);

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 /**
  * Errors thrown by user code, said in one line. Here rather than in src/hot, since the CLI, the
  * released player and the TypeScript reloader (src/live) say errors the same way and need no hot
@@ -32,4 +33,17 @@ export function stackPlaces(e: unknown): StackPlace[] {
     if (m) places.push({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) });
   }
   return places;
+}
+
+/** hotloop's own sources: frames of the stack inside them are not the game's. */
+const HOTLOOP_SRC = resolve(import.meta.dir, "..");
+
+/**
+ * The first place on the stack outside hotloop (`/abs/src/gameplay.ts:42`): where the game's code
+ * called in, or undefined when hotloop itself did. Taken at registration (a system added, a
+ * resource inserted), never per frame.
+ */
+export function callerPlace(): string | undefined {
+  const place = stackPlaces(new Error()).find((p) => p.file.startsWith("/") && !p.file.startsWith(HOTLOOP_SRC));
+  return place ? `${place.file.replace(/\?.*$/, "")}:${place.line}` : undefined;
 }

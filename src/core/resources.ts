@@ -1,3 +1,7 @@
+import { callerPlace } from "./errors.ts";
+/** What hotloop passes as `insertedBy` for a resource of its own (Time, the draw list, a reloader): never the game's to edit. */
+export const HOTLOOP_OWN = null;
+
 /** The key of a resource: its class, as in Bevy where a resource is keyed by its type. */
 // biome-ignore lint: any is the honest type of a constructor's arguments here
 export type ResourceKey<T> = abstract new (...args: any[]) => T;
@@ -7,6 +11,8 @@ export class Resources {
   readonly #map = new Map<ResourceKey<unknown>, unknown>();
   #matchByName = false;
   #epoch = 0;
+  /** Where the game inserted each resource (`/abs/src/game.ts:12`); absent for hotloop's own. */
+  readonly #origins = new WeakMap<ResourceKey<unknown>, string>();
 
   /** Bumped whenever a resource is inserted, replaced, adopted or removed: native callers holding a resource's address compare it to know when to look again. */
   get epoch(): number {
@@ -47,6 +53,8 @@ export class Resources {
   adopt<T>(key: ResourceKey<T>, oldKey: ResourceKey<unknown>, value: unknown): T {
     this.#epoch++;
     this.#map.delete(oldKey);
+    const origin = this.#origins.get(oldKey);
+    if (origin) this.#origins.set(key, origin);
     if (!hasPrivateMembers(key) && !hasPrivateMembers(oldKey)) Object.setPrototypeOf(value, key.prototype);
     this.#map.set(key, value);
     return value as T;
@@ -59,11 +67,23 @@ export class Resources {
     return match ? this.adopt(key, match.key, match.value) : undefined;
   }
 
-  /** Inserts (or replaces) a resource, keyed by its constructor. */
-  insert<T extends object>(value: T): T {
+  /**
+   * Inserts (or replaces) a resource, keyed by its constructor. `insertedBy` is where the game's
+   * code inserted it (default: the first place on the stack outside hotloop; none when hotloop
+   * inserts its own): an inspector lets a developer edit the game's resources, never hotloop's.
+   */
+  insert<T extends object>(value: T, insertedBy: string | typeof HOTLOOP_OWN | undefined = callerPlace()): T {
     this.#epoch++;
-    this.#map.set(value.constructor as ResourceKey<T>, value);
+    const key = value.constructor as ResourceKey<T>;
+    this.#map.set(key, value);
+    if (insertedBy) this.#origins.set(key, insertedBy);
+    else this.#origins.delete(key);
     return value;
+  }
+
+  /** Where the game's code inserted the resource; undefined for hotloop's own (Time, Input, the draw list…). */
+  insertedBy(key: ResourceKey<unknown>): string | undefined {
+    return this.#origins.get(key);
   }
 
   /** The resource, or a one-line error saying how to insert it. */

@@ -13,6 +13,8 @@
  */
 import { ptr, type Pointer } from "bun:ffi";
 import type { App } from "./app.ts";
+import { First } from "./schedule-label.ts";
+import { HOTLOOP_OWN } from "./resources.ts";
 
 /** The shared words, by index. */
 export const WatchWord = {
@@ -66,15 +68,17 @@ export class Watchdog {
 
   /**
    * The app's watchdog, made on first use with `budgetMs` (a later caller's budget is not taken:
-   * the first owner, the hot reloader or the dev runner, sets it). It marks each frame's start and
-   * end, and stops with the app.
+   * the first owner, the hot reloader or the dev runner, sets it). It marks each frame's start (as
+   * First begins) and end, and stops with the app.
    */
   static of(app: App, budgetMs: number, json: boolean): Watchdog {
     const existing = app.getResource(Watchdog);
     if (existing) return existing;
     const watchdog = new Watchdog(budgetMs, json);
-    app.insertResource(watchdog);
-    app.onFrameBoundary(() => watchdog.beginFrame());
+    app.insertResource(watchdog, HOTLOOP_OWN);
+    // The frame is watched from First on: the boundary's own work (a reload, a migration) may
+    // take longer than the budget without the game being frozen.
+    app.schedule(First).around(() => watchdog.beginFrame());
     app.onFrameEnd(() => watchdog.endFrame());
     app.onShutdown(() => watchdog.close());
     return watchdog;

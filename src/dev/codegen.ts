@@ -145,9 +145,13 @@ export async function codegen(project: Project, options: { check?: boolean } = {
  */
 export async function freshCodegen(project: Project, timeoutMs = 10_000): Promise<CodegenResult> {
   const proc = spawnChild([process.execPath, CLI_MAIN, "codegen", "--json"], { cwd: project.root });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, timeoutMs);
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).finally(() => clearTimeout(timer));
-  if (proc.signalCode === "SIGKILL") {
+  if (timedOut) {
     const modules = project.codegen.flatMap((t) => t.components).map((p) => project.show(p));
     throw new ProjectError(`${modules.join(", ")}: codegen has not finished after ${timeoutMs / 1000} s (a top-level await that never settles?): stopped it; the game keeps its code, and the next save runs it again`);
   }

@@ -15,6 +15,7 @@ import { HotReloader } from "../hot/reloader.ts";
 import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts";
 import { GameReloader } from "../live/game-reloader.ts";
 import { ProjectError, type Project } from "./project.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** How to run a game. */
 export interface GameOptions {
@@ -64,8 +65,8 @@ export async function loadGamePlugin(project: Project): Promise<Plugin> {
 /** Makes the game's App, not yet running. */
 export async function createGameApp(project: Project, options: GameOptions = {}): Promise<App> {
   const app = new App({ clock: options.clock });
-  if (options.headless) app.insertResource(new Headless());
-  app.insertResource(new Assets(project.assets));
+  if (options.headless) app.insertResource(new Headless(), HOTLOOP_OWN);
+  app.insertResource(new Assets(project.assets), HOTLOOP_OWN);
   const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
   if (project.crate) {
     app.addPlugins(HotPlugin({ library: options.library ?? project.library(options.profile ?? "debug"), reload: options.reload ?? false, reporter, logFormat: options.logFormat }));

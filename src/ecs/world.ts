@@ -1,4 +1,5 @@
 import {
+  $internal,
   addComponent as bitecsAddComponent,
   addEntity,
   createWorld as bitecsCreateWorld,
@@ -84,3 +85,18 @@ export function despawn(world: World, eid: number): void {
 }
 
 export { entityExists, getAllEntities };
+
+/** bitecs's bookkeeping of a world: each entity's components, keyed by id in creation order. */
+function entityMap(world: World): Map<number, unknown> {
+  return (world as unknown as Record<typeof $internal, { entityComponents: Map<number, unknown> }>)[$internal].entityComponents;
+}
+
+/** How many entities the world has, without copying its ids. */
+export function entityCount(world: World): number {
+  return entityMap(world).size;
+}
+
+/** The world's entity ids, in creation order, without copying them first (an inspector reads a page of them). */
+export function entityIds(world: World): IterableIterator<number> {
+  return entityMap(world).keys();
+}

@@ -9,6 +9,7 @@ import type { App } from "../core/index.ts";
 import { CommandQueue, COMMAND_QUEUE_LAYOUT } from "../core/commands.ts";
 import { EVENT_QUEUE_LAYOUT, EVENT_READER_LAYOUT, nativeBuffer, nativeResourceOf, type EventQueue, type StructLayout } from "../ecs/index.ts";
 import type { HostLayouts } from "./manifest.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** A `Local` block: a word saying whether the value was initialised, then the value. */
 const LOCAL_HEADER_BYTES = 8;
@@ -122,7 +123,7 @@ export class HostParams {
 
 /** The app's {@link HostParams}, made on first use (`commandWords` sizes the command queue then). */
 export function hostParamsOf(app: App, commandWords?: number): HostParams {
-  return app.getResource(HostParams) ?? app.insertResource(new HostParams(app, commandWords));
+  return app.getResource(HostParams) ?? app.insertResource(new HostParams(app, commandWords), HOTLOOP_OWN);
 }
 
 /** Writes a pointer as two u32 halves (pointers fit in 53 bits: no BigInt). */

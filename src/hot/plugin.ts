@@ -2,6 +2,7 @@ import { suffix } from "bun:ffi";
 import { join, resolve } from "node:path";
 import type { App } from "../core/index.ts";
 import { HotReloader, type ReloaderOptions } from "./reloader.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** The file name cargo gives a cdylib on this platform: libgame.so, libgame.dylib, game.dll. */
 export function libraryFileName(crateName: string): string {
@@ -30,6 +31,6 @@ export function HotPlugin(options: ReloaderOptions): (app: App) => void {
           : `HotPlugin: this app already has a HotPlugin for ${existing.library}; one hot library per app (put the systems of ${options.library} in that crate)`,
       );
     }
-    app.insertResource(new HotReloader(app, options));
+    app.insertResource(new HotReloader(app, options), HOTLOOP_OWN);
   };
 }

@@ -6,9 +6,10 @@
  * undo that puts every piece back.
  */
 import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
-import type { ResourceKey } from "../core/resources.ts";
+import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import { Startup, type ScheduleLabel } from "../core/schedule-label.ts";
 import { SystemConfig, type Condition, type SystemContext, type SystemFn } from "../core/system.ts";
+import { oneLineError } from "../core/errors.ts";
 import { WatchWord, type Watchdog } from "../core/watchdog.ts";
 import { systemKey, systemsOf, type Recorded, type Recording } from "./recording.ts";
 
@@ -89,6 +90,8 @@ export class GameLayer {
   readonly #watchdog: Watchdog | undefined;
   readonly #slots = new Map<string, TsSlot>();
   readonly #aroundInstalled = new Set<ScheduleLabel>();
+  /** Versions whose shutdown hooks ran. */
+  readonly #disposed = new WeakSet<Recording>();
   #current: Recording = { items: [], once: new Set() };
 
   constructor(app: App, onThrow: ThrowHandler, watchdog?: Watchdog) {
@@ -98,8 +101,7 @@ export class GameLayer {
     app.onFrameBoundary((a) => this.#each("boundary", (h) => h(a)));
     app.onFrameEnd((a) => this.#each("frame_end", (h) => h(a)));
     app.onShutdown((a) => {
-      const hooks = this.#current.items.filter((i) => i.kind === "shutdown").map((i) => i.hook as ShutdownHook);
-      for (const hook of hooks.reverse()) hook(a);
+      for (const error of this.dispose(this.#current, { items: [], once: new Set() })) console.error(`hotloop: warning: a shutdown hook of the game threw: ${oneLineError(error)}`);
     });
   }
 
@@ -121,6 +123,9 @@ export class GameLayer {
    * hooks threw, for the caller to report.
    */
   dispose(recording: Recording, keep: Recording): unknown[] {
+    // Once per version: one replaced, then back by a rollback, then replaced again stopped the first time.
+    if (this.#disposed.has(recording)) return [];
+    this.#disposed.add(recording);
     const kept = new Set(keep.items);
     const errors: unknown[] = [];
     const hooks = recording.items.flatMap((i) => (i.kind === "shutdown" && !kept.has(i) ? [i.hook] : []));
@@ -157,7 +162,7 @@ export class GameLayer {
     try {
       for (const item of next.items) {
         if (item.kind === "components") this.#app.registerComponents(...item.components);
-        if (item.kind === "resource") this.#applyResource(item.value, undo);
+        if (item.kind === "resource") this.#applyResource(item.value, item.source, undo);
         if (item.kind === "around" && !this.#aroundInstalled.has(item.schedule)) this.#installAround(item.schedule);
       }
       const before = systemsOf(previous);
@@ -230,7 +235,7 @@ export class GameLayer {
   }
 
   /** A resource of the new recording: kept when the app has it (adopted by the new class), else inserted. */
-  #applyResource(value: object, undo: (() => void)[]): void {
+  #applyResource(value: object, source: string | undefined, undo: (() => void)[]): void {
     const resources = this.#app.resources;
     const key = value.constructor as ResourceKey<unknown>;
     if (resources.exact(key) !== undefined) return;
@@ -240,7 +245,7 @@ export class GameLayer {
       undo.push(() => void resources.adopt(match.key, key, match.value));
       return;
     }
-    resources.insert(value);
+    resources.insert(value, source ?? HOTLOOP_OWN);
     undo.push(() => void resources.remove(key));
   }
 

@@ -29,6 +29,7 @@ import { GameLayer, type TsSlot } from "./game-layer.ts";
 import { forgetModules, isSettled, registryKey, renewRegistryKeys, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
 import { record, systemKey, type Recording } from "./recording.ts";
 import { describeLoadError } from "./load-error.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** Options of a {@link GameReloader}. */
 export interface GameReloaderOptions {
@@ -138,7 +139,7 @@ export class GameReloader {
   static async start(app: App, options: GameReloaderOptions): Promise<GameReloader> {
     const graph = await scanGameModules(options.entry);
     const reloader = new GameReloader(app, options, graph);
-    app.insertResource(reloader);
+    app.insertResource(reloader, HOTLOOP_OWN);
     // Nothing to fall back to at start: the import is waited for, and said once it takes too long.
     const slow = setTimeout(() => options.reporter({ type: "warning", file: reloader.#show(options.entry), message: `the game's modules have not finished loading after ${reloader.#importTimeoutMs() / 1000} s (a top-level await that never settles?); still waiting` }), reloader.#importTimeoutMs());
     const plugin = await reloader.#importPlugin(new Map(), new Map(), true).finally(() => clearTimeout(slow));

@@ -141,11 +141,15 @@ export async function settleFailedImport(files: Iterable<string>, timeoutMs: num
   const unsettled = [...files].filter((file) => !isSettled(file));
   await run(async () => {
     for (const file of unsettled) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const settled = import(registryKey(file)).then(
         () => true,
         () => true, // its own error is cached as settled, which delete evicts
       );
-      if (!(await Promise.race([settled, Bun.sleep(timeoutMs).then(() => false)]))) break;
+      const late = new Promise<false>((done) => (timer = setTimeout(() => done(false), timeoutMs)));
+      const inTime = await Promise.race([settled, late]);
+      clearTimeout(timer);
+      if (!inTime) break;
     }
   });
   renewRegistryKeys(unsettled.filter((file) => !isSettled(file)));

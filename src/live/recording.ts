@@ -5,17 +5,17 @@
  */
 import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
 import { buildPlugin, pluginName, type Plugin } from "../core/plugin.ts";
-import type { ResourceKey } from "../core/resources.ts";
+import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
-import { stackPlaces } from "../core/errors.ts";
-import { resolve } from "node:path";
+import { callerPlace } from "../core/errors.ts";
 import type { Component } from "../ecs/component.ts";
 
 /** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
 export type Recorded = { readonly owner?: string } & (
   | { readonly kind: "system"; readonly schedule: ScheduleLabel; readonly config: SystemConfig; readonly source?: string }
-  | { readonly kind: "resource"; readonly value: object }
+  /** `source`: where the game inserted it; absent for hotloop's own. */
+  | { readonly kind: "resource"; readonly value: object; readonly source?: string }
   | { readonly kind: "components"; readonly components: readonly Component[] }
   | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
   | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
@@ -84,9 +84,9 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
             return view;
           };
         case "insertResource":
-          return <T extends object>(value: T): T => {
+          return <T extends object>(value: T, insertedBy: string | typeof HOTLOOP_OWN = callerPlace() ?? HOTLOOP_OWN): T => {
             const running = app.resources.exact(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value;
-            push({ kind: "resource", value });
+            push({ kind: "resource", value, source: insertedBy ?? undefined });
             staged.set(value.constructor.name, (running as object | undefined) ?? value);
             return ((running as T | undefined) ?? value);
           };
@@ -147,13 +147,4 @@ export function systemsOf(recording: Recording): Map<string, Extract<Recorded, {
 /** The key a system is matched by across reloads: its schedule and its name. */
 export function systemKey(schedule: ScheduleLabel, name: string): string {
   return `${schedule.name}/${name}`;
-}
-
-/** hotloop's own sources: frames of the stack inside them are not the game's. */
-const HOTLOOP_SRC = resolve(import.meta.dir, "..");
-
-/** The first place on the stack outside hotloop (`/abs/src/gameplay.ts:42`), or undefined. */
-function callerPlace(): string | undefined {
-  const place = stackPlaces(new Error()).find((p) => !p.file.startsWith(HOTLOOP_SRC) && p.file.startsWith("/"));
-  return place ? `${place.file.replace(/\?.*$/, "")}:${place.line}` : undefined;
 }

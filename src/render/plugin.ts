@@ -32,6 +32,7 @@ import {
 } from "./raylib.ts";
 import { RaylibSetupError } from "./build-raylib.ts";
 import { Textures } from "./textures.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** Options of {@link RaylibPlugin}. */
 export interface RaylibPluginOptions {
@@ -140,7 +141,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
       if (!rl.setWindowIconFile(file)) console.error(`hotloop: warning: the window icon ${file} could not be loaded as an image; the window keeps the default icon`);
     }
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
-    app.insertResource(rl);
+    app.insertResource(rl, HOTLOOP_OWN);
     if (!headless) app.getResource(Textures)?.loadPending(rl); // loadTexture calls made before the window
 
     const exitOnClose = options.exitOnClose ?? true;

@@ -19,6 +19,7 @@ import { drawListOf } from "../core/draw-list.ts";
 import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { structLayout } from "../ecs/struct-layout.ts";
 import { Raylib } from "./raylib.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** raylib's `Texture2D` (raylib.h), 20 bytes: what LoadTexture returns and DrawTextureEx takes. */
 export const TEXTURE2D_LAYOUT = structLayout("Texture2D", { id: "u32", width: "i32", height: "i32", mipmaps: "i32", format: "i32" });
@@ -104,7 +105,7 @@ export class Textures {
 
 /** The app's {@link Textures}, sized like its draw list's texture table; inserted on first use. */
 export function texturesOf(app: App): Textures {
-  return app.getResource(Textures) ?? app.insertResource(new Textures(drawListOf(app).textureCapacity));
+  return app.getResource(Textures) ?? app.insertResource(new Textures(drawListOf(app).textureCapacity), HOTLOOP_OWN);
 }
 
 /** A raylib that can load textures now: a real one with its window open. */

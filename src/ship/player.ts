@@ -23,6 +23,7 @@ import { provideRaylib } from "../render/build-raylib.ts";
 import { displayProblem, WindowOpenError } from "../render/raylib.ts";
 import { ScreenshotPlugin } from "../render/screenshot.ts";
 import { extractVerified, gameDataDir, type EmbeddedFile } from "./extract.ts";
+import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** What a release records of the game it packs (written by src/dev/release.ts into the entry it compiles). */
 export interface ShippedGame {
@@ -147,8 +148,8 @@ export async function runShippedGame(game: Plugin, shipped: ShippedGame, argv: r
     const script = shipped.script ? parseKeyScript(await Bun.file(shipped.script).text(), "the game's key script") : undefined;
     const makeApp = (headless: boolean): App => {
       const app = new App();
-      if (headless) app.insertResource(new Headless());
-      app.insertResource(new Assets(assetDir, assets));
+      if (headless) app.insertResource(new Headless(), HOTLOOP_OWN);
+      app.insertResource(new Assets(assetDir, assets), HOTLOOP_OWN);
       try {
         if (shipped.library) app.addPlugins(HotPlugin({ library: paths[shipped.library.name]!, reload: false, reporter: playerReporter(crash) }));
         if ((headless || options.demo) && script) app.addPlugins(ScriptedInputPlugin(script));

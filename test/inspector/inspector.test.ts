@@ -103,6 +103,9 @@ describe.skipIf(!CHROMIUM)("hotloop dev --inspect, in a real browser", () => {
     await page.keyboard.type("123");
     await page.keyboard.press("Enter");
     await until(async () => (await text("#notices")) === "set Position.y of entity 1 to 123", "the edit's notice");
+    // Two more frames from the game: the input (no longer focused) shows the game's value, not what was typed.
+    const frame = Number(await text("#frame"));
+    await until(async () => Number(await text("#frame")) >= frame + 2, "two more frames");
     // The page shows the game's own value again (the input is no longer focused): where the edit put it,
     // give or take one frame of movement at 220 px/s.
     await until(async () => Math.abs(Number(await inputValue(field)) - 123) < 4, "the player at y = 123 in the game");
@@ -137,6 +140,34 @@ describe.skipIf(!CHROMIUM)("hotloop dev --inspect, in a real browser", () => {
     await until(async () => (await page.$$('#history li[data-kind="build"][data-status="failed"]')).length > 0, "a failed build row");
     expect(await text('#history li[data-kind="build"][data-status="failed"]')).toMatch(/src\/player\.rs:\d+:\d+: error/);
     writeFileSync(file, source);
+  }, SLOW);
+
+  test("what a page sends is checked: malformed messages are ignored, hotloop's own resources are never written", async () => {
+    const { origin, searchParams } = new URL(url);
+    const socket = new WebSocket(`${origin.replace("http", "ws")}/ws?token=${searchParams.get("token")}`, { headers: { origin } } as never);
+    const notices: string[] = [];
+    socket.onmessage = (event) => {
+      const message = JSON.parse(String(event.data)) as { type: string; notices?: string[] };
+      if (message.type === "frame") notices.push(...(message.notices ?? []));
+      socket.send(JSON.stringify({ type: "ack" }));
+    };
+    await new Promise((opened) => (socket.onopen = opened));
+    for (const bad of ["null", "42", '"set"', "[]", "{}", '{"type":"set"}', '{"type":"view","with":{"length":1e9}}']) socket.send(bad);
+    socket.send(JSON.stringify({ type: "set", target: "resource", name: "Assets", field: "root", value: "/" }));
+    socket.send(JSON.stringify({ type: "set", target: "resource", name: "Time", field: "delta", value: 1 }));
+    socket.send(JSON.stringify({ type: "set", target: "resource", name: "Score", field: "constructor", value: 1 }));
+    socket.send(JSON.stringify({ type: "set", target: "resource", name: "Score", field: "value", value: 7 }));
+    await until(() => notices.length >= 4, "four notices");
+    expect(notices).toEqual([
+      "not set: Assets is hotloop's own (read-only)",
+      "not set: Time is hotloop's own (read-only)",
+      "not set: Score has no number field constructor",
+      "set Score.value to 7",
+    ]);
+    socket.close();
+    expect(dev.exitCode).toBeNull(); // the game runs on
+    const frame = Number(await text("#frame"));
+    await until(async () => Number(await text("#frame")) > frame, "frames still coming");
   }, SLOW);
 
   test("a request without the token, or a WebSocket from another origin, is refused", async () => {

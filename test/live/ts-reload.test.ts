@@ -362,10 +362,10 @@ describe("what a replaced version started stops with it", () => {
     gameplay(
       1,
       `app.addPlugins((app: App) => {
-    const g = globalThis as { builds?: number; ticks?: string[] };
+    const g = globalThis as { builds?: number; ticks?: string[]; stopped?: string[] };
     const build = (g.builds = (g.builds ?? 0) + 1);
     const timer = setInterval(() => g.ticks?.push("${id}#" + build), 1);
-    app.onShutdown(() => clearInterval(timer));
+    app.onShutdown(() => { clearInterval(timer); (g.stopped ??= []).push("${id}#" + build); });
   });
   ${extra}`,
     );
@@ -410,6 +410,10 @@ describe("what a replaced version started stops with it", () => {
     expect(await liveTimers()).toEqual([15]);
     app.shutdown();
     expect(await liveTimers()).toEqual([]);
+    // Each build stopped once: v12, replaced and then restored by the rollback of v13, is not stopped again.
+    const stopped = (globalThis as { stopped?: string[] }).stopped ?? [];
+    expect(stopped.length).toBeGreaterThan(10);
+    expect(stopped.filter((s, i) => stopped.indexOf(s) !== i)).toEqual([]);
   });
 });
 

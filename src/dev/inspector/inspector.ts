@@ -32,6 +32,10 @@ interface Client {
   hello: boolean;
   /** What became of edits and view requests since the last frame it was sent. */
   notices: string[];
+  /** The entities this page looks at (each page has its own filter and page). */
+  view: EntityView;
+  /** How many components the app had when its hello was sent: a reload that adds one sends another. */
+  components: number;
 }
 
 /** A system's last ROLLING_FRAMES times. */
@@ -83,7 +87,6 @@ export class Inspector {
   /** History entries dropped from the front, so a client's cursor stays right. */
   #historyDropped = 0;
   #app: App | undefined;
-  #view: EntityView | undefined;
   readonly #edits: SetRequest[] = [];
   readonly #frameTimes: number[] = [];
   readonly #rolling = new Map<string, Rolling>();
@@ -140,7 +143,6 @@ export class Inspector {
   /** Looks at `app` from now on: edits at its frame boundaries, a frame sent at each frame's end. */
   attach(app: App): void {
     this.#app = app;
-    this.#view = new EntityView(app);
     app.onFrameBoundary(() => this.#boundary());
     app.onFrameEnd(() => this.#frameEnd());
     app.onShutdown(() => this.close());
@@ -159,15 +161,18 @@ export class Inspector {
     if (url.pathname === "/ws") {
       // A page from another origin that learnt the token still cannot connect: browsers send Origin with every WebSocket.
       const origin = request.headers.get("origin");
-      if (origin !== null && origin !== `http://127.0.0.1:${this.#server.port}`) return new Response(`hotloop inspector: origin ${origin} refused\n`, { status: 403 });
+      const port = this.#server.port;
+      const own = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+      if (origin !== null && !own.includes(origin)) return new Response(`hotloop inspector: origin ${origin} refused\n`, { status: 403 });
       return server.upgrade(request, { data: undefined }) ? undefined : new Response("hotloop inspector: expected a WebSocket\n", { status: 400 });
     }
     return new Response("not found\n", { status: 404 });
   }
 
   #open(ws: ServerWebSocket<unknown>): void {
-    this.#clients.set(ws, { ready: true, historySent: this.#historyDropped, hello: false, notices: [] });
-    this.#app?.setSystemTiming(true);
+    if (!this.#app) return void ws.close(1013, "the game has not started yet");
+    this.#clients.set(ws, { ready: true, historySent: this.#historyDropped, hello: false, notices: [], view: new EntityView(this.#app), components: 0 });
+    this.#app.setSystemTiming(true);
   }
 
   #close(ws: ServerWebSocket<unknown>): void {
@@ -176,18 +181,20 @@ export class Inspector {
   }
 
   #message(ws: ServerWebSocket<unknown>, data: string | Buffer): void {
-    let message: ClientMessage;
+    const client = this.#clients.get(ws);
+    let parsed: unknown;
     try {
-      message = JSON.parse(String(data)) as ClientMessage;
+      parsed = JSON.parse(String(data));
     } catch {
       return; // not ours: a page of this server only sends JSON
     }
-    const client = this.#clients.get(ws);
-    if (!client) return;
+    // From the network: its shape is checked before anything of it is used.
+    if (!client || typeof parsed !== "object" || parsed === null) return;
+    const message = parsed as ClientMessage;
     if (message.type === "ack") client.ready = true;
-    else if (message.type === "set") this.#edits.push(message);
+    else if (message.type === "set" && (message.target === "entity" || message.target === "resource") && typeof message.field === "string") this.#edits.push(message);
     else if (message.type === "view") {
-      const problem = this.#view?.set(message);
+      const problem = client.view.set(message);
       if (problem) client.notices.push(problem);
     }
   }
@@ -198,7 +205,12 @@ export class Inspector {
     if (this.#edits.length === 0) return;
     const app = this.#app!;
     for (const edit of this.#edits.splice(0)) {
-      const notice = applyEdit(app, edit);
+      let notice: string;
+      try {
+        notice = applyEdit(app, edit);
+      } catch (e) {
+        notice = `not set: ${(e as Error).message}`; // a frozen object, a setter that throws: the game goes on
+      }
       for (const client of this.#clients.values()) client.notices.push(notice);
     }
   }
@@ -209,12 +221,14 @@ export class Inspector {
     this.#frameTimes.push(this.#lastFrameMs);
     if (this.#frameTimes.length > GRAPH_FRAMES) this.#frameTimes.shift();
     const schedules = this.#timings();
-    let frame: Omit<FrameUpdate, "history" | "notices"> | undefined;
+    let frame: Omit<FrameUpdate, "history" | "notices" | "entities"> | undefined;
+    const components = this.#app!.components.all().length;
     for (const [ws, client] of this.#clients) {
       if (!client.ready) continue;
-      if (!client.hello) {
+      if (!client.hello || client.components !== components) {
         ws.send(JSON.stringify(this.#hello()));
         client.hello = true;
+        client.components = components;
       }
       frame ??= this.#frame(schedules);
       const from = Math.max(client.historySent - this.#historyDropped, 0);
@@ -222,7 +236,7 @@ export class Inspector {
       client.historySent = this.#historyDropped + this.#history.length;
       client.ready = false;
       this.stats.sent++;
-      ws.send(JSON.stringify({ ...frame, history, notices: client.notices.splice(0) } satisfies FrameUpdate));
+      ws.send(JSON.stringify({ ...frame, entities: client.view.rows(), history, notices: client.notices.splice(0) } satisfies FrameUpdate));
     }
   }
 
@@ -235,7 +249,7 @@ export class Inspector {
     };
   }
 
-  #frame(schedules: FrameUpdate["schedules"]): Omit<FrameUpdate, "history" | "notices"> {
+  #frame(schedules: FrameUpdate["schedules"]): Omit<FrameUpdate, "history" | "notices" | "entities"> {
     const app = this.#app!;
     return {
       type: "frame",
@@ -243,7 +257,6 @@ export class Inspector {
       frameMs: this.#lastFrameMs,
       frameHistory: this.#frameTimes,
       schedules,
-      entities: this.#view!.rows(),
       resources: resourceRows(app),
     };
   }

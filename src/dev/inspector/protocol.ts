@@ -39,7 +39,7 @@ export interface EntityRow {
   readonly components: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** One resource: its fields (numbers, strings, booleans), and their schema types when it has a schema (only those are edited in place as typed numbers). */
+/** One resource: its fields (numbers, strings, booleans); `types` when only some may be edited (a schema's writable fields; none for hotloop's read-only resources), absent when all may. */
 export interface ResourceRow {
   readonly name: string;
   readonly fields: Readonly<Record<string, number | string | boolean>>;

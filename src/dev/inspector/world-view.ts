@@ -1,58 +1,55 @@
 /**
  * The world as the inspector shows it, read between frames: a page of entities with their
  * components' values, the resources' fields, and the page's edits checked against the schema and
- * written. Reads only what the page asked for: a page of 50 entities costs the same at 10k or 100k.
+ * written. With no filter a page costs its rows only (the ids are walked up to the page's end,
+ * never copied); a filter walks every entity once a frame to count the matches.
  */
 import type { App } from "../../core/app.ts";
 import type { ResourceKey } from "../../core/resources.ts";
-import { defineQuery, getAllEntities, hasComponent, entityExists, NATIVE_BYTES, type Component, type FieldType, type NativeResourceClass, type RegisteredQuery, type StructLayout } from "../../ecs/index.ts";
+import { entityCount, entityExists, entityIds, hasComponent, NATIVE_BYTES, type Component, type FieldType, type NativeResourceClass, type StructLayout } from "../../ecs/index.ts";
 import type { EntityRow, ResourceRow, SetRequest, ViewRequest } from "./protocol.ts";
 
 /** Most entities one view may ask for. */
 export const MAX_VIEW_ROWS = 500;
 
-/** Which entities the page looks at, resolved: the query and the page. */
+/** Which entities one page looks at: those with every `with` component and none of `without`, a page of them. */
 export class EntityView {
-  #request: ViewRequest = { type: "view", with: [], without: [], offset: 0, limit: 50 };
-  #query: RegisteredQuery | undefined;
-  #problem: string | undefined;
+  #offset = 0;
+  #limit = 50;
+  #with: Component[] = [];
+  #without: Component[] = [];
 
   constructor(private readonly app: App) {}
 
-  /** Takes the page's request; an unknown component is said once in the next frame's notices. */
+  /** Takes the page's request (checked: it comes from the network); returns what was wrong with it, if anything. */
   set(request: ViewRequest): string | undefined {
-    const known = (names: readonly unknown[]) => (Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : []);
-    const withNames = known(request.with);
-    const withoutNames = known(request.without);
+    const names = (list: unknown) => (Array.isArray(list) ? [...new Set(list.filter((n): n is string => typeof n === "string"))] : []);
+    const withNames = names(request.with);
+    const withoutNames = names(request.without);
     const missing = [...withNames, ...withoutNames].filter((n) => !this.app.components.get(n));
-    const offset = Number.isInteger(request.offset) && request.offset > 0 ? request.offset : 0;
-    const limit = Number.isInteger(request.limit) ? Math.min(Math.max(request.limit, 1), MAX_VIEW_ROWS) : 50;
-    this.#request = { type: "view", with: withNames.filter((n) => !missing.includes(n)), without: withoutNames.filter((n) => !missing.includes(n)), offset, limit };
-    const components = this.#request.with.map((n) => this.app.components.get(n)!);
-    // A query for the `with` set (cached by the world); `without` is checked per entity of the page.
-    this.#query = components.length > 0 ? defineQuery(this.app.world, components) : undefined;
-    this.#problem = missing.length ? `no component named ${missing.join(", ")}` : undefined;
-    return this.#problem;
+    this.#with = withNames.flatMap((n) => this.app.components.get(n) ?? []);
+    this.#without = withoutNames.flatMap((n) => this.app.components.get(n) ?? []);
+    this.#offset = Number.isSafeInteger(request.offset) && request.offset > 0 ? request.offset : 0;
+    this.#limit = Number.isSafeInteger(request.limit) ? Math.min(Math.max(request.limit, 1), MAX_VIEW_ROWS) : 50;
+    return missing.length ? `no component named ${missing.join(", ")}` : undefined;
   }
 
   /** The page of entities the request names, with every registered component each has. */
   rows(): { total: number; matched: number; offset: number; rows: EntityRow[] } {
     const { world, components } = this.app;
-    const all = getAllEntities(world);
-    const without = this.#request.without.map((n) => components.get(n)!);
-    const candidates = this.#query ? this.#query.ids() : all;
-    const { offset, limit } = this.#request;
-    const rows: EntityRow[] = [];
-    let matched = 0;
+    const total = entityCount(world);
     const registered = components.all();
-    for (let i = 0; i < candidates.length; i++) {
-      const id = candidates[i]!;
-      if (without.length && without.some((c) => hasComponent(world, id, c))) continue;
+    const rows: EntityRow[] = [];
+    const filtered = this.#with.length + this.#without.length > 0;
+    const end = this.#offset + this.#limit;
+    let matched = 0;
+    for (const id of entityIds(world)) {
+      if (filtered && (this.#with.some((c) => !hasComponent(world, id, c)) || this.#without.some((c) => hasComponent(world, id, c)))) continue;
       matched++;
-      if (matched <= offset || rows.length >= limit) continue;
-      rows.push({ id, components: valuesOf(world, id, registered) });
+      if (matched > this.#offset && matched <= end) rows.push({ id, components: valuesOf(world, id, registered) });
+      if (!filtered && matched >= end) break; // unfiltered, every entity matches: the count is the total
     }
-    return { total: all.length, matched, offset, rows };
+    return { total, matched: filtered ? matched : total, offset: this.#offset, rows };
   }
 }
 
@@ -68,14 +65,19 @@ function valuesOf(world: App["world"], id: number, components: readonly Componen
   return out;
 }
 
-/** Resources hotloop keeps for itself: nothing a game developer edits. */
+/** hotloop's machinery, kept as resources: not shown at all. */
 const INTERNAL = new Set(["HotReloader", "GameReloader", "Watchdog", "Inspector", "HostParams"]);
 
-/** Every resource with its readable fields; a resource with a schema also with the fields' types. */
+/**
+ * Every resource with its readable fields. Only the game's own are editable (those its code
+ * inserted: Resources.insertedBy): hotloop's (Time, Input, the draw list's native pointers, the
+ * window) are shown and never written, so a page cannot corrupt what native code reads.
+ */
 export function resourceRows(app: App): ResourceRow[] {
   const rows: ResourceRow[] = [];
   for (const [key, value] of app.resources.entries()) {
     if (INTERNAL.has(key.name) || typeof value !== "object" || value === null) continue;
+    const editable = isEditable(app, key);
     const struct = structOf(key, value);
     if (struct) {
       const fields: Record<string, number> = {};
@@ -84,16 +86,21 @@ export function resourceRows(app: App): ResourceRow[] {
       for (const f of struct.fields) {
         if (f.count !== 1 || f.scalar === "u64") continue; // arrays and pointers: not a value to read or type
         fields[f.name] = readScalar(view, f.offset, f.scalar);
-        if (!(key as unknown as NativeResourceClass).readOnly) types[f.name] = f.scalar;
+        if (editable) types[f.name] = f.scalar;
       }
       rows.push({ name: key.name, fields, types });
       continue;
     }
     const fields: Record<string, number | string | boolean> = {};
     for (const [field, v] of Object.entries(value)) if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") fields[field] = v;
-    if (Object.keys(fields).length > 0) rows.push({ name: key.name, fields });
+    if (Object.keys(fields).length > 0) rows.push({ name: key.name, fields, ...(editable ? {} : { types: {} }) });
   }
   return rows;
+}
+
+/** Whether the page may write the resource: the game's code inserted it, and it is not one hotloop writes (Time, Input). */
+function isEditable(app: App, key: ResourceKey<unknown>): boolean {
+  return app.resources.insertedBy(key) !== undefined && !(key as unknown as Partial<NativeResourceClass>).readOnly;
 }
 
 function structOf(key: ResourceKey<unknown>, value: object): StructLayout | undefined {
@@ -124,7 +131,10 @@ export function typedValue(value: unknown, type: FieldType): number | string {
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) return `${JSON.stringify(value)} is not a number`;
   const range = RANGES[type];
-  if (!range) return type === "f32" ? Math.fround(n) : n;
+  if (!range) {
+    const value = type === "f32" ? Math.fround(n) : n;
+    return Number.isFinite(value) ? value : `${n} is beyond ${type}'s range`;
+  }
   if (!Number.isInteger(n)) return `${type} takes whole numbers, not ${n}`;
   if (n < range[0] || n > range[1]) return `${n} is out of ${type}'s range ${range[0]}..${range[1]}`;
   return n;
@@ -148,10 +158,10 @@ export function applyEdit(app: App, edit: SetRequest): string {
   if (!entry || INTERNAL.has(String(edit.name))) return `not set: no resource named ${edit.name}`;
   const [key, resource] = entry;
   const where = `${edit.name}.${edit.field}`;
+  if (!isEditable(app, key)) return `not set: ${edit.name} is hotloop's own (read-only)`;
   const struct = structOf(key, resource as object);
   if (struct) {
-    if ((key as unknown as NativeResourceClass).readOnly) return `not set: ${edit.name} is written by hotloop (read-only)`;
-    const field = struct.byName[edit.field];
+    const field = Object.hasOwn(struct.byName, edit.field) ? struct.byName[edit.field] : undefined;
     if (!field || field.count !== 1 || field.scalar === "u64") return `not set: ${edit.name} has no number field ${edit.field}`;
     const value = typedValue(edit.value, field.scalar);
     if (typeof value === "string") return `not set: ${where}: ${value}`;
@@ -159,6 +169,7 @@ export function applyEdit(app: App, edit: SetRequest): string {
     return `set ${where} to ${value}`;
   }
   const record = resource as Record<string, unknown>;
+  // Only a field the value has of its own, with a plain value: never a method, an accessor or the prototype.
   const now = Object.hasOwn(record, edit.field) ? record[edit.field] : undefined;
   if (typeof now === "number") {
     const value = typedValue(edit.value, "f64");
