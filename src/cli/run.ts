@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { App } from "../core/app.ts";
 import { buildProject } from "../dev/build.ts";
 import type { CrateBuilder } from "../dev/crate-builder.ts";
-import { createGameApp, reloaderOf, type GameOptions } from "../dev/game.ts";
+import { createGameApp, gameReloaderOf, reloaderOf, type GameOptions } from "../dev/game.ts";
 import { releaseProject } from "../dev/release.ts";
 import { displayProblem } from "../render/raylib.ts";
 import { loadProject, ProjectError, type Project } from "../dev/project.ts";
@@ -74,7 +74,7 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   }
   if (!reload || !project.crate) return runGameApp(app, options);
 
-  const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app) });
+  const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app), game: gameReloaderOf(app) });
   await sources.ready();
   report({ type: "info", message: `watching ${project.show(project.crateDir!)}, ${project.components.map((c) => project.show(c)).join(", ")} and the game's modules (Ctrl-C to stop)` });
   return runGameApp(app, options, sources);

@@ -12,7 +12,7 @@ import { spawnChild } from "./children.ts";
  */
 
 /** A resource class with a schema (defineResource), as codegen sees it. */
-type SchemaResource = NativeResourceClass & { readonly name: string; readonly schema: Readonly<Record<string, string>> };
+type SchemaResource = NativeResourceClass & { readonly name: string; readonly schema: Readonly<Record<string, string>>; readonly defaults: Readonly<Record<string, number | undefined>> };
 
 /** What a components module defines for Rust: components, resources and event types. */
 export interface Definitions {
@@ -33,12 +33,20 @@ export function rustComponents(defs: Definitions | readonly Component[], source:
     "",
   ];
   const byName = <T extends { readonly name: string }>(all: readonly T[]) => [...all].sort((a, b) => a.name.localeCompare(b.name));
-  const fieldsOf = (schema: Readonly<Record<string, string>>) => {
-    const fields = Object.entries(schema).map(([f, t]) => `${f}: ${t}`).join(", ");
+  // A declared default goes with its field (`hp: u8 = 2`): a Rust spawn with `..Default::default()`
+  // then gets what a TypeScript spawn gets, and adding a field with a default breaks no Rust spawn.
+  const fieldsOf = (schema: Readonly<Record<string, string>>, defaults: Readonly<Record<string, number | undefined>> = {}) => {
+    const fields = Object.entries(schema)
+      .map(([f, t]) => {
+        const d = defaults[f];
+        return d === undefined || d === 0 || !Number.isFinite(d) ? `${f}: ${t}` : `${f}: ${t} = ${d}`;
+      })
+      .join(", ");
     return fields ? `{ ${fields} }` : "{}";
   };
-  for (const c of byName(components)) lines.push(`hotloop_sdk::component!(${c.name}, 0x${c.layout.hash}, ${fieldsOf(c.schema)});`);
-  for (const r of byName(resources)) lines.push(`hotloop_sdk::resource!(${r.name}, 0x${r.struct.layout.hash}, ${fieldsOf(r.schema)});`);
+  // Named value and view types: rustc's messages say `HealthValue`, not `_::Value`.
+  for (const c of byName(components)) lines.push(`hotloop_sdk::component!(${c.name}(${c.name}Value, ${c.name}Mut), 0x${c.layout.hash}, ${fieldsOf(c.schema, c.options.defaults)});`);
+  for (const r of byName(resources)) lines.push(`hotloop_sdk::resource!(${r.name}, 0x${r.struct.layout.hash}, ${fieldsOf(r.schema, r.defaults)});`);
   for (const e of byName(events)) lines.push(`hotloop_sdk::event!(${e.name}, 0x${e.struct.layout.hash}, ${fieldsOf(e.schema)});`);
   return `${lines.join("\n")}\n`;
 }

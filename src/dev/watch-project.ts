@@ -5,6 +5,7 @@
  * same path: the source watcher, the builder, and the reloader that swaps the build in.
  */
 import type { HotReloader } from "../hot/reloader.ts";
+import type { GameReloader } from "../live/game-reloader.ts";
 import type { Reporter } from "../hot/report.ts";
 import { buildProject } from "./build.ts";
 import { basename, join } from "node:path";
@@ -19,6 +20,12 @@ export interface WatchProjectOptions {
   readonly builder: CrateBuilder;
   /** The running game's reloader: told the layouts a build is made for before the build lands. */
   readonly reloader?: HotReloader;
+  /**
+   * The game's TypeScript reloader: a components save it refuses (a change that loses data, a
+   * removed field still read) goes no further, no codegen and no build, so the Rust views stay
+   * those of the running layout.
+   */
+  readonly game?: GameReloader;
 }
 
 /**
@@ -35,7 +42,7 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
   const components = new Set(project.components);
   // Codegen's own output is not an edit: building for it again would only repeat the build.
   const generated = new Set(project.codegen.map((t) => t.out));
-  const { report, builder, reloader } = options;
+  const { report, builder, reloader, game } = options;
   /** The last warning that a Cargo.toml edit moved the library, said once per move. */
   let moved: string | undefined;
   return rebuildOnSave({
@@ -47,10 +54,18 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
         if (warning && warning !== moved) report({ type: "warning", file: project.show(join(project.crateDir!, "Cargo.toml")), message: warning });
         moved = warning;
       }
+      const componentsSaved = changed.filter((p) => components.has(p));
+      let codegen: "fresh" | "skip" = componentsSaved.length > 0 ? "fresh" : "skip";
+      if (componentsSaved.length > 0 && game && (await game.verdict(componentsSaved)) !== undefined) {
+        const rustSaved = changed.some((p) => !components.has(p));
+        report({ type: "info", message: `codegen${rustSaved ? "" : " and the build"} skipped: the game refused ${componentsSaved.map((p) => project.show(p)).join(", ")} (see above); the Rust views stay those of the running layout` });
+        if (!rustSaved) return undefined;
+        codegen = "skip";
+      }
       return buildProject(project, {
         profile: "debug",
         report,
-        codegen: changed.some((p) => components.has(p)) ? "fresh" : "skip",
+        codegen,
         builder,
         changed,
         onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),

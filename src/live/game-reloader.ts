@@ -113,6 +113,12 @@ export class GameReloader {
   #staged: Staged | undefined;
   #last: Applied | undefined;
   #version = 1;
+  /** Why the last attempt to stage a save was refused; undefined when it staged (or nothing was new). */
+  #lastRefusal: string | undefined;
+  /** The saved files and their contents the current attempt imports (a key: paths and hashes). */
+  #attemptSaves: string | undefined;
+  /** Those of the last attempt refused: the same again (the dev runner asked before codegen, then the watcher's event came; an editor that writes twice) is not tried or said twice. */
+  #refusedSaves: string | undefined;
   #closed = false;
   #quietRollback = false;
 
@@ -201,6 +207,17 @@ export class GameReloader {
     return this.#staging;
   }
 
+  /**
+   * Stages a save of `files` (or joins the attempt under way, which takes them too) and returns
+   * why it was refused, or undefined when it staged. The dev runner asks before codegen: a
+   * components change the game refuses must not reach the Rust views or a build.
+   */
+  async verdict(files: readonly string[]): Promise<string | undefined> {
+    await this.reload(files);
+    if (this.#staging) await this.#staging; // a save that came during the attempt: its own attempt follows
+    return this.#lastRefusal;
+  }
+
   /** Stops watching. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -251,6 +268,9 @@ export class GameReloader {
 
   /** One attempt: scan, forget the dirty modules and their importers, import, record, check. */
   async #stage(): Promise<void> {
+    this.#attemptSaves = await savesKey(this.#dirty);
+    if (this.#attemptSaves === this.#refusedSaves) return void (this.#firstEventAt = undefined); // refused as it is: said already
+    this.#lastRefusal = undefined;
     const detectedAt = this.#firstEventAt ?? performance.now();
     this.#firstEventAt = undefined;
     const file = [...this.#dirty][0] ?? this.#options.entry;
@@ -269,11 +289,13 @@ export class GameReloader {
     } catch (e) {
       if (e instanceof ImportStalled) return this.#stalled(files, graph, e.ms);
       this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
+      this.#refusedSaves = this.#attemptSaves;
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const problem = await this.#migrationProblem([...migrations.values()], graph);
     if (problem) {
       this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
+      this.#refusedSaves = this.#attemptSaves;
       return this.#refuse(file, `${this.#show(file)}: ${problem}`);
     }
     if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
@@ -281,6 +303,7 @@ export class GameReloader {
     const hot = this.#hot;
     const needsBuild = hot !== undefined && plans.length > 0 && hot.usesComponents(plans.map((p) => p.component.name));
     this.#staged = { recording, migrations: plans, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
+    this.#refusedSaves = undefined;
     hot?.awaitBuildFor(needsBuild ? new Map<string, Layout>(plans.map((p) => [p.component.name, p.to])) : undefined);
   }
 
@@ -347,6 +370,7 @@ export class GameReloader {
 
   #refuse(file: string, reason: string): void {
     this.stats.refusals++;
+    this.#lastRefusal = reason;
     this.#options.reporter({ type: "game", status: "refused", file: this.#show(file), version: this.#version, reason });
   }
 
@@ -545,4 +569,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T>
     timer = setTimeout(() => reject(new ImportStalled(ms)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The saved files with a hash of what each holds now: two attempts with the same key import the same code. */
+async function savesKey(files: ReadonlySet<string>): Promise<string> {
+  const parts: string[] = [];
+  for (const file of [...files].sort()) {
+    let text = "";
+    try {
+      text = await Bun.file(file).text();
+    } catch {
+      // gone: its absence is part of the key
+    }
+    parts.push(`${file}:${Bun.hash(text).toString(16)}`);
+  }
+  return parts.join("\n");
 }

@@ -76,7 +76,7 @@ describe("hotloop new: a starter game outside the repository", () => {
     expect(Object.keys(pkg.scripts).sort()).toEqual(["build", "codegen", "dev", "release", "start", "static", "test", "typecheck"]);
     // The generated files are there before any build, so the project typechecks at once.
     expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain("export type SystemName = string;");
-    expect(readFileSync(join(game, "systems/components/src/lib.rs"), "utf8")).toContain("hotloop_sdk::component!(Position, 0x");
+    expect(readFileSync(join(game, "systems/components/src/lib.rs"), "utf8")).toContain("hotloop_sdk::component!(Position(PositionValue, PositionMut), 0x");
 
     const install = await run(["bun", "install"], game);
     expect(install.code).toBe(0);

@@ -95,8 +95,8 @@ const RECIPES = {
   /** Compiled against a Velocity with a third field (the generated file edited, hash and all); stamp 4. */
   layout: hot(4, (f) =>
     f.edit(
-      /hotloop_sdk::component!\(Velocity, 0x[0-9a-f]{16}, \{ x: f32, y: f32 \}\);/,
-      `hotloop_sdk::component!(Velocity, 0x${fnv1a64("Velocity{x:f32,y:f32,z:f32}")}, { x: f32, y: f32, z: f32 });`,
+      /hotloop_sdk::component!\(Velocity\(VelocityValue, VelocityMut\), 0x[0-9a-f]{16}, \{ x: f32, y: f32 \}\);/,
+      `hotloop_sdk::component!(Velocity(VelocityValue, VelocityMut), 0x${fnv1a64("Velocity{x:f32,y:f32,z:f32}")}, { x: f32, y: f32, z: f32 });`,
       "src/components.rs",
     ),
   ),

@@ -44,8 +44,8 @@ pub trait Event: Copy + 'static {
 /// ```
 #[macro_export]
 macro_rules! event {
-    ($name:ident, $hash:expr, { $($field:ident : $ty:ident),* $(,)? }) => {
-        $crate::__plain_struct!($name, $hash, "event", { $($field: $ty),* });
+    ($name:ident, $hash:expr, { $($field:ident : $ty:ident $(= $default:expr)?),* $(,)? }) => {
+        $crate::__plain_struct!($name, $hash, "event", { $($field: $ty $(= $default)?),* });
         impl $crate::Event for $name {
             const NAME: &'static str = stringify!($name);
             const LAYOUT_HASH: u64 = $hash;

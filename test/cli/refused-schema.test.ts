@@ -1,0 +1,77 @@
+/**
+ * A components change the running game refuses changes nothing: under `hotloop dev --features
+ * reload` (a copy of the example, its crate a fixture built by cargo), a save that would lose data
+ * is refused with one line, and there is no codegen, no build and no load after it; the Rust views
+ * on disk stay those of the running layout. The next acceptable save goes the whole way.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import type { Subprocess } from "bun";
+import { EXAMPLE_CRATE, REPO } from "../support/example.ts";
+import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
+
+const SLOW = 300_000;
+let crate: Fixture;
+let dir: string;
+let dev: Subprocess<"ignore", "ignore", "pipe">;
+let stderr = "";
+
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 3000 && !done(); i++) await Bun.sleep(20);
+  if (!done()) throw new Error(`no ${what}; hotloop dev said:\n${stderr}`);
+}
+
+beforeAll(async () => {
+  crate = new Fixture(EXAMPLE_CRATE);
+  await crate.build();
+  dir = mkdtempSync(join(tmpdir(), "hotloop-refused-schema-"));
+  cpSync(join(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(REPO, join(dir, "node_modules/hotloop"));
+  const config = { crate: relative(dir, crate.dir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "refused-schema", type: "module", hotloop: config }));
+  dev = Bun.spawn([process.execPath, join(REPO, "src/cli/main.ts"), "dev", "--features", "reload", "--headless"], {
+    cwd: dir,
+    env: { ...process.env, CARGO_TARGET_DIR: FIXTURE_TARGET_DIR, DISPLAY: "" },
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of dev.stderr) stderr += decoder.decode(chunk, { stream: true });
+  })();
+  await until(() => stderr.includes("hotloop: watching"), "the watcher");
+}, SLOW);
+
+afterAll(async () => {
+  dev?.kill("SIGINT");
+  await dev?.exited;
+  crate?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("a lossy components change is refused and goes no further; an acceptable one is built and migrated", async () => {
+  const file = join(dir, "src/components.ts");
+  const source = readFileSync(file, "utf8");
+  const views = join(crate.dir, "components/src/lib.rs");
+  const viewsBefore = readFileSync(views, "utf8");
+  const from = stderr.length;
+  writeFileSync(file, source.replace('defineComponent("Appearance", { color: "u32", radius: "f32" })', 'defineComponent("Appearance", { color: "u8", radius: "f32" })'));
+  await until(() => stderr.slice(from).includes("skipped"), "the skip line");
+  await Bun.sleep(500); // anything that would follow (codegen, a build) comes within this
+  const after = stderr.slice(from).trim().split("\n");
+  expect(after).toEqual([
+    'hotloop: refused src/components.ts: Appearance.color: u32 → u8 loses data: give defineComponent("Appearance", …, { migrate }) to convert it, or keep the type (still running game v1)',
+    "hotloop: codegen and the build skipped: the game refused src/components.ts (see above); the Rust views stay those of the running layout",
+  ]);
+  expect(readFileSync(views, "utf8")).toBe(viewsBefore);
+  // Acceptable: a field added with a default. Codegen, the build and the migration at one boundary.
+  const next = stderr.length;
+  writeFileSync(file, source.replace('defineComponent("Coin", { phase: "f32" })', 'defineComponent("Coin", { phase: "f32", value: "u8" }, { defaults: { value: 5 } })'));
+  await until(() => /migrated Coin\{phase\} → Coin\{phase,value\}/.test(stderr.slice(next)), "the migration");
+  expect(stderr.slice(next)).toContain("codegen wrote");
+  expect(readFileSync(views, "utf8")).toContain("value: u8 = 5");
+}, SLOW);
