@@ -10,6 +10,7 @@ export * from "./registry.ts";
 export * from "./world.ts";
 export * from "./query.ts";
 export * from "./migrate.ts";
+export * from "./migrate-resource.ts";
 export * from "./struct-layout.ts";
 export * from "./resource.ts";
 export * from "./event.ts";

@@ -57,15 +57,28 @@ export function shortLayout(layout: Layout, withTypes = false): string {
  * same name). Pure: nothing changes until {@link applyMigration}.
  */
 export function planMigration(live: Component, next: Component): MigrationPlan {
-  const renamed = next.options.renamed ?? {};
-  const defaults = next.options.defaults ?? {};
-  const liveTypes = new Map(live.layout.fields.map((f) => [f.name, f.type]));
+  const { steps, removed, losses } = planFields(live.name, live.layout.fields, next.layout.fields, next.options.renamed ?? {}, next.options.defaults ?? {});
+  return { component: live, from: live.layout, to: next.layout, steps, removed, losses, schema: next.schema, options: next.options };
+}
+
+/**
+ * Where each field of a new layout gets its data from the running one (components and resources
+ * alike): its own name or the name it was renamed from, widened when its type grew, else its
+ * default. A rename applies while the running layout has the old name and not the new one; kept
+ * in the definition after it ran, it no longer applies, and the field keeps its own data.
+ */
+export function planFields(
+  name: string,
+  liveFields: readonly { readonly name: string; readonly type: FieldType }[],
+  nextFields: readonly { readonly name: string; readonly type: FieldType }[],
+  renamed: Readonly<Record<string, string | undefined>>,
+  defaults: Readonly<Record<string, number | undefined>>,
+): { steps: FieldStep[]; removed: string[]; losses: string[] } {
+  const liveTypes = new Map(liveFields.map((f) => [f.name, f.type]));
   const steps: FieldStep[] = [];
   const losses: string[] = [];
   const used = new Set<string>();
-  for (const { name: field, type } of next.layout.fields) {
-    // A rename applies while the running layout has the old name and not the new one; kept in the
-    // definition after it ran, it no longer applies, and the field keeps its own data.
+  for (const { name: field, type } of nextFields) {
     const oldName = renamed[field];
     const from = oldName !== undefined && liveTypes.has(oldName) && !liveTypes.has(field) ? oldName : field;
     const fromType = liveTypes.get(from);
@@ -74,11 +87,11 @@ export function planMigration(live: Component, next: Component): MigrationPlan {
       continue;
     }
     used.add(from);
-    if (!widens(fromType, type)) losses.push(`${live.name}.${from}: ${fromType} → ${type} loses data`);
+    if (!widens(fromType, type)) losses.push(`${name}.${from}: ${fromType} → ${type} loses data`);
     steps.push({ field, type, from, fromType });
   }
-  const removed = live.fieldNames.filter((f) => !used.has(f));
-  return { component: live, from: live.layout, to: next.layout, steps, removed, losses, schema: next.schema, options: next.options };
+  const removed = liveFields.map((f) => f.name).filter((f) => !used.has(f));
+  return { steps, removed, losses };
 }
 
 /** A migration done: its figures, and the old columns until it is committed. */

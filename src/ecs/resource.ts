@@ -40,12 +40,22 @@ export interface ResourceClass<S extends Readonly<Record<string, FieldType>>> ex
   readonly schema: S;
   /** Field values a new instance starts with (before `values`). */
   readonly defaults: Readonly<Partial<ResourceFields<S>>>;
+  /** The options it was defined with (a live edit reads `renamed` and `migrate`). */
+  readonly options: ResourceOptions<S>;
 }
 
 /** Options of {@link defineResource}. */
 export interface ResourceOptions<S extends Readonly<Record<string, FieldType>>> {
   /** What a new instance's fields start at, instead of 0. */
   readonly defaults?: Partial<ResourceFields<S>>;
+  /**
+   * For a live edit of the schema (`hotloop dev --features reload`): new field name → its old name,
+   * so the running value keeps its data under the new name. Applies while the running layout has
+   * the old name and not the new one, so it may stay in the definition.
+   */
+  readonly renamed?: { readonly [K in keyof S]?: string };
+  /** For a live edit that would lose data (a narrowed type): the new fields from the old values. */
+  readonly migrate?: (old: Readonly<Record<string, number>>) => Partial<ResourceFields<S>>;
 }
 
 const RUST_TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
@@ -78,6 +88,7 @@ export function defineResource<const S extends Readonly<Record<string, FieldType
     static readonly struct = struct;
     static readonly schema = schema;
     static readonly defaults = defaults;
+    static readonly options = options;
     /** The field values as a plain object, for logs and tests. */
     toJSON(): Record<string, number> {
       return Object.fromEntries(struct.fields.map((f) => [f.name, (this as unknown as Record<string, number>)[f.name]!]));

@@ -29,6 +29,8 @@ export type HotEvent =
   | { type: "game"; status: "refused" | "waiting"; file: string; version: number; reason: string }
   /** A component's data moved to a new layout at a frame boundary, or moved back by a rollback. */
   | { type: "migration"; status: "migrated" | "reverted"; component: string; from: string; to: string; entities: number; ms: number }
+  /** A resource's value moved to a new layout at a frame boundary (its schema edited), or back by a rollback. */
+  | { type: "migration"; status: "migrated" | "reverted"; resource: string; from: string; to: string; ms: number }
   | { type: "warning"; file: string; message: string }
   | { type: "info"; message: string };
 
@@ -63,6 +65,7 @@ export function formatEvent(e: HotEvent): string {
       if (e.status === "waiting") return `hotloop: ${e.file} ${e.reason} (game v${e.version} keeps running)`;
       return `hotloop: refused ${e.reason} (still running game v${e.version})`;
     case "migration":
+      if ("resource" in e) return `hotloop: ${e.status} resource ${e.from} → ${e.to}, ${ms(e.ms)}`;
       return `hotloop: ${e.status} ${e.from} → ${e.to}: ${e.entities} ${e.entities === 1 ? "entity" : "entities"}, ${ms(e.ms)}`;
     case "panic":
       return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;

@@ -28,6 +28,7 @@ import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
 import { forgetModules, isSettled, registryKey, renewRegistryKeys, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
 import { record, systemKey, type Recording } from "./recording.ts";
+import { applyResourceMove, plannedResourceMoves, type AppliedResourceMove, type ResourceMove } from "./resource-moves.ts";
 import { describeLoadError } from "./load-error.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
@@ -63,6 +64,8 @@ export interface GameReloaderOptions {
 interface Staged {
   readonly recording: Recording;
   readonly migrations: readonly MigrationPlan[];
+  /** Resources whose schema was edited: their values move with the components. */
+  readonly resourceMoves: readonly ResourceMove[];
   /** Components whose options changed without their layout (new defaults, a migrate function). */
   readonly options: ReadonlyMap<Component, Component["options"]>;
   /** Whether the hot library reads a migrated component: the swap waits for its build. */
@@ -83,6 +86,7 @@ interface Applied {
   /** Systems (schedule/name) whose previous body it replaced. */
   readonly replaced: Set<string>;
   readonly migrations: readonly AppliedMigration[];
+  readonly resourceMoves: readonly AppliedResourceMove[];
   readonly withBuild: boolean;
   undo: (() => void) | undefined;
 }
@@ -292,7 +296,8 @@ export class GameReloader {
       this.#refusedSaves = this.#attemptSaves;
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
-    const problem = await this.#migrationProblem([...migrations.values()], graph);
+    const resourceMoves = plannedResourceMoves(this.#app, recording);
+    const problem = (await this.#migrationProblem([...migrations.values()], graph)) ?? resourceMoveProblem(resourceMoves);
     if (problem) {
       this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
       this.#refusedSaves = this.#attemptSaves;
@@ -301,10 +306,12 @@ export class GameReloader {
     if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
     const plans = [...migrations.values()];
     const hot = this.#hot;
-    const needsBuild = hot !== undefined && plans.length > 0 && hot.usesComponents(plans.map((p) => p.component.name));
-    this.#staged = { recording, migrations: plans, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
+    // The layouts the hot library must be built against before this reload can apply.
+    const moved = new Map<string, Layout>([...plans.map((p) => [p.component.name, p.to] as const), ...resourceMoves.map((m) => [m.plan.name, m.plan.to] as const)]);
+    const needsBuild = hot !== undefined && moved.size > 0 && hot.usesComponents(moved.keys());
+    this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
     this.#refusedSaves = undefined;
-    hot?.awaitBuildFor(needsBuild ? new Map<string, Layout>(plans.map((p) => [p.component.name, p.to])) : undefined);
+    hot?.awaitBuildFor(needsBuild ? moved : undefined);
   }
 
   /** Imports the entry with the definition hook and checks its default export. */
@@ -382,7 +389,7 @@ export class GameReloader {
     if (staged.needsBuild && !this.#options.hot?.hasStaged) {
       if (!staged.waitReported) {
         staged.waitReported = true;
-        const layouts = staged.migrations.map((p) => shortLayout(p.to)).join(", ");
+        const layouts = [...staged.migrations.map((p) => shortLayout(p.to)), ...staged.resourceMoves.map((m) => shortLayout(m.plan.to))].join(", ");
         this.#options.reporter({ type: "game", status: "waiting", file: this.#show(staged.file), version: this.#version, reason: `waits for a build of the hot library against ${layouts}` });
       }
       return;
@@ -390,11 +397,12 @@ export class GameReloader {
     this.#staged = undefined;
     const started = performance.now();
     const migrated: AppliedMigration[] = [];
+    const movedResources: AppliedResourceMove[] = [];
     const optionsBefore = new Map([...staged.options.keys()].map((c) => [c, c.options]));
     const setOptions = (entries: Iterable<[Component, Component["options"]]>) => {
       for (const [c, o] of entries) (c as unknown as { options: Component["options"] }).options = o;
     };
-    const applied: Applied = { version: this.#version + 1, files: staged.files, replaced: new Set(), migrations: migrated, withBuild: staged.needsBuild, undo: undefined };
+    const applied: Applied = { version: this.#version + 1, files: staged.files, replaced: new Set(), migrations: migrated, resourceMoves: movedResources, withBuild: staged.needsBuild, undo: undefined };
     let layerUndo: (() => void) | undefined;
     const previous = this.#layer.current;
     const revert = () => {
@@ -406,18 +414,20 @@ export class GameReloader {
       }
       layerUndo = undefined;
       setOptions(optionsBefore);
+      for (const m of [...movedResources].reverse()) m.revert();
       for (const m of [...migrated].reverse()) m.revert();
     };
     let swapped = false;
     try {
       for (const plan of staged.migrations) migrated.push(applyMigration(plan, defineQuery(this.#app.world, [plan.component]).ids()));
+      for (const move of staged.resourceMoves) movedResources.push(applyResourceMove(this.#app, move));
       setOptions(staged.options);
       applied.undo = revert;
       if (staged.needsBuild) {
         swapped = hot!.swapStaged({ revert: () => this.#revert(applied) });
         if (!swapped) {
           revert();
-          return this.#refuse(staged.file, "the hot library built for the new layout did not load (see above); the components keep their layout");
+          return this.#refuse(staged.file, "the hot library built for the new layout did not load (see above); the components and resources keep their layout");
         }
       }
       const { changes, undo } = this.#layer.apply(staged.recording);
@@ -443,6 +453,10 @@ export class GameReloader {
         this.stats.migrations++;
         reporter({ type: "migration", status: "migrated", component: m.plan.component.name, from: describeLayout(m.plan.from, m.plan.to), to: describeLayout(m.plan.to, m.plan.from), entities: m.entities, ms: m.ms });
       }
+      for (const m of movedResources) {
+        this.stats.migrations++;
+        reporter({ type: "migration", status: "migrated", resource: m.move.plan.name, from: describeLayout(m.move.plan.from, m.move.plan.to), to: describeLayout(m.move.plan.to, m.move.plan.from), ms: m.ms });
+      }
       for (const s of changes.added) reporter({ type: "system", change: "added", system: s.name, placement: s.schedule.name, version: this.#version });
       for (const s of changes.removed) reporter({ type: "system", change: "removed", system: s.name, placement: s.schedule.name, version: this.#version });
       for (const run of changes.rerun) {
@@ -467,7 +481,7 @@ export class GameReloader {
   /** Frame end: a reload with migrations ran a whole frame without a throw or panic, so its old columns go. */
   #onFrameEnd(): void {
     const last = this.#last;
-    if (!last || last.migrations.length === 0 || last.undo === undefined) return;
+    if (!last || last.migrations.length + last.resourceMoves.length === 0 || last.undo === undefined) return;
     for (const m of last.migrations) m.commit();
     last.undo = undefined; // the previous code expects the old layout: no going back past this point
     if (last.withBuild) this.#hot?.dropRollbackTarget();
@@ -480,7 +494,7 @@ export class GameReloader {
     const event = { type: "panic", file: this.#show(stackPlaces(error)[0]?.file ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
     // In the first frame after a migration any throw may be the migration's doing (a removed field
     // read as Velocity[axis][e], which no scan sees): the reload goes back with its data, not just the system.
-    if (last?.undo && (last.replaced.has(systemKey(slot.schedule, slot.name)) || last.migrations.length > 0)) {
+    if (last?.undo && (last.replaced.has(systemKey(slot.schedule, slot.name)) || last.migrations.length + last.resourceMoves.length > 0)) {
       this.#quietRollback = true; // the next save applies: importing the same code again would throw again
       if (last.withBuild) this.#hot?.rollBackPaired(false);
       else this.#revert(last);
@@ -510,7 +524,10 @@ export class GameReloader {
     for (const m of applied.migrations) {
       this.#options.reporter({ type: "migration", status: "reverted", component: m.plan.component.name, from: describeLayout(m.plan.to, m.plan.from), to: describeLayout(m.plan.from, m.plan.to), entities: m.entities, ms: performance.now() - started });
     }
-    if (!this.#quietRollback && applied.migrations.length) void this.reload([]);
+    for (const m of applied.resourceMoves) {
+      this.#options.reporter({ type: "migration", status: "reverted", resource: m.move.plan.name, from: describeLayout(m.move.plan.to, m.move.plan.from), to: describeLayout(m.move.plan.from, m.move.plan.to), ms: performance.now() - started });
+    }
+    if (!this.#quietRollback && applied.migrations.length + applied.resourceMoves.length) void this.reload([]);
   }
 
 }
@@ -584,4 +601,12 @@ async function savesKey(files: ReadonlySet<string>): Promise<string> {
     parts.push(`${file}:${Bun.hash(text).toString(16)}`);
   }
   return parts.join("\n");
+}
+
+/** Why these resource moves cannot run: a change that loses data, without `migrate`. */
+function resourceMoveProblem(moves: readonly ResourceMove[]): string | undefined {
+  for (const { plan } of moves) {
+    if (!plan.migrate && plan.losses.length) return `${plan.losses[0]}: give defineResource("${plan.name}", …, { migrate }) to convert it, or keep the type`;
+  }
+  return undefined;
 }

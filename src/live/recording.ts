@@ -10,6 +10,7 @@ import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
 import { callerPlace } from "../core/errors.ts";
 import type { Component } from "../ecs/component.ts";
+import type { NativeResourceClass } from "../ecs/resource.ts";
 
 /** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
 export type Recorded = { readonly owner?: string } & (
@@ -85,9 +86,12 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           };
         case "insertResource":
           return <T extends object>(value: T, insertedBy: string | typeof HOTLOOP_OWN = callerPlace() ?? HOTLOOP_OWN): T => {
-            const running = app.resources.exact(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value;
+            let running = (app.resources.exact(value.constructor as ResourceKey<T>) ?? app.resources.findByName(value.constructor.name)?.value) as object | undefined;
+            // A resource whose schema was edited: the plugin's code keeps the new instance, which
+            // the reloader fills from the running one at the boundary (a resource migration).
+            if (running && relaidOut(running, value)) running = undefined;
             push({ kind: "resource", value, source: insertedBy ?? undefined });
-            staged.set(value.constructor.name, (running as object | undefined) ?? value);
+            staged.set(value.constructor.name, running ?? value);
             return ((running as T | undefined) ?? value);
           };
         case "resource":
@@ -147,4 +151,11 @@ export function systemsOf(recording: Recording): Map<string, Extract<Recorded, {
 /** The key a system is matched by across reloads: its schedule and its name. */
 export function systemKey(schedule: ScheduleLabel, name: string): string {
   return `${schedule.name}/${name}`;
+}
+
+/** Whether `next` is an instance of a resource class whose C layout differs from the running value's. */
+export function relaidOut(running: object, next: object): boolean {
+  const before = (running.constructor as Partial<NativeResourceClass>).struct;
+  const after = (next.constructor as Partial<NativeResourceClass>).struct;
+  return before !== undefined && after !== undefined && before.layout.hash !== after.layout.hash;
 }

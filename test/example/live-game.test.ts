@@ -143,6 +143,23 @@ describe("the example under `dev --features reload`: TypeScript and components l
     expect(events.filter((e) => e.type === "panic")).toEqual([]);
   }, SLOW);
 
+  test("a field added to a resource a hot Rust system writes: the value migrated with the new build at one boundary", async () => {
+    const scoreOf = () => app.resources.findByName("Score")!.value as { toJSON(): Record<string, number> };
+    const scored = score();
+    const rustVersion = hot.version;
+    edit("components.ts", 'defineResource("Score", { value: "u32" })', 'defineResource("Score", { value: "u32", best: "u32" }, { defaults: { best: 50 } })');
+    await until(() => events.some((e) => e.type === "game" && e.status === "waiting" && e.reason.includes("Score{value,best}")));
+    expect(scoreOf().toJSON()).toEqual({ value: scored }); // the running value waits for the library built against the new layout
+    await freshCodegen(project);
+    expect(readFileSync(join(crate.dir, "components/src/lib.rs"), "utf8")).toContain("hotloop_sdk::resource!(Score, 0x");
+    await crate.build();
+    await until(() => hot.version > rustVersion);
+    expect(scoreOf().toJSON()).toEqual({ value: scored, best: 50 });
+    expect(events.map(formatEvent)).toContainEqual(expect.stringMatching(/^hotloop: migrated resource Score\{value\} → Score\{value,best\}, [\d.]+ ms$/));
+    await frames(5); // collect_coins runs with ResMut<Score> on the new layout
+    expect(events.filter((e) => e.type === "panic" || (e.type === "system" && e.change === "kept"))).toEqual([]);
+  }, SLOW);
+
   test("a panic of the new Rust code brings back the old layout and data with the old code", async () => {
     const { Player, Position, Velocity } = await components();
     const player = defineQuery(app.world, [Player]).ids()[0]!;

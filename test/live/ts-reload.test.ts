@@ -356,6 +356,51 @@ describe("components changed live", () => {
   });
 });
 
+describe("resources with a schema changed live", () => {
+  const tallyModule = (schema: string, options = "") => `import { defineResource } from ${JSON.stringify(API)};
+export const Tally = defineResource("Tally", ${schema}${options ? `, ${options}` : ""});
+`;
+  const counting = (extra = "") =>
+    gameplay(1, `app.insertResource(new Tally({ value: 3 }));\n  app.addSystems(Update, function count({ resource }) { resource(Tally).value += 1; });\n  ${extra}`).replace(
+      'import { Position, Velocity } from "./components.ts";',
+      'import { Position, Velocity } from "./components.ts";\nimport { Tally } from "./tally.ts";',
+    );
+  const tally = (app: App) => app.resources.findByName("Tally")!.value as Record<string, number> & { toJSON(): Record<string, number> };
+
+  test("a field added keeps the running value and takes its default; a rename keeps the data", async () => {
+    writeFileSync(join(dir, "tally.ts"), tallyModule(`{ value: "u32" }`));
+    writeFileSync(join(dir, "gameplay.ts"), counting());
+    const { app, reloader, step } = await start();
+    step(4);
+    expect(tally(app).value).toBe(8); // 3 and five frames
+    await save("tally.ts", tallyModule(`{ value: "u32", streak: "u16" }`, `{ defaults: { streak: 7 } }`), reloader);
+    step();
+    expect(tally(app).toJSON()).toEqual({ value: 9, streak: 7 });
+    expect(events.filter((e) => e.type === "migration").at(-1)).toMatchObject({ status: "migrated", resource: "Tally", from: "Tally{value}", to: "Tally{value,streak}" });
+    await save("tally.ts", tallyModule(`{ total: "u32", streak: "u16" }`, `{ renamed: { total: "value" } }`), reloader);
+    step();
+    expect(tally(app).toJSON()).toEqual({ total: 9, streak: 7 });
+  });
+
+  test("a lossy change is refused unless migrate converts; a throw in the frame after puts the old value back", async () => {
+    writeFileSync(join(dir, "tally.ts"), tallyModule(`{ value: "u32" }`));
+    writeFileSync(join(dir, "gameplay.ts"), counting());
+    const { app, reloader, step } = await start();
+    await save("tally.ts", tallyModule(`{ value: "u8" }`), reloader);
+    const reason = events.filter((e) => e.type === "game").at(-1);
+    expect(reason).toMatchObject({ status: "refused", reason: 'tally.ts: Tally.value: u32 → u8 loses data: give defineResource("Tally", …, { migrate }) to convert it, or keep the type' });
+    await save("tally.ts", tallyModule(`{ value: "u8" }`, `{ migrate: (old) => ({ value: Math.min(old.value ?? 0, 255) }) }`), reloader);
+    step();
+    expect(tally(app).value).toBe(5); // 3, one frame before, the converted 4, one frame after
+    const before = app.resources.findByName("Tally")!.value;
+    await save("tally.ts", tallyModule(`{ value: "u8", best: "u8" }`), reloader);
+    await save("gameplay.ts", counting('app.addSystems(Update, function broken() { throw new Error("broken"); });'), reloader);
+    step();
+    expect(app.resources.findByName("Tally")!.value).toBe(before); // the old instance, as it was
+    expect(events.filter((e) => e.type === "migration").map((e) => e.status)).toEqual(["migrated", "migrated", "reverted"]);
+  });
+});
+
 describe("what a replaced version started stops with it", () => {
   // Each build of the plugin starts a timer that says which version it is and which build of it.
   const ticking = (id: number, extra = "") =>

@@ -7,9 +7,9 @@ import type { App } from "../../core/index.ts";
 import type { Layout } from "../../ecs/index.ts";
 import { hostParamsOf } from "../host-params.ts";
 import type { HotLibrary } from "../library.ts";
-import { systemProblem, type ComponentLayouts, type SourceLayouts, type SystemManifest } from "../manifest.ts";
+import { systemProblem, type ComponentLayouts, type HostLayouts, type SourceLayouts, type SystemManifest } from "../manifest.ts";
 
-/** Layouts a staged TypeScript reload migrates components to, by component name. */
+/** Layouts a staged TypeScript reload migrates components and resources to, by name. */
 export type AwaitedLayouts = ReadonlyMap<string, Layout>;
 
 /**
@@ -22,23 +22,28 @@ export function runProblem(app: App, lib: HotLibrary, system: SystemManifest, aw
   const layouts: ComponentLayouts = awaited
     ? { get: (name) => (registry.get(name) && awaited.has(name) ? { layout: awaited.get(name)! } : registry.get(name)) }
     : registry;
-  return systemProblem(lib.manifest, system, layouts, source, hostParamsOf(app).layouts);
+  const host = hostParamsOf(app).layouts;
+  // A resource about to be migrated is judged by its new layout too.
+  const hostLayouts: HostLayouts = awaited
+    ? { resource: (name) => { const now = host.resource(name); const next = awaited.get(name); return now && next ? { hash: next.hash, text: next.text, readOnly: now.readOnly } : now; }, event: host.event }
+    : host;
+  return systemProblem(lib.manifest, system, layouts, source, hostLayouts);
 }
 
 /** Whether `lib` was compiled against the awaited layout of every awaited component it uses. */
 export function builtForAwaited(lib: HotLibrary, awaited: AwaitedLayouts | undefined): boolean {
   if (!awaited) return true;
-  return lib.manifest.components.every((c) => awaited.get(c.name)?.hash === undefined || awaited.get(c.name)!.hash === c.hash);
+  return [...lib.manifest.components, ...lib.manifest.resources].every((c) => awaited.get(c.name)?.hash === undefined || awaited.get(c.name)!.hash === c.hash);
 }
 
-/** The awaited components `lib` uses, as a list for a message. */
+/** The awaited components and resources `lib` uses, as a list for a message. */
 export function awaitedNames(lib: HotLibrary, awaited: AwaitedLayouts | undefined): string {
-  return lib.manifest.components.filter((c) => awaited?.has(c.name)).map((c) => c.name).join(", ");
+  return [...lib.manifest.components, ...lib.manifest.resources].filter((c) => awaited?.has(c.name)).map((c) => c.name).join(", ");
 }
 
-/** Whether `lib` was compiled against any of these components. */
+/** Whether `lib` was compiled against any of these components or resources. */
 export function usesAny(lib: HotLibrary | undefined, names: Iterable<string>): boolean {
-  const compiled = new Set(lib?.manifest.components.map((c) => c.name) ?? []);
+  const compiled = new Set([...(lib?.manifest.components ?? []), ...(lib?.manifest.resources ?? [])].map((c) => c.name));
   for (const name of names) if (compiled.has(name)) return true;
   return false;
 }
