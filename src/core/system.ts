@@ -1,4 +1,4 @@
-import type { ComponentInit, World } from "../ecs/index.ts";
+import type { ComponentInits, Schema, World } from "../ecs/index.ts";
 import type { App } from "./app.ts";
 import type { Input } from "./input.ts";
 import type { ResourceKey } from "./resources.ts";
@@ -13,8 +13,8 @@ export interface SystemContext {
   readonly input: Input;
   /** A resource by its class; a clear error when missing. */
   resource<T>(key: ResourceKey<T>): T;
-  /** Creates an entity with components (see `spawn` in src/ecs). */
-  spawn(...components: readonly ComponentInit[]): number;
+  /** Creates an entity with components, each one's values typed from its schema (see `spawn` in src/ecs). */
+  spawn<const L extends readonly Schema[]>(...components: ComponentInits<L>): number;
   /** Removes an entity. */
   despawn(eid: number): void;
   /** Asks the runner to stop after this frame. */

@@ -32,28 +32,50 @@ export type Columns<S extends Schema> = string extends keyof S ? unknown : { rea
 /** A component with no fields, used to mark entities (`Player`) and to filter queries. */
 export type Tag = Component<Record<never, never>>;
 
-/** Options for {@link defineComponent}. */
-export interface ComponentOptions {
+/**
+ * Options for {@link defineComponent}, typed from the new layout `S`: `defaults`, the keys of
+ * `renamed` and what `migrate` returns may name only its fields. `Old` names the fields of the
+ * running layout `migrate` reads, inferred from its parameter's annotation; `R` is what `migrate`
+ * returns (inferred, to refuse names that are not fields). The defaults, `ComponentOptions`, are
+ * the options of any component.
+ */
+export interface ComponentOptions<S extends Schema = Schema, Old extends string = string, R = Fields<S>> {
   /** Initial elements per column (default {@link DEFAULT_CAPACITY}); grows by doubling. */
   readonly capacity?: number;
   /**
    * The value a field starts at, instead of 0: when an entity gets the component without a value
    * for it, and when a live migration adds the field to entities that have the component.
    */
-  readonly defaults?: Readonly<Record<string, number>>;
+  readonly defaults?: Fields<S>;
   /**
    * Fields renamed since the layout the running game has, `{ new_name: "old_name" }`: a live
-   * migration copies the old field's data into the new one instead of dropping it.
+   * migration copies the old field's data into the new one instead of dropping it. `new_name`
+   * must be a field of this definition; `old_name` one of the running layout.
    */
-  readonly renamed?: Readonly<Record<string, string>>;
+  readonly renamed?: { readonly [K in keyof S]?: string };
   /**
    * Converts one entity's values from the running layout to this one, for a change a live
    * migration refuses on its own (narrowing a type, removing a field the game still reads):
    * receives the old values by old field name, returns new values by new field name (fields it
    * leaves out get what the automatic copy gave them).
+   *
+   * The running layout is not known to the new definition, so `old` is `Readonly<Record<string,
+   * number>>` (a field is `number | undefined` under `noUncheckedIndexedAccess`: `old.x ?? 0`),
+   * or what its annotation says the running layout has: `migrate: (old: { x: number }) => ({ z:
+   * old.x * 2 })`. The annotation is a claim about the running game, not checked: a field the
+   * running layout lacks reads `undefined`.
    */
-  readonly migrate?: (old: Readonly<Record<string, number>>) => Readonly<Record<string, number>>;
+  readonly migrate?: (old: OldValues<Old>) => MigratedValues<S, R>;
 }
+
+/** Values by field name, every one optional; no name outside the schema. */
+type Fields<S extends Schema> = { readonly [K in keyof S]?: number };
+
+/** What `migrate` receives: the running layout's values, by the names `Old` (any name when `Old` is `string`). */
+export type OldValues<Old extends string> = string extends Old ? Readonly<Record<string, number>> : { readonly [K in Old]: number };
+
+/** What `migrate` returns: numbers for fields of `S`, and any other name (a key of `R` not in `S`) typed `never`, an error. */
+export type MigratedValues<S extends Schema, R> = R & Fields<S> & { readonly [K in Exclude<keyof R, keyof S>]: never };
 
 /** Default column capacity: above the 1000-element inline-typed-array hazard of bun:ffi. */
 export const DEFAULT_CAPACITY = 4096;
@@ -99,7 +121,11 @@ export async function withDefinitionHook<T>(hook: DefinitionHook, body: () => Pr
 }
 
 /** Defines a component with numeric fields. Throws a one-line error on a bad name or type. */
-export function defineComponent<const S extends Schema>(name: string, schema: S, options: ComponentOptions = {}): Component<S> {
+export function defineComponent<const S extends Schema, Old extends string = string, R = Fields<S>>(
+  name: string,
+  schema: S,
+  options: ComponentOptions<S, Old, R> = {},
+): Component<S> {
   if (!RUST_TYPE_NAME.test(name)) {
     throw new Error(`component name "${name}" must be a Rust type name (UpperCamelCase, ASCII letters and digits)`);
   }
@@ -117,9 +143,9 @@ export function defineComponent<const S extends Schema>(name: string, schema: S,
     if (!fieldNames.includes(field)) throw new Error(`component ${name}: a default is given for "${field}", which is not one of its fields`);
     if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`component ${name}: the default of "${field}" must be a finite number`);
   }
-  for (const [field, old] of Object.entries(options.renamed ?? {})) {
+  for (const [field, old] of Object.entries<string | undefined>(options.renamed ?? {})) {
     if (!fieldNames.includes(field)) throw new Error(`component ${name}: renamed names "${field}", which is not one of its fields ({ new_name: "old_name" })`);
-    if (fieldNames.includes(old)) throw new Error(`component ${name}: "${field}" is renamed from "${old}", which is still a field`);
+    if (old !== undefined && fieldNames.includes(old)) throw new Error(`component ${name}: "${field}" is renamed from "${old}", which is still a field`);
   }
   const component: Record<string, unknown> = {
     name,
@@ -127,7 +153,8 @@ export function defineComponent<const S extends Schema>(name: string, schema: S,
     fieldNames,
     layout: layoutOf(name, fieldNames.map((f) => ({ name: f, type: schema[f]! }))),
     capacity,
-    options,
+    // Why the cast: `migrate` is called with the running layout's values, whatever its annotation says.
+    options: options as unknown as ComponentOptions,
   };
   for (const field of fieldNames) component[field] = allocateColumn(schema[field]!, capacity);
   const defined = component as Component<S>;
