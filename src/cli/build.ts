@@ -6,10 +6,11 @@ import { librarySystemProblems } from "../hot/manifest.ts";
 import { consoleReporter } from "../hot/report.ts";
 import { parseArgs, UsageError } from "./args.ts";
 
-export const BUILD_USAGE = `usage: hotloop build [--release] [--log-format human|json]
+export const BUILD_USAGE = `usage: hotloop build [--release] [--quiet] [--log-format human|json]
 
 Runs codegen, builds the project's hot systems with cargo (debug, or release with --release) and
-rewrites the typed names module (hotloop.names, default src/systems.gen.ts) from the library.`;
+rewrites the typed names module (hotloop.names, default src/systems.gen.ts) from the library.
+The compiler's warnings are shown one line each (--quiet: their count).`;
 
 export const CODEGEN_USAGE = `usage: hotloop codegen [--check] [--json]
 
@@ -19,7 +20,7 @@ date; --json prints what changed and every component's layout hash as one JSON o
 
 /** `hotloop build`. */
 export async function buildCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, [{ name: "help", short: "-h" }, { name: "release" }, { name: "log-format", value: "string" }]);
+  const args = parseArgs(argv, [{ name: "help", short: "-h" }, { name: "release" }, { name: "log-format", value: "string" }, { name: "quiet" }]);
   if (args.has("help")) return printed(BUILD_USAGE);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const format = args.string("log-format") ?? "human";
@@ -28,7 +29,7 @@ export async function buildCommand(argv: readonly string[]): Promise<number> {
   if (!project.crate) throw new ProjectError(`${project.root}: no Rust crate to build (hotloop.crate, default "systems")`);
   const profile = args.has("release") ? "release" : "debug";
   const report = consoleReporter(format);
-  const result = await buildProject(project, { profile, report });
+  const result = await buildProject(project, { profile, report, quiet: args.has("quiet") });
   // One system's problem refuses that system when the game loads it, not the build: said here once.
   for (const problem of result.manifest ? librarySystemProblems(result.manifest) : []) report({ type: "warning", file: project.show(project.library(profile)), message: problem });
   return result.ok ? 0 : 1;

@@ -30,13 +30,14 @@ expects it). A build or module that fails leaves the game on its last good code.
 
 options:
   --features reload        watch, rebuild and swap while the game runs (-F reload)
+  --quiet                  the compiler's warnings as a count, not their lines
   --inspect [PORT]         serve the inspector on 127.0.0.1 (any free port, or PORT): entities,
                            resources and systems' times live, values you can edit, every build
                            and reload; the address printed carries the page's token
 ${GAME_USAGE}`;
 
 /** dev's flags: the game's, and the inspector. */
-const DEV_FLAGS = [...GAME_FLAGS, { name: "inspect", value: "number", optionalValue: true } as const];
+const DEV_FLAGS = [...GAME_FLAGS, { name: "inspect", value: "number", optionalValue: true } as const, { name: "quiet" } as const];
 
 export const STATIC_USAGE = `usage: hotloop static [options]
 
@@ -66,7 +67,8 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   const inspector = args.has("inspect") ? (await import("../dev/inspector/inspector.ts")).Inspector.listen({ port: args.number("inspect"), game: project.name }) : undefined;
   const report = inspector ? inspector.tee(consoleReporter(options.logFormat)) : consoleReporter(options.logFormat);
   const builder = devBuilder(project);
-  await buildOnce(project, "debug", report, builder);
+  const quiet = args.has("quiet");
+  await buildOnce(project, "debug", report, builder, quiet);
   const app = await createApp(project, { ...options, reporter: report }, say(args));
   if (inspector) {
     inspector.attach(app);
@@ -74,7 +76,7 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   }
   if (!reload || !project.crate) return runGameApp(app, options);
 
-  const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app), game: gameReloaderOf(app) });
+  const sources = watchProject(project, { report, builder: builder!, reloader: reloaderOf(app), game: gameReloaderOf(app), quiet });
   await sources.ready();
   report({ type: "info", message: `watching ${project.show(project.crateDir!)}, ${project.components.map((c) => project.show(c)).join(", ")} and the game's modules (Ctrl-C to stop)` });
   return runGameApp(app, options, sources);
@@ -99,9 +101,9 @@ export async function staticCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** Builds before a run; without any library afterwards there is nothing to run. */
-async function buildOnce(project: Project, profile: "debug" | "release", report: Reporter, builder?: CrateBuilder): Promise<void> {
+async function buildOnce(project: Project, profile: "debug" | "release", report: Reporter, builder?: CrateBuilder, quiet = false): Promise<void> {
   if (!project.crate) return;
-  const result = await buildProject(project, { profile, report, builder });
+  const result = await buildProject(project, { profile, report, builder, quiet });
   if (!result.ok && !existsSync(project.library(profile))) throw new ProjectError("no library to run: fix the build errors above");
   if (!result.ok) report({ type: "info", message: `running the last good build of ${project.crate.package}` });
 }

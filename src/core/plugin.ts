@@ -8,7 +8,7 @@ import type { App } from "./app.ts";
  * library): when the dev runner re-runs the game plugin after a TypeScript edit, a `once` plugin
  * is not built again, and what it added the first time stays. Its `name` identifies it.
  */
-export type Plugin = ((app: App) => void) | { readonly name?: string; readonly once?: boolean; build(app: App): void };
+export type Plugin = ((app: App) => void) | { readonly name?: string; readonly once?: boolean; readonly options?: unknown; build(app: App): void };
 
 /** Whether a value has a plugin's shape (a function, or an object with `build`): a game's entry is checked with it. */
 export function isPlugin(value: unknown): value is Plugin {
@@ -26,7 +26,11 @@ export function pluginName(plugin: Plugin): string {
   return (typeof plugin === "function" ? plugin.name : plugin.name) || "anonymous plugin";
 }
 
-/** A `once` plugin (see {@link Plugin}): built the first time only, whatever reloads re-run around it. */
-export function oncePlugin(name: string, build: (app: App) => void): Plugin {
-  return { name, once: true, build };
+/**
+ * A `once` plugin (see {@link Plugin}): built the first time only, whatever reloads re-run around
+ * it. `options`, when given, is what it was made with (a window's size and title): a reload that
+ * builds the game plugin with other options says they need a restart, instead of ignoring them.
+ */
+export function oncePlugin(name: string, build: (app: App) => void, options?: unknown): Plugin {
+  return { name, once: true, build, options };
 }

@@ -3,6 +3,7 @@
  * `cargo build`, then the typed names module from the new library's manifest.
  */
 import { existsSync } from "node:fs";
+import { relative } from "node:path";
 import { inspectLibrary } from "../hot/inspect.ts";
 import type { Manifest } from "../hot/manifest.ts";
 import type { Reporter } from "../hot/report.ts";
@@ -33,6 +34,8 @@ export interface BuildOptions {
   readonly builder?: Builder;
   /** The files saved since the last build (absolute paths), for the builder. */
   readonly changed?: readonly string[];
+  /** The compiler's warnings as their count only (`--quiet`). */
+  readonly quiet?: boolean;
 }
 
 /** cargo's result, the component layouts codegen saw (when it ran), and the new library's manifest. */
@@ -60,7 +63,7 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     options.onLayouts?.(generated.layouts);
   }
   const cargo = { cwd: project.crateDir!, package: crate.package, release: options.profile === "release" };
-  const result = await reportedBuild(crate.package, options.builder ?? cargo, options.report, options.changed);
+  const result = await reportedBuild(crate.package, options.builder ?? cargo, options.report, options.changed, { quiet: options.quiet, crateFromRoot: relative(project.root, project.crateDir!) });
   const manifest = result.ok ? await writeNames(project, options.profile) : undefined;
   return { ...result, layouts: generated?.layouts, manifest };
 }

@@ -9,6 +9,8 @@ export interface CargoResult {
   readonly ms: number;
   /** Compiler diagnostics, one per line (cargo's short format), empty when ok. */
   readonly errors: string;
+  /** The compiler's warnings of a build that worked, one line each (`src/lib.rs:3:8: warning: …`). */
+  readonly warnings?: readonly string[];
   /** Who built: cargo, or cargo's last rustc command run again ({@link CrateBuilder}). */
   readonly via?: "cargo" | "rustc";
   /** The rustc command cargo ran for the primary cdylib and the build's path packages, when `recordRustc` asked and cargo compiled it. */
@@ -45,7 +47,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - start;
   const recording = options.recordRustc ? cargoRecording(stderr) : undefined;
-  if (code === 0) return { ok: true, ms, errors: "", via: "cargo", recording };
+  if (code === 0) return { ok: true, ms, errors: "", via: "cargo", recording, warnings: shortWarnings(stderr) };
   // A Cargo.toml cargo cannot read: one line with its place (`Cargo.toml:8:12: error: …`), as a compile error has.
   const manifest = manifestProblem(stderr);
   if (manifest) return { ok: false, ms, errors: manifestLine(manifest, (f) => (isAbsolute(f) ? relative(options.cwd, f) : f)), via: "cargo", recording };
@@ -66,10 +68,36 @@ export interface Builder {
  * given the files saved since its last build. A failed build changes no file, so a game watching
  * the library keeps running the last good code.
  */
-export async function reportedBuild(crate: string, build: CargoBuildOptions | Builder, report: Reporter, changed?: readonly string[]): Promise<CargoResult> {
+export async function reportedBuild(crate: string, build: CargoBuildOptions | Builder, report: Reporter, changed?: readonly string[], options: ReportedBuildOptions = {}): Promise<CargoResult> {
   report({ type: "build", status: "started", crate });
   const result = "build" in build ? await build.build(changed) : await cargoBuild(build);
-  if (result.ok) report({ type: "build", status: "finished", crate, ms: result.ms, via: result.via });
-  else report({ type: "build", status: "failed", crate, ms: result.ms, error: result.errors, via: result.via });
+  const fromRoot = (text: string) => (options.crateFromRoot ? crateRelativeToRoot(text, options.crateFromRoot) : text);
+  if (result.ok) {
+    const warnings = (result.warnings ?? []).map(fromRoot);
+    report({ type: "build", status: "finished", crate, ms: result.ms, via: result.via, ...(warnings.length ? (options.quiet ? { warningCount: warnings.length } : { warnings }) : {}) });
+  } else {
+    report({ type: "build", status: "failed", crate, ms: result.ms, error: fromRoot(result.errors), via: result.via });
+  }
   return result;
+}
+
+/** How {@link reportedBuild} says what the compiler said. */
+export interface ReportedBuildOptions {
+  /** Warnings as their count only (`--quiet`). */
+  readonly quiet?: boolean;
+  /** The crate's directory from the project's root (`systems`): the compiler's paths are made relative to the root, as TypeScript's are. */
+  readonly crateFromRoot?: string;
+}
+
+/** Each `path.rs:line:col:` at the start of a line (or after `--> `), relative to the crate, made relative to the project's root. */
+export function crateRelativeToRoot(text: string, crateFromRoot: string): string {
+  if (!crateFromRoot || crateFromRoot === ".") return text;
+  return text.replace(/^(\s*(?:--> )?)([^\s/:][^\s:]*\.rs:\d+:\d+)/gm, (_, lead: string, place: string) => `${lead}${crateFromRoot}/${place}`);
+}
+
+/** The warning lines of cargo's short format, without its summary (`warning: `x` (lib) generated 2 warnings`). */
+function shortWarnings(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((l) => /^\S+\.rs:\d+:\d+: warning(\[\w+\])?:/.test(l));
 }

@@ -42,7 +42,7 @@ export class CrateBuilder implements Builder {
     const recorded = this.#recorded;
     if (recorded && changed && !this.options.release && recorded.covers(changed)) {
       const replay = await recorded.run();
-      if (replay.trusted) return { ok: replay.ok, ms: replay.ms, errors: replay.errors, via: "rustc" };
+      if (replay.trusted) return { ok: replay.ok, ms: replay.ms, errors: replay.errors, via: "rustc", warnings: replay.warnings };
       this.#recorded = undefined; // a failure that is not the code's: cargo explains it, and records again
     }
     // A file saved after this is one cargo may not have seen. Date.now() truncates to the

@@ -18,6 +18,8 @@ export interface ReplayResult {
   readonly ms: number;
   readonly errors: string;
   readonly trusted: boolean;
+  /** The compiler's warnings of a build that worked, one line each. */
+  readonly warnings?: readonly string[];
 }
 
 /** `path:mtime:size` of each file, `path:-` when absent: equal stamps mean unchanged files. `stats`: the paths' stats, when taken already. */
@@ -218,11 +220,12 @@ export class RecordedRustc {
     const proc = spawnChild([program, ...args], { cwd: this.cwd, env: { ...process.env, ...env } });
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
     const diagnostics: string[] = [];
+    const warnings: string[] = [];
     const linked: string[] = []; // the cdylib, and the rlib too for crate-type = ["cdylib", "rlib"]
     let compileError = false;
     for (const line of stderr.split("\n")) {
       if (!line.startsWith("{")) continue;
-      let message: { $message_type?: string; level?: string; rendered?: string; spans?: unknown[]; artifact?: string; emit?: string };
+      let message: { $message_type?: string; level?: string; message?: string; rendered?: string; spans?: { file_name?: string; line_start?: number; column_start?: number; is_primary?: boolean }[]; artifact?: string; emit?: string };
       try {
         message = JSON.parse(line);
       } catch {
@@ -232,11 +235,14 @@ export class RecordedRustc {
       if (message.$message_type !== "diagnostic" || !message.rendered) continue;
       const rendered = stripAnsi(message.rendered).trim();
       if ((message.level === "error" || message.level === "warning") && !SUMMARY.test(rendered)) diagnostics.push(rendered);
+      // A warning as cargo's short format says it: one line with its place.
+      const span = message.spans?.find((sp) => sp.is_primary) ?? message.spans?.[0];
+      if (message.level === "warning" && span?.file_name && message.message) warnings.push(`${span.file_name}:${span.line_start}:${span.column_start}: warning: ${message.message}`);
       if (message.level === "error" && (message.spans?.length ?? 0) > 0) compileError = true;
     }
     if (code === 0 && linked.length > 0) {
       for (const artifact of linked) this.uplift(resolve(this.cwd, artifact));
-      return { ok: true, ms: performance.now() - start, errors: "", trusted: true };
+      return { ok: true, ms: performance.now() - start, errors: "", trusted: true, warnings };
     }
     const errors = diagnostics.length ? diagnostics.join("\n") : stderr.trim().split("\n").slice(-10).join("\n");
     return { ok: false, ms: performance.now() - start, errors, trusted: code !== 0 && compileError };

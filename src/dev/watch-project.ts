@@ -26,6 +26,8 @@ export interface WatchProjectOptions {
    * those of the running layout.
    */
   readonly game?: GameReloader;
+  /** The compiler's warnings as a count (`--quiet`). */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
         report,
         codegen,
         builder,
+        quiet: options.quiet,
         changed,
         onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
       });

@@ -4,7 +4,8 @@ import { basename } from "node:path";
 export type HotEvent =
   | { type: "build"; status: "started"; crate: string }
   /** `via`: cargo, or cargo's last rustc command run again for an edit of the crate's own sources. */
-  | { type: "build"; status: "finished"; crate: string; ms: number; via?: "cargo" | "rustc" }
+  /** `warnings`: the compiler's warnings, one line each (paths from the project's root); `quiet` runs give only their count. */
+  | { type: "build"; status: "finished"; crate: string; ms: number; via?: "cargo" | "rustc"; warnings?: readonly string[]; warningCount?: number }
   | { type: "build"; status: "failed"; crate: string; ms: number; error: string; via?: "cargo" | "rustc" }
   | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
   | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
@@ -51,7 +52,12 @@ export function formatEvent(e: HotEvent): string {
   switch (e.type) {
     case "build":
       if (e.status === "started") return `hotloop: building ${e.crate}…`;
-      if (e.status === "finished") return `hotloop: built ${e.crate} in ${ms(e.ms)}${e.via === "rustc" ? " (rustc directly)" : ""}`;
+      if (e.status === "finished") {
+        const count = e.warningCount ?? e.warnings?.length ?? 0;
+        const warned = count ? `, ${count} warning${count === 1 ? "" : "s"}` : "";
+        const lines = e.warnings?.length ? `\n${e.warnings.join("\n")}` : "";
+        return `hotloop: built ${e.crate} in ${ms(e.ms)}${e.via === "rustc" ? " (rustc directly)" : ""}${warned}${lines}`;
+      }
       return `hotloop: build of ${e.crate} failed after ${ms(e.ms)}; the game keeps running the last good code\n${e.error}`;
     case "reload":
       if (e.status === "ok") {

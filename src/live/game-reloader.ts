@@ -457,6 +457,9 @@ export class GameReloader {
         this.stats.migrations++;
         reporter({ type: "migration", status: "migrated", resource: m.move.plan.name, from: describeLayout(m.move.plan.from, m.move.plan.to), to: describeLayout(m.move.plan.to, m.move.plan.from), ms: m.ms });
       }
+      for (const name of staged.recording.onceChanged ?? []) {
+        reporter({ type: "warning", file: this.#show(staged.file), message: `${name} was given other options, which a once plugin takes only when the game starts (a window's size or title, the hot library): restart the game to apply them` });
+      }
       for (const s of changes.added) reporter({ type: "system", change: "added", system: s.name, placement: s.schedule.name, version: this.#version });
       for (const s of changes.removed) reporter({ type: "system", change: "removed", system: s.name, placement: s.schedule.name, version: this.#version });
       for (const run of changes.rerun) {
@@ -489,7 +492,8 @@ export class GameReloader {
 
   /** A TypeScript system threw: roll its reload back if it replaced the system's body, else disable it. */
   #onSystemThrew(slot: TsSlot, error: unknown): void {
-    const message = oneLineError(error);
+    // Paths as the other lines show them (relative to the project), not the stack's absolute ones.
+    const message = oneLineError(error).replace(/\(at (\/[^()]+?)(:\d+:\d+)\)/g, (_, file: string, at: string) => `(at ${this.#show(file)}${at})`);
     const last = this.#last;
     const event = { type: "panic", file: this.#show(stackPlaces(error)[0]?.file ?? this.#options.entry), system: slot.name, version: this.#version, message } as const;
     // In the first frame after a migration any throw may be the migration's doing (a removed field

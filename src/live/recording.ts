@@ -28,6 +28,10 @@ export interface Recording {
   readonly items: readonly Recorded[];
   /** The `once` plugins built (or carried over) in it. */
   readonly once: ReadonlySet<string>;
+  /** The options each `once` plugin was first built with, as JSON (see oncePlugin). */
+  readonly onceOptions?: ReadonlyMap<string, string>;
+  /** `once` plugins given other options than they run with: they need a restart. */
+  readonly onceChanged?: readonly string[];
 }
 
 /**
@@ -39,6 +43,8 @@ export interface Recording {
 export function record(app: App, plugin: Plugin, previous: Recording | undefined): Recording {
   const items: Recorded[] = [];
   const once = new Set<string>();
+  const onceOptions = new Map<string, string>();
+  const onceChanged: string[] = [];
   let owner: string | undefined;
   const push = (item: Recorded): void => void items.push(owner === undefined ? item : { ...item, owner });
   const staged = new Map<string, object>();
@@ -64,10 +70,15 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
               const name = pluginName(p);
               if (once.has(name)) throw new Error(`plugin ${name} is added twice (it is a once plugin: add it once)`);
               once.add(name);
+              const options = optionsText(p);
               if (previous?.once.has(name)) {
                 items.push(...previous.items.filter((i) => i.owner === name));
+                const running = previous.onceOptions?.get(name);
+                if (running !== undefined) onceOptions.set(name, running);
+                if (running !== options) onceChanged.push(name);
                 continue;
               }
+              onceOptions.set(name, options);
               const outer = owner;
               owner = name;
               try {
@@ -138,7 +149,17 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
   } finally {
     recording = false;
   }
-  return { items, once };
+  return { items, once, onceOptions, onceChanged };
+}
+
+/** A plugin's options as JSON (functions and cycles aside): equal texts, equal options. */
+function optionsText(plugin: Plugin): string {
+  const options = typeof plugin === "object" ? plugin.options : undefined;
+  try {
+    return JSON.stringify(options ?? null) ?? "null";
+  } catch {
+    return "unreadable";
+  }
 }
 
 /** The systems of a recording by `Schedule/name`. */

@@ -177,7 +177,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
       app.getResource(Textures)?.unloadAll(rl);
       rl.closeWindow();
     });
-  });
+  }, options);
 }
 
 export { Raylib };

@@ -156,6 +156,17 @@ describe("a library file that is complete only in the end is loaded only then", 
     running.expectIntact();
   }, SLOW);
 
+  test("a new build identical to the running one is said once, and nothing is loaded", async () => {
+    r = await rig(v.stamp1);
+    const running = r;
+    running.publish(v.stamp1); // a save that changed nothing the compiler sees (a comment), linked anew
+    await running.until(() => running.events.some((e) => e.type === "info" && e.message.includes("nothing to load")), 1500, "the line");
+    await running.frames(20);
+    expect(running.events.filter((e) => e.type === "info").map((e) => ("message" in e ? e.message : ""))).toEqual(["libhot_fixture.so: the new build is the one running (v1): nothing to load"]);
+    expect(running.reloader.version).toBe(1);
+    expect(running.reloader.stats.stagings).toBe(0);
+  }, SLOW);
+
   test("a game started while builds land every few ms starts on a whole build, every time", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hotloop-start-race-"));
     const library = join(dir, "libhot_fixture.so");

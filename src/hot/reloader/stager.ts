@@ -216,6 +216,9 @@ export class Stager {
     this.#firstEventAt = undefined;
   }
 
+  /** The file (its signature) last said to be identical to the running build. */
+  #identicalSaid: string | undefined;
+
   /**
    * Stages the file (see #stageFile). Runs from timers and watcher events, so nothing may escape:
    * an unexpected error is one warning, and the game keeps its code.
@@ -249,7 +252,14 @@ export class Stager {
     const hash = contentHash(bytes);
     const current = this.#host.current();
     const latest = this.#staged?.lib ?? current;
-    if (latest && hash === latest.hash && !(restageCurrent && latest === current)) return this.#endAttempt();
+    if (latest && hash === latest.hash && !(restageCurrent && latest === current)) {
+      // A save that built the same bytes (a comment, whitespace, an edit undone): said, once per new file.
+      if (read.signature !== this.#identicalSaid && latest === current) {
+        this.#identicalSaid = read.signature;
+        report.event({ type: "info", message: `${basename(path)}: the new build is the one running (v${this.#host.version()}): nothing to load` });
+      }
+      return this.#endAttempt();
+    }
     if (this.#rejectedBuilds.has(hash)) return this.#endAttempt();
     const problem = imageProblem(bytes);
     if (problem) return this.#retryOrRefuse(problem, hash);
