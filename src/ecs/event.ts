@@ -178,6 +178,12 @@ export class EventQueues {
     return this.#queues.get(name);
   }
 
+  /** Puts a queue (back) as its type's queue: a rolled-back reload restores the queue it replaced. */
+  put(queue: EventQueue): void {
+    this.#queues.set(queue.type.name, queue);
+    this.#list = [...this.#queues.values()];
+  }
+
   /** Starts a frame for every queue (see {@link EventQueue.update}). */
   update(): void {
     const list = this.#list;

@@ -32,6 +32,8 @@ export type HotEvent =
   | { type: "migration"; status: "migrated" | "reverted"; component: string; from: string; to: string; entities: number; ms: number }
   /** A resource's value moved to a new layout at a frame boundary (its schema edited), or back by a rollback. */
   | { type: "migration"; status: "migrated" | "reverted"; resource: string; from: string; to: string; ms: number }
+  /** An event type's queue made anew for its new layout at a frame boundary (the events in flight dropped), or put back by a rollback. */
+  | { type: "migration"; status: "migrated" | "reverted"; event: string; from: string; to: string; dropped: number; ms: number }
   | { type: "warning"; file: string; message: string }
   | { type: "info"; message: string };
 
@@ -72,6 +74,7 @@ export function formatEvent(e: HotEvent): string {
       return `hotloop: refused ${e.reason} (still running game v${e.version})`;
     case "migration":
       if ("resource" in e) return `hotloop: ${e.status} resource ${e.from} → ${e.to}, ${ms(e.ms)}`;
+      if ("event" in e) return `hotloop: ${e.status} event ${e.from} → ${e.to}${e.dropped ? `: ${e.dropped} ${e.dropped === 1 ? "event" : "events"} in flight dropped` : ""}, ${ms(e.ms)}`;
       return `hotloop: ${e.status} ${e.from} → ${e.to}: ${e.entities} ${e.entities === 1 ? "entity" : "entities"}, ${ms(e.ms)}`;
     case "panic":
       return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;

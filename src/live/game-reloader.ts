@@ -20,6 +20,7 @@ import { Watchdog } from "../core/watchdog.ts";
 import { applyMigration, planMigration, shortLayout, type AppliedMigration, type MigrationPlan } from "../ecs/migrate.ts";
 import { withDefinitionHook, type Component } from "../ecs/component.ts";
 import { defineQuery } from "../ecs/query.ts";
+import type { EventType } from "../ecs/event.ts";
 import type { Layout } from "../ecs/layout.ts";
 import { oneLineError, stackPlaces } from "../core/errors.ts";
 import type { HotReloader } from "../hot/reloader.ts";
@@ -307,7 +308,12 @@ export class GameReloader {
     const plans = [...migrations.values()];
     const hot = this.#hot;
     // The layouts the hot library must be built against before this reload can apply.
-    const moved = new Map<string, Layout>([...plans.map((p) => [p.component.name, p.to] as const), ...resourceMoves.map((m) => [m.plan.name, m.plan.to] as const)]);
+    const eventTypes = recording.items.flatMap((item) => (item.kind === "event" ? [item.type] : []));
+    const moved = new Map<string, Layout>([
+      ...plans.map((p) => [p.component.name, p.to] as const),
+      ...resourceMoves.map((m) => [m.plan.name, m.plan.to] as const),
+      ...eventTypes.map((t) => [t.name, t.struct.layout] as const),
+    ]);
     const needsBuild = hot !== undefined && moved.size > 0 && hot.usesComponents(moved.keys());
     this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
     this.#refusedSaves = undefined;
@@ -340,6 +346,24 @@ export class GameReloader {
 
   #importTimeoutMs(): number {
     return this.#options.importTimeoutMs ?? 5000;
+  }
+
+  /**
+   * An event type defined again with another layout: its queue is made anew (the events in flight
+   * are of the old layout: dropped, and counted in the line), and put back by a rollback.
+   */
+  #replaceEventQueue(type: EventType): AppliedResourceMove {
+    const started = performance.now();
+    const events = this.#app.events;
+    const old = events.get(type.name)!;
+    const dropped = old.count;
+    events.add(type);
+    const ms = performance.now() - started;
+    return {
+      ms,
+      revert: () => events.put(old),
+      event: (status, took = ms) => ({ type: "migration", status, event: type.name, from: shortLayout(status === "migrated" ? old.type.struct.layout : type.struct.layout), to: shortLayout(status === "migrated" ? type.struct.layout : old.type.struct.layout), dropped: status === "migrated" ? dropped : 0, ms: took }),
+    };
   }
 
   /**
@@ -421,6 +445,7 @@ export class GameReloader {
     try {
       for (const plan of staged.migrations) migrated.push(applyMigration(plan, defineQuery(this.#app.world, [plan.component]).ids()));
       for (const move of staged.resourceMoves) movedResources.push(applyResourceMove(this.#app, move));
+      for (const item of staged.recording.items) if (item.kind === "event") movedResources.push(this.#replaceEventQueue(item.type));
       setOptions(staged.options);
       applied.undo = revert;
       if (staged.needsBuild) {
@@ -455,7 +480,7 @@ export class GameReloader {
       }
       for (const m of movedResources) {
         this.stats.migrations++;
-        reporter({ type: "migration", status: "migrated", resource: m.move.plan.name, from: describeLayout(m.move.plan.from, m.move.plan.to), to: describeLayout(m.move.plan.to, m.move.plan.from), ms: m.ms });
+        reporter(m.event("migrated"));
       }
       for (const name of staged.recording.onceChanged ?? []) {
         reporter({ type: "warning", file: this.#show(staged.file), message: `${name} was given other options, which a once plugin takes only when the game starts (a window's size or title, the hot library): restart the game to apply them` });
@@ -528,9 +553,7 @@ export class GameReloader {
     for (const m of applied.migrations) {
       this.#options.reporter({ type: "migration", status: "reverted", component: m.plan.component.name, from: describeLayout(m.plan.to, m.plan.from), to: describeLayout(m.plan.from, m.plan.to), entities: m.entities, ms: performance.now() - started });
     }
-    for (const m of applied.resourceMoves) {
-      this.#options.reporter({ type: "migration", status: "reverted", resource: m.move.plan.name, from: describeLayout(m.move.plan.to, m.move.plan.from), to: describeLayout(m.move.plan.from, m.move.plan.to), ms: performance.now() - started });
-    }
+    for (const m of applied.resourceMoves) this.#options.reporter(m.event("reverted", performance.now() - started));
     if (!this.#quietRollback && applied.migrations.length + applied.resourceMoves.length) void this.reload([]);
   }
 

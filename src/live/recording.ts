@@ -10,6 +10,7 @@ import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
 import { callerPlace } from "../core/errors.ts";
 import type { Component } from "../ecs/component.ts";
+import type { EventType } from "../ecs/event.ts";
 import type { NativeResourceClass } from "../ecs/resource.ts";
 
 /** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
@@ -18,6 +19,8 @@ export type Recorded = { readonly owner?: string } & (
   /** `source`: where the game inserted it; absent for hotloop's own. */
   | { readonly kind: "resource"; readonly value: object; readonly source?: string }
   | { readonly kind: "components"; readonly components: readonly Component[] }
+  /** An event type defined again with another layout: its queue is made anew at the boundary. */
+  | { readonly kind: "event"; readonly type: EventType }
   | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
   | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
   | { readonly kind: "around"; readonly schedule: ScheduleLabel; readonly before?: SystemFn; readonly after?: SystemFn }
@@ -115,6 +118,17 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           return lookup;
         case "hasResource":
           return (key: ResourceKey<unknown>) => lookup(key) !== undefined;
+        case "addEvent":
+          // An event type whose layout differs from the running queue's is the boundary's to swap
+          // (with the build its Rust readers need); a new or unchanged one is added now.
+          return (...types: EventType[]) => {
+            for (const type of types) {
+              const queue = app.events.get(type.name);
+              if (queue && queue.type.struct.layout.hash !== type.struct.layout.hash) push({ kind: "event", type });
+              else app.addEvent(type);
+            }
+            return view;
+          };
         case "registerComponents":
           return (...components: Component[]) => {
             push({ kind: "components", components });

@@ -7,6 +7,8 @@
 import type { App } from "../core/app.ts";
 import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import { migrateResourceValue, planResourceMigration, type ResourceMigrationPlan, type SchemaResourceClass } from "../ecs/migrate-resource.ts";
+import { shortLayout } from "../ecs/migrate.ts";
+import type { HotEvent } from "../hot/report.ts";
 import { relaidOut, type Recording } from "./recording.ts";
 
 /** One resource to move at the boundary. */
@@ -18,11 +20,12 @@ export interface ResourceMove {
   readonly newValue: object;
 }
 
-/** A move done: undone by `revert` until the reload commits. */
+/** A move done (a resource's value, or an event type's queue): undone by `revert` until the reload commits. */
 export interface AppliedResourceMove {
-  readonly move: ResourceMove;
   readonly ms: number;
   revert(): void;
+  /** Its line: migrated, or reverted after `ms`. */
+  event(status: "migrated" | "reverted", ms?: number): HotEvent;
 }
 
 /** The resources of `recording` inserted as an instance of a class whose layout differs from the running value's. */
@@ -46,12 +49,21 @@ export function applyResourceMove(app: App, move: ResourceMove): AppliedResource
   migrateResourceValue(move.plan, move.oldValue, move.newValue);
   resources.remove(move.oldKey);
   resources.insert(move.newValue, origin);
+  const ms = performance.now() - started;
+  const { plan } = move;
   return {
-    move,
-    ms: performance.now() - started,
+    ms,
     revert() {
       resources.remove(move.newValue.constructor as ResourceKey<unknown>);
       resources.insert(move.oldValue, origin);
     },
+    event: (status, took = ms) => ({
+      type: "migration",
+      status,
+      resource: plan.name,
+      from: shortLayout(status === "migrated" ? plan.from : plan.to),
+      to: shortLayout(status === "migrated" ? plan.to : plan.from),
+      ms: took,
+    }),
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, ManualClock } from "../../src/core/index.ts";
 import { defineQuery, type Component } from "../../src/ecs/index.ts";
-import type { HotEvent } from "../../src/hot/report.ts";
+import { formatEvent, type HotEvent } from "../../src/hot/report.ts";
 import { GameReloader } from "../../src/live/game-reloader.ts";
 
 const API = join(import.meta.dir, "../../src/api/index.ts");
@@ -398,6 +398,30 @@ export const Tally = defineResource("Tally", ${schema}${options ? `, ${options}`
     step();
     expect(app.resources.findByName("Tally")!.value).toBe(before); // the old instance, as it was
     expect(events.filter((e) => e.type === "migration").map((e) => e.status)).toEqual(["migrated", "migrated", "reverted"]);
+  });
+});
+
+describe("event types changed live", () => {
+  test("a field added to an event type: its queue is made anew at the boundary, the events in flight dropped and counted", async () => {
+    const hits = (schema: string) => `import { defineEvent } from ${JSON.stringify(API)};\nexport const Hit = defineEvent("Hit", ${schema});\n`;
+    writeFileSync(join(dir, "hits.ts"), hits(`{ damage: "u8" }`));
+    writeFileSync(
+      join(dir, "gameplay.ts"),
+      gameplay(1, "app.addEvent(Hit);\n  app.addSystems(Update, function hit({ app }) { app.sendEvent(Hit, { damage: 3 }); });").replace(
+        'import { Position, Velocity } from "./components.ts";',
+        'import { Position, Velocity } from "./components.ts";\nimport { Hit } from "./hits.ts";',
+      ),
+    );
+    const { app, reloader, step } = await start();
+    step(2);
+    expect(app.events.get("Hit")!.type.struct.layout.text).toBe("Hit{damage:u8}");
+    await save("hits.ts", hits(`{ damage: "u8", crit: "u8" }`), reloader);
+    expect(app.events.get("Hit")!.type.struct.layout.text).toBe("Hit{damage:u8}"); // nothing before the boundary
+    step();
+    expect(app.events.get("Hit")!.type.struct.layout.text).toBe("Hit{damage:u8,crit:u8}");
+    expect(events.filter((e) => e.type === "migration").map(formatEvent)).toEqual([expect.stringMatching(/^hotloop: migrated event Hit\{damage\} → Hit\{damage,crit\}: \d+ events? in flight dropped, [\d.]+ m?s$/)]);
+    step(2); // the new code sends the new layout
+    expect(events.filter((e) => e.type === "panic")).toEqual([]);
   });
 });
 

@@ -25,7 +25,18 @@ export function runProblem(app: App, lib: HotLibrary, system: SystemManifest, aw
   const host = hostParamsOf(app).layouts;
   // A resource about to be migrated is judged by its new layout too.
   const hostLayouts: HostLayouts = awaited
-    ? { resource: (name) => { const now = host.resource(name); const next = awaited.get(name); return now && next ? { hash: next.hash, text: next.text, readOnly: now.readOnly } : now; }, event: host.event }
+    ? {
+        resource: (name) => {
+          const now = host.resource(name);
+          const next = awaited.get(name);
+          return now && next ? { hash: next.hash, text: next.text, readOnly: now.readOnly } : now;
+        },
+        event: (name) => {
+          const now = host.event(name);
+          const next = awaited.get(name);
+          return now && next ? { hash: next.hash, text: next.text } : now;
+        },
+      }
     : host;
   return systemProblem(lib.manifest, system, layouts, source, hostLayouts);
 }
@@ -33,17 +44,17 @@ export function runProblem(app: App, lib: HotLibrary, system: SystemManifest, aw
 /** Whether `lib` was compiled against the awaited layout of every awaited component it uses. */
 export function builtForAwaited(lib: HotLibrary, awaited: AwaitedLayouts | undefined): boolean {
   if (!awaited) return true;
-  return [...lib.manifest.components, ...lib.manifest.resources].every((c) => awaited.get(c.name)?.hash === undefined || awaited.get(c.name)!.hash === c.hash);
+  return [...lib.manifest.components, ...lib.manifest.resources, ...lib.manifest.events].every((c) => awaited.get(c.name)?.hash === undefined || awaited.get(c.name)!.hash === c.hash);
 }
 
 /** The awaited components and resources `lib` uses, as a list for a message. */
 export function awaitedNames(lib: HotLibrary, awaited: AwaitedLayouts | undefined): string {
-  return [...lib.manifest.components, ...lib.manifest.resources].filter((c) => awaited?.has(c.name)).map((c) => c.name).join(", ");
+  return [...lib.manifest.components, ...lib.manifest.resources, ...lib.manifest.events].filter((c) => awaited?.has(c.name)).map((c) => c.name).join(", ");
 }
 
-/** Whether `lib` was compiled against any of these components or resources. */
+/** Whether `lib` was compiled against any of these components, resources or event types. */
 export function usesAny(lib: HotLibrary | undefined, names: Iterable<string>): boolean {
-  const compiled = new Set([...(lib?.manifest.components ?? []), ...(lib?.manifest.resources ?? [])].map((c) => c.name));
+  const compiled = new Set([...(lib?.manifest.components ?? []), ...(lib?.manifest.resources ?? []), ...(lib?.manifest.events ?? [])].map((c) => c.name));
   for (const name of names) if (compiled.has(name)) return true;
   return false;
 }

@@ -89,7 +89,9 @@ export class TypeScriptLink {
     this.#awaitedLayouts = undefined; // planned against the app's components, migrated by now
     if (swapStaged(tx, "plan", paired) !== "swapped") return false;
     for (const slot of tx.slots.values()) {
-      const usesMigrated = slot.system.params.some((p) => (p.kind === "query" && p.components.some((c) => migrated.has(c.name))) || (p.kind === "res" && migrated.has(p.name)));
+      const usesMigrated = slot.system.params.some(
+        (p) => (p.kind === "query" && p.components.some((c) => migrated.has(c.name))) || ((p.kind === "res" || p.kind === "event_writer" || p.kind === "event_reader") && migrated.has(p.name)),
+      );
       if (slot.lib === tx.state.current || !slot.entry || !usesMigrated) continue;
       slot.disable(); // kept on older code, which was built for a layout the data no longer has
       tx.report.warn(`system ${slot.name} is disabled: its code (v${tx.libraries.versionOf(slot.lib)}) was built for components or resources that were just migrated`, slot.lib.source);
