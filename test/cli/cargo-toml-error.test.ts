@@ -11,41 +11,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { manifestLine, manifestProblem } from "../../src/dev/cargo-output.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
+import { Running as RunningChild } from "../support/running.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const CLI = join(REPO, "src/cli/main.ts");
 const SLOW = 300_000;
 
-/** A long-running child whose stdout and stderr lines are collected as they come. */
-class Running {
-  readonly lines: string[] = [];
-  readonly proc: ReturnType<typeof Bun.spawn>;
+/** `hotloop dev` as a child, with the fixtures' target dir, reading the game's stamp reports. */
+class Running extends RunningChild {
   constructor(cmd: string[], cwd: string) {
-    // The fixtures' shared target dir (the SDK compiled once), learnt from the environment as a user's would be.
-    const env = { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "", CARGO_TARGET_DIR: FIXTURE_TARGET_DIR };
-    this.proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env });
-    void this.#collect(this.proc.stdout as ReadableStream<Uint8Array>);
-    void this.#collect(this.proc.stderr as ReadableStream<Uint8Array>);
-  }
-  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
-      rest = parts.pop()!;
-      this.lines.push(...parts);
-    }
-  }
-  /** Waits for a line matching `pattern` at or after line `from`; returns its index. */
-  async waitFor(pattern: RegExp, from = 0, ms = 120_000): Promise<number> {
-    const deadline = performance.now() + ms;
-    while (performance.now() < deadline) {
-      const i = this.lines.findIndex((l, n) => n >= from && pattern.test(l));
-      if (i >= 0) return i;
-      if (this.proc.exitCode !== null) break;
-      await Bun.sleep(20);
-    }
-    throw new Error(`no line matching ${pattern} (exit ${this.proc.exitCode}); output:\n${this.lines.join("\n")}`);
+    super(cmd, cwd, { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "", CARGO_TARGET_DIR: FIXTURE_TARGET_DIR });
   }
   /** The stamp the game reported on the first report line at or after `from`. */
   async stampAfter(from: number): Promise<{ line: number; stamp: number }> {

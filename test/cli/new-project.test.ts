@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Running } from "../support/running.ts";
 
 const SLOW = 600_000;
 const CLI = resolve(import.meta.dir, "../../src/cli/main.ts");
@@ -17,37 +18,6 @@ async function run(cmd: string[], cwd: string): Promise<{ code: number; out: str
   const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DISPLAY: "" } });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, out: out + err };
-}
-
-/** A long-running child whose stdout and stderr lines are collected as they come. */
-class Running {
-  readonly lines: string[] = [];
-  readonly proc: ReturnType<typeof Bun.spawn>;
-  constructor(cmd: string[], cwd: string) {
-    this.proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DISPLAY: "" } });
-    void this.#collect(this.proc.stdout as ReadableStream<Uint8Array>);
-    void this.#collect(this.proc.stderr as ReadableStream<Uint8Array>);
-  }
-  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
-      rest = parts.pop()!;
-      this.lines.push(...parts);
-    }
-  }
-  /** Waits for a line matching `pattern` after line `from`; returns its index. */
-  async waitFor(pattern: RegExp, from = 0, ms = 120_000): Promise<number> {
-    const deadline = performance.now() + ms;
-    while (performance.now() < deadline) {
-      const i = this.lines.findIndex((l, n) => n >= from && pattern.test(l));
-      if (i >= 0) return i;
-      if (this.proc.exitCode !== null) break;
-      await Bun.sleep(20);
-    }
-    throw new Error(`no line matching ${pattern} (exit ${this.proc.exitCode}); output:\n${this.lines.join("\n")}`);
-  }
 }
 
 /** `frame N  player (x, y)  velocity (vx, vy)`, the starter's headless report. */
@@ -88,7 +58,7 @@ describe("hotloop new: a starter game outside the repository", () => {
     expect({ code: typecheck.code, out: typecheck.out }).toEqual({ code: 0, out: expect.any(String) });
 
     const tests = await run(["bun", "test"], game);
-    expect(tests.out).toContain("3 pass");
+    expect(tests.out).toContain("4 pass");
     expect(tests.code).toBe(0);
     // The first build narrowed the names: a misspelt hotSystem("...") is now a type error.
     expect(readFileSync(join(game, "src/systems.gen.ts"), "utf8")).toContain('export type SystemName = "player_movement";');
@@ -118,7 +88,7 @@ describe("hotloop new: a starter game outside the repository", () => {
         lib,
         readFileSync(lib, "utf8")
           .replace("hotloop_sdk::export! {", drift)
-          .replace('FixedUpdate: [spark_trail.after("player_movement")],', 'FixedUpdate: [spark_trail.after("player_movement"), drift_down],'),
+          .replace("FixedUpdate: [spark_trail.after(\"player_movement\").run_if(in_state(GameState::Playing))],", "FixedUpdate: [spark_trail.after(\"player_movement\").run_if(in_state(GameState::Playing)), drift_down],"),
       );
       const added = await dev.waitFor(/hotloop: added system drift_down to FixedUpdate after spark_trail/, reloaded);
       const drifting = report(dev.lines[await dev.waitFor(/frame +\d+ +player/, added)]!);

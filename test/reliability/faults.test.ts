@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mountTmpfs, mountWorks } from "../support/tmpfs.ts";
 import { literal, reliabilityFile, rig, SLOW, type Rig } from "./rig.ts";
 
 const v = reliabilityFile("stamp1", "stamp2", "stamp3");
@@ -30,33 +31,7 @@ function libraryIn(sub = ""): { dir: string; library: string } {
 const warnings = (r: Rig) => r.lines((e) => e.type === "warning");
 
 /** A tmpfs of `size` mounted for the test (root only: mount needs it). */
-function tmpfs(size: string): string | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const at = mkdtempSync(join(tmpdir(), "hotloop-tmpfs-"));
-  const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", `size=${size},mode=1777`, "tmpfs", at]);
-  if (mounted.exitCode !== 0) {
-    rmSync(at, { recursive: true, force: true });
-    return undefined;
-  }
-  cleanups.push(() => {
-    Bun.spawnSync(["umount", "-l", at]);
-    rmSync(at, { recursive: true, force: true });
-  });
-  return at;
-}
-
-/** Whether a tmpfs can be mounted here (root, and a container that allows it): tried once. */
-function mountWorks(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const at = mkdtempSync(join(tmpdir(), "hotloop-mount-probe-"));
-  try {
-    if (Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", at]).exitCode !== 0) return false;
-    Bun.spawnSync(["umount", at]);
-    return true;
-  } finally {
-    rmSync(at, { recursive: true, force: true });
-  }
-}
+const tmpfs = (size: string): string | undefined => mountTmpfs(size, cleanups);
 
 describe("faults of the file system: one line, the last good code, recovery", () => {
   const canMount = mountWorks();

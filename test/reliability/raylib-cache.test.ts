@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { findSystemRaylib, RAYLIB_SYS_VERSION, RAYLIB_VERSION } from "../../src/render/build-raylib.ts";
 import { raylibCacheDir } from "../../src/render/cache.ts";
 import { skipWindowTests, startXvfb } from "../support/window-env.ts";
+import { mountTmpfs, mountWorks } from "../support/tmpfs.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 /** The cache entry of the raylib build (build-raylib.ts's BUILD_KEY). */
@@ -41,28 +42,10 @@ function temp(tag: string): string {
   return dir;
 }
 
-/** Whether a tmpfs can be mounted here (root, and a container that allows it): tried once. */
-function mountWorks(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const at = mkdtempSync(join(tmpdir(), "hotloop-mount-probe-"));
-  try {
-    if (Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", at]).exitCode !== 0) return false;
-    Bun.spawnSync(["umount", at]);
-    return true;
-  } finally {
-    rmSync(at, { recursive: true, force: true });
-  }
-}
-
 /** A tmpfs of `size` mounted for the test (root only). */
 function tmpfs(size: string): string {
-  const at = mkdtempSync(join(tmpdir(), "hotloop-rlcache-tmpfs-"));
-  const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", `size=${size},mode=1777`, "tmpfs", at]);
-  if (mounted.exitCode !== 0) throw new Error(`mount failed: ${mounted.stderr.toString()}`);
-  cleanups.push(() => {
-    Bun.spawnSync(["umount", "-l", at]);
-    rmSync(at, { recursive: true, force: true });
-  });
+  const at = mountTmpfs(size, cleanups, "rlcache-tmpfs");
+  if (!at) throw new Error("mount failed: a tmpfs could not be mounted");
   return at;
 }
 
