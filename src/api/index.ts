@@ -47,6 +47,7 @@ export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts
 export { oncePlugin, type Plugin } from "../core/plugin.ts";
 export type { ResourceKey } from "../core/resources.ts";
 export {
+  defineSchedule,
   First,
   FixedUpdate,
   Last,
@@ -55,9 +56,11 @@ export {
   Render,
   scheduleLabel,
   Startup,
+  StateTransition,
   Update,
   type ScheduleLabel,
 } from "../core/schedule-label.ts";
+export { defineState, inState, OnEnter, OnExit, type States, type StatesBase, type StateValue } from "../core/states.ts";
 export { parseKeyScript, ScriptedInputPlugin, type KeyEvent } from "../core/scripted-input.ts";
 export {
   chain,

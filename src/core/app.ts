@@ -5,7 +5,8 @@ import { buildPlugin, type Plugin } from "./plugin.ts";
 import { HOTLOOP_OWN, Resources, type ResourceKey } from "./resources.ts";
 import { callerPlace } from "./errors.ts";
 import { Schedule } from "./schedule.ts";
-import { FixedUpdate, FRAME_SCHEDULES, Startup, type ScheduleLabel } from "./schedule-label.ts";
+import { FixedUpdate, FRAME_SCHEDULES, isBuiltInSchedule, STARTUP_SCHEDULES, StateTransition, type ScheduleLabel } from "./schedule-label.ts";
+import { appStates, isTransitionSchedule, type States, type StateValue } from "./states.ts";
 import { flattenSystems, type SystemConfig, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
 import { Time } from "./time.ts";
 
@@ -52,9 +53,13 @@ export class App {
   readonly context: SystemContext;
 
   readonly #schedules = new Map<ScheduleLabel, Schedule>();
-  /** FRAME_SCHEDULES resolved to schedules (or undefined), so a frame does no map lookups. */
-  readonly #frameSchedules: (Schedule | undefined)[] = FRAME_SCHEDULES.map(() => undefined);
-  readonly #fixedIndex = FRAME_SCHEDULES.indexOf(FixedUpdate);
+  /** The frame order as data (Bevy's MainScheduleOrder): FRAME_SCHEDULES and what was inserted. */
+  #frameOrder: readonly ScheduleLabel[] = FRAME_SCHEDULES;
+  /** The schedules run once, on the first update, in order: Startup and what was inserted around it. */
+  #startupOrder: readonly ScheduleLabel[] = STARTUP_SCHEDULES;
+  /** #frameOrder resolved to schedules (or undefined), so a frame does no map lookups. */
+  #frameSchedules: (Schedule | undefined)[] = FRAME_SCHEDULES.map(() => undefined);
+  #fixedIndex = FRAME_SCHEDULES.indexOf(FixedUpdate);
   readonly #boundaryHooks: FrameBoundaryHook[] = [];
   #nextBoundaryHooks: FrameBoundaryHook[] = [];
   readonly #frameEndHooks: FrameBoundaryHook[] = [];
@@ -159,15 +164,96 @@ export class App {
       schedule = new Schedule(label);
       if (this.#timing) schedule.setTiming(true);
       this.#schedules.set(label, schedule);
-      const index = FRAME_SCHEDULES.indexOf(label);
+      const index = this.#frameOrder.indexOf(label);
       if (index >= 0) this.#frameSchedules[index] = schedule;
     }
     return schedule;
   }
 
-  /** The schedules that have systems or were asked for, in the order a frame runs them (Startup first). */
+  /**
+   * The schedules that have systems or were asked for: the startup order's, the frame order's, in
+   * the order they run, then the others (OnEnter / OnExit, schedules the game runs itself).
+   */
   schedules(): Schedule[] {
-    return [Startup, ...FRAME_SCHEDULES].flatMap((label) => this.#schedules.get(label) ?? []);
+    const ordered = new Set([...this.#startupOrder, ...this.#frameOrder]);
+    const others = [...this.#schedules.keys()].filter((label) => !ordered.has(label));
+    return [...ordered, ...others].flatMap((label) => this.#schedules.get(label) ?? []);
+  }
+
+  /** The schedules every frame runs, in order (FixedUpdate 0..n times in its place). */
+  frameOrder(): readonly ScheduleLabel[] {
+    return this.#frameOrder;
+  }
+
+  /** The schedules the first frame runs once before the frame order, in order. */
+  startupOrder(): readonly ScheduleLabel[] {
+    return this.#startupOrder;
+  }
+
+  /**
+   * Runs `schedule` right after `after` (Bevy's `MainScheduleOrder::insert_after`): every frame
+   * when `after` is in the frame order, once before the first frame's others when it is in the
+   * startup order (`insertScheduleAfter(Startup, LoadLevel)`). Only FixedUpdate steps at the fixed
+   * timestep; an inserted schedule runs once a frame. A schedule is in an order once: inserting
+   * it again moves it (so a plugin that runs again, as a TypeScript reload does, finds it in
+   * place). Throws for hotloop's own schedules and OnEnter / OnExit (transitions run those).
+   */
+  insertScheduleAfter(after: ScheduleLabel, schedule: ScheduleLabel): this {
+    return this.#insertSchedule(after, schedule, 1, "insertScheduleAfter");
+  }
+
+  /** Runs `schedule` right before `before`; see {@link insertScheduleAfter}. */
+  insertScheduleBefore(before: ScheduleLabel, schedule: ScheduleLabel): this {
+    return this.#insertSchedule(before, schedule, 0, "insertScheduleBefore");
+  }
+
+  #insertSchedule(anchor: ScheduleLabel, label: ScheduleLabel, offset: 0 | 1, method: string): this {
+    const call = `${method}(${anchor.name}, ${label.name})`;
+    // StateTransition is in both orders: against it, the frame order's place is meant.
+    const startup = !this.#frameOrder.includes(anchor) && this.#startupOrder.includes(anchor);
+    const order = startup ? this.#startupOrder : this.#frameOrder;
+    if (!order.includes(anchor)) throw new Error(`${call}: ${anchor.name} is in neither the frame order (${this.#frameOrder.map((l) => l.name).join(", ")}) nor the startup order (${this.#startupOrder.map((l) => l.name).join(", ")})`);
+    if (label === anchor) throw new Error(`${call}: a schedule cannot be placed against itself`);
+    if (isTransitionSchedule(label)) throw new Error(`${call}: ${label.name} runs when the state changes, not in the frame order`);
+    // StateTransition is built in but placed by initState (after PreUpdate, before Startup): the others keep their places.
+    if (isBuiltInSchedule(label) && label !== StateTransition) throw new Error(`${call}: ${label.name} is one of hotloop's schedules and keeps its place`);
+    const rest = order.filter((l) => l !== label);
+    const next = [...rest];
+    next.splice(rest.indexOf(anchor) + offset, 0, label);
+    if (startup) {
+      this.#startupOrder = Object.freeze(next);
+    } else {
+      this.#frameOrder = Object.freeze(next);
+      // A new array, not the one a running frame loops over: it takes the new order from the next frame.
+      this.#frameSchedules = next.map((l) => this.#schedules.get(l));
+      this.#fixedIndex = next.indexOf(FixedUpdate);
+    }
+    return this;
+  }
+
+  /**
+   * Adds a state at `initial` (default: its first variant), as Bevy's `insert_state`: its OnEnter
+   * runs before Startup on the first frame (at the next StateTransition once the app runs), and
+   * {@link nextState} requests are applied in StateTransition, right after PreUpdate. A state the
+   * app already has keeps its value: a TypeScript reload that runs this again changes nothing
+   * (variants added at the end are taken; other changes to them need a restart).
+   */
+  initState<V extends string>(state: States<V>, initial?: NoInfer<V> | StateValue<V>): this {
+    appStates(this).init(state, initial);
+    return this;
+  }
+
+  /** The current value of a state: `app.state(GameState) === GameState.Playing`. */
+  state<V extends string>(state: States<V>): StateValue<V> {
+    return appStates(this).current(state);
+  }
+
+  /**
+   * Asks for the state to become `value` at the next StateTransition (Bevy's `NextState::set`); a
+   * later request before then wins. Rust asks the same with `ResMut<NextState<S>>`.
+   */
+  nextState(value: StateValue): void {
+    appStates(this).request(value);
   }
 
   /** Times every system of every schedule, now and made later (see {@link Schedule.setTiming}); off costs nothing. */
@@ -194,9 +280,12 @@ export class App {
     return schedule !== undefined && schedule.replace(name, config, config.factory(this, label));
   }
 
-  /** A schedule's label by its name: one of the built-in schedules, or one this app has. */
+  /**
+   * A schedule's label by its name: one of the startup or frame order, or one this app has (its
+   * OnEnter / OnExit schedules are made by initState): how a Rust library's placement is found.
+   */
   scheduleNamed(name: string): ScheduleLabel | undefined {
-    return [Startup, ...FRAME_SCHEDULES, ...this.#schedules.keys()].find((label) => label.name === name);
+    return [...this.#startupOrder, ...this.#frameOrder, ...this.#schedules.keys()].find((label) => label.name === name);
   }
 
   /** Whether Startup has run (the first `update()` began). */
@@ -248,8 +337,10 @@ export class App {
   }
 
   /**
-   * Advances exactly one frame: frame-boundary hooks, event queues, Startup (first frame only), First,
-   * PreUpdate, FixedUpdate as many times as the accumulator owes, Update, PostUpdate, Render, Last.
+   * Advances exactly one frame: frame-boundary hooks, event queues, the startup order (first frame
+   * only: Startup, after StateTransition once there are states), then the frame order: First,
+   * PreUpdate, (StateTransition,) FixedUpdate as many times as the accumulator owes, Update,
+   * PostUpdate, Render, Last, with the schedules inserted among them.
    */
   update(): void {
     if (this.#nextBoundaryHooks.length > 0) {
@@ -265,7 +356,7 @@ export class App {
     const ctx = this.context;
     if (!this.#started) {
       this.#started = true;
-      this.#schedules.get(Startup)?.run(ctx);
+      for (const label of this.#startupOrder) this.#schedules.get(label)?.run(ctx);
     }
     // Two loops around FixedUpdate instead of one that tests every index; the slots are read as
     // the frame goes, so a schedule a system creates later in the frame order runs this frame.

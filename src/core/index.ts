@@ -9,6 +9,7 @@ export * from "./plugin.ts";
 export * from "./resources.ts";
 export * from "./schedule.ts";
 export * from "./schedule-label.ts";
+export * from "./states.ts";
 export * from "./system.ts";
 export * from "./time.ts";
 export * from "./scripted-input.ts";

@@ -1,6 +1,7 @@
 import { ptr, type Pointer } from "bun:ffi";
+import { observe, onAdd, onRemove } from "bitecs";
 import type { App } from "../core/index.ts";
-import { columnsOf, defineQuery, nativeBuffer, Not, storageEpoch, type ColumnOf, type Component, type FieldType, type RegisteredQuery } from "../ecs/index.ts";
+import { bumpStorageEpoch, columnsOf, defineQuery, nativeBuffer, Not, storageEpoch, type ColumnOf, type Component, type FieldType, type RegisteredQuery, type World } from "../ecs/index.ts";
 import { hostParamsOf, type HostParams } from "./host-params.ts";
 import type { ParamManifest, QueryParamManifest, SystemManifest } from "./manifest.ts";
 import { drawListOf } from "../core/draw-list.ts";
@@ -8,7 +9,8 @@ import { drawListOf } from "../core/draw-list.ts";
 /** One query parameter's live state: the bitecs query and where its slots start. */
 interface QuerySlots {
   readonly query: RegisteredQuery;
-  readonly components: readonly Component[];
+  /** Its component terms in query order; an optional one (`Option<Read<T>>`) with T's presence bytes. */
+  readonly terms: readonly { readonly component: Component; readonly presence: Presence | undefined }[];
   /** The components it declares as written (their columns are what a panic may leave half-done). */
   readonly written: readonly Component[];
   /** Index of the first u64 slot (ids pointer); count, capacity and columns follow. */
@@ -69,14 +71,21 @@ export class CallContext {
         else this.#write(first, this.#pointerOf(system.name, index, param));
         return;
       }
-      const components = componentsOf(app, param);
-      const terms = [
-        ...components,
+      const terms = param.components.map((c) => {
+        const component = app.components.get(c.name)!;
+        return { component, presence: isOptional(c.access) ? presenceOf(app.world, component) : undefined };
+      });
+      // An optional term does not narrow the query: bitecs matches the other terms only.
+      const matched = [
+        ...terms.filter((t) => !t.presence).map((t) => t.component),
         ...param.with.map((n) => app.components.get(n)!),
         ...param.without.map((n) => Not(app.components.get(n)!)),
       ];
-      const written = param.components.filter((c) => c.access === "write").map((c) => app.components.get(c.name)!);
-      this.#queries.push({ query: defineQuery(app.world, terms), components, written, first, idsBuffer: undefined });
+      // Every entity (`Query<(Entity, Option<Read<T>>)>`, `Query<Entity>`): bitecs keeps a query of
+      // no terms only as it was when registered, but a `Not` query is checked on every new entity.
+      if (matched.length === 0) matched.push(Not(NO_ENTITY_HAS));
+      const written = param.components.filter((c) => c.access === "write" || c.access === "optional_write").map((c) => app.components.get(c.name)!);
+      this.#queries.push({ query: defineQuery(app.world, matched), terms, written, first, idsBuffer: undefined });
     });
     this.commands = commands;
     this.hasQueries = this.#queries.length > 0 || this.#resources.length > 0;
@@ -180,11 +189,18 @@ export class CallContext {
   #writeColumns(q: QuerySlots): void {
     let capacity = Infinity;
     let slot = q.first + 3;
-    for (const component of q.components) {
-      capacity = Math.min(capacity, component.capacity);
+    for (const { component, presence } of q.terms) {
+      if (presence) {
+        // An optional term has its own capacity: its component's, which may be below the query's.
+        fitPresence(presence, component.capacity);
+        this.#write(slot++, component.capacity);
+        this.#write(slot++, ptr(presence.bytes));
+      } else {
+        capacity = Math.min(capacity, component.capacity);
+      }
       for (const column of columnsOf(component)) this.#write(slot++, ptr(column));
     }
-    this.#write(q.first + 2, q.components.length ? capacity : 0xffffffff);
+    this.#write(q.first + 2, capacity === Infinity ? 0xffffffff : capacity);
   }
 
   #write(slot: number, value: number): void {
@@ -211,7 +227,15 @@ export function layoutKeyOf(app: App, system: SystemManifest): string {
 function slotNames(app: App, param: ParamManifest): string[] {
   switch (param.kind) {
     case "query":
-      return ["ids", "count", "capacity", ...componentsOf(app, param).flatMap((c) => c.fieldNames.map((f) => `col:${c.name}.${f}`))];
+      return [
+        "ids",
+        "count",
+        "capacity",
+        ...param.components.flatMap(({ name, access }) => {
+          const columns = app.components.get(name)!.fieldNames.map((f) => `col:${name}.${f}`);
+          return isOptional(access) ? [`capacity:${name}`, `has:${name}`, ...columns] : columns;
+        }),
+      ];
     case "res":
     case "event_writer":
     case "event_reader":
@@ -225,4 +249,66 @@ function slotNames(app: App, param: ParamManifest): string[] {
 
 function componentsOf(app: App, param: QueryParamManifest): Component[] {
   return param.components.map((c) => app.components.get(c.name)!);
+}
+
+/** A component no entity ever gets: `Not(NO_ENTITY_HAS)` matches every entity, kept up to date. */
+const NO_ENTITY_HAS = {};
+
+function isOptional(access: QueryParamManifest["components"][number]["access"]): boolean {
+  return access === "optional_read" || access === "optional_write";
+}
+
+/**
+ * Which entities have one component: a byte per entity id (1: has it) in native memory, what an
+ * optional query term (`Option<Read<T>>`) reads beside T's columns. Why the host keeps it: bitecs
+ * keeps component membership in JavaScript arrays a native call cannot read, and a list of the ids
+ * with T would cost the SDK a pass over them every call. Filled from a query over T when first
+ * asked for, then kept up to date by bitecs' add and remove observers of that query: a write of
+ * one byte per change of T, none per call.
+ */
+interface Presence {
+  bytes: Uint8Array;
+}
+
+/**
+ * One {@link Presence} per component and world, for the world's life: every call context (a
+ * rebuilt one, another system's, the next library's) shares it, so reloads add no observers.
+ */
+const presenceByWorld = new WeakMap<World, Map<Component, Presence>>();
+
+function presenceOf(world: World, component: Component): Presence {
+  let known = presenceByWorld.get(world);
+  if (!known) presenceByWorld.set(world, (known = new Map()));
+  const existing = known.get(component);
+  if (existing) return existing;
+  const presence: Presence = { bytes: new Uint8Array(nativeBuffer(Math.max(1, component.capacity))) };
+  for (const eid of defineQuery(world, [component]).ids()) markPresence(presence, eid, 1);
+  // bitecs hangs these on its query over [component] (the one defineQuery registered above). A
+  // removal notifies when the entity is marked, before queries commit it: a byte of 0 then agrees
+  // with the id lists the next call sees, which commit first.
+  observe(world, onAdd(component), (eid: number) => markPresence(presence, eid, 1));
+  observe(world, onRemove(component), (eid: number) => markPresence(presence, eid, 0));
+  known.set(component, presence);
+  return presence;
+}
+
+function markPresence(presence: Presence, eid: number, value: 0 | 1): void {
+  if (eid >= presence.bytes.length) fitPresence(presence, eid + 1);
+  presence.bytes[eid] = value;
+}
+
+/**
+ * Grows the presence bytes to at least `length` (doubling, copied into a new native buffer) and
+ * bumps the storage epoch, so every call context re-takes the pointer before its next call: the
+ * old buffer is left to the garbage collector. Never during a call: bytes change only when
+ * JavaScript adds or removes components, and a context only grows them in `refresh`.
+ */
+function fitPresence(presence: Presence, length: number): void {
+  if (length <= presence.bytes.length) return;
+  let size = presence.bytes.length;
+  while (size < length) size *= 2;
+  const grown = new Uint8Array(nativeBuffer(size));
+  grown.set(presence.bytes);
+  presence.bytes = grown;
+  bumpStorageEpoch();
 }

@@ -8,9 +8,12 @@ const Name = z.string().min(1).max(256);
 
 const QueryParam = z.object({
   kind: z.literal("query"),
-  components: z.array(z.object({ name: Name, access: z.enum(["read", "write"]) })).max(64),
+  /** `optional_read` / `optional_write`: `Option<Read<C>>` / `Option<Write<C>>`, which do not narrow the query. */
+  components: z.array(z.object({ name: Name, access: z.enum(["read", "write", "optional_read", "optional_write"]) })).max(64),
   with: z.array(Name).max(64).default([]),
   without: z.array(Name).max(64).default([]),
+  /** Where `Entity` terms stand among the data terms (they take no slot): only for messages. */
+  entity: z.array(z.number().int().min(0).max(127)).max(64).optional(),
 });
 
 const ResParam = z.object({ kind: z.literal("res"), name: Name, access: z.enum(["read", "write"]) });
@@ -151,17 +154,30 @@ function describeParam(p: ParamManifest): string {
   if (p.kind === "event_writer") return `EventWriter<${p.name}>`;
   if (p.kind === "event_reader") return `EventReader<${p.name}>`;
   if (p.kind === "draw") return "DrawList";
-  const items = p.components.map((c) => `${c.access === "write" ? "Write" : "Read"}<${c.name}>`);
+  const items = p.components.map((c) => TERM_TEXT[c.access](c.name));
+  // `Entity` terms back in their places (a position past the end goes last).
+  for (const at of [...(p.entity ?? [])].sort((a, b) => a - b)) items.splice(Math.min(at, items.length), 0, "Entity");
   const data = items.length === 1 ? items[0]! : `(${items.join(", ")})`;
   const filters = [...p.with.map((n) => `With<${n}>`), ...p.without.map((n) => `Without<${n}>`)];
   const filter = filters.length === 0 ? "" : filters.length === 1 ? `, ${filters[0]}` : `, (${filters.join(", ")})`;
   return `Query<${data}${filter}>`;
 }
 
+/** A query term as Rust spells it, by its manifest access. */
+const TERM_TEXT: Record<QueryParamManifest["components"][number]["access"], (name: string) => string> = {
+  read: (n) => `Read<${n}>`,
+  write: (n) => `Write<${n}>`,
+  optional_read: (n) => `Option<Read<${n}>>`,
+  optional_write: (n) => `Option<Write<${n}>>`,
+};
+
 /** Where a system runs as the library places it: `FixedUpdate`, `FixedUpdate after a, b`; undefined when the app places it. */
 export function describePlacement(system: SystemManifest): string | undefined {
   if (!system.schedule) return undefined;
-  const order = [...(system.after.length ? [`after ${system.after.join(", ")}`] : []), ...(system.before.length ? [`before ${system.before.join(", ")}`] : [])];
+  // Each name once: `.after("a").after("a")`, or an order given twice, is one constraint.
+  const after = [...new Set(system.after)];
+  const before = [...new Set(system.before)];
+  const order = [...(after.length ? [`after ${after.join(", ")}`] : []), ...(before.length ? [`before ${before.join(", ")}`] : [])];
   return [system.schedule, ...order].join(" ");
 }
 
@@ -173,18 +189,21 @@ export function findSystem(manifest: Manifest, name: string): SystemManifest | u
 /**
  * Checks one system's use of components against the app: every component it names is registered
  * and has the layout the library was compiled against; no column is written by one parameter and
- * touched by another, or named twice in one query (that would alias in Rust).
+ * touched by another that can match the same entity, or named twice in one query (that would
+ * alias in Rust). Two queries cannot match one entity when one requires a component (a
+ * non-optional term or `With`) that the other excludes (`Without`). The SDK refuses the same at
+ * compile time; this is the backstop for any library.
  */
 export function checkSystemComponents(manifest: Manifest, system: SystemManifest, registry: ComponentLayouts, source?: SourceLayouts): void {
   const compiled = new Map(manifest.components.map((c) => [c.name, c]));
-  const access = new Map<string, { param: number; write: boolean }[]>();
-  system.params.forEach((p, index) => {
+  const access = new Map<string, { param: QueryParamManifest; write: boolean }[]>();
+  system.params.forEach((p) => {
     if (p.kind !== "query") return;
     const seen = new Set<string>();
     for (const c of p.components) {
       if (seen.has(c.name)) throw new ManifestError(`system ${system.name} names component ${c.name} twice in one query`);
       seen.add(c.name);
-      access.set(c.name, [...(access.get(c.name) ?? []), { param: index, write: c.access === "write" }]);
+      access.set(c.name, [...(access.get(c.name) ?? []), { param: p, write: c.access === "write" || c.access === "optional_write" }]);
     }
     for (const name of [...p.components.map((c) => c.name), ...p.with, ...p.without]) {
       const app = registry.get(name);
@@ -197,10 +216,22 @@ export function checkSystemComponents(manifest: Manifest, system: SystemManifest
     }
   });
   for (const [name, uses] of access) {
-    if (uses.length > 1 && uses.some((u) => u.write)) {
-      throw new ManifestError(`system ${system.name} writes component ${name} in one parameter and reads it in another: merge them into one query`);
+    for (let i = 0; i < uses.length; i++) {
+      for (let j = i + 1; j < uses.length; j++) {
+        const [a, b] = [uses[i]!, uses[j]!];
+        if ((a.write || b.write) && !disjointQueries(a.param, b.param)) {
+          throw new ManifestError(`system ${system.name} writes component ${name} in one parameter and reads it in another: merge them into one query`);
+        }
+      }
     }
   }
+}
+
+/** Whether no entity can match both queries: one requires a component the other excludes. */
+export function disjointQueries(a: QueryParamManifest, b: QueryParamManifest): boolean {
+  const required = (q: QueryParamManifest) => [...q.components.filter((c) => c.access === "read" || c.access === "write").map((c) => c.name), ...q.with];
+  const apart = (x: QueryParamManifest, y: QueryParamManifest) => required(x).some((name) => y.without.includes(name));
+  return apart(a, b) || apart(b, a);
 }
 
 /** Resources and event types as the checks see them: by name, their layout hash. */
@@ -220,6 +251,7 @@ export function checkSystemHostParams(manifest: Manifest, system: SystemManifest
       const lib = manifest.resources.find((r) => r.name === p.name);
       if (!app) throw new ManifestError(`system ${system.name} takes ${describeParam(p)}, but the app has no resource ${p.name} with a schema (defineResource("${p.name}", ...), then app.insertResource(new ${p.name}()) when the plugin is built)`);
       if (!lib) throw new ManifestError(`system ${system.name} takes resource ${p.name}, missing from the manifest's resources`);
+      if (lib.hash !== app.hash && STATE_CARRIER.test(p.name)) throw stateMismatch(system.name, p.name, lib, app.text);
       if (lib.hash !== app.hash) throw new ManifestError(`resource ${p.name} layout differs: the library was compiled against ${layoutText(p.name, lib)} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash}): run \`hotloop codegen\` and rebuild`);
       if (p.access === "write" && app.readOnly) throw new ManifestError(`system ${system.name} takes ResMut<${p.name}>: ${p.name} is written by the host only; take Res<${p.name}>`);
     } else if (p.kind === "event_writer" || p.kind === "event_reader") {
@@ -230,6 +262,17 @@ export function checkSystemHostParams(manifest: Manifest, system: SystemManifest
       if (lib.hash !== app.hash) throw new ManifestError(`event ${p.name} layout differs: the library was compiled against ${layoutText(p.name, lib)} (hash ${lib.hash}), the app has ${app.text} (hash ${app.hash}): run \`hotloop codegen\` and rebuild`);
     }
   }
+}
+
+/** A state's carrier resources (src/core/states.ts): `State<GameState>`, `NextState<GameState>`; their one field is named by the variants. */
+const STATE_CARRIER = /^(?:Next)?State<(\w+)>$/;
+
+/** The refusal for a Rust `state!` enum whose variants are not the app's `defineState`'s. */
+function stateMismatch(system: string, resource: string, lib: { readonly fields: readonly { name: string }[] }, appText: string): ManifestError {
+  const state = STATE_CARRIER.exec(resource)![1]!;
+  const variants = (field: string | undefined) => (field ?? "").split("|").join(", ");
+  const app = /\{(.*):u32\}$/.exec(appText)?.[1];
+  return new ManifestError(`system ${system} takes ${resource}, but the library's state! ${state} has the variants ${variants(lib.fields[0]?.name)} and the app's defineState("${state}") has ${variants(app)}: list the same variants, in the same order, on both sides`);
 }
 
 function layoutText(name: string, entry: { readonly fields: readonly { name: string; type: string }[] }): string {

@@ -63,6 +63,8 @@ describe("the golden ABI files", () => {
     });
     const keep = manifest.systems.find((s) => s.name === "keep_score")!;
     expect(describeParams(keep.params)).toBe("Commands, ResMut<Score>, Local<Counter{calls:u32,last:f64}>, EventWriter<Boom>, EventReader<Boom>, DrawList");
+    const chase = manifest.systems.find((s) => s.name === "chase")!;
+    expect(describeParams(chase.params)).toBe("Query<(Entity, Write<Position>, Option<Read<Velocity>>), Without<Player>>, Query<Read<Position>, With<Player>>");
   });
 
   test("the host lays out each golden system's call context slot for slot (abi/slots.golden.txt)", async () => {

@@ -3,11 +3,13 @@
  * coins spun by the hot `coin_spin` and collected for score by the hot `collect_coins` (both
  * placed in FixedUpdate by the Rust library itself; collect_coins despawns with Commands, scores
  * with ResMut<Score> and sends CoinCollected), and a TypeScript system that answers each
- * CoinCollected with a new coin. Drawing and the headless report are plugins of their own
- * (render.ts, headless.ts); game.ts puts them together.
+ * CoinCollected with a new coin. Rounds are a state, GameState: Menu → Playing → GameOver → Menu
+ * (a key starts a round; Rust's start_round runs on entering it, its round_clock ends it).
+ * Drawing and the headless report are plugins of their own (render.ts, headless.ts); game.ts
+ * puts them together.
  */
-import { defineQuery, FixedUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
-import { Appearance, Coin, CoinCollected, components, Player, Position, PrevPosition, Score, Velocity } from "./components.ts";
+import { defineQuery, FixedUpdate, inState, Key, PreUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
+import { Appearance, Coin, CoinCollected, components, GameState, Player, Position, PrevPosition, Round, Score, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
 /** The arena's size in pixels (the window's); examples/bevy-like/systems keeps the player inside it. */
@@ -17,6 +19,9 @@ export const COINS = 6;
 /** A new coin's radius: edit it while `bun run dev --features reload` runs. */
 const COIN_RADIUS = 10;
 const COIN_COLOR = 0xffd23cff;
+
+/** Held, any of them starts a round from the menu; Enter or Space pressed does too, and leaves the game-over screen. */
+const MOVE_KEYS = [Key.RIGHT, Key.LEFT, Key.UP, Key.DOWN, Key.W, Key.A, Key.S, Key.D];
 
 /** The player's entity id, set at Startup. */
 export class PlayerEntity {
@@ -52,6 +57,9 @@ function spawnCoin(world: World, rng: Rng): number {
 export function Gameplay(app: App): void {
   app.registerComponents(...components);
   app.insertResource(new Score());
+  app.insertResource(new Round());
+  // Kept across TypeScript saves: a save while Playing goes on playing (OnEnter does not run again).
+  app.initState(GameState, "Menu");
   app.addEvent(CoinCollected);
   const rng = app.insertResource(new Rng());
   const movers = defineQuery(app.world, [Position, PrevPosition]);
@@ -76,6 +84,19 @@ export function Gameplay(app: App): void {
     hotSystem("player_style").before("player_movement"),
     hotSystem("player_movement"),
     // coin_spin and collect_coins are placed by the Rust library itself (export! { FixedUpdate: [...] }).
+  );
+
+  // The menu and the game-over screen: a request is applied right after PreUpdate (StateTransition),
+  // so a round started by a key moves the player in that same frame.
+  const pressed = ({ input }: SystemContext) => input.isKeyPressed(Key.ENTER) || input.isKeyPressed(Key.SPACE);
+  app.addSystems(
+    PreUpdate,
+    system(function start_on_key(ctx: SystemContext) {
+      if (pressed(ctx) || MOVE_KEYS.some((k) => ctx.input.isKeyDown(k))) ctx.app.nextState(GameState.Playing);
+    }).runIf(inState(GameState.Menu)),
+    system(function back_to_menu(ctx: SystemContext) {
+      if (pressed(ctx)) ctx.app.nextState(GameState.Menu);
+    }).runIf(inState(GameState.GameOver)),
   );
 
   // Each coin Rust collected comes back somewhere else: the event crosses from Rust to TypeScript.

@@ -5,7 +5,7 @@
  */
 import { defineQuery, hasComponent, HotReloader, Render, system, type App, type HotEvent, type SystemContext } from "hotloop";
 import { Colors, Raylib, RaylibPlugin, rgba, type Color } from "hotloop/render";
-import { Appearance, Coin, Position, PrevPosition, Score } from "./components.ts";
+import { Appearance, Coin, GameState, Position, PrevPosition, Round, Score } from "./components.ts";
 import { ARENA } from "./gameplay.ts";
 
 const BACKGROUND = rgba(24, 26, 36);
@@ -63,7 +63,15 @@ export function WindowedExample(): (app: App) => void {
         } else if (last) {
           rl.drawText(clip(describeFailure(last)), 12, 60, 16, ERROR);
         }
-        rl.drawText("arrows / WASD to move", 12, ARENA.height - 24, 16, HINT);
+        const state = app.state(GameState);
+        if (state === GameState.Playing) {
+          rl.drawText(`${Math.ceil(resource(Round).seconds_left)} s`, ARENA.width - 70, 10, 24, TEXT);
+          rl.drawText("arrows / WASD to move", 12, ARENA.height - 24, 16, HINT);
+        } else {
+          const title = state === GameState.Menu ? "collect the coins" : `game over: ${resource(Score).value} coins`;
+          rl.drawText(title, ARENA.width / 2 - 130, ARENA.height / 2 - 60, 28, Colors.GOLD);
+          rl.drawText(state === GameState.Menu ? "an arrow key, Enter or Space to play" : "Enter or Space for the menu", ARENA.width / 2 - 150, ARENA.height / 2 - 24, 18, TEXT);
+        }
       }).after("draw_entities"),
     );
   };

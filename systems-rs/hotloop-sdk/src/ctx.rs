@@ -7,8 +7,9 @@
 //! - a [`Slots`] cursor can only be made with the `unsafe` [`Slots::new`], whose caller vouches
 //!   for the ctx (the host's contract in docs/abi.md);
 //! - a [`Col`] can only be made from a `Slots`, so safe code cannot forge one;
-//! - an [`Idx`] can only be made by [`Idx::check`], which proves `id < capacity` of the query
-//!   whose columns it indexes, and only the SDK's query iterators hold both.
+//! - an [`Idx`] can only be made by [`Idx::check`] (or [`Idx::within`]), which proves
+//!   `id < capacity` of the query whose columns it indexes, and only the SDK's query iterators
+//!   hold both; an optional term's columns have a capacity of their own, checked again.
 
 use std::ptr;
 
@@ -155,6 +156,14 @@ impl Idx {
             out_of_range(id, capacity);
         }
         Idx(index)
+    }
+
+    /// `id` as an index when it is below `capacity`, else `None`: for lookups of an entity that
+    /// may not be in the query (`Query::get`) and for an optional term's own columns.
+    #[inline(always)]
+    pub(crate) fn within(id: u32, capacity: usize) -> Option<Idx> {
+        let index = id as usize;
+        (index < capacity).then_some(Idx(index))
     }
 
     /// Checks that ids `first..first + len` are all below `capacity` with one comparison, and

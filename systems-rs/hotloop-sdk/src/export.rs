@@ -170,7 +170,11 @@ pub extern "C" fn release() {
 ///
 /// ```
 /// # fn spawn_rocks() {} fn drift_rocks() {} fn coin_spin() {} fn player_movement() {}
+/// # fn spawn_wave() {} fn clear_wave() {} fn enemy_ai() {} fn integrate() {}
 /// # mod coins { pub fn helper() {} }
+/// use hotloop_sdk::prelude::*;
+/// hotloop_sdk::state! { pub enum GameState { Menu, Playing, GameOver } }
+///
 /// fn init(memory: &mut [u8]) { /* restore state from the host memory */ }
 /// fn shutdown() {}
 ///
@@ -178,13 +182,32 @@ pub extern "C" fn release() {
 ///     // Placed by the library: run in this schedule, in this order, from the first frame
 ///     // (and added, moved or removed at a reload as this list changes).
 ///     FixedUpdate: [spawn_rocks, drift_rocks.after("remember_previous")],
-///     Update: [coin_spin.before("draw_hud")],
+///     Update: [coin_spin.before("draw_hud"), enemy_ai.run_if(in_state(GameState::Playing))],
+///     // A state's transitions (app.initState(GameState) in TypeScript).
+///     OnEnter(GameState::Playing): [spawn_wave],
+///     OnExit(GameState::Playing): [clear_wave],
+///     // A schedule of the game's own, by name: defineSchedule("Physics") in TypeScript.
+///     "Physics": [integrate],
 ///     // Exported only: the app places them with hotSystem("...") in TypeScript.
 ///     systems: [player_movement, coins::helper],
 ///     on_load: init,        // optional: fn() or fn(&mut [u8]) (the host memory), after each load
 ///     on_unload: shutdown,  // optional: fn(), before the library is unloaded
 /// }
-/// # fn main() {}
+/// # extern "C" { fn hotloop_manifest() -> *const u8; }
+/// # fn main() {
+/// #     // SAFETY: the manifest is a NUL-terminated string that lives as long as the library.
+/// #     let json = unsafe { std::ffi::CStr::from_ptr(hotloop_manifest().cast()) }.to_str().unwrap();
+/// #     for part in [
+/// #         r#"{"name":"enemy_ai","schedule":"Update","after":["coin_spin"],"before":[],"params":[{"kind":"res","name":"State<GameState>","access":"read"}]}"#,
+/// #         r#"{"name":"spawn_wave","schedule":"OnEnter(GameState.Playing)","after":[],"before":[],"params":[]}"#,
+/// #         r#"{"name":"clear_wave","schedule":"OnExit(GameState.Playing)","after":[],"before":[],"params":[]}"#,
+/// #         r#"{"name":"integrate","schedule":"Physics","after":[],"before":[],"params":[]}"#,
+/// #         r#""resources":[{"name":"State<GameState>","hash":"#,
+/// #         r#""fields":[{"name":"Menu|Playing|GameOver","type":"u32"}]"#,
+/// #     ] {
+/// #         assert!(json.contains(part), "{part} not in {json}");
+/// #     }
+/// # }
 /// ```
 ///
 /// Write it once per `cdylib` crate, at module level; the entries may come in any order, each
@@ -192,7 +215,11 @@ pub extern "C" fn release() {
 /// one before it); `.after("name")` / `.before("name")` order one against any system of that
 /// schedule by name, TypeScript systems included. Schedules are the App's: `Startup`, `First`,
 /// `PreUpdate`, `FixedUpdate`, `Update`, `PostUpdate`, `Render`, `Last` (a misspelt one does not
-/// compile). `systems` may be paths (`movement::apply`); the manifest names each system by its
+/// compile); `OnEnter(State::Variant)` and `OnExit(State::Variant)` of a [`state!`](crate::state)
+/// type (a misspelt variant does not compile); or a game's own by its name in quotes (an app
+/// without it refuses that system alone). `.run_if(in_state(GameState::Playing))` runs a system
+/// only while the state has that value: its manifest lists `Res<State<GameState>>` before its own
+/// parameters. `systems` may be paths (`movement::apply`); the manifest names each system by its
 /// last segment, the name `hotSystem("...")` and the ordering use.
 ///
 /// It expands (inside an anonymous `const` block, so it adds no names to your module) to
@@ -206,8 +233,8 @@ macro_rules! export {
     };
 }
 
-/// `export!`'s parser: collects systems (`{ path ; schedule? ; relations }`), `on_load` and
-/// `on_unload`, then hands them to `__export_emit!`. Not a public API.
+/// `export!`'s parser: collects systems (`{ path ; [schedule?] ; [condition?] ; relations }`),
+/// `on_load` and `on_unload`, then hands them to `__export_emit!`. Not a public API.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_entries {
@@ -215,7 +242,7 @@ macro_rules! __export_entries {
         $crate::__export_emit! { [$($sys)*] [$($load)?] [$($unload)?] }
     };
     ([$($sys:tt)*] $load:tt $unload:tt ; systems : [$($path:path),* $(,)?] $(, $($rest:tt)*)?) => {
-        $crate::__export_entries! { [$($sys)* $({ $path ; ; })*] $load $unload ; $($($rest)*)? }
+        $crate::__export_entries! { [$($sys)* $({ $path ; [] ; [] ; })*] $load $unload ; $($($rest)*)? }
     };
     ($sys:tt [] $unload:tt ; on_load : $hook:path $(, $($rest:tt)*)?) => {
         $crate::__export_entries! { $sys [$hook] $unload ; $($($rest)*)? }
@@ -223,23 +250,78 @@ macro_rules! __export_entries {
     ($sys:tt $load:tt [] ; on_unload : $hook:path $(, $($rest:tt)*)?) => {
         $crate::__export_entries! { $sys $load [$hook] ; $($($rest)*)? }
     };
+    ($sys:tt $load:tt $unload:tt ; OnEnter ($state:ident :: $variant:ident) : [$($list:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__export_placed! {
+            $sys $load $unload [$($($rest)*)?] [$crate::__private::on_enter($state::$variant)] ; $($list)*
+        }
+    };
+    ($sys:tt $load:tt $unload:tt ; OnExit ($state:ident :: $variant:ident) : [$($list:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__export_placed! {
+            $sys $load $unload [$($($rest)*)?] [$crate::__private::on_exit($state::$variant)] ; $($list)*
+        }
+    };
+    ($sys:tt $load:tt $unload:tt ; $schedule:literal : [$($list:tt)*] $(, $($rest:tt)*)?) => {
+        $crate::__export_placed! { $sys $load $unload [$($($rest)*)?] [$schedule] ; $($list)* }
+    };
     ($sys:tt $load:tt $unload:tt ; $schedule:ident : [$($list:tt)*] $(, $($rest:tt)*)?) => {
-        $crate::__export_placed! { $sys $load $unload [$($($rest)*)?] $schedule ; $($list)* }
+        $crate::__export_placed! {
+            $sys $load $unload [$($($rest)*)?] [$crate::schedules::$schedule] ; $($list)*
+        }
     };
 }
 
-/// `export!`'s parser for one schedule's list: `name`, `name.after("a", "b").before("c")`.
+/// `export!`'s parser for one schedule's list (`$schedule`: `[the schedule's name as an
+/// expression]`): one item after another, each parsed by `__export_item!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_placed {
-    ([$($sys:tt)*] $load:tt $unload:tt [$($rest:tt)*] $schedule:ident ; $(,)?) => {
+    ([$($sys:tt)*] $load:tt $unload:tt [$($rest:tt)*] $schedule:tt ; $(,)?) => {
         $crate::__export_entries! { [$($sys)*] $load $unload ; $($rest)* }
     };
-    ([$($sys:tt)*] $load:tt $unload:tt $rest:tt $schedule:ident ;
-        $name:ident $(. $rel:ident ($($target:literal),* $(,)?))* $(, $($more:tt)*)?) => {
-        $crate::__export_placed! {
-            [$($sys)* { $name ; $schedule ; $($rel($($target),*))* }] $load $unload $rest $schedule ; $($($more)*)?
+    ($sys:tt $load:tt $unload:tt $rest:tt $schedule:tt ; $name:ident $($more:tt)*) => {
+        $crate::__export_item! { $sys $load $unload $rest $schedule ; $name [] [] ; $($more)* }
+    };
+}
+
+/// `export!`'s parser for one item of a schedule's list: `name`, then any of `.after("a", "b")`,
+/// `.before("c")` and one `.run_if(condition)`, up to the next comma.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_item {
+    ($sys:tt $load:tt $unload:tt $rest:tt $schedule:tt ; $name:ident [$($rel:tt)*] $cond:tt ;
+        . after ($($target:literal),* $(,)?) $($more:tt)*) => {
+        $crate::__export_item! {
+            $sys $load $unload $rest $schedule ; $name [$($rel)* after($($target),*)] $cond ; $($more)*
         }
+    };
+    ($sys:tt $load:tt $unload:tt $rest:tt $schedule:tt ; $name:ident [$($rel:tt)*] $cond:tt ;
+        . before ($($target:literal),* $(,)?) $($more:tt)*) => {
+        $crate::__export_item! {
+            $sys $load $unload $rest $schedule ; $name [$($rel)* before($($target),*)] $cond ; $($more)*
+        }
+    };
+    ($sys:tt $load:tt $unload:tt $rest:tt $schedule:tt ; $name:ident $rels:tt [] ;
+        . run_if ($condition:expr) $($more:tt)*) => {
+        $crate::__export_item! { $sys $load $unload $rest $schedule ; $name $rels [$condition] ; $($more)* }
+    };
+    ([$($sys:tt)*] $load:tt $unload:tt $rest:tt $schedule:tt ; $name:ident [$($rel:tt)*] $cond:tt ;
+        $(, $($more:tt)*)?) => {
+        $crate::__export_placed! {
+            [$($sys)* { $name ; $schedule ; $cond ; $($rel)* }] $load $unload $rest $schedule ; $($($more)*)?
+        }
+    };
+}
+
+/// A system as its trampoline calls it and its manifest entry describes it: itself, or gated by
+/// its `run_if` condition. Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_gate {
+    ($system:path ; ) => {
+        $system
+    };
+    ($system:path ; $condition:expr) => {
+        $crate::__private::RunIf::new($system, $condition)
     };
 }
 
@@ -247,13 +329,14 @@ macro_rules! __export_placed {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_emit {
-    ([$({ $system:path ; $($schedule:ident)? ; $($rel:ident($($target:literal),*))* })*] [$($on_load:path)?] [$($on_unload:path)?]) => {
+    ([$({ $system:path ; [$($schedule:expr)?] ; [$($condition:expr)?] ; $($rel:ident($($target:literal),*))* })*]
+        [$($on_load:path)?] [$($on_unload:path)?]) => {
         const _: () = {
             static SYSTEMS: &[$crate::SystemFn] = &[$({
                 unsafe extern "C" fn trampoline(ctx: *const u64) -> i32 {
                     // SAFETY: the host calls entry i of the table with a ctx laid out for the
                     // i-th system of the manifest, as docs/abi.md requires.
-                    unsafe { $crate::__private::run_system($system, ctx) }
+                    unsafe { $crate::__private::run_system($crate::__export_gate!($system ; $($condition)?), ctx) }
                 }
                 trampoline as $crate::SystemFn
             }),*];
@@ -284,8 +367,8 @@ macro_rules! __export_emit {
                     let mut manifest =
                         $crate::__private::ManifestBuilder::new(crate_name, HAS_LOAD, HAS_UNLOAD);
                     $(
-                        manifest.system(stringify!($system), &$system)
-                            $(.place($crate::schedules::$schedule))?
+                        manifest.system(stringify!($system), &$crate::__export_gate!($system ; $($condition)?))
+                            $(.place($schedule))?
                             $(.$rel(&[$($target),*]))*;
                     )*
                     manifest.to_json()

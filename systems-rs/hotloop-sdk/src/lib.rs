@@ -58,6 +58,8 @@
 //! | `Read<Position>` | [`Value<Position>`] | `Copy` struct: `vel.x: f32` |
 //! | `Write<Position>` | [`Mut<'_, Position>`](Mut) | `&mut` fields: `*pos.x += 1.0`; `pos.get()`, `pos.set(v)` |
 //! | `Entity` | `u32` | the entity id |
+//! | `Option<Read<Position>>` | `Option<Value<Position>>` | `None` for an entity without it (the query is not narrowed) |
+//! | `Option<Write<Position>>` | `Option<Mut<'_, Position>>` | the same, with `&mut` fields |
 //!
 //! The aliases also build values: `Value::<Position> { x: 1.0, y: 2.0 }` or
 //! `Value::<Position>::default()`, e.g. for `pos.set(..)`.
@@ -67,10 +69,12 @@
 //! A system is any `fn` (or non-capturing closure) of 0 to 8 parameters, each one of those below;
 //! it returns `()`. Parameters are fetched from the host's ctx slots in order.
 //!
-//! - [`Query<D, F = ()>`](Query): `D` is one term ([`Read<C>`], [`Write<C>`], [`Entity`]) or a
-//!   tuple of up to 6; `F` is [`With<T>`], [`Without<T>`], or a tuple of up to 6 of them.
-//!   `iter()` yields values (every term copied out), `iter_mut()` yields `&mut` views for
-//!   `Write` terms; also `len()`, `is_empty()`, `ids()`, `single()`, `single_mut()`.
+//! - [`Query<D, F = ()>`](Query): `D` is one term ([`Read<C>`], [`Write<C>`], `Option` of
+//!   either, [`Entity`]) or a tuple of up to 6; `F` is [`With<T>`], [`Without<T>`], or a tuple
+//!   of up to 6 of them. `iter()` yields values (every term copied out), `iter_mut()` yields
+//!   `&mut` views for `Write` terms; `get(entity)` / `get_mut(entity)` one entity's row, or
+//!   `None` when the query does not match it; also `contains(entity)`, `len()`, `is_empty()`,
+//!   `ids()`, `single()`, `single_mut()`.
 //! - [`Res<Time>`](Time): `delta()`, `delta_f32()`, `elapsed()`, `frame_delta()`,
 //!   `fixed_delta()`, `overstep()`, `frame()`.
 //! - [`Res<Input>`](Input): `key_down(Key::W)`, `key_pressed`, `key_released`, `axis`,
@@ -83,10 +87,15 @@
 //! - [`EventWriter<E>`] / [`EventReader<E>`]: `defineEvent` in TypeScript, [`event!`] in Rust;
 //!   an event lives for the frame it was sent in and the next; each reader sees it once.
 //! - [`DrawList`]: shapes, text and sprites, drawn by the render plugin in one call a frame.
+//! - [`Res<State<S>>`](State) / [`ResMut<NextState<S>>`](NextState): a state (`defineState` in
+//!   TypeScript, [`state!`] in Rust): its value, and a request for another. `export!` places
+//!   systems on `OnEnter(S::V)` / `OnExit(S::V)` and gates them with `.run_if(in_state(S::V))`.
 //!
 //! Checks, all cheap: every visited id must be below the query's capacity (a panic otherwise,
 //! caught at the boundary: the host gets `1` and the message); a query naming one component
-//! twice (`(Write<Position>, Read<Position>)`) fails to compile; a parameter used after its
+//! twice (`(Write<Position>, Read<Position>)`) fails to compile, and so does a system whose two
+//! queries could reach one entity's row of a component one of them writes (set them apart with
+//! `With<T>` / `Without<T>`, see [`Query`]); a parameter used after its
 //! call (smuggled into a `thread_local`) panics. The manifest reports what types cannot catch
 //! (two systems with one name, `Read<A>` with `Without<A>`, ...) in a top-level `"error"`
 //! string; the host refuses such a library with that message.
@@ -140,6 +149,7 @@ mod local;
 mod manifest;
 mod query;
 mod res;
+mod states;
 mod system;
 
 #[cfg(test)]
@@ -158,6 +168,7 @@ pub use query::{
     Write,
 };
 pub use res::{Res, ResMut, Resource, ResourceMut, Time, TimeData};
+pub use states::{in_state, Condition, InState, NextState, State, States};
 pub use system::{System, SystemParam};
 
 /// The ABI version this SDK implements (docs/abi.md); `hotloop_abi_version` returns it.
@@ -172,9 +183,9 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        checkpoint, with_host_memory, Color, Commands, Component, DrawList, Entity, EventReader,
-        EventWriter, HostCell, Input, Key, Local, MouseButton, Mut, Query, Read, Res, ResMut,
-        Texture, Time, Value, With, Without, Write,
+        checkpoint, in_state, with_host_memory, Color, Commands, Component, DrawList, Entity,
+        EventReader, EventWriter, HostCell, Input, Key, Local, MouseButton, Mut, NextState, Query,
+        Read, Res, ResMut, State, States, Texture, Time, Value, With, Without, Write,
     };
 }
 
@@ -211,5 +222,6 @@ pub mod __private {
         LoadHook,
     };
     pub use crate::manifest::{Access, ComponentInfo, ManifestBuilder, ParamInfo};
+    pub use crate::states::{on_enter, on_exit, RunIf};
     pub use crate::system::run_system;
 }

@@ -8,6 +8,7 @@
 use crate::component::{Component, Field};
 use crate::system::System;
 use crate::HOTLOOP_ABI_VERSION;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A component, resource or event type as the manifest lists it: a name, a layout hash, fields.
@@ -41,6 +42,10 @@ pub enum Access {
     Read,
     /// `Write<C>`.
     Write,
+    /// `Option<Read<C>>`: entities without `C` match too.
+    OptionalRead,
+    /// `Option<Write<C>>`.
+    OptionalWrite,
 }
 
 /// One system parameter as the manifest describes it.
@@ -55,6 +60,8 @@ pub enum ParamInfo {
         with: Vec<ComponentInfo>,
         /// `Without<T>` filters.
         without: Vec<ComponentInfo>,
+        /// Where `Entity` terms stand among the data terms (they take no slot): for messages.
+        entity: Vec<usize>,
     },
     /// A `Res<T>` (`write: false`) or `ResMut<T>` (`write: true`).
     Res {
@@ -87,8 +94,9 @@ pub enum ParamInfo {
 #[doc(hidden)]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Placement {
-    /// The schedule's name (`FixedUpdate`, `Update`, ...).
-    pub schedule: &'static str,
+    /// The schedule's name (`FixedUpdate`, `Update`, ..., a game's own `Physics`, or a state's
+    /// `OnEnter(GameState.Playing)`, made when the manifest is built).
+    pub schedule: Cow<'static, str>,
     /// Systems (Rust or TypeScript, by name) this one runs after.
     pub after: Vec<&'static str>,
     /// Systems this one runs before.
@@ -138,7 +146,8 @@ impl ManifestBuilder {
 
     /// Places the system added last in `schedule`, after the one placed before it there (a
     /// schedule's list runs in the order written).
-    pub fn place(&mut self, schedule: &'static str) -> &mut Self {
+    pub fn place(&mut self, schedule: impl Into<Cow<'static, str>>) -> &mut Self {
+        let schedule = schedule.into();
         let previous = self
             .systems
             .iter()
@@ -210,7 +219,7 @@ impl ManifestBuilder {
             comma(&mut out, i);
             let _ = write!(out, "{{\"name\":{},", Json(system.name));
             if let Some(p) = &system.placement {
-                let _ = write!(out, "\"schedule\":{},\"after\":", Json(p.schedule));
+                let _ = write!(out, "\"schedule\":{},\"after\":", Json(&p.schedule));
                 write_strs(&mut out, &p.after);
                 out.push_str(",\"before\":");
                 write_strs(&mut out, &p.before);
@@ -249,6 +258,7 @@ impl ManifestBuilder {
                     data,
                     with,
                     without,
+                    ..
                 } = p
                 {
                     let named = data.iter().map(|(c, _)| c).chain(with).chain(without);
@@ -285,6 +295,7 @@ impl ManifestBuilder {
                     data,
                     with,
                     without,
+                    ..
                 } = p
                 {
                     query_errors(name, data, with, without, &mut errors);
@@ -444,6 +455,7 @@ fn write_param(out: &mut String, param: &ParamInfo) {
             data,
             with,
             without,
+            entity,
         } => {
             out.push_str("{\"kind\":\"query\",\"components\":[");
             for (i, (c, access)) in data.iter().enumerate() {
@@ -451,6 +463,8 @@ fn write_param(out: &mut String, param: &ParamInfo) {
                 let access = match access {
                     Access::Read => "read",
                     Access::Write => "write",
+                    Access::OptionalRead => "optional_read",
+                    Access::OptionalWrite => "optional_write",
                 };
                 let _ = write!(out, "{{\"name\":{},\"access\":\"{access}\"}}", Json(c.name));
             }
@@ -458,6 +472,14 @@ fn write_param(out: &mut String, param: &ParamInfo) {
             write_names(out, with);
             out.push_str(",\"without\":");
             write_names(out, without);
+            if !entity.is_empty() {
+                out.push_str(",\"entity\":[");
+                for (i, at) in entity.iter().enumerate() {
+                    comma(out, i);
+                    let _ = write!(out, "{at}");
+                }
+                out.push(']');
+            }
             out.push('}');
         }
     }

@@ -8,6 +8,7 @@
 use crate::boundary;
 use crate::ctx::Slots;
 use crate::manifest::ParamInfo;
+use crate::query::{check_params, Terms};
 
 pub(crate) mod sealed {
     /// Keeps the parameter vocabulary closed: the host only understands queries and resources.
@@ -19,6 +20,10 @@ pub(crate) mod sealed {
 /// Why sealed: every parameter must be something the manifest can describe and the host can
 /// fill in; the set is fixed by docs/abi.md.
 pub trait SystemParam: sealed::Sealed + Sized {
+    /// The components this parameter reads, writes, requires and excludes, for the compile-time
+    /// aliasing check across a system's parameters; none but a query's.
+    #[doc(hidden)]
+    const FOOTPRINT: Terms = Terms::EMPTY;
     #[doc(hidden)]
     fn describe(out: &mut Vec<ParamInfo>);
     #[doc(hidden)]
@@ -56,6 +61,10 @@ macro_rules! impl_system {
 
             #[allow(non_snake_case)]
             unsafe fn run(&self, _slots: &mut Slots) {
+                // Evaluated at compile time for each exported system: no two parameters alias a
+                // component's rows (see `check_params`).
+                #[allow(clippy::let_unit_value)]
+                let () = const { check_params(&[$($P::FOOTPRINT),*]) };
                 // Sequential `let`s fetch the parameters in order, matching the slot layout.
                 // SAFETY: our caller positioned `_slots` at this system's ctx (see `run`).
                 $(let $P = unsafe { $P::fetch(_slots) };)*

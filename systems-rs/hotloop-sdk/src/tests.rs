@@ -83,9 +83,30 @@ fn keep_score(
     commands.remove::<Player>(e);
 }
 
+/// What `chase` did: (hunter, whether it has a Velocity, whether its target is a player).
+static CHASED: Mutex<Vec<(u32, bool, bool)>> = Mutex::new(Vec::new());
+
+/// Optional terms, `Entity` and a lookup in a second, disjoint query over the same component: the
+/// golden manifest lists them (`optional_read`, `entity`), the golden slots lay them out.
+fn chase(
+    mut hunters: Query<(Entity, Write<Position>, Option<Read<Velocity>>), Without<Player>>,
+    players: Query<Read<Position>, With<Player>>,
+) {
+    let mut chased = CHASED.lock().unwrap();
+    chased.clear();
+    let target = players.ids().first().copied().unwrap_or(u32::MAX);
+    for (id, pos, vel) in hunters.iter_mut() {
+        let player = players.get(target);
+        if let Some(player) = player {
+            *pos.x = player.x;
+        }
+        chased.push((id, vel.is_some(), player.is_some()));
+    }
+}
+
 crate::export! {
     FixedUpdate: [player_movement.after("remember_previous"), observe.before("report", "hud")],
-    systems: [explode, noop, nested::spin, crate::tests::keep_score],
+    systems: [explode, noop, nested::spin, crate::tests::keep_score, chase],
     on_load: init,
     on_unload: shutdown,
 }
@@ -160,8 +181,8 @@ impl World {
 }
 
 fn table() -> &'static [SystemFn] {
-    // SAFETY: our own export; the table has one entry per listed system (6) and is static.
-    unsafe { std::slice::from_raw_parts(hotloop_system_table(), 6) }
+    // SAFETY: our own export; the table has one entry per listed system (7) and is static.
+    unsafe { std::slice::from_raw_parts(hotloop_system_table(), 7) }
 }
 
 fn last_error() -> String {
@@ -336,7 +357,7 @@ fn the_manifest_is_exact() {
     // SAFETY: a plain function of our own export.
     assert_eq!(unsafe { hotloop_abi_version() }, 4);
     // SAFETY: as above.
-    assert_eq!(unsafe { hotloop_system_count() }, 6);
+    assert_eq!(unsafe { hotloop_system_count() }, 7);
 }
 
 #[test]
@@ -583,6 +604,7 @@ fn systems_read_the_golden_slots() {
         queue: addr(&queue),
         cursor: 0,
     };
+    let has = [0u8, 1, 0, 1];
     let mut records = [crate::draw::DrawRecord::default(); 4];
     let mut draw = crate::draw::DrawListData {
         records: addr(records.as_mut_ptr()),
@@ -601,6 +623,8 @@ fn systems_read_the_golden_slots() {
                 "ids" => addr(ids.as_ptr()),
                 "count" => ids.len() as u64,
                 "capacity" => 4,
+                s if s.starts_with("capacity:") => 4,
+                s if s.starts_with("has:") => addr(has.as_ptr()),
                 "res:Time" => addr(&time),
                 "res:Input" => addr(&input),
                 "res:Score" => addr(&raw mut score),
@@ -648,5 +672,7 @@ fn systems_read_the_golden_slots() {
         ),
         (1 + 2 + 4 + 2, 1, 1, 1, 1)
     );
+    // chase ran on ids 1 and 2 with `has` [0, 1, 0, 1]: only entity 1 has a Velocity.
+    assert_eq!(*CHASED.lock().unwrap(), [(1, true, true), (2, false, true)]);
     let _ = last_error();
 }

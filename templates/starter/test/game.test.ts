@@ -5,7 +5,7 @@
 import { beforeAll, expect, test } from "bun:test";
 import { defineQuery, Key, ManualClock, type App } from "hotloop";
 import { buildProject, createGameApp, loadProject } from "hotloop/dev";
-import { Player, Position, Spark, Velocity } from "../src/components.ts";
+import { GameState, Player, Position, Spark, Velocity } from "../src/components.ts";
 import { ARENA } from "../src/game.ts";
 
 const STEP_MS = 1000 / 64; // one fixed step at the App's default 64 Hz
@@ -65,5 +65,27 @@ test("moving leaves a trail of sparks, spawned and despawned by the Rust spark_t
   app.input.setKey(Key.RIGHT, false);
   step(app, clock, 64); // a second: every spark's life ran out
   expect(sparks.ids().length).toBe(0);
+  app.shutdown();
+});
+
+test("paused, the player and its sparks stand still; resumed, they go on where they were", async () => {
+  const { app, clock, player } = await startGame();
+  const sparks = defineQuery(app.world, [Spark]);
+  app.input.setKey(Key.RIGHT, true);
+  step(app, clock, 16);
+  const trail = sparks.ids().length;
+  expect(trail).toBeGreaterThan(0);
+  app.nextState(GameState.Paused); // what P does (src/game.ts)
+  step(app, clock, 1);
+  const x = Position.x[player]!;
+  const life = Spark.life[sparks.ids()[0]!]!;
+  step(app, clock, 64);
+  expect(app.state(GameState)).toBe(GameState.Paused);
+  expect(Position.x[player]).toBe(x); // TypeScript's runIf(inState(GameState.Playing)) on player_movement
+  expect(sparks.ids().length).toBe(trail); // Rust's run_if(in_state(GameState::Playing)) on spark_trail
+  expect(Spark.life[sparks.ids()[0]!]).toBe(life);
+  app.nextState(GameState.Playing);
+  step(app, clock, 1);
+  expect(Position.x[player]!).toBeGreaterThan(x);
   app.shutdown();
 });

@@ -7,14 +7,26 @@
 //! coins' (hotloop's bench/README.md, "Where edit → running goes").
 mod coins;
 mod player;
+mod round;
+
+use hotloop_sdk::prelude::in_state;
+use round::GameState;
 
 pub use coins::{coin_spin, collect_coins};
 pub use player::{player_movement, player_style};
+pub use round::{round_clock, start_round};
 
 hotloop_sdk::export! {
-    // Placed here: the coins spin in FixedUpdate, after the player moved. Add a system to a list
-    // (or a new schedule) and save: it runs from the next frame; take it out and it stops.
-    FixedUpdate: [coin_spin.after("player_movement"), collect_coins],
+    // Placed here: the coins spin in FixedUpdate, after the player moved; they are collected and
+    // the round's clock runs only while Playing. Add a system to a list (or a new schedule) and
+    // save: it runs from the next frame; take it out and it stops.
+    FixedUpdate: [
+        coin_spin.after("player_movement"),
+        collect_coins.run_if(in_state(GameState::Playing)),
+        round_clock.run_if(in_state(GameState::Playing)),
+    ],
+    // Runs each time a round starts (the state's transitions are the App's schedules too).
+    OnEnter(GameState::Playing): [start_round],
     // Placed by TypeScript (src/gameplay.ts adds hotSystem("player_movement") and its ordering).
     systems: [player_movement, player_style],
 }

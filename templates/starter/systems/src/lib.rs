@@ -9,6 +9,14 @@ use hotloop_sdk::prelude::*;
 // The components crate (systems/components), generated from src/components.ts by `hotloop codegen`.
 use components::*;
 
+hotloop_sdk::state! {
+    /// src/components.ts's `defineState("GameState", ["Playing", "Paused"])`: the same variants in
+    /// the same order (the host checks it when it loads the library). Systems read it with
+    /// `Res<State<GameState>>`, ask for another with `ResMut<NextState<GameState>>`, and run
+    /// only in one with `.run_if(in_state(GameState::Playing))` in `export!` below.
+    pub enum GameState { Playing, Paused }
+}
+
 /// Pixels per second the player moves at.
 const SPEED: f32 = 240.0;
 
@@ -67,8 +75,9 @@ pub fn spark_trail(
 hotloop_sdk::export! {
     // Placed by the library: each schedule's list runs in order (`.after("name")` /
     // `.before("name")` against any system, TypeScript ones too). Add a system to a list and save:
-    // it runs from the next frame; take it out and it stops.
-    FixedUpdate: [spark_trail.after("player_movement")],
+    // it runs from the next frame; take it out and it stops. `OnEnter(GameState::Paused): [...]`
+    // runs systems when the state changes.
+    FixedUpdate: [spark_trail.after("player_movement").run_if(in_state(GameState::Playing))],
     // Placed by the app: src/game.ts adds hotSystem("player_movement") to FixedUpdate.
     systems: [player_movement],
 }

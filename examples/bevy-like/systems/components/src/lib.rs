@@ -7,5 +7,6 @@ hotloop_sdk::component!(Player(PlayerValue, PlayerMut), 0x394d4931d2fe7654, {});
 hotloop_sdk::component!(Position(PositionValue, PositionMut), 0x37ea27f4a9910cc1, { x: f32, y: f32 });
 hotloop_sdk::component!(PrevPosition(PrevPositionValue, PrevPositionMut), 0x8bd036eb66c542a2, { x: f32, y: f32 });
 hotloop_sdk::component!(Velocity(VelocityValue, VelocityMut), 0x856b7bc046b0cf09, { x: f32, y: f32 });
+hotloop_sdk::resource!(Round, 0xe07a82bc05f23135, { seconds_left: f32 });
 hotloop_sdk::resource!(Score, 0x339ec8149d71f8b2, { value: u32 });
 hotloop_sdk::event!(CoinCollected, 0xa2ea1384f55c8d86, { x: f32, y: f32 });
