@@ -14,11 +14,15 @@ import { spawnChild } from "./children.ts";
 /** A resource class with a schema (defineResource), as codegen sees it. */
 type SchemaResource = NativeResourceClass & { readonly name: string; readonly schema: Readonly<Record<string, string>>; readonly defaults: Readonly<Record<string, number | undefined>> };
 
-/** What a components module defines for Rust: components, resources and event types. */
+/** A state (defineState), as codegen sees it: its name and variants in order. */
+type StateDefinition = { readonly name: string; readonly variants: readonly string[] };
+
+/** What a components module defines for Rust: components, resources, event types and states. */
 export interface Definitions {
   readonly components: readonly Component[];
   readonly resources: readonly SchemaResource[];
   readonly events: readonly EventType[];
+  readonly states?: readonly StateDefinition[];
 }
 
 /**
@@ -48,6 +52,9 @@ export function rustComponents(defs: Definitions | readonly Component[], source:
   for (const c of byName(components)) lines.push(`hotloop_sdk::component!(${c.name}(${c.name}Value, ${c.name}Mut), 0x${c.layout.hash}, ${fieldsOf(c.schema, c.options.defaults)});`);
   for (const r of byName(resources)) lines.push(`hotloop_sdk::resource!(${r.name}, 0x${r.struct.layout.hash}, ${fieldsOf(r.schema, r.defaults)});`);
   for (const e of byName(events)) lines.push(`hotloop_sdk::event!(${e.name}, 0x${e.struct.layout.hash}, ${fieldsOf(e.schema)});`);
+  // A state's variants in TypeScript's order: the Rust enum is the same one, never written twice.
+  const { states = [] } = Array.isArray(defs) ? {} : (defs as Definitions);
+  for (const st of byName(states)) lines.push(`hotloop_sdk::state! { pub enum ${st.name} { ${st.variants.join(", ")} } }`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -83,14 +90,20 @@ export function definitionsOf(module: Record<string, unknown>): Definitions {
   const components = new Set<Component>();
   const resources = new Set<SchemaResource>();
   const events = new Set<EventType>();
+  const states = new Set<StateDefinition>();
   const visit = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(visit);
     else if (isComponent(value)) components.add(value);
     else if (isSchemaResource(value)) resources.add(value);
     else if (isEventType(value)) events.add(value);
+    else if (isState(value)) states.add(value);
   };
   Object.values(module).forEach(visit);
-  return { components: [...components], resources: [...resources], events: [...events] };
+  return { components: [...components], resources: [...resources], events: [...events], states: [...states] };
+}
+
+function isState(value: unknown): value is StateDefinition {
+  return typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && Array.isArray((value as { variants?: unknown }).variants) && "values" in value;
 }
 
 function isSchemaResource(value: unknown): value is SchemaResource {
@@ -125,17 +138,19 @@ export async function codegen(project: Project, options: { check?: boolean } = {
     const components = new Set<Component>();
     const resources = new Set<SchemaResource>();
     const events = new Set<EventType>();
+    const states = new Set<StateDefinition>();
     for (const path of target.components) {
       const found = definitionsOf(await import(path));
-      if (found.components.length + found.resources.length + found.events.length === 0) {
-        throw new ProjectError(`${project.show(path)}: exports no components, resources or events (defineComponent, defineTag, defineResource, defineEvent)`);
+      if (found.components.length + found.resources.length + found.events.length + (found.states?.length ?? 0) === 0) {
+        throw new ProjectError(`${project.show(path)}: exports no components, resources, events or states (defineComponent, defineTag, defineResource, defineEvent, defineState)`);
       }
       for (const c of found.components) components.add(c);
       for (const r of found.resources) resources.add(r);
       for (const e of found.events) events.add(e);
+      for (const st of found.states ?? []) states.add(st);
     }
     for (const c of components) layouts[c.name] = c.layout.hash;
-    const text = rustComponents({ components: [...components], resources: [...resources], events: [...events] }, target.components.map((p) => project.show(p)).join(", "));
+    const text = rustComponents({ components: [...components], resources: [...resources], events: [...events], states: [...states] }, target.components.map((p) => project.show(p)).join(", "));
     const file = Bun.file(target.out);
     if ((await file.exists()) && (await file.text()) === text) continue;
     checkGeneratedTarget(project, target.out, target === project.codegen[0] && project.crate ? "componentsRs" : "codegen[].out");

@@ -21,6 +21,13 @@ describe("codegen", () => {
     ]);
   });
 
+  test("a state (defineState) becomes the Rust enum with the same variants in the same order", async () => {
+    const { defineState } = await import("../../src/core/states.ts");
+    const Mood = defineState("Mood", ["Calm", "Angry", "Asleep"]);
+    const text = rustComponents({ components: [], resources: [], events: [], states: [Mood] }, "game/components.ts");
+    expect(text.split("\n")).toContain("hotloop_sdk::state! { pub enum Mood { Calm, Angry, Asleep } }");
+  });
+
   test("the system-names module types hotSystem() to the library's exports", () => {
     const manifest = parseManifest(JSON.stringify({ abi: HOTLOOP_ABI_VERSION, sdk: "0.1.0", crate: "game", hooks: { load: false, unload: false }, components: [], resources: [], events: [], systems: [{ name: "a", params: [] }, { name: "b", params: [] }, { name: "placed", schedule: "Update", params: [] }] }));
     const text = systemNamesModule(manifest);

@@ -62,9 +62,9 @@ describe("the example under reload: Rust edits beyond a body", () => {
       "src/coins.rs",
     );
     crate.edit("pub use coins::{coin_spin, collect_coins};", "pub use coins::{coin_grow, coin_spin, collect_coins};");
-    crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],');
+    crate.edit("        round_clock.run_if(in_state(GameState::Playing)),\n    ],", "        round_clock.run_if(in_state(GameState::Playing)),\n        coin_grow,\n    ],");
     await rebuilt(2);
-    expect(lines()).toContain("hotloop: added system coin_grow to FixedUpdate after collect_coins");
+    expect(lines()).toContain("hotloop: added system coin_grow to FixedUpdate after round_clock");
     const grown = Appearance.radius[c]!;
     await frames(3);
     expect(Appearance.radius[c]).toBe(grown + 3);
@@ -83,11 +83,11 @@ describe("the example under reload: Rust edits beyond a body", () => {
     expect(Appearance.radius[p]).toBe(28);
 
     // 3. The new system taken out of its schedule: it stops running.
-    crate.edit('FixedUpdate: [coin_spin.after("player_movement"), collect_coins, coin_grow],', 'FixedUpdate: [coin_spin.after("player_movement"), collect_coins],');
+    crate.edit("        round_clock.run_if(in_state(GameState::Playing)),\n        coin_grow,\n    ],", "        round_clock.run_if(in_state(GameState::Playing)),\n    ],");
     crate.edit("pub use coins::{coin_grow, coin_spin, collect_coins};", "pub use coins::{coin_spin, collect_coins};");
     crate.edit("pub fn coin_grow(", "#[allow(dead_code)]\npub fn coin_grow(", "src/coins.rs");
     await rebuilt(4);
-    expect(lines()).toContain("hotloop: removed system coin_grow from FixedUpdate after collect_coins");
+    expect(lines()).toContain("hotloop: removed system coin_grow from FixedUpdate after round_clock");
     const stopped = Appearance.radius[c]!;
     await frames(3);
     expect(Appearance.radius[c]).toBe(stopped);

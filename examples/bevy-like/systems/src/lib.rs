@@ -10,7 +10,8 @@ mod player;
 mod round;
 
 use hotloop_sdk::prelude::in_state;
-use round::GameState;
+// The state, generated with the components from src/components.ts's defineState.
+use components::GameState;
 
 pub use coins::{coin_spin, collect_coins};
 pub use player::{player_movement, player_style};

@@ -4,12 +4,6 @@ use hotloop_sdk::prelude::*;
 // The components crate (systems/components), generated from src/components.ts by `hotloop codegen`.
 use components::*;
 
-hotloop_sdk::state! {
-    /// Where the game is: src/components.ts's `defineState("GameState", ["Menu", "Playing",
-    /// "GameOver"])`, the same variants in the same order (the host checks it when it loads).
-    pub enum GameState { Menu, Playing, GameOver }
-}
-
 /// Seconds a round lasts: edit it while `bun run dev --features reload` runs; the next round takes it.
 const ROUND_SECONDS: f32 = 30.0;
 

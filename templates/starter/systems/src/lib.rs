@@ -9,14 +9,6 @@ use hotloop_sdk::prelude::*;
 // The components crate (systems/components), generated from src/components.ts by `hotloop codegen`.
 use components::*;
 
-hotloop_sdk::state! {
-    /// src/components.ts's `defineState("GameState", ["Playing", "Paused"])`: the same variants in
-    /// the same order (the host checks it when it loads the library). Systems read it with
-    /// `Res<State<GameState>>`, ask for another with `ResMut<NextState<GameState>>`, and run
-    /// only in one with `.run_if(in_state(GameState::Playing))` in `export!` below.
-    pub enum GameState { Playing, Paused }
-}
-
 /// Pixels per second the player moves at.
 const SPEED: f32 = 240.0;
 

@@ -10,3 +10,4 @@ hotloop_sdk::component!(Velocity(VelocityValue, VelocityMut), 0x856b7bc046b0cf09
 hotloop_sdk::resource!(Round, 0xe07a82bc05f23135, { seconds_left: f32 });
 hotloop_sdk::resource!(Score, 0x339ec8149d71f8b2, { value: u32 });
 hotloop_sdk::event!(CoinCollected, 0xa2ea1384f55c8d86, { x: f32, y: f32 });
+hotloop_sdk::state! { pub enum GameState { Menu, Playing, GameOver } }
