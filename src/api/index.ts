@@ -15,6 +15,8 @@ export {
   storageEpoch,
   type Component,
   type ComponentOptions,
+  type MigratedValues,
+  type OldValues,
   type Schema,
   type Tag,
 } from "../ecs/component.ts";
@@ -33,6 +35,7 @@ export {
   setValues,
   spawn,
   type ComponentInit,
+  type ComponentInits,
   type Values,
   type World,
 } from "../ecs/world.ts";
