@@ -217,13 +217,14 @@ export class AppStates {
     const slots = this.#slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
+      // The request made before this point; one made while OnEnter/OnExit run below waits for the next frame.
+      const next = s.next[0]!;
+      s.next[0] = 0;
       if (!s.entered) {
         s.entered = true;
         s.enter[s.current]!.run(ctx);
       }
-      const next = s.next[0]!;
       if (next === 0) continue;
-      s.next[0] = 0;
       const to = next - 1;
       if (to >= s.enter.length) {
         this.#warnOnce(s.def.name, `hotloop: warning: NextState<${s.def.name}> holds ${next}, which is none of its ${s.enter.length} variants: ignored (said once)`);

@@ -51,10 +51,9 @@ export function planResourceMigration(live: SchemaResourceClass, next: SchemaRes
 export function migrateResourceValue(plan: ResourceMigrationPlan, old: object, next: object): void {
   const from = old as Record<string, number>;
   const to = next as Record<string, number>;
-  for (const step of plan.steps) {
-    if ("from" in step) to[step.field] = from[step.from]!;
-    else to[step.field] = step.fill;
-  }
+  // A new field keeps what the new instance was built with (its default, or the value the
+  // plugin's code gave it): only data the running value has moves.
+  for (const step of plan.steps) if ("from" in step) to[step.field] = from[step.from]!;
   if (plan.migrate) {
     const before: Record<string, number> = {};
     for (const f of plan.from.fields) before[f.name] = from[f.name]!;

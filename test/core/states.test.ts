@@ -212,6 +212,22 @@ describe("states", () => {
     expect(log).toEqual(["Last", "playing", "quiet", "loud", "Last"]);
   });
 
+  test("a request made by the first OnEnter waits for the next StateTransition (after PreUpdate), not the one before Startup", () => {
+    const { app, frame } = manualApp();
+    const Phase = defineState("StatesTestPhase", ["Intro", "Main"]);
+    const log: string[] = [];
+    app.initState(Phase);
+    app.addSystems(OnEnter(Phase.Intro), ({ app }) => {
+      log.push("intro");
+      app.nextState(Phase.Main);
+    });
+    app.addSystems(OnEnter(Phase.Main), () => void log.push("main"));
+    app.addSystems(Startup, () => void log.push("startup"));
+    app.addSystems(Last, () => void log.push("Last"));
+    frame();
+    expect(log).toEqual(["intro", "startup", "main", "Last"]);
+  });
+
   test("one-line errors: bad names and variants, an initial value not of the state, a state the app lacks", () => {
     const { app } = manualApp();
     expect(() => defineState("game_state", ["A"])).toThrow('defineState("game_state"): a state\'s name is a Rust type name');
