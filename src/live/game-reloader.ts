@@ -20,7 +20,6 @@ import { Watchdog } from "../core/watchdog.ts";
 import { applyMigration, planMigration, shortLayout, type AppliedMigration, type MigrationPlan } from "../ecs/migrate.ts";
 import { withDefinitionHook, type Component } from "../ecs/component.ts";
 import { defineQuery } from "../ecs/query.ts";
-import type { EventType } from "../ecs/event.ts";
 import type { Layout } from "../ecs/layout.ts";
 import { oneLineError, stackPlaces } from "../core/errors.ts";
 import type { HotReloader } from "../hot/reloader.ts";
@@ -29,7 +28,7 @@ import type { Reporter } from "../hot/report.ts";
 import { GameLayer, type TsSlot } from "./game-layer.ts";
 import { forgetModules, isSettled, registryKey, renewRegistryKeys, scanGameModules, settleFailedImport, withImporters, type ModuleGraph } from "./module-graph.ts";
 import { record, systemKey, type Recording } from "./recording.ts";
-import { applyResourceMove, plannedResourceMoves, type AppliedResourceMove, type ResourceMove } from "./resource-moves.ts";
+import { applyResourceMove, plannedResourceMoves, replaceEventQueue, type AppliedResourceMove, type ResourceMove } from "./resource-moves.ts";
 import { describeLoadError } from "./load-error.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
@@ -308,7 +307,7 @@ export class GameReloader {
     const plans = [...migrations.values()];
     const hot = this.#hot;
     // The layouts the hot library must be built against before this reload can apply.
-    const eventTypes = recording.items.flatMap((item) => (item.kind === "event" ? [item.type] : []));
+    const eventTypes = recording.items.flatMap((item) => (item.kind === "event" ? [item.queue.type] : []));
     const moved = new Map<string, Layout>([
       ...plans.map((p) => [p.component.name, p.to] as const),
       ...resourceMoves.map((m) => [m.plan.name, m.plan.to] as const),
@@ -346,24 +345,6 @@ export class GameReloader {
 
   #importTimeoutMs(): number {
     return this.#options.importTimeoutMs ?? 5000;
-  }
-
-  /**
-   * An event type defined again with another layout: its queue is made anew (the events in flight
-   * are of the old layout: dropped, and counted in the line), and put back by a rollback.
-   */
-  #replaceEventQueue(type: EventType): AppliedResourceMove {
-    const started = performance.now();
-    const events = this.#app.events;
-    const old = events.get(type.name)!;
-    const dropped = old.count;
-    events.add(type);
-    const ms = performance.now() - started;
-    return {
-      ms,
-      revert: () => events.put(old),
-      event: (status, took = ms) => ({ type: "migration", status, event: type.name, from: shortLayout(status === "migrated" ? old.type.struct.layout : type.struct.layout), to: shortLayout(status === "migrated" ? type.struct.layout : old.type.struct.layout), dropped: status === "migrated" ? dropped : 0, ms: took }),
-    };
   }
 
   /**
@@ -445,7 +426,7 @@ export class GameReloader {
     try {
       for (const plan of staged.migrations) migrated.push(applyMigration(plan, defineQuery(this.#app.world, [plan.component]).ids()));
       for (const move of staged.resourceMoves) movedResources.push(applyResourceMove(this.#app, move));
-      for (const item of staged.recording.items) if (item.kind === "event") movedResources.push(this.#replaceEventQueue(item.type));
+      for (const item of staged.recording.items) if (item.kind === "event") movedResources.push(replaceEventQueue(this.#app, item.queue));
       setOptions(staged.options);
       applied.undo = revert;
       if (staged.needsBuild) {

@@ -10,7 +10,7 @@ import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
 import { callerPlace } from "../core/errors.ts";
 import type { Component } from "../ecs/component.ts";
-import type { EventType } from "../ecs/event.ts";
+import { EventQueue, type EventType } from "../ecs/event.ts";
 import type { NativeResourceClass } from "../ecs/resource.ts";
 
 /** One thing the plugin did, in order; `owner` is the `once` plugin that did it, if any. */
@@ -19,8 +19,8 @@ export type Recorded = { readonly owner?: string } & (
   /** `source`: where the game inserted it; absent for hotloop's own. */
   | { readonly kind: "resource"; readonly value: object; readonly source?: string }
   | { readonly kind: "components"; readonly components: readonly Component[] }
-  /** An event type defined again with another layout: its queue is made anew at the boundary. */
-  | { readonly kind: "event"; readonly type: EventType }
+  /** An event type defined again with another layout: the new queue, put in place at the boundary. */
+  | { readonly kind: "event"; readonly queue: EventQueue }
   | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
   | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
   | { readonly kind: "around"; readonly schedule: ScheduleLabel; readonly before?: SystemFn; readonly after?: SystemFn }
@@ -51,6 +51,8 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
   let owner: string | undefined;
   const push = (item: Recorded): void => void items.push(owner === undefined ? item : { ...item, owner });
   const staged = new Map<string, object>();
+  /** New queues of event types defined again with another layout, by name. */
+  const stagedQueues = new Map<string, EventQueue>();
   // Looked up without adopting (exact, findByName): the running code keeps its class until the boundary applies the recording.
   const lookup = <T>(key: ResourceKey<T>): T | undefined => {
     const value = staged.get(key.name) ?? app.resources.exact(key) ?? app.resources.findByName(key.name)?.value;
@@ -119,16 +121,28 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
         case "hasResource":
           return (key: ResourceKey<unknown>) => lookup(key) !== undefined;
         case "addEvent":
-          // An event type whose layout differs from the running queue's is the boundary's to swap
-          // (with the build its Rust readers need); a new or unchanged one is added now.
+          // An event type whose layout differs from the running queue's gets its new queue now,
+          // which the plugin's readers and writers take, and the boundary puts in place (with the
+          // build its Rust readers need); a new or unchanged one is added at once.
           return (...types: EventType[]) => {
             for (const type of types) {
               const queue = app.events.get(type.name);
-              if (queue && queue.type.struct.layout.hash !== type.struct.layout.hash) push({ kind: "event", type });
-              else app.addEvent(type);
+              if (queue && queue.type.struct.layout.hash !== type.struct.layout.hash) {
+                const fresh = new EventQueue(type);
+                stagedQueues.set(type.name, fresh);
+                push({ kind: "event", queue: fresh });
+              } else {
+                app.addEvent(type);
+              }
             }
             return view;
           };
+        case "eventQueue":
+          return (type: EventType) => stagedQueues.get(type.name) ?? app.eventQueue(type);
+        case "eventReader":
+          return (type: EventType) => (stagedQueues.get(type.name) ?? app.eventQueue(type)).reader();
+        case "sendEvent":
+          return (type: EventType, values: Record<string, number>) => (stagedQueues.get(type.name) ?? app.eventQueue(type)).send(values);
         case "registerComponents":
           return (...components: Component[]) => {
             push({ kind: "components", components });

@@ -1,5 +1,5 @@
 /**
- * Resources whose schema was edited, moved at the frame boundary (src/ecs/migrate-resource.ts
+ * Resources whose schema was edited (and event types whose layout was), moved at the frame boundary (src/ecs/migrate-resource.ts
  * plans and copies the fields): the plugin built again holds an instance of the new class; the
  * running value's data moves into it, it takes the running one's place in the app's resources,
  * and a rollback puts the running one back as it was.
@@ -8,6 +8,7 @@ import type { App } from "../core/app.ts";
 import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import { migrateResourceValue, planResourceMigration, type ResourceMigrationPlan, type SchemaResourceClass } from "../ecs/migrate-resource.ts";
 import { shortLayout } from "../ecs/migrate.ts";
+import type { EventQueue } from "../ecs/event.ts";
 import type { HotEvent } from "../hot/report.ts";
 import { relaidOut, type Recording } from "./recording.ts";
 
@@ -63,6 +64,34 @@ export function applyResourceMove(app: App, move: ResourceMove): AppliedResource
       resource: plan.name,
       from: shortLayout(status === "migrated" ? plan.from : plan.to),
       to: shortLayout(status === "migrated" ? plan.to : plan.from),
+      ms: took,
+    }),
+  };
+}
+
+/**
+ * An event type defined again with another layout: the queue the plugin built again holds takes
+ * the running one's place (the events in flight are of the old layout: dropped, and counted in
+ * the line), and a rollback puts the running one back.
+ */
+export function replaceEventQueue(app: App, queue: EventQueue): AppliedResourceMove {
+  const started = performance.now();
+  const events = app.events;
+  const old = events.get(queue.type.name)!;
+  const dropped = old.count;
+  events.put(queue);
+  const ms = performance.now() - started;
+  const [before, after] = [old.type.struct.layout, queue.type.struct.layout];
+  return {
+    ms,
+    revert: () => events.put(old),
+    event: (status, took = ms) => ({
+      type: "migration",
+      status,
+      event: queue.type.name,
+      from: shortLayout(status === "migrated" ? before : after),
+      to: shortLayout(status === "migrated" ? after : before),
+      dropped: status === "migrated" ? dropped : 0,
       ms: took,
     }),
   };

@@ -407,7 +407,10 @@ describe("event types changed live", () => {
     writeFileSync(join(dir, "hits.ts"), hits(`{ damage: "u8" }`));
     writeFileSync(
       join(dir, "gameplay.ts"),
-      gameplay(1, "app.addEvent(Hit);\n  app.addSystems(Update, function hit({ app }) { app.sendEvent(Hit, { damage: 3 }); });").replace(
+      gameplay(
+        1,
+        "app.addEvent(Hit);\n  const hits = app.eventReader(Hit);\n  app.addSystems(Update, function hit({ app }) { app.sendEvent(Hit, { damage: 3 }); });\n  app.addSystems(Update, function heard() { for (const h of hits.read()) (globalThis as { heard?: number }).heard = h.damage; });",
+      ).replace(
         'import { Position, Velocity } from "./components.ts";',
         'import { Position, Velocity } from "./components.ts";\nimport { Hit } from "./hits.ts";',
       ),
@@ -420,8 +423,10 @@ describe("event types changed live", () => {
     step();
     expect(app.events.get("Hit")!.type.struct.layout.text).toBe("Hit{damage:u8,crit:u8}");
     expect(events.filter((e) => e.type === "migration").map(formatEvent)).toEqual([expect.stringMatching(/^hotloop: migrated event Hit\{damage\} → Hit\{damage,crit\}: \d+ events? in flight dropped, [\d.]+ m?s$/)]);
-    step(2); // the new code sends the new layout
-    expect(events.filter((e) => e.type === "panic")).toEqual([]);
+    (globalThis as { heard?: number }).heard = undefined;
+    step(2); // the new code sends the new layout, and its reader (made when the plugin was built again) reads it
+    expect(events.filter((e) => e.type === "panic" || (e.type === "game" && e.status === "refused"))).toEqual([]);
+    expect((globalThis as { heard?: number }).heard).toBe(3);
   });
 });
 
