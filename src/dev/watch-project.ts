@@ -47,10 +47,37 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
   const { report, builder, reloader, game } = options;
   /** The last warning that a Cargo.toml edit moved the library, said once per move. */
   let moved: string | undefined;
+  /** Components saves the game refused: their codegen and build wait until it accepts them. */
+  const skipped = new Set<string>();
+  /** One build at a time, whichever path starts it. */
+  let serial: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = serial.then(work, work);
+    serial = run.catch(() => undefined);
+    return run;
+  };
+  const build = (changed: readonly string[], codegen: "fresh" | "skip") =>
+    buildProject(project, {
+      profile: "debug",
+      report,
+      codegen,
+      builder,
+      quiet: options.quiet,
+      changed,
+      onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
+    });
+  // A refused components save made acceptable by another file (the module that still read a
+  // removed field): the game stages it and waits for the build, which is started here.
+  game?.onStagedNeedingBuild(() => {
+    if (skipped.size === 0) return;
+    const files = [...skipped];
+    skipped.clear();
+    void inTurn(() => build(files, "fresh"));
+  });
   return rebuildOnSave({
     paths: [project.crateDir!, ...project.components],
     isSource: (path) => components.has(path) || (RUST_SOURCE.test(path) && !generated.has(path)),
-    build: async (changed) => {
+    build: (changed) => inTurn(async () => {
       if (changed.some((p) => basename(p) === "Cargo.toml")) {
         const warning = await crateMoved(project);
         if (warning && warning !== moved) report({ type: "warning", file: project.show(join(project.crateDir!, "Cargo.toml")), message: warning });
@@ -58,22 +85,16 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
       }
       const componentsSaved = changed.filter((p) => components.has(p));
       let codegen: "fresh" | "skip" = componentsSaved.length > 0 ? "fresh" : "skip";
+      if (codegen === "fresh") skipped.clear(); // this build's codegen (or the refusal below) covers them all
       if (componentsSaved.length > 0 && game && (await game.verdict(componentsSaved)) !== undefined) {
         const rustSaved = changed.some((p) => !components.has(p));
-        report({ type: "info", message: `codegen${rustSaved ? "" : " and the build"} skipped: the game refused ${componentsSaved.map((p) => project.show(p)).join(", ")} (see above); the Rust views stay those of the running layout` });
+        for (const p of componentsSaved) skipped.add(p);
+        report({ type: "info", message: `codegen${rustSaved ? "" : " and the build"} skipped: the game refused the save of ${componentsSaved.map((p) => project.show(p)).join(", ")} (see above); the Rust views stay those of the running layout until it is accepted` });
         if (!rustSaved) return undefined;
         codegen = "skip";
       }
-      return buildProject(project, {
-        profile: "debug",
-        report,
-        codegen,
-        builder,
-        quiet: options.quiet,
-        changed,
-        onLayouts: (layouts) => reloader?.setSourceLayouts(new Map(Object.entries(layouts))),
-      });
-    },
+      return build(changed, codegen);
+    }),
   });
 }
 

@@ -121,6 +121,12 @@ export class GameReloader {
   #lastRefusal: string | undefined;
   /** The saved files and their contents the current attempt imports (a key: paths and hashes). */
   #attemptSaves: string | undefined;
+  /** Those of the attempt staged (waiting for its boundary or its build) and of the last one applied: the same again is nothing new. */
+  #stagedSaves: string | undefined;
+  #appliedSaves: string | undefined;
+  /** When the last attempt was refused (performance.now()). */
+  #refusedAt = 0;
+  readonly #needsBuildListeners: (() => void)[] = [];
   /** Those of the last attempt refused: the same again (the dev runner asked before codegen, then the watcher's event came; an editor that writes twice) is not tried or said twice. */
   #refusedSaves: string | undefined;
   #closed = false;
@@ -222,6 +228,15 @@ export class GameReloader {
     return this.#lastRefusal;
   }
 
+  /**
+   * Calls `listener` each time a save is staged that waits for a build of the hot library (a
+   * component, resource or event type it reads changed): the dev runner builds then, even when
+   * the save that made it acceptable was not one it watches (a module that still read a removed field).
+   */
+  onStagedNeedingBuild(listener: () => void): void {
+    this.#needsBuildListeners.push(listener);
+  }
+
   /** Stops watching. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -272,8 +287,17 @@ export class GameReloader {
 
   /** One attempt: scan, forget the dirty modules and their importers, import, record, check. */
   async #stage(): Promise<void> {
-    this.#attemptSaves = await savesKey(this.#dirty);
-    if (this.#attemptSaves === this.#refusedSaves) return void (this.#firstEventAt = undefined); // refused as it is: said already
+    const key = await savesKey(this.#dirty);
+    this.#attemptSaves = key;
+    // The same saves twice in a row (the dev runner asked before codegen, and the watcher's event
+    // came too; an editor that writes twice): one import. A refused one is tried again once a
+    // moment has passed (a cause outside the saved files may have gone: a package installed).
+    if (key === this.#refusedSaves && performance.now() - this.#refusedAt < SAME_SAVES_MS) return void (this.#firstEventAt = undefined);
+    if (key === this.#stagedSaves && this.#staged) return void (this.#firstEventAt = undefined);
+    if (key === this.#appliedSaves && !this.#staged) {
+      this.#dirty.clear();
+      return void (this.#firstEventAt = undefined);
+    }
     this.#lastRefusal = undefined;
     const detectedAt = this.#firstEventAt ?? performance.now();
     this.#firstEventAt = undefined;
@@ -294,6 +318,7 @@ export class GameReloader {
       if (e instanceof ImportStalled) return this.#stalled(files, graph, e.ms);
       this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
       this.#refusedSaves = this.#attemptSaves;
+      this.#refusedAt = performance.now();
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const resourceMoves = plannedResourceMoves(this.#app, recording);
@@ -301,6 +326,7 @@ export class GameReloader {
     if (problem) {
       this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
       this.#refusedSaves = this.#attemptSaves;
+      this.#refusedAt = performance.now();
       return this.#refuse(file, `${this.#show(file)}: ${problem}`);
     }
     if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
@@ -316,7 +342,9 @@ export class GameReloader {
     const needsBuild = hot !== undefined && moved.size > 0 && hot.usesComponents(moved.keys());
     this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
     this.#refusedSaves = undefined;
+    this.#stagedSaves = key;
     hot?.awaitBuildFor(needsBuild ? moved : undefined);
+    if (needsBuild) for (const listener of this.#needsBuildListeners) listener();
   }
 
   /** Imports the entry with the definition hook and checks its default export. */
@@ -443,6 +471,7 @@ export class GameReloader {
       this.#version++;
       this.#last = applied;
       this.#dirty.clear();
+      this.#appliedSaves = this.#stagedSaves;
       this.stats.reloads++;
       const now = performance.now();
       const reporter = this.#options.reporter;
@@ -531,6 +560,7 @@ export class GameReloader {
     this.#version++;
     this.stats.rollbacks++;
     for (const file of applied.files) this.#dirty.add(file); // their running instances are the rolled-back code
+    this.#appliedSaves = undefined; // importing the same saves again is now something new
     for (const m of applied.migrations) {
       this.#options.reporter({ type: "migration", status: "reverted", component: m.plan.component.name, from: describeLayout(m.plan.to, m.plan.from), to: describeLayout(m.plan.from, m.plan.to), entities: m.entities, ms: performance.now() - started });
     }
@@ -578,6 +608,9 @@ async function findUse(graph: ModuleGraph, component: string, field: string): Pr
   }
   return undefined;
 }
+
+/** How long the same refused saves are not tried again, in ms: the dev runner's question and the watcher's event for one save come within it. */
+const SAME_SAVES_MS = 2000;
 
 /** An import that did not finish within its time. */
 class ImportStalled extends Error {

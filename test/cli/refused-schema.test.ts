@@ -65,7 +65,7 @@ test("a lossy components change is refused and goes no further; an acceptable on
   const after = stderr.slice(from).trim().split("\n");
   expect(after).toEqual([
     'hotloop: refused src/components.ts: Appearance.color: u32 → u8 loses data: give defineComponent("Appearance", …, { migrate }) to convert it, or keep the type (still running game v1)',
-    "hotloop: codegen and the build skipped: the game refused src/components.ts (see above); the Rust views stay those of the running layout",
+    "hotloop: codegen and the build skipped: the game refused the save of src/components.ts (see above); the Rust views stay those of the running layout until it is accepted",
   ]);
   expect(readFileSync(views, "utf8")).toBe(viewsBefore);
   // Acceptable: a field added with a default. Codegen, the build and the migration at one boundary.
@@ -74,4 +74,24 @@ test("a lossy components change is refused and goes no further; an acceptable on
   await until(() => /migrated Coin\{phase\} → Coin\{phase,value\}/.test(stderr.slice(next)), "the migration");
   expect(stderr.slice(next)).toContain("codegen wrote");
   expect(readFileSync(views, "utf8")).toContain("value: u8 = 5");
+}, SLOW);
+
+test("a refusal lifted by a save of another module (the one that still read a removed field): codegen and the build follow", async () => {
+  const file = join(dir, "src/components.ts");
+  const render = join(dir, "src/render.ts");
+  const renderSource = readFileSync(render, "utf8");
+  const read = "Math.abs(Math.cos(Coin.phase[e]!))";
+  expect(renderSource).toContain(read);
+  // Coin.value (added above) read by render.ts, then removed from Coin: refused, since render.ts still reads it.
+  writeFileSync(render, renderSource.replace(read, `Math.abs(Math.cos(Coin.phase[e]! + Coin.value[e]! * 0))`));
+  await Bun.sleep(300);
+  const from = stderr.length;
+  const withValue = readFileSync(file, "utf8");
+  writeFileSync(file, withValue.replace('defineComponent("Coin", { phase: "f32", value: "u8" }, { defaults: { value: 5 } })', 'defineComponent("Coin", { phase: "f32" })'));
+  await until(() => stderr.slice(from).includes("skipped"), "the skip line");
+  expect(stderr.slice(from)).toMatch(/Coin\.value is removed but still read at src\/render\.ts:\d+/);
+  // The use taken out of render.ts: the game accepts the save, and the build it waits for is made.
+  writeFileSync(render, renderSource);
+  await until(() => /migrated Coin\{phase,value\} → Coin\{phase\}/.test(stderr.slice(from)), "the migration with the build");
+  expect(stderr.slice(from)).toContain("codegen wrote");
 }, SLOW);

@@ -11,6 +11,11 @@ import { GameReloader } from "../../src/live/game-reloader.ts";
 
 const API = join(import.meta.dir, "../../src/api/index.ts");
 
+declare global {
+  // eslint-disable-next-line no-var
+  var gameplayImports: number | undefined;
+}
+
 function components(fields = `{ x: "f32", y: "f32" }`, options = ""): string {
   return `import { defineComponent } from ${JSON.stringify(API)};
 export const Position = defineComponent("Position", { x: "f32", y: "f32" });
@@ -267,6 +272,22 @@ describe("components changed live", () => {
     const migrated = events.find((e) => e.type === "migration");
     expect(migrated).toMatchObject({ status: "migrated", component: "Velocity", from: "Velocity{x,y}", to: "Velocity{x,y,z}", entities: 1 });
     expect(app.components.get("Velocity")).toBe(V as never); // the same object: queries and closures keep it
+  });
+
+  test("the same save seen twice (the dev runner's question and the watcher's event) is imported and applied once", async () => {
+    const { reloader, step } = await start();
+    globalThis.gameplayImports = 0;
+    writeFileSync(join(dir, "gameplay.ts"), `${gameplay(1)}\n(globalThis as { gameplayImports?: number }).gameplayImports! += 1;\n`);
+    await reloader.reload([join(dir, "gameplay.ts")]);
+    step();
+    await save("components.ts", components(`{ x: "f32", y: "f32", z: "f32" }`), reloader);
+    await reloader.reload([join(dir, "components.ts")]); // staged, not applied yet: nothing new
+    step();
+    await reloader.reload([join(dir, "components.ts")]); // applied: nothing new
+    step();
+    expect(events.filter((e) => e.type === "game" && e.status === "ok")).toHaveLength(2);
+    expect(reloader.version).toBe(3);
+    expect(globalThis.gameplayImports).toBe(2);
   });
 
   test("a rename declared with { renamed } keeps the data", async () => {
