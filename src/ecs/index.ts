@@ -9,6 +9,7 @@ export * from "./component.ts";
 export * from "./registry.ts";
 export * from "./world.ts";
 export * from "./query.ts";
+export * from "./presence.ts";
 export * from "./migrate.ts";
 export * from "./migrate-resource.ts";
 export * from "./struct-layout.ts";
