@@ -146,6 +146,24 @@ describe("bad TypeScript never stops the game", () => {
     expect(last && "reason" in last ? last.reason : "").toMatch(/^gameplay\.ts:\d+:\d+: bad plugin$/);
   });
 
+  test("a refused save changes nothing of the running app: not its frame order, not its states", async () => {
+    const { app, reloader, step } = await start();
+    const order = app.frameOrder().map((l) => l.name).join();
+    const broken = gameplay(1, 'app.insertScheduleAfter(Update, defineSchedule("Physics"));\n  app.initState(defineState("Weather", ["Sun", "Rain"]));\n  throw new Error("broken after");').replace(
+      "import { defineQuery,",
+      "import { defineSchedule, defineState, defineQuery,",
+    );
+    await save("gameplay.ts", broken, reloader);
+    step();
+    expect(events.filter((e) => e.type === "game").at(-1)).toMatchObject({ status: "refused" });
+    expect(app.frameOrder().map((l) => l.name).join()).toBe(order);
+    expect(() => app.state({ name: "Weather" } as never)).toThrow();
+    // The same save without the throw applies both at its boundary.
+    await save("gameplay.ts", broken.replace('throw new Error("broken after");', ""), reloader);
+    step();
+    expect(app.frameOrder().map((l) => l.name)).toContain("Physics");
+  });
+
   test("an export lost and then restored: the restore applies, and every save after it (no restart)", async () => {
     writeFileSync(join(dir, "tuning.ts"), "export const Spark = 10;\n");
     writeFileSync(join(dir, "gameplay.ts"), gameplay(1).replace("export const SPEED = 1;", 'import { Spark } from "./tuning.ts";\nexport const SPEED = Spark;'));
