@@ -319,6 +319,7 @@ export class GameReloader {
       this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
       this.#refusedSaves = this.#attemptSaves;
       this.#refusedAt = performance.now();
+      this.#appliedSaves = undefined; // going back to the running code after a refusal is said (a reload), not skipped
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const resourceMoves = plannedResourceMoves(this.#app, recording);
@@ -327,6 +328,7 @@ export class GameReloader {
       this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
       this.#refusedSaves = this.#attemptSaves;
       this.#refusedAt = performance.now();
+      this.#appliedSaves = undefined; // going back to the running code after a refusal is said (a reload), not skipped
       return this.#refuse(file, `${this.#show(file)}: ${problem}`);
     }
     if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
