@@ -70,6 +70,8 @@ export async function devCommand(argv: readonly string[]): Promise<number> {
   const quiet = args.has("quiet");
   await buildOnce(project, "debug", report, builder, quiet);
   const app = await createApp(project, { ...options, reporter: report }, say(args));
+  // Saved images reload in place (a texture's every sprite draws the new one from the next frame).
+  if (reload) (await import("../render/asset-reload.ts")).watchAssets(app, report);
   if (inspector) {
     inspector.attach(app);
     say(args)(`inspector at ${inspector.url}`);

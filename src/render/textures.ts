@@ -78,6 +78,26 @@ export class Textures {
     this.#entries[index] = { name, path, loaded: true };
   }
 
+  /**
+   * Loads again every texture read from `file` (it was saved): each name keeps its index, so every
+   * use of it (a TypeScript sprite, Rust's `Texture::named`) draws the new image from the next
+   * frame. One that fails keeps its old image; each result says which name and why.
+   */
+  reloadFile(rl: Raylib | undefined, file: string): { name: string; problem?: string }[] {
+    const results: { name: string; problem?: string }[] = [];
+    this.#entries.forEach((entry, index) => {
+      if (entry?.path !== file) return;
+      if (!rl || !entry.loaded) return void results.push({ name: entry.name }); // headless, or not loaded yet: read when the window opens
+      try {
+        this.load(rl, index, entry.name, file);
+        results.push({ name: entry.name });
+      } catch (e) {
+        results.push({ name: entry.name, problem: (e as Error).message.replace(/^hotloop: /, "") });
+      }
+    });
+    return results;
+  }
+
   /** Remembers `path` for slot `index` without loading it (no window yet, or headless). */
   remember(index: number, name: string, path: string): void {
     const entry = this.#entries[index];
