@@ -68,13 +68,18 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
     });
   // A refused components save made acceptable by another file (the module that still read a
   // removed field): the game stages it and waits for the build, which is started here.
+  let closed = false;
   game?.onStagedNeedingBuild(() => {
-    if (skipped.size === 0) return;
+    if (skipped.size === 0 || closed) return;
     const files = [...skipped];
     skipped.clear();
-    void inTurn(() => build(files, "fresh"));
+    void inTurn(() => build(files, "fresh")).catch((e: Error) => {
+      // A build that could not even start (cargo gone, the crate's directory removed): said, and tried again with the next save.
+      console.error(`hotloop: could not build: ${e.message}`);
+      for (const f of files) skipped.add(f);
+    });
   });
-  return rebuildOnSave({
+  const sources = rebuildOnSave({
     paths: [project.crateDir!, ...project.components],
     isSource: (path) => components.has(path) || (RUST_SOURCE.test(path) && !generated.has(path)),
     build: (changed) => inTurn(async () => {
@@ -96,6 +101,13 @@ export function watchProject(project: Project, options: WatchProjectOptions): So
       return build(changed, codegen);
     }),
   });
+  return {
+    ready: () => sources.ready(),
+    close: () => {
+      closed = true;
+      return sources.close();
+    },
+  };
 }
 
 /**

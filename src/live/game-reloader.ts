@@ -121,11 +121,9 @@ export class GameReloader {
   #lastRefusal: string | undefined;
   /** The saved files and their contents the current attempt imports (a key: paths and hashes). */
   #attemptSaves: string | undefined;
-  /** Those of the attempt staged (waiting for its boundary or its build) and of the last one applied: the same again is nothing new. */
-  #stagedSaves: string | undefined;
-  #appliedSaves: string | undefined;
-  /** When the last attempt was refused (performance.now()). */
+  /** When the last attempt was refused (performance.now()), and why. */
   #refusedAt = 0;
+  #refusedReason: string | undefined;
   readonly #needsBuildListeners: (() => void)[] = [];
   /** Those of the last attempt refused: the same again (the dev runner asked before codegen, then the watcher's event came; an editor that writes twice) is not tried or said twice. */
   #refusedSaves: string | undefined;
@@ -289,13 +287,12 @@ export class GameReloader {
   async #stage(): Promise<void> {
     const key = await savesKey(this.#dirty);
     this.#attemptSaves = key;
-    // The same saves twice in a row (the dev runner asked before codegen, and the watcher's event
-    // came too; an editor that writes twice): one import. A refused one is tried again once a
-    // moment has passed (a cause outside the saved files may have gone: a package installed).
-    if (key === this.#refusedSaves && performance.now() - this.#refusedAt < SAME_SAVES_MS) return void (this.#firstEventAt = undefined);
-    if (key === this.#stagedSaves && this.#staged) return void (this.#firstEventAt = undefined);
-    if (key === this.#appliedSaves && !this.#staged) {
-      this.#dirty.clear();
+    // The same refused saves twice (the dev runner asked before codegen, and the watcher's event
+    // came too; an editor that writes twice): one import, one line. Tried again once a while has
+    // passed (a cause outside the saved files may have gone: a package installed). An accepted
+    // save seen twice is imported twice: cheap, and always the code on disk.
+    if (key === this.#refusedSaves && performance.now() - this.#refusedAt < SAME_SAVES_MS) {
+      this.#lastRefusal = this.#refusedReason; // what verdict() reports: the same saves, the same refusal
       return void (this.#firstEventAt = undefined);
     }
     this.#lastRefusal = undefined;
@@ -318,18 +315,19 @@ export class GameReloader {
       if (e instanceof ImportStalled) return this.#stalled(files, graph, e.ms);
       this.#refuse(file, describeLoadError(e, new Set(graph.imports.keys()), this.#show));
       this.#refusedSaves = this.#attemptSaves;
+      this.#refusedReason = this.#lastRefusal;
       this.#refusedAt = performance.now();
-      this.#appliedSaves = undefined; // going back to the running code after a refusal is said (a reload), not skipped
       return settleFailedImport(files, this.#importTimeoutMs(), (imports) => withDefinitionHook((defined) => this.#components.get(defined.name) ?? this.#app.components.get(defined.name) ?? defined, imports));
     }
     const resourceMoves = plannedResourceMoves(this.#app, recording);
     const problem = (await this.#migrationProblem([...migrations.values()], graph)) ?? resourceMoveProblem(resourceMoves);
     if (problem) {
       this.#dispose(recording, this.#layer.current, file); // its plugin was built: what it started stops
+      this.#refuse(file, `${this.#show(file)}: ${problem}`);
       this.#refusedSaves = this.#attemptSaves;
+      this.#refusedReason = this.#lastRefusal;
       this.#refusedAt = performance.now();
-      this.#appliedSaves = undefined; // going back to the running code after a refusal is said (a reload), not skipped
-      return this.#refuse(file, `${this.#show(file)}: ${problem}`);
+      return;
     }
     if (this.#staged) this.#dispose(this.#staged.recording, this.#layer.current, this.#staged.file); // superseded, never applied
     const plans = [...migrations.values()];
@@ -344,7 +342,6 @@ export class GameReloader {
     const needsBuild = hot !== undefined && moved.size > 0 && hot.usesComponents(moved.keys());
     this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
     this.#refusedSaves = undefined;
-    this.#stagedSaves = key;
     hot?.awaitBuildFor(needsBuild ? moved : undefined);
     if (needsBuild) for (const listener of this.#needsBuildListeners) listener();
   }
@@ -473,7 +470,6 @@ export class GameReloader {
       this.#version++;
       this.#last = applied;
       this.#dirty.clear();
-      this.#appliedSaves = this.#stagedSaves;
       this.stats.reloads++;
       const now = performance.now();
       const reporter = this.#options.reporter;
@@ -562,7 +558,6 @@ export class GameReloader {
     this.#version++;
     this.stats.rollbacks++;
     for (const file of applied.files) this.#dirty.add(file); // their running instances are the rolled-back code
-    this.#appliedSaves = undefined; // importing the same saves again is now something new
     for (const m of applied.migrations) {
       this.#options.reporter({ type: "migration", status: "reverted", component: m.plan.component.name, from: describeLayout(m.plan.to, m.plan.from), to: describeLayout(m.plan.from, m.plan.to), entities: m.entities, ms: performance.now() - started });
     }
@@ -611,8 +606,8 @@ async function findUse(graph: ModuleGraph, component: string, field: string): Pr
   return undefined;
 }
 
-/** How long the same refused saves are not tried again, in ms: the dev runner's question and the watcher's event for one save come within it. */
-const SAME_SAVES_MS = 2000;
+/** How long the same refused saves are not tried again, in ms: the dev runner's question (which may wait behind a build) and the watcher's event for one save come within it. */
+const SAME_SAVES_MS = 10_000;
 
 /** An import that did not finish within its time. */
 class ImportStalled extends Error {

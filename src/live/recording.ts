@@ -7,7 +7,6 @@ import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
 import { buildPlugin, pluginName, type Plugin } from "../core/plugin.ts";
 import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import type { ScheduleLabel } from "../core/schedule-label.ts";
-import type { States } from "../core/states.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
 import { callerPlace } from "../core/errors.ts";
 import type { Component } from "../ecs/component.ts";
@@ -128,7 +127,7 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           return (...types: EventType[]) => {
             for (const type of types) {
               const queue = app.events.get(type.name);
-              if (queue && queue.type.struct.layout.hash !== type.struct.layout.hash) {
+              if (queue && (queue.type.struct.layout.hash !== type.struct.layout.hash || queue.type.capacity !== type.capacity)) {
                 const fresh = new EventQueue(type);
                 stagedQueues.set(type.name, fresh);
                 push({ kind: "event", queue: fresh });
@@ -144,29 +143,6 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           return (type: EventType) => (stagedQueues.get(type.name) ?? app.eventQueue(type)).reader();
         case "sendEvent":
           return (type: EventType, values: Record<string, number>) => (stagedQueues.get(type.name) ?? app.eventQueue(type)).send(values);
-        case "insertScheduleAfter":
-        case "insertScheduleBefore":
-          // A save's frame order changes with the rest of it, at the boundary: a refused or
-          // superseded save leaves the running order as it was. The first build applies at once.
-          if (previous === undefined) return property === "insertScheduleAfter" ? target.insertScheduleAfter.bind(target) : target.insertScheduleBefore.bind(target);
-          return (anchor: ScheduleLabel, label: ScheduleLabel) => {
-            push({ kind: "next_boundary", hook: (a) => void (property === "insertScheduleAfter" ? a.insertScheduleAfter(anchor, label) : a.insertScheduleBefore(anchor, label)) });
-            return view;
-          };
-        case "initState":
-          // A state the running game has: kept (or its appended variants taken) at once, as before.
-          // A new one, added by a save, starts at the boundary with the rest of that save.
-          return (state: States<string>, initial?: string) => {
-            let known = true;
-            try {
-              app.state(state);
-            } catch {
-              known = false;
-            }
-            if (known || previous === undefined) app.initState(state, initial);
-            else push({ kind: "next_boundary", hook: (a) => void a.initState(state, initial) });
-            return view;
-          };
         case "registerComponents":
           return (...components: Component[]) => {
             push({ kind: "components", components });
