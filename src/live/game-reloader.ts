@@ -77,6 +77,8 @@ interface Staged {
   readonly importedAt: number;
   /** Whether its wait for the build was reported. */
   waitReported: boolean;
+  /** How many saves had been seen when it took the dirty files. */
+  readonly savesSeen: number;
 }
 
 /** A reload applied, revertible until the next one (or, with migrations, until its first frame ended). */
@@ -117,6 +119,8 @@ export class GameReloader {
   #staged: Staged | undefined;
   #last: Applied | undefined;
   #version = 1;
+  /** Saves seen so far (reload calls that named files). */
+  #saves = 0;
   /** Why the last attempt to stage a save was refused; undefined when it staged (or nothing was new). */
   #lastRefusal: string | undefined;
   /** The saved files and their contents the current attempt imports (a key: paths and hashes). */
@@ -197,6 +201,7 @@ export class GameReloader {
    */
   reload(changed: readonly string[]): Promise<void> {
     for (const file of changed) this.#dirty.add(file);
+    if (changed.length > 0) this.#saves++;
     this.#firstEventAt ??= performance.now();
     if (this.#staging) {
       this.#restageRequested = true;
@@ -285,6 +290,7 @@ export class GameReloader {
 
   /** One attempt: scan, forget the dirty modules and their importers, import, record, check. */
   async #stage(): Promise<void> {
+    const savesSeen = this.#saves;
     const key = await savesKey(this.#dirty);
     this.#attemptSaves = key;
     // The same refused saves twice (the dev runner asked before codegen, and the watcher's event
@@ -340,7 +346,7 @@ export class GameReloader {
       ...eventTypes.map((t) => [t.name, t.struct.layout] as const),
     ]);
     const needsBuild = hot !== undefined && moved.size > 0 && hot.usesComponents(moved.keys());
-    this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false };
+    this.#staged = { recording, migrations: plans, resourceMoves, options, needsBuild, files, file, detectedAt, importedAt: performance.now(), waitReported: false, savesSeen };
     this.#refusedSaves = undefined;
     hot?.awaitBuildFor(needsBuild ? moved : undefined);
     if (needsBuild) for (const listener of this.#needsBuildListeners) listener();
@@ -469,7 +475,9 @@ export class GameReloader {
       for (const s of changes.replaced) applied.replaced.add(systemKey(s.schedule, s.name));
       this.#version++;
       this.#last = applied;
-      this.#dirty.clear();
+      // The saves it took are running now; one made since (refused, or still on its way) stays
+      // dirty, so the next attempt imports it again rather than finding it in the module cache.
+      if (this.#saves === staged.savesSeen) this.#dirty.clear();
       this.stats.reloads++;
       const now = performance.now();
       const reporter = this.#options.reporter;

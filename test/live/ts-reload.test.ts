@@ -142,6 +142,22 @@ describe("bad TypeScript never stops the game", () => {
     expect(last && "reason" in last ? last.reason : "").toMatch(/^gameplay\.ts:\d+:\d+: bad plugin$/);
   });
 
+  test("a save refused while another waits for its boundary is imported again by the next attempt, not left in the module cache", async () => {
+    const { reloader, step } = await start();
+    await save("gameplay.ts", gameplay(100), reloader); // staged, waiting for the boundary
+    writeFileSync(join(dir, "components.ts"), components(`{ x: "u8", y: "f32" }`)); // loses data: refused
+    writeFileSync(join(dir, "gameplay.ts"), gameplay(300));
+    await reloader.reload([join(dir, "components.ts"), join(dir, "gameplay.ts")]);
+    expect(events.filter((e) => e.type === "game").at(-1)).toMatchObject({ status: "refused" });
+    step(); // the staged save applies
+    expect(reloader.version).toBe(2);
+    // A save of another module: the refused files are still unsaved work, checked again, and refused again.
+    await save("game.ts", `${GAME}// touched\n`, reloader);
+    expect(events.filter((e) => e.type === "game").at(-1)).toMatchObject({ status: "refused", reason: expect.stringContaining("loses data") });
+    step();
+    expect(reloader.version).toBe(2);
+  });
+
   test("an export lost and then restored: the restore applies, and every save after it (no restart)", async () => {
     writeFileSync(join(dir, "tuning.ts"), "export const Spark = 10;\n");
     writeFileSync(join(dir, "gameplay.ts"), gameplay(1).replace("export const SPEED = 1;", 'import { Spark } from "./tuning.ts";\nexport const SPEED = Spark;'));
