@@ -4,7 +4,7 @@
  * in place: its name keeps its index, so every sprite of it draws the new image from that frame.
  * A file that fails to load is one line, and the old image stays.
  */
-import { watch, type FSWatcher } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import { join, relative } from "node:path";
 import type { App } from "../core/app.ts";
 import { Assets } from "../core/assets.ts";
@@ -20,7 +20,8 @@ export type AssetLine = { type: "info"; message: string } | { type: "warning"; f
 /** Watches `app`'s asset folder (its {@link Assets} resource) and reloads saved textures between frames. Returns what stops it. */
 export function watchAssets(app: App, say: (line: AssetLine) => void): { close(): void } {
   const root = app.getResource(Assets)?.root;
-  if (!root) return { close() {} };
+  // A game without an asset folder has nothing to reload (one made later is watched from the next start).
+  if (!root || !existsSync(root)) return { close() {} };
   const saved = new Map<string, number>(); // file → when its save was seen (performance.now())
   let watcher: FSWatcher | undefined;
   try {
