@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { App, Assets, drawListOf, ManualClock, Render } from "../../src/core/index.ts";
 import { watchAssets, type AssetLine } from "../../src/render/asset-reload.ts";
 import { RaylibPlugin } from "../../src/render/plugin.ts";
-import { Colors, colorToString, loadRaylib, Raylib, rgba, type ScreenPixels } from "../../src/render/raylib.ts";
+import { Colors, colorToString, loadRaylib, Raylib, rgba } from "../../src/render/raylib.ts";
 import { loadTexture } from "../../src/render/textures.ts";
 import { writePng } from "../support/png.ts";
+import { captureScreens } from "../support/screens.ts";
 import { skipWindowTests } from "../support/window-env.ts";
 
 /** An 8 x 8 image of one colour. */
@@ -40,12 +41,8 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("a texture saved whil
     watchAssets(app, (line) => void lines.push(line));
     app.addSystems(Render, () => drawListOf(app).sprite("dot", 20, 20, 2));
     const rl = app.resource(Raylib);
-    const seen: ScreenPixels[] = [];
-    const endDrawing = rl.endDrawing.bind(rl);
-    rl.endDrawing = () => {
-      seen.push(rl.readScreen());
-      endDrawing();
-    };
+    const screens = captureScreens(rl);
+    const seen = screens.seen;
     const frame = async () => {
       clock.advance(16);
       app.update();
@@ -70,7 +67,7 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("a texture saved whil
       await frame();
       expect(sprite()).toBe(colorToString(rgba(0, 0, 255)));
     } finally {
-      Reflect.deleteProperty(rl, "endDrawing");
+      screens.stop();
       app.shutdown();
     }
   });

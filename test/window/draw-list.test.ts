@@ -11,6 +11,7 @@ import { App, drawListOf, ManualClock, Render } from "../../src/core/index.ts";
 import { RaylibPlugin } from "../../src/render/plugin.ts";
 import { Colors, colorToString, loadRaylib, Raylib, rgba, type ScreenPixels } from "../../src/render/raylib.ts";
 import { loadTexture, textureSize } from "../../src/render/textures.ts";
+import { captureScreens } from "../support/screens.ts";
 import { skipWindowTests } from "../support/window-env.ts";
 
 const BUILD_TIMEOUT_MS = 10 * 60_000;
@@ -72,18 +73,12 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the draw list in a w
     expect(textureSize(app, "blue")).toEqual([8, 8]);
 
     const rl = app.resource(Raylib);
-    const seen: ScreenPixels[] = [];
-    // The list is drawn after the Render systems, right before EndDrawing: read the screen there
-    // (on this instance only, and only for this test: raylib's Raylib is one per process).
-    const endDrawing = rl.endDrawing.bind(rl);
-    rl.endDrawing = () => {
-      seen.push(rl.readScreen());
-      endDrawing();
-    };
+    // The list is drawn after the Render systems, right before EndDrawing: the screen is read there.
+    const screens = captureScreens(rl);
     try {
-      drawAndCheck(app, clock, seen);
+      drawAndCheck(app, clock, screens.seen);
     } finally {
-      Reflect.deleteProperty(rl, "endDrawing");
+      screens.stop();
       app.shutdown();
     }
     expect(textureSize(app, "blue")).toBeUndefined(); // unloaded before the window closed
