@@ -95,6 +95,8 @@ test("broken before the start: one line with Cargo.toml:L:C, the last good build
 
   dev = new Running([process.execPath, CLI, "dev", "--features", "reload", "--headless"], root);
   const failed = await dev.waitFor(/^hotloop: build of hot_fixture_\d+_\d+ failed after [\d.]+ m?s; the game keeps running the last good code$/);
+  // The lines after it come as the child writes them: wait for the last of the three.
+  expect(await dev.waitFor(/^hotloop: running the last good build of hot_fixture_\d+_\d+$/, failed)).toBe(failed + 2);
   // The build's line: cargo's place (the line and column of the missing comma) and cause, nothing else.
   expect(dev.lines[failed + 1]).toMatch(MANIFEST_ERROR);
   expect(dev.lines[failed + 1]).toBe(`Cargo.toml:${broken.line}:${broken.column}: error: missing comma between array elements, expected \`,\``);
