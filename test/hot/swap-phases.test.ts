@@ -2,34 +2,22 @@
  * The phases of a swap are data (SWAP_PHASES in src/hot/reloader/transaction.ts): the frame
  * boundary runs them in that order, stops at `wait` while a staged build is held, and says why.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { expect, test } from "bun:test";
 import { App, Update } from "../../src/core/index.ts";
 import { spawn } from "../../src/ecs/index.ts";
 import { HotPlugin, HotReloader, hotSystem, SWAP_PHASES, type SwapPhase } from "../../src/hot/index.ts";
 import { reloaderInternals } from "../../src/hot/reloader/typescript-link.ts";
 import { Stamp } from "../fixtures/hot-fixture/components.ts";
-import { Fixture } from "../support/fixture.ts";
+import { stampLibrary } from "../support/stamp-library.ts";
 
 const SLOW = 300_000;
-let fixture: Fixture;
-const builds: Uint8Array[] = [];
-
-beforeAll(async () => {
-  fixture = new Fixture();
-  for (const stamp of [1, 2]) {
-    fixture.setConst("STAMP", String(stamp));
-    await fixture.build();
-    builds.push(readFileSync(fixture.library));
-  }
-}, SLOW);
-afterAll(() => fixture?.cleanup());
+const { library, publish } = stampLibrary();
 
 /** An app running the fixture's `stamp` with reload on, and the phases of every swap, traced. */
 async function tracedApp() {
   const app = new App();
   app.registerComponents(Stamp);
-  app.addPlugins(HotPlugin({ library: fixture.library, reload: true, reporter: () => {} }));
+  app.addPlugins(HotPlugin({ library, reload: true, reporter: () => {} }));
   app.addSystems(Update, hotSystem("stamp"));
   const e = spawn(app.world, Stamp);
   const reloader = app.resource(HotReloader);
@@ -47,22 +35,18 @@ test.skipIf(process.platform !== "linux")(
   "a swap runs every phase of SWAP_PHASES in order; held by an observer's block, it stops at wait and says why",
   async () => {
     const { app, e, reloader, phases } = await tracedApp();
-    const publish = (stamp: number) => {
-      writeFileSync(`${fixture.library}.tmp`, builds[stamp - 1]!);
-      renameSync(`${fixture.library}.tmp`, fixture.library);
-    };
     try {
       app.update();
       expect(Stamp.value[e]).toBe(2);
 
-      publish(1);
+      await publish("stamp1");
       app.update(); // the boundary's inotify read stages it, and the swap follows in the same boundary
       expect(phases).toEqual([...SWAP_PHASES]);
       expect(Stamp.value[e]).toBe(1);
 
       phases.length = 0;
       const block = reloader.block();
-      publish(2);
+      await publish("stamp2");
       app.update();
       expect(phases).toEqual(["announce", "wait"]);
       expect(reloader.hasStaged).toBe(true);
@@ -85,28 +69,19 @@ test.skipIf(process.platform !== "linux")(
 test.skipIf(process.platform !== "linux")(
   "a build whose load hook panics: the swap stops at load, the old build runs on, the new one is refused",
   async () => {
-    const failing = new Fixture();
+    const { app, e, reloader, phases } = await tracedApp();
     try {
-      failing.setConst("STAMP", "3");
-      failing.edit("fn on_load(mem: &mut [u8]) {", 'fn on_load(mem: &mut [u8]) {\n    if STAMP == 3 {\n        panic!("the load hook fails");\n    }');
-      await failing.build();
-      const { app, e, reloader, phases } = await tracedApp();
-      try {
-        app.update();
-        const before = { version: reloader.version, stamp: Stamp.value[e], refusals: reloader.stats.refusals };
-        writeFileSync(`${fixture.library}.tmp`, readFileSync(failing.library));
-        renameSync(`${fixture.library}.tmp`, fixture.library);
-        app.update();
-        expect(phases).toEqual(SWAP_PHASES.slice(0, SWAP_PHASES.indexOf("load") + 1));
-        expect(reloader.version).toBe(before.version);
-        expect(reloader.stats.refusals).toBe(before.refusals + 1);
-        app.update();
-        expect(Stamp.value[e]).toBe(before.stamp);
-      } finally {
-        app.shutdown();
-      }
+      app.update();
+      const before = { version: reloader.version, stamp: Stamp.value[e], refusals: reloader.stats.refusals };
+      await publish("loadPanic"); // a build whose on_load panics
+      app.update();
+      expect(phases).toEqual(SWAP_PHASES.slice(0, SWAP_PHASES.indexOf("load") + 1));
+      expect(reloader.version).toBe(before.version);
+      expect(reloader.stats.refusals).toBe(before.refusals + 1);
+      app.update();
+      expect(Stamp.value[e]).toBe(before.stamp);
     } finally {
-      failing.cleanup();
+      app.shutdown();
     }
   },
   SLOW,
