@@ -749,6 +749,14 @@ export function provideRaylib(paths: RaylibPaths): void {
   pending = null;
 }
 
+/**
+ * The `raylib/` source directory bundled in the pinned `raylib-sys` crate (cargo's cache, else
+ * crates.io), blocking: where the binding generator reads raylib's own `parser/output/raylib_api.json`.
+ */
+export function raylibSourcesSync(): string {
+  return driveSync(fetchRaylibSources());
+}
+
 /** {@link ensureRaylib}, blocking: for plugins and scripts that must have raylib before going on. */
 export function ensureRaylibSync(): RaylibPaths {
   resolved ??= driveSync(resolvePaths());
