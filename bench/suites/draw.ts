@@ -12,12 +12,10 @@
  * Run directly (`bun bench/suites/draw.ts [--measure JSON] [--circles N]`) it measures in this process and
  * prints the figures as one JSON line: what the suite's run does under xvfb-run.
  */
-import { dlopen, FFIType } from "bun:ffi";
 import { DrawList } from "../../src/core/index.ts";
-import { raylibBuildProblem } from "../../src/render/build-raylib.ts";
-import { Colors, displayProblem, loadRaylib, type Raylib } from "../../src/render/raylib.ts";
-import { xvfbMissing } from "../../test/support/window-env.ts";
+import { Colors, loadRaylib, type Raylib } from "../../src/render/raylib.ts";
 import { fmt, measure, type MeasureOptions } from "../lib.ts";
+import { glRenderer, measureFileUnderXvfb, windowWhere } from "../window.ts";
 import type { Suite } from "../suite.ts";
 
 /** Circles per frame; `--quick` (CI's smoke run) draws fewer. */
@@ -53,18 +51,6 @@ export interface DrawFigures {
 /** A run that could not measure, and why (one line). */
 export interface DrawSkipped {
   readonly skipped: string;
-}
-
-/** GL_RENDERER of the current context, or "unknown". */
-function glRenderer(): string {
-  try {
-    const gl = dlopen("libGL.so.1", { glGetString: { args: [FFIType.u32], returns: FFIType.cstring } });
-    const name = String(gl.symbols.glGetString(0x1f01) ?? "unknown");
-    gl.close();
-    return name;
-  } catch {
-    return "unknown";
-  }
 }
 
 /** Opens a window here and measures; the display must answer. */
@@ -142,35 +128,15 @@ function measureIn(rl: Raylib, options: MeasureOptions, circles: number): DrawFi
   };
 }
 
-/** Why this machine cannot run the suite, or undefined; and whether it needs xvfb-run. */
-function where(): { skip?: string; xvfb: boolean } {
-  const raylib = raylibBuildProblem();
-  if (raylib) return { skip: `raylib cannot be built here: ${raylib.reason} (apt-get install -y ${raylib.packages.join(" ")})`, xvfb: false };
-  const display = displayProblem();
-  if (display === undefined) return { xvfb: false };
-  const missing = xvfbMissing();
-  if (missing.length > 0) return { skip: `no GL context: ${display}, and no Xvfb to use instead (apt-get install -y ${missing.join(" ")})`, xvfb: false };
-  return { xvfb: true };
-}
-
-/** Runs this file under xvfb-run and returns the figures it prints. */
-async function measureUnderXvfb(options: MeasureOptions, circles: number): Promise<DrawFigures> {
-  const cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "bun", import.meta.path, "--measure", JSON.stringify(options), "--circles", String(circles)];
-  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "inherit" });
-  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
-  if (code !== 0) throw new Error(`bench: draw under xvfb-run failed (exit ${code})`);
-  return JSON.parse(out.trim().split("\n").at(-1)!) as DrawFigures;
-}
-
 export const drawSuite: Suite<DrawFigures | DrawSkipped> = {
   async run(options) {
-    const { skip, xvfb } = where();
+    const { skip, xvfb } = windowWhere();
     if (skip !== undefined) {
       console.error(`bench: draw skipped: ${skip}`);
       return { skipped: skip };
     }
     const circles = options.quick ? QUICK_CIRCLES : CIRCLES;
-    return xvfb ? measureUnderXvfb(options.measure, circles) : measureDraw(options.measure, circles);
+    return xvfb ? measureFileUnderXvfb<DrawFigures>(import.meta.path, "draw", options.measure, ["--circles", String(circles)]) : measureDraw(options.measure, circles);
   },
   rows(f) {
     if ("skipped" in f) return [{ suite: "draw", figure: "skipped", value: "-", context: f.skipped }];

@@ -2,6 +2,7 @@
 import type { Suite } from "../suite.ts";
 import { callSuite } from "./call.ts";
 import { commandsSuite } from "./commands.ts";
+import { bindingSuite } from "./binding.ts";
 import { drawSuite } from "./draw.ts";
 import { ecsMovement } from "./ecs-movement.ts";
 import { ecsSuites } from "./ecs.ts";
@@ -35,7 +36,8 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   ecs: ["suites/ecs.ts"],
   scene: ["suites/scene.ts"],
   peers: ["suites/peers.ts"],
-  draw: ["suites/draw.ts"],
+  draw: ["suites/draw.ts", "window.ts"],
+  binding: ["suites/binding.ts", "window.ts", "old-binding/old-shim.c", "../scripts/gen-raylib.ts"],
   commands: ["suites/commands.ts"],
   release: ["suites/release.ts"],
   inspector: ["suites/inspector.ts", "../src/dev/inspector/inspector.ts", "../src/dev/inspector/world-view.ts", "../src/dev/inspector/page.html"],
@@ -57,6 +59,7 @@ export const SUITES: Record<string, Suite> = {
   scene: sceneSuite,
   peers: peersSuite,
   draw: drawSuite,
+  binding: bindingSuite,
   commands: commandsSuite,
   release: releaseSuite,
   inspector: inspectorSuite,

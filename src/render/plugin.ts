@@ -71,7 +71,6 @@ export interface RaylibPluginOptions {
 function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
   const keys = new Uint8Array(new ArrayBuffer(MAX_KEYBOARD_KEYS));
   const buttons = new Uint8Array(new ArrayBuffer(MOUSE_BUTTON_COUNT));
-  const xy = new Float32Array(new ArrayBuffer(8));
   const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
   return (ctx) => {
     const input = ctx.input;
@@ -85,8 +84,8 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
       const f = buttons[b]!;
       if ((f & CHANGED) !== 0) input.setMouseButton(b, (f & InputFlag.DOWN) !== 0);
     }
-    rl.shim.hl_get_mouse_position(xy);
-    input.setMousePosition(xy[0]!, xy[1]!);
+    const mouse = rl.getMousePosition();
+    input.setMousePosition(mouse.x, mouse.y);
   };
 }
 

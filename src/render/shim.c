@@ -1,9 +1,10 @@
 // hotloop's thin raylib shim: wrappers for what bun:ffi cannot call directly.
 //
-// bun:ffi passes scalars and pointers only. raylib's Color (4 bytes) travels in an integer
-// register on x86-64 SysV, so a u32 works for it and raylib.ts calls those functions directly;
-// Vector2, Rectangle, Font and Image (passed or returned by value) need these wrappers.
-// Colors arrive here as a packed u32 (r in the lowest byte, as Color lies in memory).
+// raylib's own functions are bound whole by the generated binding (raylib.gen.ts, and the
+// by-value wrappers of shim.gen.c, both from scripts/gen-raylib.ts). This file holds what hotloop
+// adds: a window that opens without crashing the process, reading the screen back, batched input
+// polling, the draw list, texture slots. Colors arrive as a packed u32 (r in the lowest byte, as
+// Color lies in memory).
 //
 // Built by build-raylib.ts: cc -shared -fPIC -O2 against raylib.h, linked to libraylib.
 // Bump HL_SHIM_ABI when a signature changes; raylib.ts checks it.
@@ -16,7 +17,7 @@
 
 #include "raylib.h"
 
-#define HL_SHIM_ABI 4
+#define HL_SHIM_ABI 5
 
 // From rlgl.h (declared here so only raylib.h is needed): flush the batch, read the framebuffer.
 void rlDrawRenderBatchActive(void);
@@ -174,50 +175,6 @@ int hl_color_component(Color c, int i) {
         case 2: return c.b;
         default: return c.a;
     }
-}
-
-// DrawTextEx with the default font at float position, size and spacing.
-void hl_draw_text_ex(const char *text, float x, float y, float font_size, float spacing, uint32_t color) {
-    DrawTextEx(GetFontDefault(), text, (Vector2){ x, y }, font_size, spacing, hl_color(color));
-}
-
-// MeasureTextEx's width with the default font.
-float hl_measure_text_ex(const char *text, float font_size, float spacing) {
-    return MeasureTextEx(GetFontDefault(), text, font_size, spacing).x;
-}
-
-// DrawCircleV: a circle at a float (sub-pixel) centre.
-void hl_draw_circle_v(float x, float y, float radius, uint32_t color) {
-    DrawCircleV((Vector2){ x, y }, radius, hl_color(color));
-}
-
-// DrawLineEx: a line between float points with a thickness.
-void hl_draw_line_ex(float x1, float y1, float x2, float y2, float thick, uint32_t color) {
-    DrawLineEx((Vector2){ x1, y1 }, (Vector2){ x2, y2 }, thick, hl_color(color));
-}
-
-// DrawRectangleV: a rectangle at a float position and size.
-void hl_draw_rectangle_v(float x, float y, float w, float h, uint32_t color) {
-    DrawRectangleV((Vector2){ x, y }, (Vector2){ w, h }, hl_color(color));
-}
-
-// DrawRectanglePro: a rectangle rotated by `rotation` degrees around origin (ox, oy), relative to (x, y).
-void hl_draw_rectangle_pro(float x, float y, float w, float h, float ox, float oy, float rotation, uint32_t color) {
-    DrawRectanglePro((Rectangle){ x, y, w, h }, (Vector2){ ox, oy }, rotation, hl_color(color));
-}
-
-// GetWindowPosition: the window's top-left on the screen, written to xy[0], xy[1].
-void hl_get_window_position(float *xy) {
-    Vector2 p = GetWindowPosition();
-    xy[0] = p.x;
-    xy[1] = p.y;
-}
-
-// GetMousePosition: the mouse in window coordinates as floats, written to xy[0], xy[1].
-void hl_get_mouse_position(float *xy) {
-    Vector2 p = GetMousePosition();
-    xy[0] = p.x;
-    xy[1] = p.y;
 }
 
 // The framebuffer size in pixels (screen size times the DPI scale), as LoadImageFromScreen sees it.

@@ -126,7 +126,7 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("RaylibPlugin (Xvfb)"
     expect(log.filter((l) => l.startsWith("released")).length).toBe(1);
 
     // The mouse: position in window coordinates, left button as MouseButton.LEFT.
-    const [wx, wy] = rl.getWindowPosition();
+    const { x: wx, y: wy } = rl.getWindowPosition();
     xtest.moveTo(Math.round(wx) + 30, Math.round(wy) + 40);
     for (let i = 0; i < 20 && app.input.mouseX !== 30; i++) {
       step();
