@@ -197,13 +197,14 @@ const SHIM_SYMBOLS = {
   hl_set_window_icon_file: { args: [ptr], returns: i32 },
   hl_poll_keys: { args: [ptr, i32], returns: voidT },
   hl_poll_mouse: { args: [ptr, i32], returns: voidT },
+  hl_poll_gamepads: { args: [ptr, ptr, i32, i32, i32], returns: i32 },
   hl_draw_list: { args: [ptr, ptr], returns: voidT },
   hl_load_texture: { args: [ptr, ptr], returns: i32 },
   hl_unload_texture: { args: [ptr], returns: voidT },
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
-const SHIM_ABI = 4;
+const SHIM_ABI = 5;
 
 /** Typed raw raylib functions, as bun:ffi binds them. */
 export type RaylibSymbols = ReturnType<typeof dlopen<typeof RAYLIB_SYMBOLS>>["symbols"];
