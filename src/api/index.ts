@@ -46,7 +46,20 @@ export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { DRAW_LIST_DEFAULTS, DrawKind, DrawList, drawListOf, type DrawListOptions, type DrawRecordValue } from "../core/draw-list.ts";
 export { Headless, isHeadless } from "../core/headless.ts";
 export { Assets, assetPath } from "../core/assets.ts";
-export { Input, Key, keyCode, MouseButton, type KeyName } from "../core/input.ts";
+export {
+  GamepadAxis,
+  gamepadAxisCode,
+  GamepadButton,
+  gamepadButtonCode,
+  Input,
+  Key,
+  keyCode,
+  MAX_GAMEPADS,
+  MouseButton,
+  type GamepadAxisName,
+  type GamepadButtonName,
+  type KeyName,
+} from "../core/input.ts";
 export { oncePlugin, type Plugin } from "../core/plugin.ts";
 export type { ResourceKey } from "../core/resources.ts";
 export {
@@ -64,7 +77,15 @@ export {
   type ScheduleLabel,
 } from "../core/schedule-label.ts";
 export { defineState, inState, OnEnter, OnExit, type States, type StatesBase, type StateValue } from "../core/states.ts";
-export { parseKeyScript, ScriptedInputPlugin, type KeyEvent } from "../core/scripted-input.ts";
+export {
+  parseKeyScript,
+  ScriptedInputPlugin,
+  type GamepadAxisEvent,
+  type GamepadButtonEvent,
+  type GamepadConnectionEvent,
+  type KeyEvent,
+  type ScriptEvent,
+} from "../core/scripted-input.ts";
 export {
   chain,
   conditions,

@@ -8,8 +8,8 @@
  * What it does to a frame:
  *  - at build: loads raylib (building it once if needed), opens the window, inserts the
  *    {@link Raylib} resource (Startup systems can already load and draw);
- *  - First, before its systems: applies raylib's keyboard and mouse changes to the core `Input`
- *    and asks the app to exit once `WindowShouldClose()` (close button, ESC by default);
+ *  - First, before its systems: applies raylib's keyboard, mouse and gamepad changes to the core
+ *    `Input` and asks the app to exit once `WindowShouldClose()` (close button, ESC by default);
  *  - Render: its systems run between `BeginDrawing()` and `EndDrawing()` (EndDrawing also swaps
  *    and polls input events), even when a render system throws; after them, the app's draw list
  *    (`drawListOf(app)`, where Rust's `DrawList` writes too) is drawn in one call;
@@ -18,7 +18,21 @@
  *
  * @module
  */
-import { assetPath, DrawList, First, isHeadless, oncePlugin, Render, type App, type Plugin, type SystemContext } from "../core/index.ts";
+import {
+  assetPath,
+  DrawList,
+  First,
+  GAMEPAD_AXIS_COUNT,
+  GAMEPAD_BUTTON_COUNT,
+  isHeadless,
+  MAX_GAMEPADS,
+  oncePlugin,
+  Render,
+  type App,
+  type Input,
+  type Plugin,
+  type SystemContext,
+} from "../core/index.ts";
 import {
   type Color,
   displayProblem,
@@ -64,16 +78,51 @@ export interface RaylibPluginOptions {
 }
 
 /**
+ * Applies raylib's gamepads to Input, all four in one FFI call (`hl_poll_gamepads`): for a
+ * connected pad, its button transitions (as for keys) and its axes; a pad raylib stops seeing is
+ * disconnected in Input (its buttons released, its axes at rest). With no gamepad, as on most
+ * frames, the call writes nothing and returns 0, and nothing else is done. Pads raylib never
+ * reported are left alone, so a key script's gamepads survive in a window.
+ */
+function makeGamepadPoller(rl: Raylib): (input: Input) => void {
+  const buttons = new Uint8Array(new ArrayBuffer(MAX_GAMEPADS * GAMEPAD_BUTTON_COUNT));
+  const axes = new Float32Array(new ArrayBuffer(MAX_GAMEPADS * GAMEPAD_AXIS_COUNT * 4));
+  const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
+  let before = 0; // the pads connected at the last poll, as bits
+  return (input) => {
+    const now = rl.shim.hl_poll_gamepads(buttons, axes, MAX_GAMEPADS, GAMEPAD_BUTTON_COUNT, GAMEPAD_AXIS_COUNT);
+    if ((now | before) === 0) return;
+    for (let pad = 0; pad < MAX_GAMEPADS; pad++) {
+      const bit = 1 << pad;
+      if ((now & bit) === 0) {
+        if ((before & bit) !== 0) input.setGamepadConnected(pad, false);
+        continue;
+      }
+      input.setGamepadConnected(pad, true);
+      for (let b = 0; b < GAMEPAD_BUTTON_COUNT; b++) {
+        const f = buttons[pad * GAMEPAD_BUTTON_COUNT + b]!;
+        if ((f & CHANGED) !== 0) input.setGamepadButton(pad, b, (f & InputFlag.DOWN) !== 0);
+      }
+      for (let a = 0; a < GAMEPAD_AXIS_COUNT; a++) input.setGamepadAxis(pad, a, axes[pad * GAMEPAD_AXIS_COUNT + a]!);
+    }
+    before = now;
+  };
+}
+
+/**
  * Applies raylib's key and mouse transitions to Input (pressed -> down, released -> up), so
- * Input's own pressed/released flags follow. Transitions rather than a mirror of the held state,
- * so other input sources (ScriptedInputPlugin, tests) can hold keys alongside a real window.
+ * Input's own pressed/released flags follow, then its gamepads ({@link makeGamepadPoller}).
+ * Transitions rather than a mirror of the held state, so other input sources
+ * (ScriptedInputPlugin, tests) can hold keys alongside a real window.
  */
 function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
   const keys = new Uint8Array(new ArrayBuffer(MAX_KEYBOARD_KEYS));
   const buttons = new Uint8Array(new ArrayBuffer(MOUSE_BUTTON_COUNT));
   const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
+  const pollGamepads = makeGamepadPoller(rl);
   return (ctx) => {
     const input = ctx.input;
+    pollGamepads(input);
     rl.pollKeys(keys);
     for (let k = 0; k < MAX_KEYBOARD_KEYS; k++) {
       const f = keys[k]!;

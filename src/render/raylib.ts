@@ -90,6 +90,7 @@ const SHIM_SYMBOLS = {
   hl_set_window_icon_file: { args: [ptr], returns: i32 },
   hl_poll_keys: { args: [ptr, i32], returns: voidT },
   hl_poll_mouse: { args: [ptr, i32], returns: voidT },
+  hl_poll_gamepads: { args: [ptr, ptr, i32, i32, i32], returns: i32 },
   hl_draw_list: { args: [ptr, ptr], returns: voidT },
   hl_load_texture: { args: [ptr, ptr], returns: i32 },
   hl_unload_texture: { args: [ptr], returns: voidT },

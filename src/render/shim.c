@@ -334,3 +334,32 @@ int hl_load_texture(const char *path, Texture2D *out) {
 void hl_unload_texture(const Texture2D *texture) {
     if (texture != NULL && texture->id != 0) UnloadTexture(*texture);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gamepads (src/render/plugin.ts's input poller), in one call a frame.
+// ---------------------------------------------------------------------------------------------
+
+// For each pad p < pads (at most raylib's 4) that raylib has connected: buttons[p * nb + b] =
+// HL_DOWN|HL_PRESSED|HL_RELEASED for every button b < nb (at most 32), and axes[p * na + a] =
+// GetGamepadAxisMovement for every axis a < na (at most 8). A pad that is not connected is left
+// untouched. Returns the connected pads as bits (pad p is bit p): 0, the common case of no
+// gamepad, costs four flag reads and writes nothing.
+int hl_poll_gamepads(unsigned char *buttons, float *axes, int pads, int nb, int na) {
+    if (pads > 4) pads = 4;
+    if (nb > 32) nb = 32;
+    if (na > 8) na = 8;
+    int connected = 0;
+    for (int p = 0; p < pads; p++) {
+        if (!IsGamepadAvailable(p)) continue;
+        connected |= 1 << p;
+        for (int b = 0; b < nb; b++) {
+            unsigned char f = 0;
+            if (IsGamepadButtonDown(p, b)) f |= HL_DOWN;
+            if (IsGamepadButtonPressed(p, b)) f |= HL_PRESSED;
+            if (IsGamepadButtonReleased(p, b)) f |= HL_RELEASED;
+            buttons[p * nb + b] = f;
+        }
+        for (int a = 0; a < na; a++) axes[p * na + a] = GetGamepadAxisMovement(p, a);
+    }
+    return connected;
+}

@@ -78,7 +78,9 @@
 //! - [`Res<Time>`](Time): `delta()`, `delta_f32()`, `elapsed()`, `frame_delta()`,
 //!   `fixed_delta()`, `overstep()`, `frame()`.
 //! - [`Res<Input>`](Input): `key_down(Key::W)`, `key_pressed`, `key_released`, `axis`,
-//!   `mouse_position()`, `mouse_down(MouseButton::LEFT)`, ... with raylib's codes ([`Key`]).
+//!   `mouse_position()`, `mouse_down(MouseButton::LEFT)`, gamepads with
+//!   `gamepad_down(0, GamepadButton::RIGHT_FACE_DOWN)`, `gamepad_axis(0, GamepadAxis::LEFT_X)`,
+//!   `gamepad_connected(0)`, `axis_or_stick`, ... with raylib's codes ([`Key`], [`GamepadButton`]).
 //! - [`Res<T>`] / [`ResMut<T>`] of a game resource: `defineResource("Score", { value: "u32" })`
 //!   in TypeScript, [`resource!`] in the generated Rust; the same bytes on both sides.
 //! - [`Commands`]: `spawn((Value::<Position> { .. }, Player))`, `insert`, `remove::<C>`,
@@ -161,7 +163,10 @@ pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Val
 pub use draw::{Color, DrawList, Texture};
 pub use event::{Event, EventReader, EventWriter};
 pub use host::{with_host_memory, HostCell, HostValue};
-pub use input::{Input, InputData, Key, MouseButton};
+pub use input::{
+    GamepadAxis, GamepadButton, Input, InputData, Key, MouseButton, GAMEPAD_AXES, GAMEPAD_BUTTONS,
+    MAX_GAMEPADS, STICK_DEAD_ZONE,
+};
 pub use local::{Local, LocalData};
 pub use query::{
     Entity, Query, QueryData, QueryFilter, QueryIter, QueryIterMut, QueryTerm, Read, With, Without,
@@ -184,8 +189,9 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 pub mod prelude {
     pub use crate::{
         checkpoint, in_state, with_host_memory, Color, Commands, Component, DrawList, Entity,
-        EventReader, EventWriter, HostCell, Input, Key, Local, MouseButton, Mut, NextState, Query,
-        Read, Res, ResMut, State, States, Texture, Time, Value, With, Without, Write,
+        EventReader, EventWriter, GamepadAxis, GamepadButton, HostCell, Input, Key, Local,
+        MouseButton, Mut, NextState, Query, Read, Res, ResMut, State, States, Texture, Time, Value,
+        With, Without, Write,
     };
 }
 

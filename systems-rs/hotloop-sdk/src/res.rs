@@ -366,5 +366,26 @@ impl Resource for Input {
             name: "mouse_released",
             ty: "u8[8]",
         },
+        // Four pads (MAX_GAMEPADS): 32 buttons (GAMEPAD_BUTTONS) and 8 axes (GAMEPAD_AXES) each.
+        Field {
+            name: "gamepad_connected",
+            ty: "u8[4]",
+        },
+        Field {
+            name: "gamepad_down",
+            ty: "u8[128]",
+        },
+        Field {
+            name: "gamepad_pressed",
+            ty: "u8[128]",
+        },
+        Field {
+            name: "gamepad_released",
+            ty: "u8[128]",
+        },
+        Field {
+            name: "gamepad_axes",
+            ty: "f32[32]",
+        },
     ];
 }

@@ -540,7 +540,7 @@ fn shared_structs_match_the_golden_layouts() {
     use crate::draw::{DrawListData, DrawRecord};
     let lines = [
         layout_line!(TimeData; delta, elapsed, frame_delta, fixed_delta, overstep, frame),
-        layout_line!(InputData; keys_down, keys_pressed, keys_released, mouse_x, mouse_y, mouse_down, mouse_pressed, mouse_released),
+        layout_line!(InputData; keys_down, keys_pressed, keys_released, mouse_x, mouse_y, mouse_down, mouse_pressed, mouse_released, gamepad_connected, gamepad_down, gamepad_pressed, gamepad_released, gamepad_axes),
         layout_line!(CommandQueueData; words, capacity, len, spawned, reserved),
         layout_line!(EventQueueData; records, capacity, count, first_id, record_size, reserved),
         layout_line!(EventReaderData; queue, cursor),
