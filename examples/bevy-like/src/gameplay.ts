@@ -8,7 +8,7 @@
  * Drawing and the headless report are plugins of their own (render.ts, headless.ts); game.ts
  * puts them together.
  */
-import { defineQuery, FixedUpdate, inState, Key, PreUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
+import { defineQuery, FixedUpdate, GamepadAxis, GamepadButton, inState, Key, PreUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
 import { Appearance, Coin, CoinCollected, components, GameState, Player, Position, PrevPosition, Round, Score, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
@@ -22,6 +22,9 @@ const COIN_COLOR = 0xffd23cff;
 
 /** Held, any of them starts a round from the menu; Enter or Space pressed does too, and leaves the game-over screen. */
 const MOVE_KEYS = [Key.RIGHT, Key.LEFT, Key.UP, Key.DOWN, Key.W, Key.A, Key.S, Key.D];
+/** The same on gamepad 0: the d-pad held or the left stick leaning starts a round; A (Xbox; cross on PlayStation) or Start is Enter. */
+const MOVE_BUTTONS = [GamepadButton.LEFT_FACE_RIGHT, GamepadButton.LEFT_FACE_LEFT, GamepadButton.LEFT_FACE_UP, GamepadButton.LEFT_FACE_DOWN];
+const CONFIRM_BUTTONS = [GamepadButton.RIGHT_FACE_DOWN, GamepadButton.MIDDLE_RIGHT];
 
 /** The player's entity id, set at Startup. */
 export class PlayerEntity {
@@ -88,11 +91,16 @@ export function Gameplay(app: App): void {
 
   // The menu and the game-over screen: a request is applied right after PreUpdate (StateTransition),
   // so a round started by a key moves the player in that same frame.
-  const pressed = ({ input }: SystemContext) => input.isKeyPressed(Key.ENTER) || input.isKeyPressed(Key.SPACE);
+  const pressed = ({ input }: SystemContext) => input.isKeyPressed(Key.ENTER) || input.isKeyPressed(Key.SPACE) || CONFIRM_BUTTONS.some((b) => input.gamepadPressed(0, b));
+  const moving = ({ input }: SystemContext) =>
+    MOVE_KEYS.some((k) => input.isKeyDown(k)) ||
+    MOVE_BUTTONS.some((b) => input.gamepadDown(0, b)) ||
+    Math.abs(input.gamepadAxis(0, GamepadAxis.LEFT_X)) > 0.5 ||
+    Math.abs(input.gamepadAxis(0, GamepadAxis.LEFT_Y)) > 0.5;
   app.addSystems(
     PreUpdate,
     system(function start_on_key(ctx: SystemContext) {
-      if (pressed(ctx) || MOVE_KEYS.some((k) => ctx.input.isKeyDown(k))) ctx.app.nextState(GameState.Playing);
+      if (pressed(ctx) || moving(ctx)) ctx.app.nextState(GameState.Playing);
     }).runIf(inState(GameState.Menu)),
     system(function back_to_menu(ctx: SystemContext) {
       if (pressed(ctx)) ctx.app.nextState(GameState.Menu);

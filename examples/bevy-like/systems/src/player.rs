@@ -13,22 +13,48 @@ const PLAYER_RADIUS: f32 = 18.0;
 /// The arena the player is kept in (the window's size).
 const ARENA: (f32, f32) = (800.0, 450.0);
 
-/// Moves the player with the arrow keys or WASD at SPEED, diagonals normalised, inside the arena.
+/// Moves the player at SPEED with the arrow keys or WASD, else gamepad 0's d-pad or left stick
+/// (a stick leaning halfway moves at half speed), diagonals normalised, inside the arena.
 pub fn player_movement(
     mut players: Query<(Write<Position>, Write<Velocity>, Read<Appearance>), With<Player>>,
     input: Res<Input>,
     time: Res<Time>,
 ) {
-    let axis = |neg: [Key; 2], pos: [Key; 2]| -> f32 {
+    let axis = |neg: [Key; 2], pos: [Key; 2], pad: [GamepadButton; 2], stick: GamepadAxis| -> f32 {
         let down = |keys: [Key; 2]| keys.iter().any(|k| input.key_down(*k));
-        (down(pos) as i32 - down(neg) as i32) as f32
+        let keys = (down(pos) as i32 - down(neg) as i32) as f32;
+        let dpad =
+            (input.gamepad_down(0, pad[1]) as i32 - input.gamepad_down(0, pad[0]) as i32) as f32;
+        let lean = input.gamepad_axis(0, stick);
+        if keys != 0.0 {
+            keys
+        } else if dpad != 0.0 {
+            dpad
+        } else if lean.abs() >= hotloop_sdk::STICK_DEAD_ZONE {
+            lean.clamp(-1.0, 1.0)
+        } else {
+            0.0
+        }
     };
     let mut dir = (
-        axis([Key::LEFT, Key::A], [Key::RIGHT, Key::D]),
-        axis([Key::UP, Key::W], [Key::DOWN, Key::S]),
+        axis(
+            [Key::LEFT, Key::A],
+            [Key::RIGHT, Key::D],
+            [
+                GamepadButton::LEFT_FACE_LEFT,
+                GamepadButton::LEFT_FACE_RIGHT,
+            ],
+            GamepadAxis::LEFT_X,
+        ),
+        axis(
+            [Key::UP, Key::W],
+            [Key::DOWN, Key::S],
+            [GamepadButton::LEFT_FACE_UP, GamepadButton::LEFT_FACE_DOWN],
+            GamepadAxis::LEFT_Y,
+        ),
     );
     let len = (dir.0 * dir.0 + dir.1 * dir.1).sqrt();
-    if len > 0.0 {
+    if len > 1.0 {
         dir = (dir.0 / len, dir.1 / len);
     }
     let dt = time.delta_f32();
