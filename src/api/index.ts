@@ -43,7 +43,19 @@ export {
 // The App: schedules, systems, resources, time, input, the loop.
 export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
-export { DRAW_LIST_DEFAULTS, DrawKind, DrawList, drawListOf, type DrawListOptions, type DrawRecordValue } from "../core/draw-list.ts";
+export { Camera2D, type Camera2DInit, type Vector2 } from "../core/camera.ts";
+export {
+  DRAW_LIST_DEFAULTS,
+  DrawFlag,
+  DrawKind,
+  DrawList,
+  drawListOf,
+  DrawSpace,
+  type DrawExtensionValue,
+  type DrawListOptions,
+  type DrawRecordValue,
+  type Rectangle,
+} from "../core/draw-list.ts";
 export { Headless, isHeadless } from "../core/headless.ts";
 export { Assets, assetPath } from "../core/assets.ts";
 export {

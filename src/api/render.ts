@@ -90,3 +90,4 @@ export {
 export { RAYLIB_SYS_VERSION, RAYLIB_VERSION, RaylibSetupError } from "../render/build-raylib.ts";
 export { ScreenshotPlugin, type ScreenshotOptions } from "../render/screenshot.ts";
 export { loadTexture, textureSize } from "../render/textures.ts";
+export { fontSize, loadFont } from "../render/fonts.ts";

@@ -1,4 +1,5 @@
 import { ComponentRegistry, createWorld, despawn, EventQueues, spawn, type Component, type ComponentInit, type EventCursor, type EventQueue, type EventType, type FieldType, type ResourceFields, type World } from "../ecs/index.ts";
+import { Camera2D } from "./camera.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { Input } from "./input.ts";
 import { buildPlugin, type Plugin } from "./plugin.ts";
@@ -75,6 +76,8 @@ export class App {
     this.clock = options.clock ?? systemClock;
     this.time = this.insertResource(new Time({ fixedHz: options.fixedHz, maxDelta: options.maxDelta }), HOTLOOP_OWN);
     this.input = this.insertResource(new Input(), HOTLOOP_OWN);
+    // The draw list's camera, the identity until a system moves it (src/core/camera.ts).
+    this.insertResource(new Camera2D(), HOTLOOP_OWN);
     const app = this;
     this.context = {
       app,

@@ -3,6 +3,7 @@
  * Depends on src/ecs only; hot systems (src/hot) and rendering (src/render) plug into it.
  */
 export * from "./app.ts";
+export * from "./camera.ts";
 export * from "./clock.ts";
 export * from "./input.ts";
 export * from "./plugin.ts";

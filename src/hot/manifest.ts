@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The ABI this host speaks (docs/abi.md). A library of another version is refused. */
-export const HOTLOOP_ABI_VERSION = 4;
+export const HOTLOOP_ABI_VERSION = 5;
 
 /** Names are identifiers: long ones are a library lying, not a game. */
 const Name = z.string().min(1).max(256);

@@ -1,13 +1,21 @@
 /**
  * Assets that reload when saved (`hotloop dev --features reload`): the project's asset folder is
- * watched, and a saved image a texture was loaded from is loaded again at the next frame boundary,
- * in place: its name keeps its index, so every sprite of it draws the new image from that frame.
- * A file that fails to load is one line, and the old image stays.
+ * watched, and a saved file an asset was loaded from (a texture's image, a font) is loaded again
+ * at the next frame boundary, in place: its name keeps its index, so every use of it draws the new
+ * one from that frame. A file that fails to load is one line, and the old asset stays.
+ *
+ * Each kind of asset is a resource that owns its files and can load one again
+ * ({@link ReloadableAssets}); {@link RELOADABLE_ASSETS} lists them. A new kind (sounds, music)
+ * implements the interface and adds its class to the list.
+ *
+ * @module
  */
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import { join, relative } from "node:path";
 import type { App } from "../core/app.ts";
 import { Assets } from "../core/assets.ts";
+import type { ResourceKey } from "../core/resources.ts";
+import { Fonts } from "./fonts.ts";
 import { Raylib } from "./raylib.ts";
 import { Textures } from "./textures.ts";
 
@@ -17,7 +25,27 @@ const QUIET_MS = 30;
 /** What a reload says: one line each. */
 export type AssetLine = { type: "info"; message: string } | { type: "warning"; file: string; message: string };
 
-/** Watches `app`'s asset folder (its {@link Assets} resource) and reloads saved textures between frames. Returns what stops it. */
+/** One asset loaded again from a saved file: its name, and why it failed when it did. */
+export interface AssetReload {
+  readonly name: string;
+  readonly problem?: string;
+}
+
+/** A resource holding assets loaded from files, which can load again those of a saved file. */
+export interface ReloadableAssets {
+  /** What one of its assets is called in a reload line: "texture", "font". */
+  readonly assetKind: string;
+  /**
+   * Loads again, in place, every asset read from `file` (an absolute path). `rl` is the window's
+   * raylib, or undefined headless. One result per asset of that file; none when it has none.
+   */
+  reloadFile(rl: Raylib | undefined, file: string): AssetReload[];
+}
+
+/** The resources whose assets reload when their files are saved, in the order they are asked. */
+export const RELOADABLE_ASSETS: readonly ResourceKey<ReloadableAssets>[] = [Textures, Fonts];
+
+/** Watches `app`'s asset folder (its {@link Assets} resource) and reloads saved assets between frames. Returns what stops it. */
 export function watchAssets(app: App, say: (line: AssetLine) => void): { close(): void } {
   const root = app.getResource(Assets)?.root;
   // A game without an asset folder has nothing to reload (one made later is watched from the next start).
@@ -34,16 +62,20 @@ export function watchAssets(app: App, say: (line: AssetLine) => void): { close()
   }
   app.onFrameBoundary(() => {
     if (saved.size === 0) return;
-    const textures = app.getResource(Textures);
     const rl = app.getResource(Raylib);
+    const windowed = rl?.headless ? undefined : rl;
+    const owners = RELOADABLE_ASSETS.map((key) => app.getResource(key)).filter((owner) => owner !== undefined);
     const now = performance.now();
     for (const [file, seenAt] of [...saved]) {
       if (now - seenAt < QUIET_MS) continue; // still being written, perhaps: the next boundary looks again
       saved.delete(file);
       const show = relative(root, file);
-      for (const { name, problem } of textures?.reloadFile(rl?.headless ? undefined : rl, file) ?? []) {
-        if (problem) say({ type: "warning", file: show, message: `texture ${JSON.stringify(name)} could not be loaded again (${problem}); the old image stays` });
-        else say({ type: "info", message: `reloaded texture ${JSON.stringify(name)} from ${show} (${(performance.now() - seenAt).toFixed(1)} ms after the save was seen)` });
+      for (const owner of owners) {
+        const kind = owner.assetKind;
+        for (const { name, problem } of owner.reloadFile(windowed, file)) {
+          if (problem) say({ type: "warning", file: show, message: `${kind} ${JSON.stringify(name)} could not be loaded again (${problem}); the old ${kind} stays` });
+          else say({ type: "info", message: `reloaded ${kind} ${JSON.stringify(name)} from ${show} (${(performance.now() - seenAt).toFixed(1)} ms after the save was seen)` });
+        }
       }
     }
   });

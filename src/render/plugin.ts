@@ -12,14 +12,17 @@
  *    `Input` and asks the app to exit once `WindowShouldClose()` (close button, ESC by default);
  *  - Render: its systems run between `BeginDrawing()` and `EndDrawing()` (EndDrawing also swaps
  *    and polls input events), even when a render system throws; after them, the app's draw list
- *    (`drawListOf(app)`, where Rust's `DrawList` writes too) is drawn in one call;
- *  - shutdown: unloads the textures `loadTexture` loaded, closes the window.
+ *    (`drawListOf(app)`, where Rust's `DrawList` writes too) is drawn in one call, through the
+ *    app's `Camera2D` (its screen-space records outside it); what render systems draw with raylib
+ *    directly is on the screen, outside the camera;
+ *  - shutdown: unloads the textures `loadTexture` and the fonts `loadFont` loaded, closes the window.
  * It never calls SetTargetFPS: the App's runner paces frames.
  *
  * @module
  */
 import {
   assetPath,
+  Camera2D,
   DrawList,
   First,
   GAMEPAD_AXIS_COUNT,
@@ -45,6 +48,7 @@ import {
   WindowOpenError,
 } from "./raylib.ts";
 import { RaylibSetupError } from "./build-raylib.ts";
+import { Fonts } from "./fonts.ts";
 import { Textures } from "./textures.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
@@ -139,13 +143,15 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
 }
 
 /**
- * Draws the app's draw list, if it has records, in one FFI call. Looked up every frame rather
- * than made at build: the list is made by its first user, with that user's capacities.
+ * Draws the app's draw list, if it has records, in one FFI call, through the app's camera. Looked
+ * up every frame rather than made at build: the list is made by its first user, with that user's
+ * capacities.
  */
 function drawTheList(app: App, rl: Raylib): void {
   const list = app.getResource(DrawList);
   if (list === undefined || list.len === 0) return;
-  rl.drawList(list.pointer, app.getResource(Textures)?.pointer ?? null);
+  const camera = app.getResource(Camera2D);
+  rl.drawList(list.pointer, app.getResource(Textures)?.pointer ?? null, app.getResource(Fonts)?.pointer ?? null, camera?.pointer ?? null);
 }
 
 /**
@@ -190,7 +196,11 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     }
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl, HOTLOOP_OWN);
-    if (!headless) app.getResource(Textures)?.loadPending(rl); // loadTexture calls made before the window
+    if (!headless) {
+      // loadTexture and loadFont calls made before the window
+      app.getResource(Textures)?.loadPending(rl);
+      app.getResource(Fonts)?.loadPending(rl);
+    }
 
     const exitOnClose = options.exitOnClose ?? true;
     if (!headless) {
@@ -223,6 +233,7 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     app.onShutdown(() => {
       if (headless || !rl.isWindowReady()) return;
       app.getResource(Textures)?.unloadAll(rl);
+      app.getResource(Fonts)?.unloadAll(rl);
       rl.closeWindow();
     });
   }, options);

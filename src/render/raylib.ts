@@ -91,9 +91,11 @@ const SHIM_SYMBOLS = {
   hl_poll_keys: { args: [ptr, i32], returns: voidT },
   hl_poll_mouse: { args: [ptr, i32], returns: voidT },
   hl_poll_gamepads: { args: [ptr, ptr, i32, i32, i32], returns: i32 },
-  hl_draw_list: { args: [ptr, ptr], returns: voidT },
+  hl_draw_list: { args: [ptr, ptr, ptr, ptr], returns: voidT },
   hl_load_texture: { args: [ptr, ptr], returns: i32 },
   hl_unload_texture: { args: [ptr], returns: voidT },
+  hl_load_font: { args: [ptr, i32, ptr, ptr, i32], returns: i32 },
+  hl_unload_font: { args: [ptr], returns: voidT },
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
@@ -262,11 +264,13 @@ export class Raylib extends RaylibBindings {
 
   /**
    * Draws every record of a draw list (src/core/draw-list.ts: its `pointer`) in one FFI call
-   * (shim: hl_draw_list). `textures` is the Texture2D array sprites index (src/render/textures.ts),
-   * or null: sprites then draw nothing.
+   * (shim: hl_draw_list). `textures` is the Texture2D array sprites index (src/render/textures.ts)
+   * and `fonts` the Font array font texts index (src/render/fonts.ts), or null: those then draw
+   * nothing. `camera` is the Camera2D world records are drawn through (src/core/camera.ts), or
+   * null: none.
    */
-  drawList(list: Pointer, textures: Pointer | null): void {
-    this.shim.hl_draw_list(list, textures);
+  drawList(list: Pointer, textures: Pointer | null, fonts: Pointer | null = null, camera: Pointer | null = null): void {
+    this.shim.hl_draw_list(list, textures, fonts, camera);
   }
   /** LoadTexture(path) into the 20-byte Texture2D at `out` (shim: hl_load_texture); false when raylib could not load it. Needs the window. */
   loadTextureInto(path: string, out: Pointer): boolean {
@@ -275,6 +279,22 @@ export class Raylib extends RaylibBindings {
   /** UnloadTexture of the Texture2D at `texture` (shim: hl_unload_texture); nothing for an empty one. */
   unloadTextureAt(texture: Pointer): void {
     this.shim.hl_unload_texture(texture);
+  }
+
+  // --- fonts ---
+
+  /**
+   * Loads the .ttf/.otf font at `path`, rasterised at `size` pixels, into the 48-byte Font at `out`
+   * (shim: hl_load_font). Returns undefined when it loaded, else why not (one line). Needs the window.
+   */
+  loadFontInto(path: string, size: number, out: Pointer): string | undefined {
+    const reason = Buffer.alloc(256);
+    if (this.shim.hl_load_font(cstr(path), size, out, reason, reason.length) === 1) return undefined;
+    return reason.toString("utf8", 0, Math.max(0, reason.indexOf(0))) || "raylib could not load it";
+  }
+  /** UnloadFont of the Font at `font` (shim: hl_unload_font); nothing for an empty one. */
+  unloadFontAt(font: Pointer): void {
+    this.shim.hl_unload_font(font);
   }
 
   // --- reading the screen back ---

@@ -266,7 +266,8 @@ typedef struct {
     uint32_t text_len;
     uint64_t textures;      // uint64_t *: name hashes (read by the writers, not here)
     uint32_t texture_count;
-    uint32_t reserved;
+    uint32_t font_count;
+    uint64_t fonts;         // uint64_t *: name hashes (read by the writers, not here)
 } hl_draw_list_data;
 
 // DrawRecord: what a..d mean depends on kind.
@@ -277,32 +278,69 @@ typedef struct {
     uint32_t d;
 } hl_draw_record;
 
-_Static_assert(sizeof(hl_draw_list_data) == 48, "DrawListData is 48 bytes");
-_Static_assert(sizeof(hl_draw_record) == 32, "DrawRecord is 32 bytes");
-_Static_assert(sizeof(Texture2D) == 20, "Texture2D is 20 bytes (src/render/textures.ts)");
+// DrawExtension: the record after a wide one (kind 0), its index and six more floats.
+typedef struct {
+    uint32_t kind;
+    uint32_t index;
+    float f[6];
+} hl_draw_extension;
 
-enum { HL_CIRCLE = 1, HL_CIRCLE_LINES, HL_RECT, HL_RECT_LINES, HL_LINE, HL_TEXT, HL_SPRITE };
+_Static_assert(sizeof(hl_draw_list_data) == 56, "DrawListData is 56 bytes");
+_Static_assert(sizeof(hl_draw_record) == 32, "DrawRecord is 32 bytes");
+_Static_assert(sizeof(hl_draw_extension) == 32, "DrawExtension is 32 bytes");
+_Static_assert(sizeof(Texture2D) == 20, "Texture2D is 20 bytes (src/render/textures.ts)");
+_Static_assert(sizeof(Font) == 48, "Font is 48 bytes (src/render/fonts.ts)");
+_Static_assert(sizeof(Camera2D) == 24, "Camera2D is 24 bytes (src/core/camera.ts)");
+
+enum { HL_EXTENSION = 0, HL_CIRCLE, HL_CIRCLE_LINES, HL_RECT, HL_RECT_LINES, HL_LINE, HL_TEXT, HL_SPRITE, HL_SPRITE_PRO, HL_TEXT_FONT };
+#define HL_KIND_MASK 0xffu
+#define HL_SCREEN 0x100u // drawn outside the camera (the HUD)
 
 // Nearest whole pixel, without libm (DrawText takes ints).
 static inline int hl_round(float v) { return (int)(v < 0.0f ? v - 0.5f : v + 0.5f); }
 
+// Whether the camera leaves every point where it is: then no BeginMode2D at all, so a game that
+// never moves it draws exactly as without one (and pays no batch flush per switch).
+static int hl_camera_moves(const Camera2D *camera) {
+    return camera != NULL && !(camera->rotation == 0.0f && camera->zoom == 1.0f && camera->offset.x == camera->target.x && camera->offset.y == camera->target.y);
+}
+
 // Draws the list's records in order. `textures` is the host's Texture2D array, indexed like the
-// list's texture table (null: sprites draw nothing); a sprite whose index is out of range, or whose
-// texture is not loaded (id 0), draws nothing, as does a text record whose offset is not inside the
-// written arena. Call it between BeginDrawing and EndDrawing.
-void hl_draw_list(const void *list, const Texture2D *textures) {
+// list's texture table, and `fonts` its Font array, indexed like the font table (null: sprites,
+// or text in a font, draw nothing); `camera` the 2D camera world records are drawn through (null:
+// none). A sprite whose index is out of range, or whose texture is not loaded (id 0), draws
+// nothing, as does a font text whose font is not loaded, a text record whose offset is not inside
+// the written arena, and a wide record without its extension. Call it between BeginDrawing and
+// EndDrawing; it leaves the mode as it found it (no camera).
+void hl_draw_list(const void *list, const Texture2D *textures, const Font *fonts, const Camera2D *camera) {
     if (list == NULL) return;
     const hl_draw_list_data *l = (const hl_draw_list_data *)list;
-    const hl_draw_record *r = (const hl_draw_record *)(uintptr_t)l->records;
-    if (r == NULL) return;
+    const hl_draw_record *records = (const hl_draw_record *)(uintptr_t)l->records;
+    if (records == NULL) return;
     uint32_t n = l->len < l->capacity ? l->len : l->capacity;
     const char *text = (const char *)(uintptr_t)l->text;
     uint32_t text_len = l->text_len <= l->text_capacity ? l->text_len : 0;
     // Every offset below text_len then finds a NUL before the end of what was written.
     int text_ok = text != NULL && text_len > 0 && text[text_len - 1] == '\0';
-    for (uint32_t i = 0; i < n; i++, r++) {
+    int use_camera = hl_camera_moves(camera);
+    int in_camera = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const hl_draw_record *r = &records[i];
+        uint32_t kind = r->kind & HL_KIND_MASK;
+        if (kind == HL_EXTENSION) continue; // a wide record's second half, or a stray one
+        // A wide record's extension follows it; one cut off by the end of the list draws nothing.
+        const hl_draw_extension *e = NULL;
+        if (kind == HL_SPRITE_PRO || kind == HL_TEXT_FONT) {
+            if (i + 1 >= n || (records[i + 1].kind & HL_KIND_MASK) != HL_EXTENSION) continue;
+            e = (const hl_draw_extension *)&records[++i];
+        }
+        if (use_camera && in_camera != ((r->kind & HL_SCREEN) == 0)) {
+            if (in_camera) EndMode2D();
+            else BeginMode2D(*camera);
+            in_camera = !in_camera;
+        }
         Color color = hl_color(r->color);
-        switch (r->kind) {
+        switch (kind) {
             case HL_CIRCLE: DrawCircleV((Vector2){ r->x, r->y }, r->a, color); break;
             case HL_CIRCLE_LINES: DrawCircleLinesV((Vector2){ r->x, r->y }, r->a, color); break;
             case HL_RECT: DrawRectangleV((Vector2){ r->x, r->y }, (Vector2){ r->a, r->b }, color); break;
@@ -316,9 +354,21 @@ void hl_draw_list(const void *list, const Texture2D *textures) {
                     DrawTextureEx(textures[r->d], (Vector2){ r->x, r->y }, r->b, r->a, color);
                 }
                 break;
+            case HL_SPRITE_PRO:
+                if (textures != NULL && r->d < l->texture_count && textures[r->d].id != 0) {
+                    DrawTexturePro(textures[r->d], (Rectangle){ e->f[0], e->f[1], e->f[2], e->f[3] }, (Rectangle){ r->x, r->y, r->a, r->b },
+                                   (Vector2){ e->f[4], e->f[5] }, r->c, color);
+                }
+                break;
+            case HL_TEXT_FONT:
+                if (text_ok && r->d < text_len && fonts != NULL && e->index < l->font_count && fonts[e->index].texture.id != 0) {
+                    DrawTextEx(fonts[e->index], text + r->d, (Vector2){ r->x, r->y }, r->a, r->b, color);
+                }
+                break;
             default: break; // a kind from a newer writer: skipped
         }
     }
+    if (in_camera) EndMode2D();
 }
 
 // LoadTexture into *out (raylib returns the struct by value). Returns 1 when it loaded; 0 when
@@ -362,4 +412,69 @@ int hl_poll_gamepads(unsigned char *buttons, float *axes, int pads, int nb, int 
         for (int a = 0; a < na; a++) axes[p * na + a] = GetGamepadAxisMovement(p, a);
     }
     return connected;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fonts (src/render/fonts.ts): loaded from files into the host's Font array, which text records
+// of the draw list index. raylib returns and takes Font (48 bytes) by value.
+// ---------------------------------------------------------------------------------------------
+
+static uint32_t hl_be32(const unsigned char *p) { return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3]; }
+
+// Why the bytes are not a font raylib can read safely, or NULL. stb_truetype (raylib's font
+// reader) trusts the file: a table directory longer than the file, or a table past its end, is
+// read out of bounds (a crash, or garbage), and a save caught half-written is just that. The
+// header and every table's extent are checked here first.
+static const char *hl_font_data_problem(const unsigned char *data, int size) {
+    if (size < 12) return "the file is too short to be a font";
+    uint32_t version = hl_be32(data);
+    if (version == 0x74746366u) return "it is a font collection (.ttc): give one .ttf or .otf font";
+    if (version != 0x00010000u && version != 0x74727565u && version != 0x4f54544fu) return "it is not a TrueType or OpenType font";
+    uint32_t tables = ((uint32_t)data[4] << 8) | data[5];
+    if (12u + 16u * tables > (uint32_t)size) return "it is cut short (its table directory ends past the end of the file)";
+    for (uint32_t t = 0; t < tables; t++) {
+        const unsigned char *entry = data + 12 + 16 * t;
+        uint64_t end = (uint64_t)hl_be32(entry + 8) + hl_be32(entry + 12);
+        if (end > (uint64_t)size) return "it is cut short (a table ends past the end of the file)";
+    }
+    return NULL;
+}
+
+// Loads the .ttf/.otf font at `path` with the 95 printable ASCII glyphs rasterised at `size`
+// pixels into *out. Returns 1 when it loaded; 0 with a one-line reason in `reason` (reason_len
+// bytes, NUL-terminated) when it did not, leaving *out untouched: a file that cannot be read, is
+// not such a font, or is cut short (raylib would fall back to its default font, which is not ours
+// to keep or unload, or read past the data). Needs the window's GL context.
+int hl_load_font(const char *path, int size, Font *out, char *reason, int reason_len) {
+    const char *problem = NULL;
+    const char *ext = GetFileExtension(path);
+    if (ext == NULL || !(TextIsEqual(TextToLower(ext), ".ttf") || TextIsEqual(TextToLower(ext), ".otf"))) {
+        problem = "raylib reads fonts from .ttf and .otf files";
+    } else if (size < 1 || size > 1024) {
+        problem = "the size must be from 1 to 1024 pixels";
+    }
+    int data_size = 0;
+    unsigned char *data = problem == NULL ? LoadFileData(path, &data_size) : NULL;
+    if (problem == NULL && data == NULL) problem = "the file cannot be read";
+    if (problem == NULL) problem = hl_font_data_problem(data, data_size);
+    Font font = { 0 };
+    if (problem == NULL) {
+        font = LoadFontFromMemory(".ttf", data, data_size, size, NULL, 0);
+        if (!IsFontValid(font) || font.texture.id == 0 || font.texture.id == GetFontDefault().texture.id) {
+            problem = "raylib could not read its glyphs";
+            font = (Font){ 0 };
+        }
+    }
+    if (data != NULL) UnloadFileData(data);
+    if (problem != NULL) {
+        if (reason != NULL && reason_len > 0) snprintf(reason, (size_t)reason_len, "%s", problem);
+        return 0;
+    }
+    *out = font;
+    return 1;
+}
+
+// UnloadFont(*font) (raylib takes the struct by value); nothing for an empty one (texture id 0).
+void hl_unload_font(const Font *font) {
+    if (font != NULL && font->texture.id != 0) UnloadFont(*font);
 }

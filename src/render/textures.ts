@@ -20,6 +20,7 @@ import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { structLayout } from "../ecs/struct-layout.ts";
 import { Raylib } from "./raylib.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
+import type { AssetReload, ReloadableAssets } from "./asset-reload.ts";
 
 /** raylib's `Texture2D` (raylib.h), 20 bytes: what LoadTexture returns and DrawTextureEx takes. */
 export const TEXTURE2D_LAYOUT = structLayout("Texture2D", { id: "u32", width: "i32", height: "i32", mipmaps: "i32", format: "i32" });
@@ -36,9 +37,11 @@ interface TextureEntry {
  * draw list's texture table gives their names (the array `hl_draw_list` reads). A resource;
  * get it with {@link texturesOf}.
  */
-export class Textures {
+export class Textures implements ReloadableAssets {
   /** The Texture2D array, as the shim reads it. */
   readonly pointer: Pointer;
+  /** What a reload line calls one of these. */
+  readonly assetKind = "texture";
   readonly #view: DataView;
   readonly #entries: (TextureEntry | undefined)[] = [];
 
@@ -83,8 +86,8 @@ export class Textures {
    * use of it (a TypeScript sprite, Rust's `Texture::named`) draws the new image from the next
    * frame. One that fails keeps its old image; each result says which name and why.
    */
-  reloadFile(rl: Raylib | undefined, file: string): { name: string; problem?: string }[] {
-    const results: { name: string; problem?: string }[] = [];
+  reloadFile(rl: Raylib | undefined, file: string): AssetReload[] {
+    const results: AssetReload[] = [];
     this.#entries.forEach((entry, index) => {
       if (entry?.path !== file) return;
       if (!rl || !entry.loaded) return void results.push({ name: entry.name }); // headless, or not loaded yet: read when the window opens

@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { App } from "../../src/core/index.ts";
 import { COMMAND_QUEUE_LAYOUT } from "../../src/core/commands.ts";
-import { DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT } from "../../src/core/draw-list.ts";
+import { CAMERA2D_LAYOUT } from "../../src/core/camera.ts";
+import { DRAW_EXTENSION_LAYOUT, DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT } from "../../src/core/draw-list.ts";
 import { INPUT_LAYOUT } from "../../src/core/input.ts";
 import { TIME_LAYOUT } from "../../src/core/time.ts";
 import { defineComponent, defineEvent, defineResource, defineTag, EVENT_QUEUE_LAYOUT, EVENT_READER_LAYOUT, type StructLayout } from "../../src/ecs/index.ts";
@@ -41,6 +42,8 @@ describe("the golden ABI files", () => {
       layoutLine("EventReaderData", EVENT_READER_LAYOUT),
       layoutLine("DrawListData", DRAW_LIST_LAYOUT),
       layoutLine("DrawRecord", DRAW_RECORD_LAYOUT),
+      layoutLine("DrawExtension", DRAW_EXTENSION_LAYOUT),
+      layoutLine("Camera2D", CAMERA2D_LAYOUT),
       layoutLine("Score", Score.struct),
       layoutLine("Boom", Boom.struct),
     ];
@@ -58,6 +61,7 @@ describe("the golden ABI files", () => {
       Frozen: Frozen.layout.hash,
       Time: TIME_LAYOUT.layout.hash,
       Input: INPUT_LAYOUT.layout.hash,
+      Camera2D: CAMERA2D_LAYOUT.layout.hash,
       Score: Score.struct.layout.hash,
       Boom: Boom.struct.layout.hash,
     });

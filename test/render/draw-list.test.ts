@@ -1,15 +1,18 @@
 // The draw list without a window: TypeScript writes records and text into native memory laid out
-// as docs/abi.md ("The draw list") says, the frame end clears it, textures register by name, and a
-// full list says how to raise it in one line. The window test (test/window/draw-list.test.ts)
-// draws it.
-import { describe, expect, test } from "bun:test";
+// as docs/abi.md ("The draw list") says, the frame end clears it, textures and fonts register by
+// name, sprite-sheet frames and font texts take a record and its extension, the screen space flags
+// its records, and a full list says how to raise it in one line. The window tests
+// (test/window/draw-list.test.ts, test/window/camera-sprites-fonts.test.ts) draw it.
+import { afterAll, describe, expect, test } from "bun:test";
 import { read } from "bun:ffi";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  App, DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT, DrawKind, DrawList, drawListOf, Last, ManualClock, Render,
+  App, DRAW_EXTENSION_LAYOUT, DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT, DrawFlag, DrawKind, DrawList, drawListOf, Last, ManualClock, Render,
 } from "../../src/core/index.ts";
+import { fnv1a64 } from "../../src/ecs/layout.ts";
+import { fontSize, loadFont } from "../../src/render/fonts.ts";
 import { RaylibPlugin } from "../../src/render/plugin.ts";
 import { Colors, rgba } from "../../src/render/raylib.ts";
 import { loadTexture, textureSize } from "../../src/render/textures.ts";
@@ -29,6 +32,8 @@ function header(list: DrawList) {
     textLen: read.u32(p, at("text_len")),
     textures: Number(read.u64(p, at("textures"))),
     textureCount: read.u32(p, at("texture_count")),
+    fonts: Number(read.u64(p, at("fonts"))),
+    fontCount: read.u32(p, at("font_count")),
   };
 }
 
@@ -45,27 +50,32 @@ function thrown(fn: () => void): string {
 }
 
 describe("the layouts", () => {
-  test("DrawListData and DrawRecord lie as docs/abi.md and the SDK's draw.rs say", () => {
+  test("DrawListData, DrawRecord and DrawExtension lie as docs/abi.md and the SDK's draw.rs say", () => {
     expect(offsets(DRAW_LIST_LAYOUT)).toEqual({
-      records: 0, capacity: 8, len: 12, text: 16, text_capacity: 24, text_len: 28, textures: 32, texture_count: 40, reserved: 44,
+      records: 0, capacity: 8, len: 12, text: 16, text_capacity: 24, text_len: 28, textures: 32, texture_count: 40, font_count: 44, fonts: 48,
     });
-    expect([DRAW_LIST_LAYOUT.size, DRAW_LIST_LAYOUT.align]).toEqual([48, 8]);
+    expect([DRAW_LIST_LAYOUT.size, DRAW_LIST_LAYOUT.align]).toEqual([56, 8]);
     expect(offsets(DRAW_RECORD_LAYOUT)).toEqual({ kind: 0, color: 4, x: 8, y: 12, a: 16, b: 20, c: 24, d: 28 });
     expect([DRAW_RECORD_LAYOUT.size, DRAW_RECORD_LAYOUT.align]).toEqual([32, 4]);
-    expect(DrawKind).toEqual({ Circle: 1, CircleLines: 2, Rect: 3, RectLines: 4, Line: 5, Text: 6, Sprite: 7 });
+    expect(offsets(DRAW_EXTENSION_LAYOUT)).toEqual({ kind: 0, index: 4, f: 8 });
+    expect([DRAW_EXTENSION_LAYOUT.size, DRAW_EXTENSION_LAYOUT.align]).toEqual([32, 4]);
+    expect(DrawKind).toEqual({ Extension: 0, Circle: 1, CircleLines: 2, Rect: 3, RectLines: 4, Line: 5, Text: 6, Sprite: 7, SpritePro: 8, TextFont: 9 });
+    expect(DrawFlag).toEqual({ Screen: 0x100 });
   });
 
-  test("the header points at the list's own records, arena and texture table", () => {
-    const list = new DrawList({ records: 16, textBytes: 100, textures: 4 });
+  test("the header points at the list's own records, arena, texture table and font table", () => {
+    const list = new DrawList({ records: 16, textBytes: 100, textures: 4, fonts: 3 });
     const h = header(list);
-    expect([h.capacity, h.len, h.textCapacity, h.textLen, h.textureCount]).toEqual([16, 0, 100, 0, 0]);
+    expect([h.capacity, h.len, h.textCapacity, h.textLen, h.textureCount, h.fontCount]).toEqual([16, 0, 100, 0, 0, 0]);
     expect(h.records % 8).toBe(0);
     expect(h.textures % 8).toBe(0);
+    expect(h.fonts % 8).toBe(0);
     expect(h.textures).toBeGreaterThanOrEqual(list.pointer + DRAW_LIST_LAYOUT.size);
-    expect(h.records).toBeGreaterThanOrEqual(h.textures + 4 * 8);
+    expect(h.fonts).toBeGreaterThanOrEqual(h.textures + 4 * 8);
+    expect(h.records).toBeGreaterThanOrEqual(h.fonts + 3 * 8);
     expect(h.text).toBeGreaterThanOrEqual(h.records + 16 * DRAW_RECORD_LAYOUT.size);
     const defaults = new DrawList();
-    expect([defaults.capacity, defaults.textCapacity, defaults.textureCapacity]).toEqual([262_144, 1 << 20, 1024]);
+    expect([defaults.capacity, defaults.textCapacity, defaults.textureCapacity, defaults.fontCapacity]).toEqual([262_144, 1 << 20, 1024, 64]);
     expect(() => new DrawList({ records: 0 })).toThrow("DrawList: records must be an integer from 1 to");
   });
 });
@@ -144,6 +154,67 @@ describe("TypeScript writes", () => {
   });
 });
 
+describe("sprite sheets, fonts and the screen space", () => {
+  test("a sprite-sheet frame is a wide record: the destination in the record, the source and origin in its extension", () => {
+    const list = new DrawList({ records: 4, textures: 2 });
+    list.registerTexture("rock");
+    list.registerTexture("sheet");
+    list.spritePro("sheet", { x: 16, y: 0, width: 16, height: 8 }, { x: 100, y: 50, width: 32, height: 16 }, { x: 16, y: 8 }, 30, Colors.RED);
+    expect(list.len).toBe(2);
+    expect(list.record(0)).toEqual({ kind: DrawKind.SpritePro, color: Colors.RED, x: 100, y: 50, a: 32, b: 16, c: 30, d: 1 });
+    expect(list.extension(1)).toEqual({ kind: DrawKind.Extension, index: 0, f: [16, 0, 16, 8, 16, 8] });
+    list.spritePro("rock", { x: 0, y: 0, width: 4, height: 4 }, { x: 1, y: 2, width: 8, height: 8 });
+    expect(list.record(2)).toEqual({ kind: DrawKind.SpritePro, color: 0xffffffff, x: 1, y: 2, a: 8, b: 8, c: 0, d: 0 }); // no origin, rotation or tint
+    expect(list.extension(3).f).toEqual([0, 0, 4, 4, 0, 0]);
+    // The SDK's draw.rs test writes the same record and extension for sprite_pro.
+    list.clear();
+    list.circle(0, 0, 1, Colors.RED);
+    list.circle(0, 0, 1, Colors.RED);
+    list.circle(0, 0, 1, Colors.RED);
+    expect(thrown(() => list.spritePro("sheet", { x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 }))).toStartWith("hotloop: the draw list is full (4 records)");
+    expect(list.len).toBe(3); // two records or none
+    expect(thrown(() => list.spritePro("boat", { x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 }))).toBe(
+      'hotloop: texture "boat" is not loaded (load it with loadTexture(app, "boat", path))',
+    );
+  });
+
+  test("text in a font names the font in its extension; fonts register by the FNV-1a hash of their name", () => {
+    const list = new DrawList({ records: 4, textBytes: 16, fonts: 2 });
+    expect(list.registerFont("title")).toBe(0);
+    expect(list.registerFont("mono")).toBe(1);
+    expect(list.registerFont("title")).toBe(0);
+    expect([list.fontCount, list.fontIndex("mono"), list.fontIndex("serif")]).toEqual([2, 1, undefined]);
+    // The value Rust's Font::named("mono") carries (fnv1a_64, as for textures).
+    expect(read.u64(header(list).fonts, 8)).toBe(BigInt(`0x${fnv1a64("mono")}`));
+    list.textFont("mono", "hi", 3, 4, 20, 1.5, Colors.BLUE);
+    expect(list.record(0)).toEqual({ kind: DrawKind.TextFont, color: Colors.BLUE, x: 3, y: 4, a: 20, b: 1.5, c: 0, d: 0 });
+    expect(list.extension(1)).toEqual({ kind: DrawKind.Extension, index: 1, f: [0, 0, 0, 0, 0, 0] });
+    expect(list.textAt(0)).toBe("hi");
+    expect(thrown(() => list.textFont("serif", "x", 0, 0, 10, 0, Colors.RED))).toBe('hotloop: font "serif" is not loaded (load it with loadFont(app, "serif", path, size))');
+    list.circle(0, 0, 1, Colors.RED);
+    expect(thrown(() => list.textFont("mono", "y", 0, 0, 10, 0, Colors.RED))).toStartWith("hotloop: the draw list is full (4 records)");
+    expect([list.len, list.textLen]).toEqual([3, 3]); // no text copied for a record that did not fit
+    expect(thrown(() => list.registerFont("serif"))).toBe("hotloop: the draw list's font table is full (2 fonts): raise it with drawListOf(app, { fonts: ... }) before anything draws");
+  });
+
+  test("the screen space writes into the same list, in order, each record flagged", () => {
+    const list = new DrawList({ records: 16, textures: 1, fonts: 1 });
+    list.registerTexture("sheet");
+    list.registerFont("mono");
+    const frame = { x: 0, y: 0, width: 4, height: 4 };
+    list.rect(1, 1, 1, 1, Colors.RED);
+    list.screen.text("a", 0, 0, 10, Colors.BLACK);
+    list.screen.spritePro("sheet", frame, frame);
+    list.screen.textFont("mono", "b", 0, 0, 10, 0, Colors.BLACK);
+    list.screen.sprite("sheet", 0, 0);
+    list.circle(2, 2, 1, Colors.RED);
+    const kinds = Array.from({ length: list.len }, (_, i) => list.record(i).kind);
+    const S = DrawFlag.Screen;
+    expect(kinds).toEqual([DrawKind.Rect, DrawKind.Text | S, DrawKind.SpritePro | S, 0, DrawKind.TextFont | S, 0, DrawKind.Sprite | S, DrawKind.Circle]);
+    expect(list.screen.text === list.text).toBe(true); // one set of methods, two spaces
+  });
+});
+
 describe("drawListOf(app)", () => {
   test("makes the list on first use, keeps it, and clears it at the end of every frame", () => {
     const clock = new ManualClock();
@@ -179,8 +250,9 @@ describe("drawListOf(app)", () => {
   });
 });
 
-describe("loadTexture without a window", () => {
+describe("loadTexture and loadFont without a window", () => {
   const dir = mkdtempSync(join(tmpdir(), "hotloop-draw-list-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const png = join(dir, "ship.png");
   writeFileSync(png, "not decoded headless");
 
@@ -202,6 +274,22 @@ describe("loadTexture without a window", () => {
     expect(drawListOf(app).len).toBe(0);
     expect(thrown(() => loadTexture(app, "rock", join(dir, "rock.png")))).toBe(`hotloop: cannot load texture "rock": no file at ${join(dir, "rock.png")}`);
     app.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("loadFont without a window registers the name only; a missing file or a bad size is one line", () => {
+    const ttf = join(dir, "mono.ttf");
+    writeFileSync(ttf, "not read headless");
+    const clock = new ManualClock();
+    const app = new App({ clock }).addPlugins(RaylibPlugin({ width: 64, height: 64, title: "headless", headless: true }));
+    expect(loadFont(app, "mono", ttf, 20)).toBe(0);
+    expect(loadFont(app, "mono", ttf, 20)).toBe(0);
+    expect(drawListOf(app).fontIndex("mono")).toBe(0);
+    expect(fontSize(app, "mono")).toBeUndefined();
+    app.addSystems(Render, () => drawListOf(app).textFont("mono", "hi", 1, 2, 20, 0, Colors.BLACK));
+    clock.advance(16);
+    app.update();
+    expect(thrown(() => loadFont(app, "serif", join(dir, "serif.ttf"), 20))).toBe(`hotloop: cannot load font "serif": no file at ${join(dir, "serif.ttf")}`);
+    expect(thrown(() => loadFont(app, "mono", ttf, 0))).toBe('hotloop: cannot load font "mono": the size must be a whole number of pixels from 1 to 1024, got 0');
+    app.shutdown();
   });
 });

@@ -6,9 +6,12 @@
 //! its C shim. TypeScript render code appends to the same list, so both sides share one order.
 
 use crate::boundary;
+use crate::camera::{Rectangle, Vector2};
 use crate::ctx::{host_array, Slots};
 use crate::manifest::ParamInfo;
 use crate::system::{sealed, SystemParam};
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
 use std::ptr;
 
 /// The draw list's header, exactly as docs/abi.md lays it out (the host owns it and the memory
@@ -34,11 +37,14 @@ pub struct DrawListData {
     pub textures: u64,
     /// Entries in the texture table.
     pub texture_count: u32,
-    /// Zero.
-    pub reserved: u32,
+    /// Entries in the font table.
+    pub font_count: u32,
+    /// `*const u64`: the loaded fonts' name hashes; a font's index in this table is the index a
+    /// font text's extension names.
+    pub fonts: u64,
 }
 
-const _: () = assert!(std::mem::size_of::<DrawListData>() == 48);
+const _: () = assert!(std::mem::size_of::<DrawListData>() == 56);
 const _: () = assert!(std::mem::align_of::<DrawListData>() == 8);
 const _: () = assert!(std::mem::offset_of!(DrawListData, capacity) == 8);
 const _: () = assert!(std::mem::offset_of!(DrawListData, len) == 12);
@@ -47,14 +53,15 @@ const _: () = assert!(std::mem::offset_of!(DrawListData, text_capacity) == 24);
 const _: () = assert!(std::mem::offset_of!(DrawListData, text_len) == 28);
 const _: () = assert!(std::mem::offset_of!(DrawListData, textures) == 32);
 const _: () = assert!(std::mem::offset_of!(DrawListData, texture_count) == 40);
-const _: () = assert!(std::mem::offset_of!(DrawListData, reserved) == 44);
+const _: () = assert!(std::mem::offset_of!(DrawListData, font_count) == 44);
+const _: () = assert!(std::mem::offset_of!(DrawListData, fonts) == 48);
 
 /// One shape, as docs/abi.md lays it out: what `a`..`d` mean depends on `kind` (see [`kind`]).
 #[doc(hidden)]
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct DrawRecord {
-    /// One of [`kind`].
+    /// One of [`kind`] in the low byte, with [`flag`]s above it.
     pub kind: u32,
     /// A [`Color`]'s packed value (r in the low byte).
     pub color: u32,
@@ -66,11 +73,30 @@ pub struct DrawRecord {
     pub a: f32,
     /// Height, end y or rotation.
     pub b: f32,
-    /// Line thickness.
+    /// Line thickness or rotation.
     pub c: f32,
     /// A text's byte offset in the arena, or a sprite's texture index.
     pub d: u32,
 }
+
+/// The record after a wide one ([`kind::SPRITE_PRO`], [`kind::TEXT_FONT`]): its kind is
+/// [`kind::EXTENSION`] (0), so a reader that does not know the wide kind skips it.
+#[doc(hidden)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DrawExtension {
+    /// [`kind::EXTENSION`].
+    pub kind: u32,
+    /// A font text's font index; 0 otherwise.
+    pub index: u32,
+    /// A sprite's source rectangle (x, y, width, height) and origin (x, y); zeros otherwise.
+    pub f: [f32; 6],
+}
+
+const _: () = assert!(std::mem::size_of::<DrawExtension>() == 32);
+const _: () = assert!(std::mem::align_of::<DrawExtension>() == 4);
+const _: () = assert!(std::mem::offset_of!(DrawExtension, index) == 4);
+const _: () = assert!(std::mem::offset_of!(DrawExtension, f) == 8);
 
 const _: () = assert!(std::mem::size_of::<DrawRecord>() == 32);
 const _: () = assert!(std::mem::align_of::<DrawRecord>() == 4);
@@ -80,9 +106,11 @@ const _: () = assert!(std::mem::offset_of!(DrawRecord, a) == 16);
 const _: () = assert!(std::mem::offset_of!(DrawRecord, c) == 24);
 const _: () = assert!(std::mem::offset_of!(DrawRecord, d) == 28);
 
-/// The record kinds of docs/abi.md.
+/// The record kinds of docs/abi.md: the low byte of a record's `kind` word.
 #[doc(hidden)]
 pub mod kind {
+    /// The second half of a wide record ([`DrawExtension`](super::DrawExtension)).
+    pub const EXTENSION: u32 = 0;
     /// A filled circle: x, y, a = radius.
     pub const CIRCLE: u32 = 1;
     /// A circle outline: x, y, a = radius.
@@ -97,6 +125,19 @@ pub mod kind {
     pub const TEXT: u32 = 6;
     /// A texture at x, y (top-left); a = scale, b = rotation in degrees, d = texture index.
     pub const SPRITE: u32 = 7;
+    /// Wide: a texture's source rectangle (extension f[0..4]) drawn into x, y, a (width), b
+    /// (height) with origin f[4..6], c = rotation in degrees, d = texture index.
+    pub const SPRITE_PRO: u32 = 8;
+    /// Wide: text at x, y in the font of the extension's `index`; a = font size, b = spacing,
+    /// d = the string's offset in the arena.
+    pub const TEXT_FONT: u32 = 9;
+}
+
+/// Flags of a record's `kind` word, above its kind.
+#[doc(hidden)]
+pub mod flag {
+    /// Drawn on the screen as it is, outside the camera (the HUD).
+    pub const SCREEN: u32 = 0x100;
 }
 
 /// A raylib `Color`, packed as it lies in memory: r in the low byte, then g, b, a.
@@ -226,6 +267,37 @@ impl Texture {
     }
 }
 
+/// A font the host loaded, by name: `const TITLE: Font = Font::named("title");`.
+///
+/// Why a name, as for [`Texture`]: fonts are loaded in TypeScript
+/// (`loadFont(app, "title", "fonts/title.ttf", 32)`), which puts the name's hash in the draw
+/// list's font table; a text names the font by the same name. The hash is computed at compile time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Font {
+    name: &'static str,
+    hash: u64,
+}
+
+impl Font {
+    /// The font loaded under `name` in TypeScript.
+    pub const fn named(name: &'static str) -> Font {
+        Font {
+            name,
+            hash: crate::fnv1a_64(name),
+        }
+    }
+
+    /// The name it was loaded under.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// [`fnv1a_64`](crate::fnv1a_64) of the name: what the host's font table holds.
+    pub const fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
 /// Shapes, text and sprites to draw this frame: appended now, drawn by the host after the
 /// Render schedule in one call (as TypeScript's `drawListOf(app)` draws).
 ///
@@ -233,24 +305,38 @@ impl Texture {
 /// emitted in an earlier schedule are drawn too, and those emitted in `Last` are not). Records
 /// are drawn in the order written, TypeScript's and Rust's interleaved as their systems ran.
 ///
+/// Records are drawn in the world, through the [`Camera2D`](crate::Camera2D) resource; those
+/// written through [`screen`](Self::screen) are drawn on the screen as they are (the HUD).
+///
 /// ```
 /// # mod components {
 /// #     hotloop_sdk::component!(Position, 0x37ea27f4a9910cc1, { x: f32, y: f32 });
 /// # }
 /// use components::Position;
 /// use hotloop_sdk::prelude::*;
-/// use hotloop_sdk::{Color, DrawList, Texture};
 ///
-/// const SHIP: Texture = Texture::named("ship"); // loadTexture(app, "ship", "assets/ship.png")
+/// const SHIP: Texture = Texture::named("ship"); // loadTexture(app, "ship", "ship.png")
+/// const HERO: Texture = Texture::named("hero"); // a sprite sheet of 16 x 16 frames
+/// const TITLE: Font = Font::named("title"); // loadFont(app, "title", "fonts/title.ttf", 24)
 ///
-/// fn draw_rocks(rocks: Query<Read<Position>>, mut draw: DrawList) {
+/// fn draw_rocks(rocks: Query<Read<Position>>, time: Res<Time>, mut draw: DrawList) {
 ///     for pos in rocks.iter() {
 ///         draw.circle(pos.x, pos.y, 12.0, Color::GRAY);
 ///         draw.circle_lines(pos.x, pos.y, 12.0, Color::hex(0x202020FF));
 ///     }
-///     draw.rect(8.0, 8.0, 120.0, 24.0, Color::BLACK.with_alpha(160));
-///     draw.text(&format!("{} rocks", rocks.len()), 14.0, 12.0, 16.0, Color::RAYWHITE);
 ///     draw.sprite(SHIP, 400.0, 300.0, 1.0, 0.0, Color::WHITE);
+///     let frame = (time.elapsed() * 8.0) as u32 % 4;
+///     draw.sprite_pro(
+///         HERO,
+///         Rectangle::new(16.0 * frame as f32, 0.0, 16.0, 16.0),
+///         Rectangle::new(200.0, 120.0, 32.0, 32.0),
+///         Vector2::new(16.0, 16.0), // rotate around the centre
+///         15.0,
+///         Color::WHITE,
+///     );
+///     let mut hud = draw.screen(); // on the screen, outside the camera
+///     hud.rect(8.0, 8.0, 120.0, 24.0, Color::BLACK.with_alpha(160));
+///     hud.text_font(TITLE, &format!("{} rocks", rocks.len()), 14.0, 12.0, 24.0, 0.0, Color::RAYWHITE);
 /// }
 ///
 /// hotloop_sdk::export! {
@@ -261,10 +347,34 @@ impl Texture {
 ///
 /// Panics (caught at the boundary and reported by the host as one line, like any panic): a full
 /// list or text arena (raise them in TypeScript with `drawListOf(app, { records, textBytes })`
-/// before anything draws), and a sprite whose texture is not loaded.
+/// before anything draws), and a sprite or text whose texture or font is not loaded.
 pub struct DrawList {
     list: *mut DrawListData,
     epoch: u64,
+    /// The [`flag`]s of every record this list writes: [`flag::SCREEN`] for [`screen`](Self::screen)'s.
+    flags: u32,
+}
+
+/// A [`DrawList`] that draws on the screen as it is, outside the camera: the HUD. Made by
+/// [`DrawList::screen`]; it has every method of a `DrawList` (it derefs to one), and its records
+/// keep their place in the list's order.
+pub struct ScreenSpace<'a> {
+    draw: DrawList,
+    _list: PhantomData<&'a mut DrawList>,
+}
+
+impl Deref for ScreenSpace<'_> {
+    type Target = DrawList;
+
+    fn deref(&self) -> &DrawList {
+        &self.draw
+    }
+}
+
+impl DerefMut for ScreenSpace<'_> {
+    fn deref_mut(&mut self) -> &mut DrawList {
+        &mut self.draw
+    }
 }
 
 impl DrawList {
@@ -306,15 +416,27 @@ impl DrawList {
     /// it (C strings end there).
     #[track_caller]
     pub fn text(&mut self, text: &str, x: f32, y: f32, size: f32, color: Color) {
+        let list = self.snapshot();
+        if list.len >= list.capacity {
+            list_full(list.capacity);
+        }
+        let offset = self.copy_text(text);
+        self.push(DrawRecord {
+            d: offset,
+            ..shape(kind::TEXT, color, x, y, size, 0.0)
+        });
+    }
+
+    /// Copies `text` (cut at a NUL) and a NUL into the arena; returns its offset, or panics
+    /// when the arena is full.
+    #[track_caller]
+    fn copy_text(&mut self, text: &str) -> u32 {
         let bytes = text.as_bytes();
         let bytes = match bytes.iter().position(|&b| b == 0) {
             Some(nul) => &bytes[..nul],
             None => bytes,
         };
         let list = self.header();
-        if list.len >= list.capacity {
-            list_full(list.capacity);
-        }
         let offset = list.text_len;
         let free = list.text_capacity.saturating_sub(offset) as usize;
         if bytes.len() >= free {
@@ -331,10 +453,7 @@ impl DrawList {
         }
         // Fits in u32: it is at most `text_capacity`.
         list.text_len = offset + bytes.len() as u32 + 1;
-        self.push(DrawRecord {
-            d: offset,
-            ..shape(kind::TEXT, color, x, y, size, 0.0)
-        });
+        offset
     }
 
     /// `texture` with its top-left corner at (x, y), scaled by `scale` and rotated `rotation`
@@ -355,6 +474,107 @@ impl DrawList {
             d: index,
             ..shape(kind::SPRITE, tint, x, y, scale, rotation)
         });
+    }
+
+    /// A part of `texture` (a frame of a sprite sheet) drawn into a rectangle, as raylib's
+    /// `DrawTexturePro`: the `source` rectangle, in the texture's pixels (a negative width or
+    /// height flips it), stretched over `dest`, whose point `origin` (relative to dest's top-left)
+    /// sits at (dest.x, dest.y) and is the centre of a clockwise rotation of `rotation` degrees;
+    /// multiplied by `tint`. Takes two records. Panics when the host did not load a texture of
+    /// that name.
+    #[track_caller]
+    pub fn sprite_pro(
+        &mut self,
+        texture: Texture,
+        source: Rectangle,
+        dest: Rectangle,
+        origin: Vector2,
+        rotation: f32,
+        tint: Color,
+    ) {
+        let index = self.texture_index(texture);
+        self.push_wide(
+            DrawRecord {
+                c: rotation,
+                d: index,
+                ..shape(
+                    kind::SPRITE_PRO,
+                    tint,
+                    dest.x,
+                    dest.y,
+                    dest.width,
+                    dest.height,
+                )
+            },
+            DrawExtension {
+                kind: kind::EXTENSION,
+                index: 0,
+                f: [
+                    source.x,
+                    source.y,
+                    source.width,
+                    source.height,
+                    origin.x,
+                    origin.y,
+                ],
+            },
+        );
+    }
+
+    /// `text` in `font` (loaded in TypeScript with `loadFont`), its top-left at (x, y), `size`
+    /// pixels high (the font is drawn scaled from the size it was loaded at), with `spacing` pixels
+    /// between letters, as raylib's `DrawTextEx`. Takes two records; the text is copied as for
+    /// [`text`](Self::text). Panics when the host did not load a font of that name.
+    #[track_caller]
+    #[allow(clippy::too_many_arguments)] // raylib's DrawTextEx, in its order
+    pub fn text_font(
+        &mut self,
+        font: Font,
+        text: &str,
+        x: f32,
+        y: f32,
+        size: f32,
+        spacing: f32,
+        color: Color,
+    ) {
+        let index = self.font_index(font);
+        let list = self.snapshot();
+        if list.capacity.saturating_sub(list.len) < 2 {
+            list_full(list.capacity);
+        }
+        let offset = self.copy_text(text);
+        self.push_wide(
+            DrawRecord {
+                d: offset,
+                ..shape(kind::TEXT_FONT, color, x, y, size, spacing)
+            },
+            DrawExtension {
+                kind: kind::EXTENSION,
+                index,
+                f: [0.0; 6],
+            },
+        );
+    }
+
+    /// This list drawing on the screen as it is, outside the camera: the HUD.
+    ///
+    /// ```
+    /// use hotloop_sdk::prelude::*;
+    ///
+    /// fn hud(mut draw: DrawList) {
+    ///     draw.circle(0.0, 0.0, 8.0, Color::RED); // at the world's origin, wherever the camera puts it
+    ///     draw.screen().text("paused", 10.0, 10.0, 20.0, Color::BLACK); // always at (10, 10)
+    /// }
+    /// ```
+    pub fn screen(&mut self) -> ScreenSpace<'_> {
+        ScreenSpace {
+            draw: DrawList {
+                list: self.list,
+                epoch: self.epoch,
+                flags: flag::SCREEN,
+            },
+            _list: PhantomData,
+        }
     }
 
     /// Records in the list so far this frame, from every system (Rust or TypeScript).
@@ -390,10 +610,11 @@ impl DrawList {
         unsafe { &mut *self.list }
     }
 
-    /// Appends one record, or panics when the list is full.
+    /// Appends one record (with this list's flags), or panics when the list is full.
     #[inline]
     #[track_caller]
-    fn push(&mut self, record: DrawRecord) {
+    fn push(&mut self, mut record: DrawRecord) {
+        record.kind |= self.flags;
         let list = self.header();
         let len = list.len;
         if len >= list.capacity {
@@ -404,6 +625,30 @@ impl DrawList {
         // (checked non-null and aligned in `fetch`), and `len < capacity` was just checked.
         unsafe { records.add(len as usize).write(record) };
         list.len = len + 1;
+    }
+
+    /// Appends a wide record (with this list's flags) and its extension, or panics when the two
+    /// do not fit.
+    #[inline]
+    #[track_caller]
+    fn push_wide(&mut self, mut record: DrawRecord, extension: DrawExtension) {
+        record.kind |= self.flags;
+        let list = self.header();
+        let len = list.len;
+        if list.capacity.saturating_sub(len) < 2 {
+            list_full(list.capacity);
+        }
+        let records = ptr::with_exposed_provenance_mut::<DrawRecord>(list.records as usize);
+        // SAFETY: as in `push`, with `len + 2 <= capacity` just checked. A `DrawExtension` has a
+        // record's size and alignment (asserted above), so it fills the slot after the record.
+        unsafe {
+            records.add(len as usize).write(record);
+            records
+                .add(len as usize + 1)
+                .cast::<DrawExtension>()
+                .write(extension);
+        }
+        list.len = len + 2;
     }
 
     /// The index of `texture` in the host's texture table, or a panic naming it.
@@ -425,6 +670,25 @@ impl DrawList {
         }
     }
 
+    /// The index of `font` in the host's font table, or a panic naming it.
+    #[track_caller]
+    fn font_index(&self, font: Font) -> u32 {
+        let list = self.snapshot();
+        let table = ptr::with_exposed_provenance::<u64>(list.fonts as usize);
+        let hashes: &[u64] = if list.font_count == 0 {
+            &[]
+        } else {
+            // SAFETY: the host guarantees `font_count` hashes at `fonts` for the call (checked
+            // non-null and aligned in `fetch`); nobody writes them during the call.
+            unsafe { std::slice::from_raw_parts(table, list.font_count as usize) }
+        };
+        match hashes.iter().position(|&h| h == font.hash) {
+            // Fits in u32: it is below `font_count`.
+            Some(index) => index as u32,
+            None => font_not_loaded(font.name),
+        }
+    }
+
     /// A list over `list`, as if fetched in the current call: for unit tests, which build the
     /// header over their own memory.
     #[cfg(test)]
@@ -432,6 +696,7 @@ impl DrawList {
         DrawList {
             list,
             epoch: boundary::epoch(),
+            flags: 0,
         }
     }
 }
@@ -478,6 +743,15 @@ fn texture_not_loaded(name: &str) -> ! {
     )
 }
 
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn font_not_loaded(name: &str) -> ! {
+    panic!(
+        "hotloop: font {name:?} is not loaded (load it in TypeScript with loadFont(app, {name:?}, path, size))"
+    )
+}
+
 impl sealed::Sealed for DrawList {}
 
 impl SystemParam for DrawList {
@@ -497,9 +771,11 @@ impl SystemParam for DrawList {
             data.texture_count,
             "draw list's texture table",
         );
+        host_array::<u64>(data.fonts, data.font_count, "draw list's font table");
         DrawList {
             list,
             epoch: boundary::epoch(),
+            flags: 0,
         }
     }
 }
@@ -515,15 +791,26 @@ mod tests {
         records: Vec<DrawRecord>,
         text: Vec<u8>,
         textures: Vec<u64>,
+        fonts: Vec<u64>,
     }
 
     impl Host {
         fn new(capacity: usize, text_capacity: usize, textures: &[&str]) -> Host {
+            Host::with_fonts(capacity, text_capacity, textures, &[])
+        }
+
+        fn with_fonts(
+            capacity: usize,
+            text_capacity: usize,
+            textures: &[&str],
+            fonts: &[&str],
+        ) -> Host {
             let mut host = Host {
                 header: Box::default(),
                 records: vec![DrawRecord::default(); capacity],
                 text: vec![0xAA; text_capacity],
                 textures: textures.iter().map(|name| crate::fnv1a_64(name)).collect(),
+                fonts: fonts.iter().map(|name| crate::fnv1a_64(name)).collect(),
             };
             *host.header = DrawListData {
                 records: host.records.as_mut_ptr().expose_provenance() as u64,
@@ -534,9 +821,18 @@ mod tests {
                 text_len: 0,
                 textures: host.textures.as_ptr().expose_provenance() as u64,
                 texture_count: host.textures.len() as u32,
-                reserved: 0,
+                font_count: host.fonts.len() as u32,
+                fonts: host.fonts.as_ptr().expose_provenance() as u64,
             };
             host
+        }
+
+        /// Written record `i` read as an extension (the second half of a wide record).
+        fn extension(&self, i: usize) -> DrawExtension {
+            assert!(i < self.header.len as usize);
+            // SAFETY: a record slot in bounds; DrawExtension has a record's size and alignment
+            // and every bit pattern is valid for it.
+            unsafe { self.records.as_ptr().add(i).cast::<DrawExtension>().read() }
         }
 
         fn list(&mut self) -> DrawList {
@@ -727,6 +1023,130 @@ mod tests {
         assert_eq!(host.records[2].d, 3);
         assert_eq!(host.text_at(3), "ab");
         assert_eq!((host.header.len, host.header.text_len), (3, 6));
+    }
+
+    #[test]
+    fn a_sprite_sheet_frame_is_a_wide_record_with_its_source_and_origin() {
+        const SHEET: Texture = Texture::named("sheet");
+        let mut host = Host::new(4, 16, &["rock", "sheet"]);
+        let mut draw = host.list();
+        draw.sprite_pro(
+            SHEET,
+            Rectangle::new(16.0, 0.0, 16.0, 8.0),
+            Rectangle::new(100.0, 50.0, 32.0, 16.0),
+            Vector2::new(16.0, 8.0),
+            30.0,
+            Color::RED,
+        );
+        assert_eq!(draw.len(), 2);
+        assert_eq!(
+            host.written()[0],
+            DrawRecord {
+                kind: kind::SPRITE_PRO,
+                color: Color::RED.packed(),
+                x: 100.0,
+                y: 50.0,
+                a: 32.0,
+                b: 16.0,
+                c: 30.0,
+                d: 1,
+            }
+        );
+        assert_eq!(
+            host.extension(1),
+            DrawExtension {
+                kind: kind::EXTENSION,
+                index: 0,
+                f: [16.0, 0.0, 16.0, 8.0, 16.0, 8.0],
+            }
+        );
+        // Two records or none: one free slot is a full list, and nothing is written.
+        let mut draw = host.list();
+        draw.circle(0.0, 0.0, 1.0, Color::RED);
+        let text = panic_text(|| {
+            draw.sprite_pro(
+                SHEET,
+                Rectangle::default(),
+                Rectangle::default(),
+                Vector2::ZERO,
+                0.0,
+                Color::WHITE,
+            )
+        });
+        assert!(
+            text.starts_with("hotloop: the draw list is full (4 records)"),
+            "{text}"
+        );
+        assert_eq!(host.header.len, 3);
+    }
+
+    #[test]
+    fn text_in_a_font_names_the_font_in_its_extension() {
+        const MONO: Font = Font::named("mono");
+        assert_eq!(MONO.name(), "mono");
+        assert_eq!(MONO.hash(), crate::fnv1a_64("mono"));
+        let mut host = Host::with_fonts(4, 16, &[], &["title", "mono"]);
+        let mut draw = host.list();
+        draw.text_font(MONO, "hi", 3.0, 4.0, 20.0, 1.5, Color::BLUE);
+        assert_eq!(
+            host.written()[0],
+            DrawRecord {
+                d: 0,
+                ..shape(kind::TEXT_FONT, Color::BLUE, 3.0, 4.0, 20.0, 1.5)
+            }
+        );
+        assert_eq!(host.extension(1).index, 1);
+        assert_eq!(host.extension(1).kind, kind::EXTENSION);
+        assert_eq!(host.text_at(0), "hi");
+        let mut draw = host.list();
+        let text = panic_text(|| {
+            draw.text_font(Font::named("serif"), "x", 0.0, 0.0, 10.0, 0.0, Color::RED)
+        });
+        assert_eq!(
+            text,
+            "hotloop: font \"serif\" is not loaded (load it in TypeScript with loadFont(app, \"serif\", path, size))"
+        );
+        // Without room for both records, no text is copied either.
+        draw.circle(0.0, 0.0, 1.0, Color::RED);
+        let text = panic_text(|| draw.text_font(MONO, "y", 0.0, 0.0, 10.0, 0.0, Color::RED));
+        assert!(text.starts_with("hotloop: the draw list is full"), "{text}");
+        assert_eq!((host.header.len, host.header.text_len), (3, 3));
+    }
+
+    #[test]
+    fn the_screen_space_flags_its_records_and_keeps_their_order() {
+        const SHEET: Texture = Texture::named("sheet");
+        let mut host = Host::with_fonts(8, 16, &["sheet"], &["mono"]);
+        let mut draw = host.list();
+        draw.rect(1.0, 1.0, 1.0, 1.0, Color::RED);
+        {
+            let mut hud = draw.screen();
+            hud.text("a", 0.0, 0.0, 10.0, Color::BLACK);
+            hud.sprite_pro(
+                SHEET,
+                Rectangle::default(),
+                Rectangle::default(),
+                Vector2::ZERO,
+                0.0,
+                Color::WHITE,
+            );
+        }
+        draw.screen()
+            .text_font(Font::named("mono"), "b", 0.0, 0.0, 10.0, 0.0, Color::BLACK);
+        draw.circle(2.0, 2.0, 1.0, Color::RED);
+        let kinds: Vec<u32> = host.written().iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                kind::RECT,
+                kind::TEXT | flag::SCREEN,
+                kind::SPRITE_PRO | flag::SCREEN,
+                kind::EXTENSION,
+                kind::TEXT_FONT | flag::SCREEN,
+                kind::EXTENSION,
+                kind::CIRCLE,
+            ]
+        );
     }
 
     fn draw_two(mut draw: DrawList) {

@@ -88,7 +88,11 @@
 //! - [`Local<T>`]: the system's own data ([`local!`] structs, numbers), kept across reloads.
 //! - [`EventWriter<E>`] / [`EventReader<E>`]: `defineEvent` in TypeScript, [`event!`] in Rust;
 //!   an event lives for the frame it was sent in and the next; each reader sees it once.
-//! - [`DrawList`]: shapes, text and sprites, drawn by the render plugin in one call a frame.
+//! - [`DrawList`]: shapes, text (in raylib's font or a loaded [`Font`]) and sprites (whole
+//!   [`Texture`]s or sprite-sheet frames), drawn by the render plugin in one call a frame, in the
+//!   world through the camera, or on the screen through `draw.screen()` (the HUD).
+//! - [`Res<Camera2D>`](Camera2D) / [`ResMut<Camera2D>`](Camera2D): the 2D camera the draw list's
+//!   world is drawn through; `world_to_screen`, `screen_to_world`.
 //! - [`Res<State<S>>`](State) / [`ResMut<NextState<S>>`](NextState): a state (`defineState` in
 //!   TypeScript, [`state!`] in Rust): its value, and a request for another. `export!` places
 //!   systems on `OnEnter(S::V)` / `OnExit(S::V)` and gates them with `.run_if(in_state(S::V))`.
@@ -139,6 +143,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod boundary;
+mod camera;
 mod commands;
 mod component;
 mod ctx;
@@ -158,9 +163,10 @@ mod system;
 mod tests;
 
 pub use boundary::checkpoint;
+pub use camera::{Camera2D, Rectangle, Vector2};
 pub use commands::{Bundle, Commands, SPAWNED_BIT};
 pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Value};
-pub use draw::{Color, DrawList, Texture};
+pub use draw::{Color, DrawList, Font, ScreenSpace, Texture};
 pub use event::{Event, EventReader, EventWriter};
 pub use host::{with_host_memory, HostCell, HostValue};
 pub use input::{
@@ -177,7 +183,7 @@ pub use states::{in_state, Condition, InState, NextState, State, States};
 pub use system::{System, SystemParam};
 
 /// The ABI version this SDK implements (docs/abi.md); `hotloop_abi_version` returns it.
-pub const HOTLOOP_ABI_VERSION: u32 = 4;
+pub const HOTLOOP_ABI_VERSION: u32 = 5;
 
 /// This SDK's version, reported as `"sdk"` in the manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -188,10 +194,10 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        checkpoint, in_state, with_host_memory, Color, Commands, Component, DrawList, Entity,
-        EventReader, EventWriter, GamepadAxis, GamepadButton, HostCell, Input, Key, Local,
-        MouseButton, Mut, NextState, Query, Read, Res, ResMut, State, States, Texture, Time, Value,
-        With, Without, Write,
+        checkpoint, in_state, with_host_memory, Camera2D, Color, Commands, Component, DrawList,
+        Entity, EventReader, EventWriter, Font, GamepadAxis, GamepadButton, HostCell, Input, Key,
+        Local, MouseButton, Mut, NextState, Query, Read, Rectangle, Res, ResMut, State, States,
+        Texture, Time, Value, Vector2, With, Without, Write,
     };
 }
 

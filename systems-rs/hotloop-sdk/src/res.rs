@@ -27,8 +27,8 @@ pub trait Resource: Sized + 'static {
     const FIELDS: &'static [Field];
 }
 
-/// A resource systems may change through [`ResMut`]: the game's own. [`Time`] and [`Input`]
-/// are not: the host writes them.
+/// A resource systems may change through [`ResMut`]: the game's own, and
+/// [`Camera2D`](crate::Camera2D). [`Time`] and [`Input`] are not: the host writes them.
 pub trait ResourceMut: Resource {}
 
 fn info<T: Resource>() -> ComponentInfo {

@@ -104,9 +104,15 @@ fn chase(
     }
 }
 
+/// A system moving the camera, and drawing on the screen: `Camera2D` is a resource systems write.
+fn follow(mut camera: ResMut<Camera2D>, mut draw: crate::DrawList) {
+    camera.target.x += 1.0;
+    draw.screen().circle(1.0, 1.0, 1.0, crate::Color::RED);
+}
+
 crate::export! {
     FixedUpdate: [player_movement.after("remember_previous"), observe.before("report", "hud")],
-    systems: [explode, noop, nested::spin, crate::tests::keep_score, chase],
+    systems: [explode, noop, nested::spin, crate::tests::keep_score, chase, follow],
     on_load: init,
     on_unload: shutdown,
 }
@@ -181,8 +187,9 @@ impl World {
 }
 
 fn table() -> &'static [SystemFn] {
-    // SAFETY: our own export; the table has one entry per listed system (7) and is static.
-    unsafe { std::slice::from_raw_parts(hotloop_system_table(), 7) }
+    // SAFETY: our own export; the table has one entry per listed system and is static, and
+    // `hotloop_system_count` says how many (`the_manifest_is_exact` checks it is 8).
+    unsafe { std::slice::from_raw_parts(hotloop_system_table(), hotloop_system_count() as usize) }
 }
 
 fn last_error() -> String {
@@ -267,13 +274,22 @@ fn a_run_list_calls_in_order_and_stops_after_the_first_panic() {
     // four i32 words no other thread touches.
     let ran = unsafe { hotloop_run_systems(run.as_ptr(), 4, watch.as_mut_ptr()) };
     assert_eq!(ran, 2, "stops after entry 2 and returns its index");
-    assert!(last_error().starts_with("kaboom 42 (at "), "the panic's text waits as after one call");
+    assert!(
+        last_error().starts_with("kaboom 42 (at "),
+        "the panic's text waits as after one call"
+    );
     assert_eq!(watch, [7, 1, 0, 0], "between calls again, the abort spent");
     let all_good = [noop, 0, 1, noop, 0, 2];
     // SAFETY: as above, two entries; a null `watch` is allowed.
-    assert_eq!(unsafe { hotloop_run_systems(all_good.as_ptr(), 2, std::ptr::null_mut()) }, 2);
+    assert_eq!(
+        unsafe { hotloop_run_systems(all_good.as_ptr(), 2, std::ptr::null_mut()) },
+        2
+    );
     // SAFETY: an empty list is never read.
-    assert_eq!(unsafe { hotloop_run_systems(std::ptr::null(), 0, std::ptr::null_mut()) }, 0);
+    assert_eq!(
+        unsafe { hotloop_run_systems(std::ptr::null(), 0, std::ptr::null_mut()) },
+        0
+    );
 }
 
 #[test]
@@ -355,9 +371,9 @@ fn the_manifest_is_exact() {
     // SAFETY: as above; the second call returns the cached string.
     assert_eq!(unsafe { hotloop_manifest() }, json.as_ptr().cast());
     // SAFETY: a plain function of our own export.
-    assert_eq!(unsafe { hotloop_abi_version() }, 4);
+    assert_eq!(unsafe { hotloop_abi_version() }, crate::HOTLOOP_ABI_VERSION);
     // SAFETY: as above.
-    assert_eq!(unsafe { hotloop_system_count() }, 7);
+    assert_eq!(unsafe { hotloop_system_count() }, 8);
 }
 
 #[test]
@@ -377,10 +393,11 @@ fn duplicates_are_reported_in_the_manifest() {
         "Without; system `contradicts`: a query has both With<Player> and Without<Player>; ",
         r#"two systems are named `noop`","#,
     );
-    assert!(
-        json.starts_with(r#"{"abi":4,"sdk":"0.1.0","crate":"dups","error":"#),
-        "{json}"
+    let start = format!(
+        r#"{{"abi":{},"sdk":"0.1.0","crate":"dups","error":"#,
+        crate::HOTLOOP_ABI_VERSION
     );
+    assert!(json.starts_with(&start), "{json}");
     assert!(json.contains(expected_error), "{json}");
     assert!(
         json.contains(r#""hooks":{"load":false,"unload":false}"#),
@@ -537,15 +554,29 @@ macro_rules! layout_line {
 #[test]
 fn shared_structs_match_the_golden_layouts() {
     use crate::__private::{CommandQueueData, EventQueueData, EventReaderData};
-    use crate::draw::{DrawListData, DrawRecord};
+    use crate::draw::{DrawExtension, DrawListData, DrawRecord};
+    // Camera2D is raylib's struct with nested vectors; the host lays it out flat (offset_x, ...).
+    let camera = format!(
+        "Camera2D size={} align={} offset_x={} offset_y={} target_x={} target_y={} rotation={} zoom={}",
+        std::mem::size_of::<Camera2D>(),
+        std::mem::align_of::<Camera2D>(),
+        std::mem::offset_of!(Camera2D, offset.x),
+        std::mem::offset_of!(Camera2D, offset.y),
+        std::mem::offset_of!(Camera2D, target.x),
+        std::mem::offset_of!(Camera2D, target.y),
+        std::mem::offset_of!(Camera2D, rotation),
+        std::mem::offset_of!(Camera2D, zoom),
+    );
     let lines = [
         layout_line!(TimeData; delta, elapsed, frame_delta, fixed_delta, overstep, frame),
         layout_line!(InputData; keys_down, keys_pressed, keys_released, mouse_x, mouse_y, mouse_down, mouse_pressed, mouse_released, gamepad_connected, gamepad_down, gamepad_pressed, gamepad_released, gamepad_axes),
         layout_line!(CommandQueueData; words, capacity, len, spawned, reserved),
         layout_line!(EventQueueData; records, capacity, count, first_id, record_size, reserved),
         layout_line!(EventReaderData; queue, cursor),
-        layout_line!(DrawListData; records, capacity, len, text, text_capacity, text_len, textures, texture_count, reserved),
+        layout_line!(DrawListData; records, capacity, len, text, text_capacity, text_len, textures, texture_count, font_count, fonts),
         layout_line!(DrawRecord; kind, color, x, y, a, b, c, d),
+        layout_line!(DrawExtension; kind, index, f),
+        camera,
         layout_line!(Score; value),
         layout_line!(Boom; x, power),
     ];
@@ -611,6 +642,7 @@ fn systems_read_the_golden_slots() {
         capacity: 4,
         ..Default::default()
     };
+    let mut camera = Camera2D::default();
     for (index, (name, slots)) in rows.iter().enumerate() {
         assert!(
             manifest.contains(&format!(r#"{{"name":"{name}""#)),
@@ -628,6 +660,7 @@ fn systems_read_the_golden_slots() {
                 "res:Time" => addr(&time),
                 "res:Input" => addr(&input),
                 "res:Score" => addr(&raw mut score),
+                "res:Camera2D" => addr(&raw mut camera),
                 "commands" => addr(&raw mut commands),
                 "event_writer:Boom" => addr(&raw mut queue),
                 "event_reader:Boom" => addr(&raw mut reader),
@@ -661,7 +694,8 @@ fn systems_read_the_golden_slots() {
             "{name} read another number of slots than abi/slots.golden.txt lists"
         );
     }
-    // keep_score ran once: its commands, event and Local are where the host will look for them.
+    // keep_score ran once: its commands, event and Local are where the host will look for them;
+    // follow moved the camera and drew the list's second record, on the screen.
     assert_eq!(
         (
             commands.len,
@@ -670,7 +704,12 @@ fn systems_read_the_golden_slots() {
             local[0],
             draw.len
         ),
-        (1 + 2 + 4 + 2, 1, 1, 1, 1)
+        (1 + 2 + 4 + 2, 1, 1, 1, 2)
+    );
+    assert_eq!((camera.target.x, camera.zoom), (1.0, 1.0));
+    assert_eq!(
+        records[1].kind,
+        crate::draw::kind::CIRCLE | crate::draw::flag::SCREEN
     );
     // chase ran on ids 1 and 2 with `has` [0, 1, 0, 1]: only entity 1 has a Velocity.
     assert_eq!(*CHASED.lock().unwrap(), [(1, true, true), (2, false, true)]);
