@@ -47,7 +47,15 @@ export const DRAW_RECORD_LAYOUT = structLayout("DrawRecord", {
   d: "u32",
 });
 
-/** A record's `kind` (the SDK's `draw::kind`). */
+/**
+ * A record's `kind` (the SDK's `draw::kind`), and what its `a`..`d` mean (x, y: the centre, the
+ * start or the top-left corner):
+ * - `Circle`, `CircleLines`: a = radius;
+ * - `Rect`, `RectLines`: a = width, b = height;
+ * - `Line`: to (a, b), c = thickness;
+ * - `Text`: a = font size, d = the string's byte offset in the text arena;
+ * - `Sprite`: a = scale, b = rotation in degrees, d = the texture's index in the texture table.
+ */
 export const DrawKind = { Circle: 1, CircleLines: 2, Rect: 3, RectLines: 4, Line: 5, Text: 6, Sprite: 7 } as const;
 
 /** Capacities of a {@link DrawList}. */
@@ -61,17 +69,32 @@ export interface DrawListOptions {
 }
 
 /** The capacities a {@link DrawList} gets when {@link DrawListOptions} leaves one out. */
-export const DRAW_LIST_DEFAULTS = { records: 262_144, textBytes: 1 << 20, textures: 1024 } as const;
+export const DRAW_LIST_DEFAULTS = {
+  /** Records a frame may hold: 262144 (8 MiB). */
+  records: 262_144,
+  /** Bytes of text a frame may hold: 1 MiB. */
+  textBytes: 1 << 20,
+  /** Textures that can be registered: 1024. */
+  textures: 1024,
+} as const;
 
 /** One record read back, for tests and debugging ({@link DrawList.record}). */
 export interface DrawRecordValue {
+  /** What it draws: one of {@link DrawKind}, which says what `a`..`d` mean. */
   readonly kind: number;
+  /** The packed color (r in the low byte, as `rgba()` packs it); a sprite's tint. */
   readonly color: number;
+  /** x: the centre, the start or the top-left corner. */
   readonly x: number;
+  /** y. */
   readonly y: number;
+  /** Radius, width, end x, font size or scale. */
   readonly a: number;
+  /** Height, end y or rotation. */
   readonly b: number;
+  /** Line thickness. */
   readonly c: number;
+  /** A text's byte offset in the arena, or a sprite's texture index. */
   readonly d: number;
 }
 

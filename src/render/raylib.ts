@@ -253,6 +253,7 @@ export class ScreenPixels {
 
 /** Why a window did not open, as one line: `raylib: cannot open a window: <reason>`. */
 export class WindowOpenError extends Error {
+  /** `"WindowOpenError"`. */
   override name = "WindowOpenError";
   constructor(
     /** The reason alone, e.g. "the X display :78 has no GLX extension (...)". */
@@ -302,7 +303,7 @@ export class Raylib {
   readonly #xy = new Float32Array(new ArrayBuffer(8));
   readonly #headlessSize: [number, number] = [0, 0];
 
-  /** Binds the API over symbol tables; use {@link openRaylib} or {@link headlessRaylib} instead. */
+  /** Binds the API over symbol tables; use `loadRaylib`, `loadRaylibSync` or {@link headlessRaylib} instead. */
   constructor(raw: RaylibSymbols, shim: ShimSymbols, paths: RaylibPaths | undefined) {
     this.raw = raw;
     this.shim = shim;
@@ -605,7 +606,7 @@ export class Raylib {
     return this.raw.GetMouseWheelMove();
   }
   /**
-   * Fills `out[k]` with {@link InputFlag} bits for every key code k < out.length (max 512) in
+   * Fills `out[k]` with `InputFlag` bits (DOWN 1, PRESSED 2, RELEASED 4) for every key code k < out.length (max 512) in
    * one FFI call. Headless: leaves `out` untouched.
    */
   pollKeys(out: Uint8Array): void {
