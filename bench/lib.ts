@@ -82,7 +82,7 @@ export interface Row {
    * shows beside its value, in the value's order: `["p50_ms"]`, `["rust_ms_1m", "ts_ms_1m"]`.
    */
   readonly spread?: readonly string[];
-  /** One of the few rows the project's README shows up front (bench/README.md shows them all). */
+  /** One of the few rows shown up front: in docs/benchmarks.md, and as the README's key figures (bench/README.md shows them all). */
   readonly headline?: boolean;
   /** Filled by the runner from `spread`: `lo-hi` of each key. */
   readonly spreadText?: string;

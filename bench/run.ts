@@ -2,7 +2,7 @@
  * `bun run bench [--quick] [--runs N] [suite ...]`: runs the benchmark suites, each in a process
  * of its own, N times (default 3; 1 with `--quick`), prints a table of the medians over the runs
  * with their spread (min-max), writes bench/results/<suite>.json for each suite it ran (with the
- * machine, Bun and rustc versions and the date) and makes the README's tables again from those
+ * machine, Bun and rustc versions and the date) and makes the documents' tables again from those
  * files (bench/table.ts). No figure here is ever asserted; `--quick` is CI's smoke run and keeps
  * nothing.
  */

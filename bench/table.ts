@@ -1,9 +1,10 @@
 /**
- * `bun bench/table.ts [--check]`: the benchmark tables of README.md (the headline rows) and
+ * `bun bench/table.ts [--check]`: the benchmark tables of README.md (the headline rows' figures
+ * and values, the front page's key figures), docs/benchmarks.md (the headline rows in full) and
  * bench/README.md (every row), made from the committed results in bench/results/ by the suites'
  * own `rows`, between `<!-- bench-table:begin -->` and `<!-- bench-table:end -->`. `bun run bench`
  * runs it after a full run; `--check` changes nothing and exits 1 when a table differs from what
- * the results give (test/bench/table.test.ts runs it), so no figure in a README is typed by hand.
+ * the results give (test/bench/table.test.ts runs it), so no figure in a document is typed by hand.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -16,11 +17,12 @@ const ROOT = join(import.meta.dir, "..");
 const BEGIN = "<!-- bench-table:begin -->";
 const END = "<!-- bench-table:end -->";
 
-/** The tables' files: which rows each shows. */
-const TARGETS = [
-  { file: join(ROOT, "README.md"), rows: (row: Row) => row.headline === true },
+/** The tables' files: which rows each shows, and whether in full or only figure, value and goal. */
+const TARGETS: readonly { readonly file: string; readonly rows: (row: Row) => boolean; readonly compact?: boolean }[] = [
+  { file: join(ROOT, "README.md"), rows: (row: Row) => row.headline === true, compact: true },
+  { file: join(ROOT, "docs/benchmarks.md"), rows: (row: Row) => row.headline === true },
   { file: join(ROOT, "bench/README.md"), rows: () => true },
-] as const;
+];
 
 /** A Markdown table cell: no pipes or line breaks. */
 function cell(text: string | undefined): string {
@@ -40,36 +42,47 @@ function provenance(results: readonly SuiteResult[]): string {
   return [...lines].map(([key, suites]) => `${suites.join(", ")}: measured on ${key}.`).join("\n");
 }
 
-/** The table text for the rows `keep` selects, from the results. */
-export function tableText(keep: (row: Row) => boolean, results = readResults()): string {
+/**
+ * The table text for the rows `keep` selects, from the results: every column, or with `compact`
+ * the figure, its value and its goal (the README's key figures; the rest is a link away).
+ */
+export function tableText(keep: (row: Row) => boolean, results = readResults(), compact = false): string {
   const used: SuiteResult[] = [];
-  const lines = ["| suite | figure | value | spread (min-max) | goal | what was timed |", "| --- | --- | --- | --- | --- | --- |"];
+  const lines = compact
+    ? ["| figure | value | goal |", "| --- | --- | --- |"]
+    : ["| suite | figure | value | spread (min-max) | goal | what was timed |", "| --- | --- | --- | --- | --- | --- |"];
   for (const [name, suite] of Object.entries(SUITES)) {
     const result = results.get(name);
     if (!result) continue;
     const rows = rowsOf(suite, result.figures, result.runs).filter(keep);
     if (!rows.length) continue;
     used.push(result);
-    for (const r of rows) lines.push(`| ${cell(r.suite)} | ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.spreadText)} | ${cell(r.goal)} | ${cell(r.context)} |`);
+    for (const r of rows) {
+      lines.push(
+        compact
+          ? `| ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.goal)} |`
+          : `| ${cell(r.suite)} | ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.spreadText)} | ${cell(r.goal)} | ${cell(r.context)} |`,
+      );
+    }
   }
   if (!used.length) return "No results are committed yet: run `bun run bench`.";
   return `${provenance(used)} Generated from \`bench/results/\` by \`bun bench/table.ts\`.\n\n${lines.join("\n")}`;
 }
 
 /** A file's text with its table made again; throws when the markers are missing. */
-function withTable(file: string, keep: (row: Row) => boolean): { before: string; after: string } {
+function withTable(file: string, keep: (row: Row) => boolean, compact = false): { before: string; after: string } {
   const before = readFileSync(file, "utf8");
   const start = before.indexOf(BEGIN);
   const end = before.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${relative(ROOT, file)}: no ${BEGIN} … ${END} block for the benchmark table`);
-  const after = `${before.slice(0, start + BEGIN.length)}\n${tableText(keep)}\n${before.slice(end)}`;
+  const after = `${before.slice(0, start + BEGIN.length)}\n${tableText(keep, readResults(), compact)}\n${before.slice(end)}`;
   return { before, after };
 }
 
 /** Writes both tables; returns the files written (relative to the repository). */
 export function writeTables(): string[] {
-  return TARGETS.map(({ file, rows }) => {
-    const { after } = withTable(file, rows);
+  return TARGETS.map(({ file, rows, compact }) => {
+    const { after } = withTable(file, rows, compact);
     writeFileSync(file, after);
     return relative(ROOT, file);
   });
@@ -82,8 +95,8 @@ export function staleResults(results = readResults()): string[] {
 
 /** The files whose table differs from what the results give. */
 export function staleTables(): string[] {
-  return TARGETS.filter(({ file, rows }) => {
-    const { before, after } = withTable(file, rows);
+  return TARGETS.filter(({ file, rows, compact }) => {
+    const { before, after } = withTable(file, rows, compact);
     return before !== after;
   }).map(({ file }) => relative(ROOT, file));
 }
@@ -100,8 +113,8 @@ if (import.meta.main) {
       console.error(`bench: the table in ${stale.join(" and ")} is not what bench/results/ gives: run \`bun bench/table.ts\` (or \`bun run bench\`)`);
       process.exit(1);
     }
-    console.log("bench: the README tables match bench/results/");
+    console.log(`bench: the tables in ${TARGETS.map(({ file }) => relative(ROOT, file)).join(", ")} match bench/results/`);
   } else {
-    console.log(`wrote the tables in ${writeTables().join(" and ")}`);
+    console.log(`wrote the tables in ${writeTables().join(", ")}`);
   }
 }

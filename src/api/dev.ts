@@ -6,7 +6,7 @@
  *     await buildProject(project, { profile: "debug", report: consoleReporter() });
  *     const app = await createGameApp(project, { clock: new ManualClock(), headless: true });
  *
- * @module
+ * @module hotloop/dev
  */
 export { buildProject, writeNames, type BuildOptions, type BuildResult } from "../dev/build.ts";
 export { cargoBuild, reportedBuild, type CargoBuildOptions, type CargoResult } from "../dev/cargo.ts";

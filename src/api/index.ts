@@ -5,7 +5,7 @@
  * internal and may change without notice. Rendering is `hotloop/render`; build and watch tooling
  * is `hotloop/dev`.
  *
- * @module
+ * @module hotloop
  */
 
 // ECS: components as native-ready columns, queries, entities.

@@ -6,7 +6,7 @@
  *     app.addPlugins(RaylibPlugin({ width: 800, height: 450, title: "my game" }));
  *     app.addSystems(Render, ({ resource }) => resource(Raylib).drawText("hi", 10, 10, 20, Colors.RAYWHITE));
  *
- * @module
+ * @module hotloop/render
  */
 export { RaylibPlugin, type RaylibPluginOptions } from "../render/plugin.ts";
 export {

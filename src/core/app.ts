@@ -42,13 +42,19 @@ export type ShutdownHook = (app: App) => void;
  *     await app.run();
  */
 export class App {
+  /** The bitecs world: the entities and their components' columns. */
   readonly world: World = createWorld();
+  /** The resources, keyed by class (`insertResource`, `ctx.resource(Score)`). */
   readonly resources = new Resources();
+  /** The registered components, by name and layout (what hot libraries are checked against). */
   readonly components = new ComponentRegistry();
   /** The event queues, by event name (added with {@link addEvent}). */
   readonly events = new EventQueues();
+  /** The {@link Time} resource: `delta`, `elapsed`, `frame`, … */
   readonly time: Time;
+  /** The {@link Input} resource: this frame's keyboard and mouse. */
   readonly input: Input;
+  /** Where time comes from: the system clock, or a {@link ManualClock} in tests (`AppOptions.clock`). */
   readonly clock: Clock;
   /** The context every system receives; one object for the app's lifetime. */
   readonly context: SystemContext;
@@ -259,7 +265,7 @@ export class App {
     appStates(this).request(value);
   }
 
-  /** Times every system of every schedule, now and made later (see {@link Schedule.setTiming}); off costs nothing. */
+  /** Times every system of every schedule, now and made later (see `Schedule.setTiming` in src/core/schedule.ts); off costs nothing. */
   setSystemTiming(on: boolean): void {
     this.#timing = on;
     for (const schedule of this.#schedules.values()) schedule.setTiming(on);
@@ -298,7 +304,7 @@ export class App {
 
   /**
    * Runs `before` ahead of a schedule's systems and `after` behind them on each of its runs (see
-   * {@link Schedule.around}); `after` runs even when a system throws.
+   * `Schedule.around` in src/core/schedule.ts); `after` runs even when a system throws.
    */
   aroundSchedule(label: ScheduleLabel, before?: SystemFn, after?: SystemFn): this {
     this.schedule(label).around(before, after);

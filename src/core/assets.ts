@@ -13,8 +13,9 @@ import type { ResourceKey } from "./resources.ts";
  */
 export class Assets {
   /**
-   * `root`: the folder (absolute); `files`: for a released game, each name's written-out copy
-   * (a name not listed there is not in the release).
+   * @param root The folder (absolute).
+   * @param files For a released game, each name's written-out copy (a name not listed there is
+   *   not in the release).
    */
   constructor(
     readonly root: string,

@@ -56,8 +56,18 @@ export const DRAW_RECORD_LAYOUT = structLayout("DrawRecord", {
 export const DRAW_EXTENSION_LAYOUT = structLayout("DrawExtension", { kind: "u32", index: "u32", f: "f32[6]" });
 
 /**
- * A record's kind, the low byte of its `kind` word (the SDK's `draw::kind`). `SpritePro` and
- * `TextFont` are wide: an `Extension` record follows each.
+ * A record's kind, the low byte of its `kind` word (the SDK's `draw::kind`), and what its `a`..`d`
+ * mean (x, y: the centre, the start or the top-left corner):
+ * - `Circle`, `CircleLines`: a = radius;
+ * - `Rect`, `RectLines`: a = width, b = height;
+ * - `Line`: to (a, b), c = thickness;
+ * - `Text`: a = font size, d = the string's byte offset in the text arena;
+ * - `Sprite`: a = scale, b = rotation in degrees, d = the texture's index in the texture table;
+ * - `SpritePro`: a sprite-sheet frame drawn into (x, y, a, b), rotated c degrees, d = the texture's
+ *   index; its `Extension` holds the source rectangle and the origin;
+ * - `TextFont`: a = font size, b = spacing, d = the string's offset; its `Extension` holds the
+ *   font's index in the font table;
+ * - `Extension`: the second half of a wide record (`SpritePro`, `TextFont`), never drawn alone.
  */
 export const DrawKind = {
   Extension: 0,
@@ -102,17 +112,34 @@ export interface DrawListOptions {
 }
 
 /** The capacities a {@link DrawList} gets when {@link DrawListOptions} leaves one out. */
-export const DRAW_LIST_DEFAULTS = { records: 262_144, textBytes: 1 << 20, textures: 1024, fonts: 64 } as const;
+export const DRAW_LIST_DEFAULTS = {
+  /** Records a frame may hold: 262144 (8 MiB). */
+  records: 262_144,
+  /** Bytes of text a frame may hold: 1 MiB. */
+  textBytes: 1 << 20,
+  /** Textures that can be registered: 1024. */
+  textures: 1024,
+  /** Fonts that can be registered: 64. */
+  fonts: 64,
+} as const;
 
 /** One record read back, for tests and debugging ({@link DrawList.record}). `kind` is the whole word, flags included. */
 export interface DrawRecordValue {
+  /** What it draws: one of {@link DrawKind}, which says what `a`..`d` mean. */
   readonly kind: number;
+  /** The packed color (r in the low byte, as `rgba()` packs it); a sprite's tint. */
   readonly color: number;
+  /** x: the centre, the start or the top-left corner. */
   readonly x: number;
+  /** y. */
   readonly y: number;
+  /** Radius, width, end x, font size or scale. */
   readonly a: number;
+  /** Height, end y or rotation. */
   readonly b: number;
+  /** Line thickness. */
   readonly c: number;
+  /** A text's byte offset in the arena, or a sprite's texture index. */
   readonly d: number;
 }
 

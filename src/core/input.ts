@@ -103,16 +103,25 @@ export function gamepadAxisCode(nameOrCode: string | number): number | undefined
 export class Input {
   /** Its C layout: `Input` is a resource like the game's own, read-only to systems. */
   static readonly struct = INPUT_LAYOUT;
+  /** Systems read it and never write it: the host fills it, and Rust's `ResMut<Input>` is refused. */
   static readonly readOnly = true;
   /** The InputData block handed to native systems. */
   readonly buffer = nativeBuffer(INPUT_DATA_BYTES);
+  /** The native bytes native systems read (keyed by the internal `NATIVE_BYTES` symbol): the same block as `buffer`. */
   readonly [NATIVE_BYTES] = this.buffer;
+  /** 1 where the key (by code) is held this frame, else 0. */
   readonly keysDown = new Uint8Array(this.buffer, at.keys_down!.offset, KEY_COUNT);
+  /** 1 where the key went down this frame, else 0. */
   readonly keysPressed = new Uint8Array(this.buffer, at.keys_pressed!.offset, KEY_COUNT);
+  /** 1 where the key went up this frame, else 0. */
   readonly keysReleased = new Uint8Array(this.buffer, at.keys_released!.offset, KEY_COUNT);
+  /** The mouse position in window pixels: `[x, y]`. */
   readonly mouse = new Float32Array(this.buffer, at.mouse_x!.offset, 2);
+  /** 1 where the mouse button (by code, see `MouseButton`) is held this frame, else 0. */
   readonly mouseDown = new Uint8Array(this.buffer, at.mouse_down!.offset, MOUSE_BUTTONS);
+  /** 1 where the mouse button went down this frame, else 0. */
   readonly mousePressed = new Uint8Array(this.buffer, at.mouse_pressed!.offset, MOUSE_BUTTONS);
+  /** 1 where the mouse button went up this frame, else 0. */
   readonly mouseReleased = new Uint8Array(this.buffer, at.mouse_released!.offset, MOUSE_BUTTONS);
   /** 1 while pad p is connected, at p. */
   readonly gamepadsConnected = new Uint8Array(this.buffer, at.gamepad_connected!.offset, MAX_GAMEPADS);
@@ -145,9 +154,11 @@ export class Input {
   isMouseDown(button: number): boolean {
     return this.mouseDown[button] === 1;
   }
+  /** The mouse's x in window pixels. */
   get mouseX(): number {
     return this.mouse[0]!;
   }
+  /** The mouse's y in window pixels. */
   get mouseY(): number {
     return this.mouse[1]!;
   }

@@ -8,7 +8,18 @@ import type { App } from "./app.ts";
  * library): when the dev runner re-runs the game plugin after a TypeScript edit, a `once` plugin
  * is not built again, and what it added the first time stays. Its `name` identifies it.
  */
-export type Plugin = ((app: App) => void) | { readonly name?: string; readonly once?: boolean; readonly options?: unknown; build(app: App): void };
+export type Plugin =
+  | ((app: App) => void)
+  | {
+      /** Identifies the plugin (in messages, and a `once` plugin across reloads); default: its function's name. */
+      readonly name?: string;
+      /** Built the first time only: a TypeScript reload keeps what it added (see above). */
+      readonly once?: boolean;
+      /** What a `once` plugin was made with: a reload that builds it with other options says they need a restart. */
+      readonly options?: unknown;
+      /** Adds the plugin's systems, resources and hooks to `app`. */
+      build(app: App): void;
+    };
 
 /** Whether a value has a plugin's shape (a function, or an object with `build`): a game's entry is checked with it. */
 export function isPlugin(value: unknown): value is Plugin {

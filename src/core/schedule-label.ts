@@ -3,6 +3,7 @@
  * Labels are compared by identity, so two labels with the same text are still different schedules.
  */
 export interface ScheduleLabel {
+  /** Its name: what messages print, and what a Rust library places systems in (`export! { "Physics": [..] }`). */
   readonly name: string;
 }
 

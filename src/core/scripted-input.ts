@@ -4,9 +4,13 @@ import { First } from "./schedule-label.ts";
 
 /** One scripted key event: at `frame`, `key` goes down or up. */
 export interface KeyEvent {
+  /** The frame it happens at (`app.time.frame`). */
   readonly frame: number;
+  /** Absent or "key": a keyboard key (the other events name their kind). */
   readonly kind?: "key";
+  /** The key's code (see `Key`). */
   readonly key: number;
+  /** Pressed (`true`) or released (`false`). */
   readonly down: boolean;
 }
 

@@ -7,9 +7,13 @@ import type { Time } from "./time.ts";
 
 /** What every system receives: the world, resources, time, and a way to spawn and despawn. */
 export interface SystemContext {
+  /** The app the system runs in. */
   readonly app: App;
+  /** The app's world (`app.world`). */
   readonly world: World;
+  /** The Time resource: the fixed step's `delta` in FixedUpdate, the frame's elsewhere. */
   readonly time: Time;
+  /** The Input resource: this frame's keyboard and mouse. */
   readonly input: Input;
   /** A resource by its class; a clear error when missing. */
   resource<T>(key: ResourceKey<T>): T;
@@ -53,11 +57,17 @@ export type SystemFactory = (app: App, schedule: ScheduleLabel) => SystemFn;
  */
 export class SystemConfig {
   constructor(
+    /** The system's name: its function's name, or `hotSystem`'s; what `.before`/`.after` and reloads match by. */
     readonly name: string,
+    /** Makes the function that runs it in one app (a hot system resolves its library entry there). */
     readonly factory: SystemFactory,
+    /** Systems of the same schedule it runs before, by name. */
     readonly beforeNames: readonly string[] = [],
+    /** Systems of the same schedule it runs after, by name. */
     readonly afterNames: readonly string[] = [],
+    /** Run conditions: it runs in a frame only when every one is true. */
     readonly conditions: readonly Condition[] = [],
+    /** How reloads treat it. */
     readonly flags: SystemFlags = {},
   ) {}
 
@@ -94,6 +104,7 @@ export class SystemConfig {
 
 /** Markers a system carries besides its ordering (see {@link SystemConfig.rerunOnReload}). */
 export interface SystemFlags {
+  /** A Startup system that runs again after each TypeScript reload (`system(setup).rerunOnReload()`). */
   readonly rerunOnReload?: boolean;
   /** Set by `hotSystem()`: the body is hot Rust code, swapped by the library's reloader. */
   readonly hot?: boolean;

@@ -33,11 +33,12 @@ export interface TimeOptions {
 export class Time {
   /** Its C layout: `Time` is a resource like the game's own, read-only to systems. */
   static readonly struct = TIME_LAYOUT;
+  /** Systems read it and never write it: the App fills it, and Rust's `ResMut<Time>` is refused. */
   static readonly readOnly = true;
   /** The TimeData block handed to native systems. */
   readonly data = new Float64Array(nativeBuffer(TIME_LAYOUT.size), 0, TIME_LAYOUT.fields.length);
 
-  /** The native bytes (see {@link NATIVE_BYTES}). */
+  /** The native bytes native systems read (keyed by the internal `NATIVE_BYTES` symbol). */
   get [NATIVE_BYTES](): ArrayBuffer {
     return this.data.buffer as ArrayBuffer;
   }

@@ -14,7 +14,9 @@ import { ProjectError, type Project } from "./project.ts";
 
 /** Options of {@link buildProject}. */
 export interface BuildOptions {
+  /** cargo's profile: `debug` (what `hotloop dev` reloads) or `release`. */
   readonly profile: "debug" | "release";
+  /** Where the build's lines go (started, finished with its warnings, failed with the compiler's lines). */
   readonly report: Reporter;
   /**
    * How codegen runs first: `here` imports the components modules in this process (a fresh
@@ -28,7 +30,7 @@ export interface BuildOptions {
    */
   readonly onLayouts?: (layouts: Record<string, string>) => void;
   /**
-   * Builds the crate instead of a plain `cargo build`: the dev runner's {@link CrateBuilder},
+   * Builds the crate instead of a plain `cargo build`: the dev runner's `CrateBuilder` (src/dev/crate-builder.ts),
    * which replays cargo's last rustc command when only the crate's own sources changed.
    */
   readonly builder?: Builder;
@@ -40,7 +42,9 @@ export interface BuildOptions {
 
 /** cargo's result, the component layouts codegen saw (when it ran), and the new library's manifest. */
 export interface BuildResult extends CargoResult {
+  /** Each component's layout hash as codegen saw the source, by name (when codegen ran). */
   readonly layouts?: Record<string, string>;
+  /** The new library's manifest, read from it (when the build worked). */
   readonly manifest?: Manifest;
 }
 

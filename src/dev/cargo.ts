@@ -5,13 +5,15 @@ import { spawnChild } from "./children.ts";
 
 /** What a cargo build produced. */
 export interface CargoResult {
+  /** Whether the build worked (a library was written). */
   readonly ok: boolean;
+  /** How long it took, in milliseconds. */
   readonly ms: number;
   /** Compiler diagnostics, one per line (cargo's short format), empty when ok. */
   readonly errors: string;
   /** The compiler's warnings of a build that worked, one line each (`src/lib.rs:3:8: warning: …`). */
   readonly warnings?: readonly string[];
-  /** Who built: cargo, or cargo's last rustc command run again ({@link CrateBuilder}). */
+  /** Who built: cargo, or cargo's last rustc command run again (the dev runner's `CrateBuilder`, src/dev/crate-builder.ts). */
   readonly via?: "cargo" | "rustc";
   /** The rustc command cargo ran for the primary cdylib and the build's path packages, when `recordRustc` asked and cargo compiled it. */
   readonly recording?: CargoRecording;
@@ -21,6 +23,7 @@ export interface CargoResult {
 export interface CargoBuildOptions {
   /** Directory with the Cargo.toml (a crate or a workspace). */
   readonly cwd: string;
+  /** `--release` (default: the debug profile). */
   readonly release?: boolean;
   /** `-p <package>` in a workspace. */
   readonly package?: string;
@@ -57,14 +60,14 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<CargoResul
   return { ok: false, ms, errors: (diagnostics.length ? diagnostics : stderr.trim().split("\n").slice(-10)).join("\n"), via: "cargo", recording };
 }
 
-/** Something that builds a crate for a set of changed files: a {@link CrateBuilder}. */
+/** Something that builds a crate for a set of changed files: a `CrateBuilder` (src/dev/crate-builder.ts). */
 export interface Builder {
   build(changed?: readonly string[]): Promise<CargoResult>;
 }
 
 /**
  * One build with its events reported (started, then finished or failed with the compiler's
- * diagnostics): what the dev runner prints. `build` is cargo's options, or a {@link CrateBuilder}
+ * diagnostics): what the dev runner prints. `build` is cargo's options, or a `CrateBuilder` (src/dev/crate-builder.ts)
  * given the files saved since its last build. A failed build changes no file, so a game watching
  * the library keeps running the last good code.
  */

@@ -34,7 +34,13 @@ export interface GameOptions {
   /** A key script (`<frame> <down|up> <KEY>` per line) played as input. */
   readonly script?: string;
   /** Save a PNG of the window at a frame. */
-  readonly screenshot?: { readonly path: string; readonly frame: number };
+  readonly screenshot?: {
+    /** Where the PNG goes. */
+    readonly path: string;
+    /** The frame to take it at. */
+    readonly frame: number;
+  };
+  /** How build and reload lines are printed: readable lines, or JSON lines (`--log-format json`). */
   readonly logFormat?: LogFormat;
   /** Where build and reload events go (default: readable lines or JSON lines on stderr). */
   readonly reporter?: Reporter;

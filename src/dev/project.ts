@@ -23,11 +23,13 @@ import { spawnChild } from "./children.ts";
 
 /** A bad project setup: one line naming the file and the cause. */
 export class ProjectError extends Error {
+  /** `"ProjectError"`, for messages and `instanceof`-free checks. */
   override name = "ProjectError";
 }
 
 /** A Cargo.toml cargo cannot read: `systems/Cargo.toml:8:12: error: missing comma between array elements, …`. */
 export class ManifestError extends ProjectError {
+  /** `"ManifestError"`. */
   override name = "ManifestError";
 }
 
@@ -64,7 +66,9 @@ export type ProjectConfig = z.input<typeof ConfigSchema>;
 
 /** One codegen target: the components of some TS modules, and the Rust file they become. */
 export interface CodegenTarget {
+  /** The TypeScript modules whose exported components, resources, events and states it reads (absolute). */
   readonly components: readonly string[];
+  /** The Rust file it writes their views to (absolute). */
   readonly out: string;
 }
 
@@ -84,15 +88,21 @@ export interface CrateInfo {
 export interface Project {
   /** The directory of the project's package.json. */
   readonly root: string;
+  /** The package's name (package.json `name`). */
   readonly name: string;
   /** The Cargo crate or workspace directory; undefined when the project has no Rust systems. */
   readonly crateDir: string | undefined;
+  /** The package that builds the hot library, as cargo describes it; undefined without a crate. */
   readonly crate: CrateInfo | undefined;
+  /** The components modules (the `components` key), absolute. */
   readonly components: readonly string[];
   /** The main codegen target (the project's components → the crate's components.rs) first, then the extra ones. */
   readonly codegen: readonly CodegenTarget[];
+  /** The module whose default export is the game plugin (the `entry` key), absolute. */
   readonly entry: string;
+  /** The typed `hotSystem()` names module (the `names` key), absolute. */
   readonly names: string;
+  /** The key script a headless run plays when none is given (the `script` key), absolute; undefined when none. */
   readonly script: string | undefined;
   /** The asset folder (it may not exist: a game without assets). */
   readonly assets: string;

@@ -40,7 +40,7 @@ export type Tag = Component<Record<never, never>>;
  * the options of any component.
  */
 export interface ComponentOptions<S extends Schema = Schema, Old extends string = string, R = Fields<S>> {
-  /** Initial elements per column (default {@link DEFAULT_CAPACITY}); grows by doubling. */
+  /** Initial elements per column (default 4096, `DEFAULT_CAPACITY`); grows by doubling. */
   readonly capacity?: number;
   /**
    * The value a field starts at, instead of 0: when an entity gets the component without a value

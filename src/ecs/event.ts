@@ -19,8 +19,11 @@ import { structLayout, type StructLayout, type StructSchema } from "./struct-lay
 
 /** An event type: its name, fields and C layout. */
 export interface EventType<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
+  /** The event type's name, as `defineEvent` got it (and Rust's `event!` names it). */
   readonly name: string;
+  /** Its fields and their types, in order. */
   readonly schema: S;
+  /** Its C layout: one event as Rust reads it. */
   readonly struct: StructLayout;
   /** Events the queue holds over two frames. */
   readonly capacity: number;
@@ -139,6 +142,7 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
 /** A TypeScript reader of one queue: `read()` returns the events it has not seen yet. */
 export class EventCursor<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
   constructor(
+    /** The event type's queue it reads (`app.events`). */
     readonly queue: EventQueue<S>,
     /** The id of the next event this reader has not read. */
     public cursor: number,

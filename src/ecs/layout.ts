@@ -2,7 +2,9 @@ import type { FieldType } from "./field.ts";
 
 /** One field of a component layout, in declaration order. */
 export interface LayoutField {
+  /** The field's name, as in the schema. */
   readonly name: string;
+  /** Its type: `f32`, `u8`, … */
   readonly type: FieldType;
 }
 
@@ -11,7 +13,9 @@ export interface LayoutField {
  * `hash` is compared against the hash a hot library was compiled against (docs/abi.md).
  */
 export interface Layout {
+  /** The component's (or resource's, or event type's) name. */
   readonly name: string;
+  /** Its fields in declaration order (none for a tag). */
   readonly fields: readonly LayoutField[];
   /** The canonical text, `Name{field:type,...}`, that the hash covers. */
   readonly text: string;

@@ -19,14 +19,19 @@ export type FieldStep =
 export interface MigrationPlan {
   /** The component the game holds (its identity stays). */
   readonly component: Component;
+  /** The running layout. */
   readonly from: Layout;
+  /** The new layout. */
   readonly to: Layout;
+  /** One step per field of the new layout: where its data comes from (a kept or renamed field, a default, `migrate`). */
   readonly steps: readonly FieldStep[];
   /** Fields of the running layout that nothing in the new one takes data from. */
   readonly removed: readonly string[];
   /** Changes that lose data; a plan with any is refused unless `migrate` is given. */
   readonly losses: readonly string[];
+  /** The new schema, as the edited definition gives it. */
   readonly schema: Schema;
+  /** The edited definition's options (`defaults`, `renamed`, `migrate`). */
   readonly options: ComponentOptions;
 }
 
@@ -96,9 +101,11 @@ export function planFields(
 
 /** A migration done: its figures, and the old columns until it is committed. */
 export interface AppliedMigration {
+  /** The plan it carried out. */
   readonly plan: MigrationPlan;
   /** Entities that have the component. */
   readonly entities: number;
+  /** How long it took, in milliseconds. */
   readonly ms: number;
   /** Puts the old layout and the old columns back (data as it was before the migration). */
   revert(): void;

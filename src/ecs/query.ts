@@ -6,7 +6,9 @@ import type { World } from "./world.ts";
  * its terms again; `ids()` commits pending removals first, so a despawned entity never shows up.
  */
 export interface RegisteredQuery {
+  /** The world it reads. */
   readonly world: World;
+  /** What it matches: components an entity must have, and `Not(...)` terms it must lack. */
   readonly terms: readonly QueryTerm[];
   /**
    * The matching entity ids, a view over a bitecs-owned ArrayBuffer that doubles when full.

@@ -36,7 +36,9 @@ export type ResourceFields<S extends Readonly<Record<string, FieldType>>> = { -r
 /** The class {@link defineResource} returns. */
 export interface ResourceClass<S extends Readonly<Record<string, FieldType>>> extends NativeResourceClass {
   new (values?: Partial<ResourceFields<S>>): ResourceFields<S> & NativeResourceValue;
+  /** The resource's name, as `defineResource` got it (and Rust's `resource!` names it). */
   readonly name: string;
+  /** Its fields and their types, in order. */
   readonly schema: S;
   /** Field values a new instance starts with (before `values`). */
   readonly defaults: Readonly<Partial<ResourceFields<S>>>;

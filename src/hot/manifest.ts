@@ -7,17 +7,39 @@ export const HOTLOOP_ABI_VERSION = 5;
 const Name = z.string().min(1).max(256);
 
 const QueryParam = z.object({
+  /** A `Query<D, F>` parameter. */
   kind: z.literal("query"),
-  /** `optional_read` / `optional_write`: `Option<Read<C>>` / `Option<Write<C>>`, which do not narrow the query. */
-  components: z.array(z.object({ name: Name, access: z.enum(["read", "write", "optional_read", "optional_write"]) })).max(64),
+  /** Its data terms with components, in order (`Entity` terms take no slot and are not listed). */
+  components: z
+    .array(
+      z.object({
+        /** The component's name, as in `components`. */
+        name: Name,
+        /** `read` / `write`: `Read<C>` / `Write<C>`; `optional_read` / `optional_write`: `Option<Read<C>>` / `Option<Write<C>>`, which do not narrow the query. */
+        access: z.enum(["read", "write", "optional_read", "optional_write"]),
+      }),
+    )
+    .max(64),
+  /** Components the query requires without reading them (`With<C>`). */
   with: z.array(Name).max(64).default([]),
+  /** Components the query excludes (`Without<C>`). */
   without: z.array(Name).max(64).default([]),
   /** Where `Entity` terms stand among the data terms (they take no slot): only for messages. */
   entity: z.array(z.number().int().min(0).max(127)).max(64).optional(),
 });
 
-const ResParam = z.object({ kind: z.literal("res"), name: Name, access: z.enum(["read", "write"]) });
-const CommandsParam = z.object({ kind: z.literal("commands") });
+const ResParam = z.object({
+  /** A `Res<T>` or `ResMut<T>` parameter. */
+  kind: z.literal("res"),
+  /** The resource's name, as in `resources`. */
+  name: Name,
+  /** `read` for `Res<T>`, `write` for `ResMut<T>`. */
+  access: z.enum(["read", "write"]),
+});
+const CommandsParam = z.object({
+  /** A `Commands` parameter. */
+  kind: z.literal("commands"),
+});
 /**
  * The largest `Local<T>` a system may take, in bytes. A Local is a handful of numbers, not a heap,
  * and the cap keeps the game alive: the SDK builds `T::default()` on the stack of the game's
@@ -31,48 +53,101 @@ const CommandsParam = z.object({ kind: z.literal("commands") });
 export const MAX_LOCAL_BYTES = 1 << 20;
 
 const LocalParam = z.object({
+  /** A `Local<T>` parameter. */
   kind: z.literal("local"),
+  /** `T`'s layout text: `Gun{cooldown:f32}` for a `local!` struct, the type's name for a number or `bool`. */
   type: z.string().min(1).max(4096),
   // Any size a type can have (a safe integer): one over MAX_LOCAL_BYTES refuses its system, not the library.
+  /** `T`'s size in bytes. */
   size: z.number().int().min(0),
+  /** `T`'s alignment in bytes: 1, 2, 4 or 8. */
   align: z.number().int().refine((a) => a === 1 || a === 2 || a === 4 || a === 8, "a Local's alignment is 1, 2, 4 or 8"),
 });
-const EventWriterParam = z.object({ kind: z.literal("event_writer"), name: Name });
-const EventReaderParam = z.object({ kind: z.literal("event_reader"), name: Name });
-const DrawParam = z.object({ kind: z.literal("draw") });
+const EventWriterParam = z.object({
+  /** An `EventWriter<E>` parameter. */
+  kind: z.literal("event_writer"),
+  /** The event type's name, as in `events`. */
+  name: Name,
+});
+const EventReaderParam = z.object({
+  /** An `EventReader<E>` parameter. */
+  kind: z.literal("event_reader"),
+  /** The event type's name, as in `events`. */
+  name: Name,
+});
+const DrawParam = z.object({
+  /** A `DrawList` parameter. */
+  kind: z.literal("draw"),
+});
 
 /** A named layout the library was compiled against: a component, resource or event type. */
 const LayoutEntry = z.object({
+  /** Its name, as TypeScript's `defineComponent` / `defineResource` / `defineEvent` gives it. */
   name: Name,
+  /** The layout hash it was compiled against: 16 lowercase hex digits of 64-bit FNV-1a (docs/abi.md, "Layout hash"). */
   hash: z.string().regex(/^[0-9a-f]{16}$/, "a layout hash is 16 lowercase hex digits"),
-  fields: z.array(z.object({ name: Name, type: z.string().max(16) })).max(256),
+  /** Its fields in declaration order (none for a tag). */
+  fields: z
+    .array(
+      z.object({
+        /** The field's name. */
+        name: Name,
+        /** Its type: `f32`, `u8`, … (`u8[512]` for an array field of a built-in resource). */
+        type: z.string().max(16),
+      }),
+    )
+    .max(256),
 });
 
 /** The manifest a hot library exports (docs/abi.md), checked field by field. */
 export const ManifestSchema = z.object({
+  /** The ABI version the library was built for ({@link HOTLOOP_ABI_VERSION} or refused). */
   abi: z.number().int(),
+  /** The SDK's version (its crate's). */
   sdk: z.string(),
+  /** The library crate's name. */
   crate: z.string(),
+  /** Problems the Rust compiler could not catch (two systems of one name, …): the host refuses a library that has one, with this message. */
   error: z.string().optional(),
-  hooks: z.object({ load: z.boolean(), unload: z.boolean() }),
+  /** Whether the library has its own `on_load` / `on_unload` hook (the exports exist either way). */
+  hooks: z.object({
+    /** `on_load` was given. */
+    load: z.boolean(),
+    /** `on_unload` was given. */
+    unload: z.boolean(),
+  }),
+  /** Every component any system names, once, with the layout it was compiled against. */
   components: z.array(LayoutEntry).max(4096),
+  /** Every resource any system names (`Res`, `ResMut`), once, with its layout. */
   resources: z.array(LayoutEntry).max(4096),
+  /** Every event type any system names (`EventWriter`, `EventReader`), once, with its layout. */
   events: z.array(LayoutEntry).max(4096),
-  systems: z.array(
-    z.object({
-      name: Name,
-      /** Where the library places the system; absent: the app places it with hotSystem(). */
-      schedule: Name.optional(),
-      after: z.array(Name).max(256).default([]),
-      before: z.array(Name).max(256).default([]),
-      params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam, CommandsParam, LocalParam, EventWriterParam, EventReaderParam, DrawParam])).max(32),
-    }),
-  ).max(4096),
+  /** The exported systems, in the system table's order. */
+  systems: z
+    .array(
+      z.object({
+        /** The Rust function's name: what `hotSystem("…")` names. */
+        name: Name,
+        /** Where the library places the system; absent: the app places it with hotSystem(). */
+        schedule: Name.optional(),
+        /** Systems (Rust or TypeScript) it runs after, with `schedule`. */
+        after: z.array(Name).max(256).default([]),
+        /** Systems it runs before, with `schedule`. */
+        before: z.array(Name).max(256).default([]),
+        /** Its parameters, in order: what the host fills the call context from. */
+        params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam, CommandsParam, LocalParam, EventWriterParam, EventReaderParam, DrawParam])).max(32),
+      }),
+    )
+    .max(4096),
 });
 
+/** A hot library's manifest, as its schema (`ManifestSchema`) checked it (docs/abi.md, "The manifest"). */
 export type Manifest = z.infer<typeof ManifestSchema>;
+/** One system of a manifest. */
 export type SystemManifest = Manifest["systems"][number];
+/** One parameter of a manifest's system. */
 export type ParamManifest = SystemManifest["params"][number];
+/** A manifest's `Query` parameter. */
 export type QueryParamManifest = z.infer<typeof QueryParam>;
 
 /** A refusal: why a library cannot be used, as one line without the file name (the caller adds it). */

@@ -58,7 +58,20 @@ export class HotReloader {
   /** The most recent events, newest last (for a HUD). */
   readonly events: HotEvent[];
   /** Counts for tests and benchmarks. */
-  readonly stats = { loads: 0, swaps: 0, refusals: 0, rollbacks: 0, panics: 0, stagings: 0 };
+  readonly stats = {
+    /** Libraries loaded (the first one included). */
+    loads: 0,
+    /** Builds swapped in. */
+    swaps: 0,
+    /** Builds refused. */
+    refusals: 0,
+    /** Rollbacks to the previous build after a panic. */
+    rollbacks: 0,
+    /** System panics caught. */
+    panics: 0,
+    /** Builds staged (copied and opened, waiting for a frame boundary). */
+    stagings: 0,
+  };
 
   readonly #app: App;
   readonly #options: ResolvedOptions;
@@ -173,7 +186,17 @@ export class HotReloader {
   }
 
   /** The hot systems by name, with the version whose code each runs (undefined: disabled) and whether that code is on probation. */
-  systems(): Map<string, { version: number | undefined; placement: string | undefined; probation: boolean }> {
+  systems(): Map<
+    string,
+    {
+      /** The version whose code it runs; undefined while it is disabled. */
+      version: number | undefined;
+      /** Where the library places it (`FixedUpdate after a`); undefined when the app places it with `hotSystem()`. */
+      placement: string | undefined;
+      /** Whether its code is on probation (its build's first frames: a panic puts the written rows back). */
+      probation: boolean;
+    }
+  > {
     return new Map([...this.#slots.entries()].map(([name, slot]) => [name, { version: slot.entry ? this.#libraries.versionOf(slot.lib) : undefined, placement: slot.placement, probation: slot.probation }]));
   }
 

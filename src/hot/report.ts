@@ -1,41 +1,263 @@
 import { basename } from "node:path";
 
-/** Something a person (or a tool) wants to know about builds and reloads. */
+/**
+ * Something a person (or a tool) wants to know about builds and reloads: one variant per `type`
+ * (and `status` or `change`). {@link formatEvent} makes each one line; `--log-format json` prints
+ * them as they are, one JSON object a line.
+ */
 export type HotEvent =
-  | { type: "build"; status: "started"; crate: string }
-  /** `via`: cargo, or cargo's last rustc command run again for an edit of the crate's own sources. */
-  /** `warnings`: the compiler's warnings, one line each (paths from the project's root); `quiet` runs give only their count. */
-  | { type: "build"; status: "finished"; crate: string; ms: number; via?: "cargo" | "rustc"; warnings?: readonly string[]; warningCount?: number }
-  | { type: "build"; status: "failed"; crate: string; ms: number; error: string; via?: "cargo" | "rustc" }
-  | { type: "reload"; status: "ok"; file: string; version: number; detectedMs: number; loadMs: number; swapMs: number; totalMs: number }
-  | { type: "reload"; status: "refused"; file: string; version: number; reason: string }
+  | {
+      /** A build of the hot systems' crate. */
+      type: "build";
+      /** It started. */
+      status: "started";
+      /** The crate's name. */
+      crate: string;
+    }
+  | {
+      /** A build of the hot systems' crate. */
+      type: "build";
+      /** It succeeded. */
+      status: "finished";
+      /** The crate's name. */
+      crate: string;
+      /** How long it took, in milliseconds. */
+      ms: number;
+      /** `via`: cargo, or cargo's last rustc command run again for an edit of the crate's own sources. */
+      via?: "cargo" | "rustc";
+      /** `warnings`: the compiler's warnings, one line each (paths from the project's root); `quiet` runs give only their count. */
+      warnings?: readonly string[];
+      /** How many warnings there were, when `warnings` is left out (`--quiet`). */
+      warningCount?: number;
+    }
+  | {
+      /** A build of the hot systems' crate. */
+      type: "build";
+      /** It failed: the game keeps running the last good code. */
+      status: "failed";
+      /** The crate's name. */
+      crate: string;
+      /** How long it took, in milliseconds. */
+      ms: number;
+      /** The compiler's lines (paths from the project's root). */
+      error: string;
+      /** cargo, or cargo's last rustc command run again. */
+      via?: "cargo" | "rustc";
+    }
+  | {
+      /** A hot library loaded and swapped in. */
+      type: "reload";
+      /** It applied. */
+      status: "ok";
+      /** The library's path (the build output). */
+      file: string;
+      /** The version now running. */
+      version: number;
+      /** From the first event of the file's change to the start of its load (the file waited for until complete), in milliseconds. */
+      detectedMs: number;
+      /** Staging and loading the copy, in milliseconds. */
+      loadMs: number;
+      /** The swap at the frame boundary, in milliseconds. */
+      swapMs: number;
+      /** From the first event of the change to the end of the swap, in milliseconds. */
+      totalMs: number;
+    }
+  | {
+      /** A hot library that was not used. */
+      type: "reload";
+      /** It was refused: the running version stays. */
+      status: "refused";
+      /** The library's path (the build output). */
+      file: string;
+      /** The version still running. */
+      version: number;
+      /** Why, as one line. */
+      reason: string;
+    }
   /**
    * What a swap did to one system (`version` is the version swapped in): added to a schedule,
    * removed, moved, running with a changed signature, kept on the code of an older version
    * (`keptOn`) because the new code cannot run here, not added, exported but not scheduled.
    */
-  | { type: "system"; change: "added" | "removed"; system: string; placement: string; version: number }
-  | { type: "system"; change: "moved" | "signature"; system: string; from: string; to: string; version: number }
-  | { type: "system"; change: "kept"; system: string; keptOn: number; reason: string; version: number }
-  | { type: "system"; change: "not_added"; system: string; placement: string; reason: string; version: number }
-  | { type: "system"; change: "unscheduled" | "placed_twice"; system: string; placement?: string; version: number }
+  | {
+      /** What a swap did to one system. */
+      type: "system";
+      /** Added to its schedule, or removed from it. */
+      change: "added" | "removed";
+      /** The system's name. */
+      system: string;
+      /** Where: `FixedUpdate`, `FixedUpdate after a, b`. */
+      placement: string;
+      /** The version swapped in. */
+      version: number;
+    }
+  | {
+      /** What a swap did to one system. */
+      type: "system";
+      /** Moved to another place, or running with a changed signature. */
+      change: "moved" | "signature";
+      /** The system's name. */
+      system: string;
+      /** The old placement or signature. */
+      from: string;
+      /** The new placement or signature. */
+      to: string;
+      /** The version swapped in. */
+      version: number;
+    }
+  | {
+      /** What a swap did to one system. */
+      type: "system";
+      /** Kept on an older version's code, because the new code cannot run here. */
+      change: "kept";
+      /** The system's name. */
+      system: string;
+      /** The version whose code it keeps running. */
+      keptOn: number;
+      /** Why the new code cannot run, as one line. */
+      reason: string;
+      /** The version swapped in for the rest. */
+      version: number;
+    }
+  | {
+      /** What a swap did to one system. */
+      type: "system";
+      /** A new system that could not be added. */
+      change: "not_added";
+      /** The system's name. */
+      system: string;
+      /** Where the library placed it. */
+      placement: string;
+      /** Why, as one line. */
+      reason: string;
+      /** The version swapped in. */
+      version: number;
+    }
+  | {
+      /** What a swap did to one system. */
+      type: "system";
+      /** Exported but placed by neither the library nor the app; or placed by both (the app's place wins). */
+      change: "unscheduled" | "placed_twice";
+      /** The system's name. */
+      system: string;
+      /** The library's placement, which is ignored (`placed_twice`). */
+      placement?: string;
+      /** The version swapped in. */
+      version: number;
+    }
   /** `version` panicked in `file` (the build output); `now` is the version running afterwards. */
-  | { type: "panic"; file: string; system: string; version: number; message: string; action: "rolled_back" | "disabled"; now: number }
+  | {
+      /** A hot system panicked. */
+      type: "panic";
+      /** The library's path (the build output). */
+      file: string;
+      /** The system's name. */
+      system: string;
+      /** The version that panicked. */
+      version: number;
+      /** The panic's message and place, one line. */
+      message: string;
+      /** Rolled back to the previous build, or the system disabled until the next good one. */
+      action: "rolled_back" | "disabled";
+      /** The version running afterwards. */
+      now: number;
+    }
   /**
    * A TypeScript reload of the game (`file` the module saved; `version` the game's, not the
    * library's): applied, refused with its cause as `file:line:col: …`, or waiting for the build of
    * the hot library it migrates components for.
    */
-  | { type: "game"; status: "ok"; file: string; version: number; importMs: number; applyMs: number; totalMs: number }
-  | { type: "game"; status: "refused" | "waiting"; file: string; version: number; reason: string }
+  | {
+      /** A TypeScript reload of the game. */
+      type: "game";
+      /** It applied. */
+      status: "ok";
+      /** The module saved. */
+      file: string;
+      /** The game's version now running (not the library's). */
+      version: number;
+      /** Evaluating the changed modules, in milliseconds. */
+      importMs: number;
+      /** Moving the app to the new plugin at the frame boundary, in milliseconds. */
+      applyMs: number;
+      /** All of it, in milliseconds. */
+      totalMs: number;
+    }
+  | {
+      /** A TypeScript reload of the game. */
+      type: "game";
+      /** Refused (the last good code runs), or waiting for the hot library built against its components. */
+      status: "refused" | "waiting";
+      /** The module saved. */
+      file: string;
+      /** The game's version still running. */
+      version: number;
+      /** Why, as one line (`file:line:col: …` for a refusal). */
+      reason: string;
+    }
   /** A component's data moved to a new layout at a frame boundary, or moved back by a rollback. */
-  | { type: "migration"; status: "migrated" | "reverted"; component: string; from: string; to: string; entities: number; ms: number }
+  | {
+      /** A component's data moved to a new layout. */
+      type: "migration";
+      /** Moved to the new layout, or back by a rollback. */
+      status: "migrated" | "reverted";
+      /** The component's name. */
+      component: string;
+      /** The old layout, as text: `Velocity{x,y}`. */
+      from: string;
+      /** The new layout, as text. */
+      to: string;
+      /** How many entities' data moved. */
+      entities: number;
+      /** How long it took, in milliseconds. */
+      ms: number;
+    }
   /** A resource's value moved to a new layout at a frame boundary (its schema edited), or back by a rollback. */
-  | { type: "migration"; status: "migrated" | "reverted"; resource: string; from: string; to: string; ms: number }
+  | {
+      /** A resource's value moved to a new layout. */
+      type: "migration";
+      /** Moved to the new layout, or back by a rollback. */
+      status: "migrated" | "reverted";
+      /** The resource's name. */
+      resource: string;
+      /** The old layout, as text. */
+      from: string;
+      /** The new layout, as text. */
+      to: string;
+      /** How long it took, in milliseconds. */
+      ms: number;
+    }
   /** An event type's queue made anew for its new layout at a frame boundary (the events in flight dropped), or put back by a rollback. */
-  | { type: "migration"; status: "migrated" | "reverted"; event: string; from: string; to: string; dropped: number; ms: number }
-  | { type: "warning"; file: string; message: string }
-  | { type: "info"; message: string };
+  | {
+      /** An event type's queue made anew for its new layout. */
+      type: "migration";
+      /** Made for the new layout, or put back by a rollback. */
+      status: "migrated" | "reverted";
+      /** The event type's name. */
+      event: string;
+      /** The old layout, as text. */
+      from: string;
+      /** The new layout, as text. */
+      to: string;
+      /** How many events in flight were dropped. */
+      dropped: number;
+      /** How long it took, in milliseconds. */
+      ms: number;
+    }
+  | {
+      /** Something went wrong that changes nothing running (an observer threw, the shadow dir was removed, …). */
+      type: "warning";
+      /** The library or file it is about. */
+      file: string;
+      /** What happened, as one line. */
+      message: string;
+    }
+  | {
+      /** A notice (a system exported but not scheduled, a texture reloaded, …). */
+      type: "info";
+      /** The notice, as one line. */
+      message: string;
+    };
 
 /** Where events go. */
 export type Reporter = (event: HotEvent) => void;

@@ -36,6 +36,7 @@ import { HOTLOOP_OWN } from "../core/resources.ts";
 export interface GameReloaderOptions {
   /** The entry module: its default export is the game plugin. */
   readonly entry: string;
+  /** Where its lines go (reloads, refusals, migrations): `consoleReporter()` prints them. */
   readonly reporter: Reporter;
   /** The app's hot library reloader, when it has one: migrations of components it reads swap with its next build. */
   readonly hot?: HotReloader;
@@ -96,7 +97,18 @@ interface Applied {
 /** The TypeScript side of `hotloop dev --features reload`. */
 export class GameReloader {
   /** Counts for tests and benchmarks. */
-  readonly stats = { reloads: 0, refusals: 0, rollbacks: 0, disabled: 0, migrations: 0 };
+  readonly stats = {
+    /** Saves applied. */
+    reloads: 0,
+    /** Saves refused (a syntax error, a throw, a change that would lose data). */
+    refusals: 0,
+    /** Reloads rolled back after a system threw. */
+    rollbacks: 0,
+    /** Systems disabled after a throw with nothing to roll back to. */
+    disabled: 0,
+    /** Component, resource or event migrations applied. */
+    migrations: 0,
+  };
 
   readonly #app: App;
   readonly #options: GameReloaderOptions;

@@ -72,6 +72,7 @@ function log(msg: string): void {
 
 /** A failure the user can act on: its message is one line that says what to do. */
 export class RaylibSetupError extends Error {
+  /** `"RaylibSetupError"`. */
   override name = "RaylibSetupError";
 }
 

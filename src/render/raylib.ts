@@ -134,6 +134,7 @@ export class ScreenPixels {
 
 /** Why a window did not open, as one line: `raylib: cannot open a window: <reason>`. */
 export class WindowOpenError extends Error {
+  /** `"WindowOpenError"`. */
   override name = "WindowOpenError";
   constructor(
     /** The reason alone, e.g. "the X display :78 has no GLX extension (...)". */
@@ -197,7 +198,7 @@ export class Raylib extends RaylibBindings {
   readonly #wh = new Int32Array(new ArrayBuffer(8));
   readonly #headlessSize: [number, number] = [0, 0];
 
-  /** Binds the API over symbol tables; use {@link openRaylib} or {@link headlessRaylib} instead. */
+  /** Binds the API over symbol tables; use `loadRaylib`, `loadRaylibSync` or {@link headlessRaylib} instead. */
   constructor(raw: RaylibFunctions, wrappers: WrapperFunctions, shim: ShimSymbols, paths: RaylibPaths | undefined, scratch = scratchBlock()) {
     super(raw, wrappers, scratch);
     this.shim = shim;
@@ -335,7 +336,7 @@ export class Raylib extends RaylibBindings {
   // --- input, batched ---
 
   /**
-   * Fills `out[k]` with {@link InputFlag} bits for every key code k < out.length (max 512) in
+   * Fills `out[k]` with `InputFlag` bits (DOWN 1, PRESSED 2, RELEASED 4) for every key code k < out.length (max 512) in
    * one FFI call. Headless: leaves `out` untouched.
    */
   pollKeys(out: Uint8Array): void {

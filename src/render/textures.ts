@@ -139,7 +139,7 @@ function windowedRaylib(app: App): Raylib | undefined {
 
 /**
  * Loads the image at `path` (an asset name: a path in the project's `assets/` folder, the same in
- * a released game; see {@link Assets}) as texture `name`, and
+ * a released game; see `Assets` in `hotloop`) as texture `name`, and
  * registers the name in the app's draw list, so Rust's `Texture::named(name)` and
  * `drawListOf(app).sprite(name, ...)` draw it. Loading a name again replaces its image, at the
  * same index. Without a window yet, the texture is loaded when the RaylibPlugin opens one;

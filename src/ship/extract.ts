@@ -21,6 +21,7 @@ export interface EmbeddedFile {
 
 /** Why a native part cannot be written out or trusted: one line, with the path. */
 export class ExtractError extends Error {
+  /** `"ExtractError"`. */
   override name = "ExtractError";
 }
 
@@ -76,7 +77,16 @@ export type ExtractOutcome = "reused" | "written" | "repaired";
  * written, the folders of other sets (an older version of the game) are removed. Returns each
  * file's absolute path and what was done.
  */
-export function extractVerified(files: readonly EmbeddedFile[], dir: string, together = false): { paths: Record<string, string>; outcomes: Record<string, ExtractOutcome> } {
+export function extractVerified(
+  files: readonly EmbeddedFile[],
+  dir: string,
+  together = false,
+): {
+  /** Each file's checked copy, by its name. */
+  paths: Record<string, string>;
+  /** What was done with each file, by its name. */
+  outcomes: Record<string, ExtractOutcome>;
+} {
   const paths: Record<string, string> = {};
   const outcomes: Record<string, ExtractOutcome> = {};
   if (files.length === 0) return { paths, outcomes };

@@ -29,11 +29,17 @@ import { HOTLOOP_OWN } from "../core/resources.ts";
 export interface ShippedGame {
   /** The package name: the executable's name and the per-user directory's. */
   readonly name: string;
+  /** The package's version (`--version` prints it). */
   readonly version: string;
   /** The release build of the hot library, if the game has Rust systems. */
   readonly library?: EmbeddedFile;
   /** raylib and the shim, if the game opens a window. */
-  readonly raylib?: { readonly raylib: EmbeddedFile; readonly shim: EmbeddedFile };
+  readonly raylib?: {
+    /** raylib's shared library. */
+    readonly raylib: EmbeddedFile;
+    /** hotloop's C shim over it (src/render/shim.c, compiled). */
+    readonly shim: EmbeddedFile;
+  };
   /** The key script a headless run plays (the project's `"script"`), if any. */
   readonly script?: string;
   /** The project's asset folder, by name (`sprites/ship.png`). */

@@ -1,7 +1,7 @@
 /**
- * The README's benchmark tables are made from the committed results (bench/results/) by
- * bench/table.ts, never typed by hand: a figure edited in a README, or a result file changed
- * without the tables made again, fails here. The fix: `bun bench/table.ts` (or `bun run bench`).
+ * The benchmark tables (README.md's key figures, docs/benchmarks.md, bench/README.md) are made
+ * from the committed results (bench/results/) by bench/table.ts, never typed by hand: a figure
+ * edited in one of them, or a result file changed without the tables made again, fails here. The fix: `bun bench/table.ts` (or `bun run bench`).
  */
 import { expect, test } from "bun:test";
 import { readResults } from "../../bench/results.ts";
@@ -23,6 +23,6 @@ test("each result was measured with its suite's code as it is now: run `bun run 
   expect(staleResults()).toEqual([]);
 });
 
-test("README.md and bench/README.md show what bench/results/ gives: run `bun bench/table.ts` after a change", () => {
+test("README.md, docs/benchmarks.md and bench/README.md show what bench/results/ gives: run `bun bench/table.ts` after a change", () => {
   expect(staleTables()).toEqual([]);
 });

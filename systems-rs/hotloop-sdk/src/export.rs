@@ -103,7 +103,7 @@ const WATCH_ABORT: usize = 3;
 /// 2, 0 between calls; an abort meant for a call is spent once it returned).
 ///
 /// # Safety
-/// `list` holds `count` entries of [`RUN_ENTRY_WORDS`] words: a [`SystemFn`] of a library that
+/// `list` holds `count` entries of `RUN_ENTRY_WORDS` (3) words: a [`SystemFn`] of a library that
 /// stays open during the call, then a ctx valid for that function (docs/abi.md), then a number.
 /// `watch` is null or the watchdog's four `i32` words, shared with other threads only through
 /// atomic accesses.
