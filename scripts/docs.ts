@@ -19,8 +19,6 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Application, Logger, LogLevel, TSConfigReader, type TypeDocOptions } from "typedoc";
 import { DrawKind } from "../src/core/draw-list.ts";
-import { KEY_CODES, MOUSE_BUTTON_CODES } from "../src/core/keys.ts";
-import { Colors, ConfigFlag, LogLevel as RaylibLogLevel } from "../src/render/raylib.ts";
 
 /** The repository root. */
 export const ROOT = join(import.meta.dir, "..");
@@ -43,14 +41,7 @@ const SDK_PACKAGE = "hotloop-sdk";
  * other undocumented item fails.
  */
 const NAME_TABLES: Record<string, Readonly<Record<string, unknown>>> = {
-  "hotloop.Key": KEY_CODES,
   "hotloop.DrawKind": DrawKind,
-  "hotloop.MouseButton": MOUSE_BUTTON_CODES,
-  "hotloop/render.KeyboardKey": KEY_CODES,
-  "hotloop/render.MouseButtonCode": MOUSE_BUTTON_CODES,
-  "hotloop/render.Colors": Colors,
-  "hotloop/render.ConfigFlag": ConfigFlag,
-  "hotloop/render.LogLevel": RaylibLogLevel,
 };
 
 /** The entries of {@link NAME_TABLES} as TypeDoc names them (`hotloop.Key.__type.A`). */
@@ -88,6 +79,8 @@ export async function typescriptReference(options: { entryPoints?: readonly stri
     readme: "none",
     excludePrivate: true,
     excludeInternal: true,
+    // No "defined in" links: they need a hosted git remote, which a clone may not have.
+    disableSources: true,
     // Types that public items mention but the package does not export (the App's `Schedule`,
     // `HotSlot`, …) are shown by name; exporting them is an API decision, not a doc fix.
     validation: { notExported: false, invalidLink: true, rewrittenLink: true, notDocumented: true, unusedMergeModuleWith: true },

@@ -571,11 +571,12 @@ function generateTs(m: Model, bound: Bound[], version: string): string {
   out.push("} as const;", "");
   out.push("/** raylib.h's numeric and text defines. */", "export const Defines = {");
   for (const d of api.defines) {
-    if (d.type === "INT" || d.type === "FLOAT" || d.type === "DOUBLE") out.push(`  ${d.name}: ${Number(d.value)},`);
+    const doc = `  /** ${d.description || `raylib.h's \`${d.name}\``} */`;
+    if (d.type === "INT" || d.type === "FLOAT" || d.type === "DOUBLE") out.push(doc, `  ${d.name}: ${Number(d.value)},`);
     else if (d.type === "FLOAT_MATH") {
       const v = String(d.value).replace(/f$/, "").replace(/PI/g, "Math.PI").replace(/(\d+\.\d+)f/g, "$1");
-      out.push(`  ${d.name}: ${v},`);
-    } else if (d.type === "STRING") out.push(`  ${d.name}: ${JSON.stringify(String(d.value))},`);
+      out.push(doc, `  ${d.name}: ${v},`);
+    } else if (d.type === "STRING") out.push(doc, `  ${d.name}: ${JSON.stringify(String(d.value))},`);
   }
   out.push("} as const;", "");
 
@@ -617,7 +618,7 @@ function generateTs(m: Model, bound: Bound[], version: string): string {
     "  /** The scratch block, for the generated readers and writers. */",
     "  protected readonly scratchView: DataView;",
     "",
-    "  /** Binds the methods over symbol tables and a scratch block of at least {@link SCRATCH_BYTES}. */",
+    "  /** Binds the methods over symbol tables and a scratch block of at least `SCRATCH_BYTES`. */",
     "  constructor(raw: RaylibFunctions, wrappers: WrapperFunctions, scratch: { address: number; view: DataView }) {",
     "    this.raw = raw;",
     "    this.wrappers = wrappers;",

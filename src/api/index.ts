@@ -43,7 +43,7 @@ export {
 // The App: schedules, systems, resources, time, input, the loop.
 export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
-export { Camera2D, type Camera2DInit, type Vector2 } from "../core/camera.ts";
+export { Camera2D, type Camera2DInit, type Camera2DValue, type Vector2 } from "../core/camera.ts";
 export {
   DRAW_LIST_DEFAULTS,
   DrawFlag,

@@ -42,6 +42,7 @@ export {
   NPatchLayout,
   PixelFormat,
   RAYLIB_API_VERSION,
+  RaylibBindings,
   ShaderAttributeDataType,
   ShaderLocationIndex,
   ShaderUniformDataType,

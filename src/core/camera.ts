@@ -22,7 +22,9 @@ import { structLayout } from "../ecs/struct-layout.ts";
 
 /** A point or a direction: raylib's `Vector2`. */
 export interface Vector2 {
+  /** Rightwards, in pixels (world or screen). */
   x: number;
+  /** Downwards, in pixels (world or screen). */
   y: number;
 }
 
@@ -73,10 +75,26 @@ class VectorView implements Vector2 {
 
 /** What a new {@link Camera2D} starts at, field by field (the rest: zoom 1, others 0). */
 export interface Camera2DInit {
+  /** Where the target appears on the screen. Default (0, 0). */
   readonly offset?: Vector2;
+  /** The world point the camera looks at. Default (0, 0). */
   readonly target?: Vector2;
+  /** Degrees, clockwise. Default 0. */
   readonly rotation?: number;
+  /** Scale of the world on the screen. Default 1. */
   readonly zoom?: number;
+}
+
+/** A {@link Camera2D}'s values as plain data (what `JSON.stringify` and the inspector show). */
+export interface Camera2DValue {
+  /** Where the target appears on the screen. */
+  offset: Vector2;
+  /** The world point the camera looks at. */
+  target: Vector2;
+  /** Degrees, clockwise. */
+  rotation: number;
+  /** Scale of the world on the screen. */
+  zoom: number;
 }
 
 /**
@@ -90,6 +108,7 @@ export interface Camera2DInit {
 export class Camera2D {
   /** Its C layout: a resource hot systems may read and write. */
   static readonly struct = CAMERA2D_LAYOUT;
+  /** Systems may write it (`ResMut<Camera2D>`), unlike Time and Input. */
   static readonly readOnly = false;
   readonly #f = new Float32Array(nativeBuffer(CAMERA2D_LAYOUT.size), 0, CAMERA2D_LAYOUT.fields.length);
   readonly #offset = new VectorView(this.#f, OFFSET);
@@ -105,7 +124,7 @@ export class Camera2D {
     if (init.zoom !== undefined) this.zoom = init.zoom;
   }
 
-  /** The native bytes (see {@link NATIVE_BYTES}). */
+  /** The native bytes Rust and the shim read (the resource's native-bytes key). */
   get [NATIVE_BYTES](): ArrayBuffer {
     return this.#f.buffer as ArrayBuffer;
   }
@@ -114,6 +133,7 @@ export class Camera2D {
   get offset(): Vector2 {
     return this.#offset;
   }
+  /** Moves where the target appears on the screen (copies x and y). */
   set offset(v: Vector2) {
     this.#f[OFFSET] = v.x;
     this.#f[OFFSET + 1] = v.y;
@@ -123,6 +143,7 @@ export class Camera2D {
   get target(): Vector2 {
     return this.#target;
   }
+  /** Points the camera at a world point (copies x and y). */
   set target(v: Vector2) {
     this.#f[TARGET] = v.x;
     this.#f[TARGET + 1] = v.y;
@@ -132,6 +153,7 @@ export class Camera2D {
   get rotation(): number {
     return this.#f[ROTATION]!;
   }
+  /** Turns the view, in degrees clockwise. */
   set rotation(degrees: number) {
     this.#f[ROTATION] = degrees;
   }
@@ -140,6 +162,7 @@ export class Camera2D {
   get zoom(): number {
     return this.#f[ZOOM]!;
   }
+  /** Scales the world on the screen (1: a world pixel is a screen pixel). */
   set zoom(value: number) {
     this.#f[ZOOM] = value;
   }
@@ -177,7 +200,7 @@ export class Camera2D {
   }
 
   /** The fields as a plain object, for logs and tests. */
-  toJSON(): { offset: Vector2; target: Vector2; rotation: number; zoom: number } {
+  toJSON(): Camera2DValue {
     return { offset: this.#offset.toJSON(), target: this.#target.toJSON(), rotation: this.rotation, zoom: this.zoom };
   }
 }

@@ -93,9 +93,13 @@ export const DRAW_KIND_MASK = 0xff;
 
 /** A rectangle: raylib's `Rectangle` (top-left corner, size). */
 export interface Rectangle {
+  /** The left edge. */
   x: number;
+  /** The top edge. */
   y: number;
+  /** Rightwards from x (negative: a flipped source frame). */
   width: number;
+  /** Downwards from y (negative: a flipped source frame). */
   height: number;
 }
 
@@ -145,8 +149,11 @@ export interface DrawRecordValue {
 
 /** An extension record read back ({@link DrawList.extension}). */
 export interface DrawExtensionValue {
+  /** Always 0 (`DrawKind.Extension`). */
   readonly kind: number;
+  /** A font's index in the font table (a `TextFont`'s extension), else 0. */
   readonly index: number;
+  /** Six floats: a `SpritePro`'s source rectangle (x, y, width, height) and origin (x, y). */
   readonly f: readonly number[];
 }
 

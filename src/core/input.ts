@@ -127,7 +127,9 @@ export class Input {
   readonly gamepadsConnected = new Uint8Array(this.buffer, at.gamepad_connected!.offset, MAX_GAMEPADS);
   /** 1 while button b of pad p is held, at p * GAMEPAD_BUTTON_COUNT + b. */
   readonly gamepadButtonsDown = new Uint8Array(this.buffer, at.gamepad_down!.offset, MAX_GAMEPADS * GAMEPAD_BUTTON_COUNT);
+  /** 1 where a gamepad button went down this frame: `pad * GAMEPAD_BUTTON_COUNT + button`. */
   readonly gamepadButtonsPressed = new Uint8Array(this.buffer, at.gamepad_pressed!.offset, MAX_GAMEPADS * GAMEPAD_BUTTON_COUNT);
+  /** 1 where a gamepad button went up this frame: `pad * GAMEPAD_BUTTON_COUNT + button`. */
   readonly gamepadButtonsReleased = new Uint8Array(this.buffer, at.gamepad_released!.offset, MAX_GAMEPADS * GAMEPAD_BUTTON_COUNT);
   /** Axis a of pad p, -1 to 1, at p * GAMEPAD_AXIS_COUNT + a. */
   readonly gamepadAxes = new Float32Array(this.buffer, at.gamepad_axes!.offset, MAX_GAMEPADS * GAMEPAD_AXIS_COUNT);

@@ -16,27 +16,41 @@ export interface KeyEvent {
 
 /** At `frame`, `button` of gamepad `pad` goes down or up (the pad counts as connected). */
 export interface GamepadButtonEvent {
+  /** The frame it happens at (`app.time.frame`). */
   readonly frame: number;
+  /** What the line does. */
   readonly kind: "gamepad-button";
+  /** The gamepad, 0 to 3. */
   readonly pad: number;
+  /** The button's code (see `GamepadButton`). */
   readonly button: number;
+  /** Pressed (`true`) or released (`false`). */
   readonly down: boolean;
 }
 
 /** At `frame`, `axis` of gamepad `pad` moves to `value`, -1 to 1 (the pad counts as connected). */
 export interface GamepadAxisEvent {
+  /** The frame it happens at (`app.time.frame`). */
   readonly frame: number;
+  /** What the line does. */
   readonly kind: "gamepad-axis";
+  /** The gamepad, 0 to 3. */
   readonly pad: number;
+  /** The axis's code (see `GamepadAxis`). */
   readonly axis: number;
+  /** Where it moves to, -1 to 1. */
   readonly value: number;
 }
 
 /** At `frame`, gamepad `pad` is plugged in or pulled out (which releases its buttons). */
 export interface GamepadConnectionEvent {
+  /** The frame it happens at (`app.time.frame`). */
   readonly frame: number;
+  /** What the line does. */
   readonly kind: "gamepad-connection";
+  /** The gamepad, 0 to 3. */
   readonly pad: number;
+  /** Plugged in (`true`) or pulled out (`false`). */
   readonly connected: boolean;
 }
 

@@ -1638,12 +1638,19 @@ export const Colors = {
 
 /** raylib.h's numeric and text defines. */
 export const Defines = {
+  /** raylib.h's `RAYLIB_VERSION_MAJOR` */
   RAYLIB_VERSION_MAJOR: 5,
+  /** raylib.h's `RAYLIB_VERSION_MINOR` */
   RAYLIB_VERSION_MINOR: 6,
+  /** raylib.h's `RAYLIB_VERSION_PATCH` */
   RAYLIB_VERSION_PATCH: 0,
+  /** raylib.h's `RAYLIB_VERSION` */
   RAYLIB_VERSION: "5.6-dev",
+  /** raylib.h's `PI` */
   PI: 3.141592653589793,
+  /** raylib.h's `DEG2RAD` */
   DEG2RAD: (Math.PI/180.0),
+  /** raylib.h's `RAD2DEG` */
   RAD2DEG: (180.0/Math.PI),
 } as const;
 
@@ -2265,7 +2272,7 @@ export class RaylibBindings {
   /** The scratch block, for the generated readers and writers. */
   protected readonly scratchView: DataView;
 
-  /** Binds the methods over symbol tables and a scratch block of at least {@link SCRATCH_BYTES}. */
+  /** Binds the methods over symbol tables and a scratch block of at least `SCRATCH_BYTES`. */
   constructor(raw: RaylibFunctions, wrappers: WrapperFunctions, scratch: { address: number; view: DataView }) {
     this.raw = raw;
     this.wrappers = wrappers;
