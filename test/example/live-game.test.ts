@@ -52,6 +52,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
     crate = new Fixture(EXAMPLE_CRATE);
     dir = mkdtempSync(join(tmpdir(), "hotloop-live-example-"));
     cpSync(join(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
+    cpSync(join(REPO, "examples/bevy-like/assets"), join(dir, "assets"), { recursive: true });
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(REPO, join(dir, "node_modules/hotloop"));
     const config = { crate: relative(dir, crate.dir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };

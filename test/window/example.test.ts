@@ -1,16 +1,18 @@
 /**
- * The bevy-like example in a real window (Xvfb in CI): scripted keys move the player, the screen
- * shows it; then the Rust system's colour is edited and rebuilt, and the next frames show the new
- * colour with the player where it was. Skipped (one line) without a display or a raylib.
+ * The bevy-like example in a real window (Xvfb in CI): scripted keys move the player through the
+ * world, the camera keeps it in the middle of the screen; then the Rust system's colour is edited and
+ * rebuilt, and the next frames show the new colour with the player where it was. Skipped (one
+ * line) without a display or a raylib. (test/window/example-camera.test.ts looks at the camera,
+ * the coins' sprites and the HUD.)
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { ManualClock, Render, system, type App } from "../../src/core/index.ts";
+import { ManualClock, type App } from "../../src/core/index.ts";
 import { HotReloader } from "../../src/hot/index.ts";
 import { Raylib, type ScreenPixels } from "../../src/render/index.ts";
 import { Position } from "../../examples/bevy-like/src/components.ts";
-import { PlayerEntity } from "../../examples/bevy-like/src/gameplay.ts";
+import { PlayerEntity, VIEW } from "../../examples/bevy-like/src/gameplay.ts";
 import { EXAMPLE_CRATE, exampleApp, stepFrames } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 import { skipWindowTests } from "../support/window-env.ts";
@@ -50,16 +52,13 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("bevy-like example in
     const script = resolve(crate.dir, "keys.txt");
     await Bun.write(script, "2 down RIGHT\n42 up RIGHT\n");
     app = await exampleApp({ reload: true, headless: false, library: crate.library, clock, script, reporter: () => {} });
-    // Grab the frame before EndDrawing, after everything was drawn.
-    app.addSystems(
-      Render,
-      system(function grab({ resource }) {
-        if (!capture) return;
-        const rl = resource(Raylib);
-        capture.pixels = rl.readScreen();
-        rl.takeScreenshot(capture.path);
-      }).after("draw_hud"),
-    );
+    // Grab the frame right before EndDrawing, after everything was drawn (the draw list too).
+    const rl = app.resource(Raylib);
+    rl.beforeEndDrawing.push(() => {
+      if (!capture) return;
+      capture.pixels = rl.readScreen();
+      rl.takeScreenshot(capture.path);
+    });
     await app.resource(HotReloader).ready();
   }, SLOW);
 
@@ -80,16 +79,18 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("bevy-like example in
 
   test("the player moves in the scripted direction, then takes an edited colour where it stood", async () => {
     await frames(1); // frame 1 runs Startup only: no fixed step has styled the player yet
+    const player = app.resource(PlayerEntity).id;
     const start = await shot("example-start.png");
     const before = find(start, BLUE);
     expect(before.count).toBeGreaterThan(200); // a filled circle of radius 18
+    const xStart = Position.x[player]!;
     await frames(60); // RIGHT held for 40 fixed steps at 220 px/s: about 137 px
     const moved = await shot("example-moved.png");
     const after = find(moved, BLUE);
     expect(after.count).toBeGreaterThan(200);
-    expect(after.x - before.x).toBeGreaterThan(100);
+    expect(Position.x[player]! - xStart).toBeGreaterThan(100); // it moved through the world...
+    expect(Math.abs(after.x - VIEW.width / 2)).toBeLessThan(2); // ...and the camera keeps it in the middle
     expect(Math.abs(after.y - before.y)).toBeLessThan(2);
-    const player = app.resource(PlayerEntity).id;
     const xBefore = Position.x[player]!;
 
     crate.edit("const PLAYER_COLOR: u32 = 0x3c_b4_ff_ff;", "const PLAYER_COLOR: u32 = 0xff_3c_8c_ff;", "src/player.rs");

@@ -5,9 +5,9 @@
 import { isHeadless, type App } from "hotloop";
 import { Gameplay } from "./gameplay.ts";
 import { HeadlessReport } from "./headless.ts";
-import { WindowedExample } from "./render.ts";
+import { GameAssets, WindowedExample } from "./render.ts";
 
 export default function bevyLikeGame(app: App): void {
-  app.addPlugins(Gameplay);
+  app.addPlugins(Gameplay, GameAssets);
   app.addPlugins(isHeadless(app) ? HeadlessReport(60) : WindowedExample());
 }

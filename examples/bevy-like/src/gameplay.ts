@@ -12,10 +12,12 @@ import { defineQuery, FixedUpdate, GamepadAxis, GamepadButton, inState, Key, Pre
 import { Appearance, Coin, CoinCollected, components, GameState, Player, Position, PrevPosition, Round, Score, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
-/** The arena's size in pixels (the window's); examples/bevy-like/systems keeps the player inside it. */
-export const ARENA = { width: 800, height: 450 } as const;
+/** The world's size in pixels; examples/bevy-like/systems keeps the player inside it. */
+export const ARENA = { width: 1600, height: 900 } as const;
+/** The window's size: the camera (Rust's camera_follow) shows this much of the world. */
+export const VIEW = { width: 800, height: 450 } as const;
 /** Coins on the field at any time. */
-export const COINS = 6;
+export const COINS = 12;
 /** A new coin's radius: edit it while `bun run dev --features reload` runs. */
 const COIN_RADIUS = 10;
 const COIN_COLOR = 0xffd23cff;

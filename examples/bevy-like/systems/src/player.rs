@@ -10,8 +10,8 @@ const SPEED: f32 = 220.0;
 const PLAYER_COLOR: u32 = 0x3c_b4_ff_ff;
 /// The player's radius in pixels.
 const PLAYER_RADIUS: f32 = 18.0;
-/// The arena the player is kept in (the window's size).
-const ARENA: (f32, f32) = (800.0, 450.0);
+/// The world the player is kept in (src/gameplay.ts's ARENA; the camera shows a window of it).
+const ARENA: (f32, f32) = (1600.0, 900.0);
 
 /// Moves the player at SPEED with the arrow keys or WASD, else gamepad 0's d-pad or left stick
 /// (a stick leaning halfway moves at half speed), diagonals normalised, inside the arena.
