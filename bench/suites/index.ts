@@ -2,6 +2,7 @@
 import type { Suite } from "../suite.ts";
 import { callSuite } from "./call.ts";
 import { commandsSuite } from "./commands.ts";
+import { assetsSuite } from "./assets.ts";
 import { bindingSuite } from "./binding.ts";
 import { drawSuite } from "./draw.ts";
 import { ecsMovement } from "./ecs-movement.ts";
@@ -38,6 +39,7 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   peers: ["suites/peers.ts"],
   draw: ["suites/draw.ts", "window.ts"],
   binding: ["suites/binding.ts", "window.ts", "old-binding/old-shim.c", "../scripts/gen-raylib.ts"],
+  assets: ["suites/assets.ts", "window.ts", "../src/render/asset-reload.ts"],
   commands: ["suites/commands.ts"],
   release: ["suites/release.ts"],
   inspector: ["suites/inspector.ts", "../src/dev/inspector/inspector.ts", "../src/dev/inspector/world-view.ts", "../src/dev/inspector/page.html"],
@@ -60,6 +62,7 @@ export const SUITES: Record<string, Suite> = {
   peers: peersSuite,
   draw: drawSuite,
   binding: bindingSuite,
+  assets: assetsSuite,
   commands: commandsSuite,
   release: releaseSuite,
   inspector: inspectorSuite,
