@@ -30,3 +30,25 @@ export {
 export { RAYLIB_SYS_VERSION, RAYLIB_VERSION, RaylibSetupError } from "../render/build-raylib.ts";
 export { ScreenshotPlugin, type ScreenshotOptions } from "../render/screenshot.ts";
 export { loadTexture, textureSize } from "../render/textures.ts";
+export {
+  Audio,
+  AudioPlugin,
+  MusicStreams,
+  NULL_AUDIO_CONFIG,
+  Sounds,
+  type AudioDevice,
+  type AudioPluginOptions,
+  type AudioReload,
+  type LoadOptions,
+} from "../render/audio.ts";
+export {
+  AUDIO_LIST_DEFAULTS,
+  AudioFlag,
+  AudioKind,
+  AudioList,
+  audioListOf,
+  type AudioListOptions,
+  type AudioRecordValue,
+  type MusicPlayOptions,
+  type PlayOptions,
+} from "../core/audio-list.ts";

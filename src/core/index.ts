@@ -16,3 +16,4 @@ export * from "./scripted-input.ts";
 export * from "./headless.ts";
 export * from "./assets.ts";
 export * from "./draw-list.ts";
+export * from "./audio-list.ts";

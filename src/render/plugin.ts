@@ -14,6 +14,9 @@
  *    and polls input events), even when a render system throws; after them, the app's draw list
  *    (`drawListOf(app)`, where Rust's `DrawList` writes too) is drawn in one call;
  *  - shutdown: unloads the textures `loadTexture` loaded, closes the window.
+ * It also adds an AudioPlugin (src/render/audio.ts: the `Audio` resource, sounds and music),
+ * unless `audio: false`; headless, its device is "off" unless HOTLOOP_AUDIO or `audio.device`
+ * asks for one.
  * It never calls SetTargetFPS: the App's runner paces frames.
  *
  * @module
@@ -32,6 +35,8 @@ import {
 } from "./raylib.ts";
 import { RaylibSetupError } from "./build-raylib.ts";
 import { Textures } from "./textures.ts";
+import { Audio, AudioPlugin, type AudioPluginOptions } from "./audio.ts";
+import { buildPlugin } from "../core/plugin.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** Options of {@link RaylibPlugin}. */
@@ -61,6 +66,12 @@ export interface RaylibPluginOptions {
   readonly exitKey?: number;
   /** Request app exit when the window should close. Default true. */
   readonly exitOnClose?: boolean;
+  /**
+   * The AudioPlugin it adds (sounds and music, see `Audio`), with these options; `false`: none
+   * (add your own AudioPlugin, or have no audio). Headless, its device defaults to "off" (no
+   * sound, raylib's audio untouched) unless HOTLOOP_AUDIO says otherwise. Default: `{}`.
+   */
+  readonly audio?: false | AudioPluginOptions;
 }
 
 /**
@@ -142,6 +153,12 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl, HOTLOOP_OWN);
     if (!headless) app.getResource(Textures)?.loadPending(rl); // loadTexture calls made before the window
+
+    if (options.audio !== false && !app.hasResource(Audio)) {
+      const audio = options.audio ?? {};
+      // Built as part of this plugin (not added): a TypeScript reload keeps both, as one.
+      buildPlugin(AudioPlugin({ ...audio, device: audio.device ?? (headless && !process.env.HOTLOOP_AUDIO ? "off" : undefined) }), app);
+    }
 
     const exitOnClose = options.exitOnClose ?? true;
     if (!headless) {
