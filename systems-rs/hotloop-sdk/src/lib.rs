@@ -87,6 +87,8 @@
 //! - [`EventWriter<E>`] / [`EventReader<E>`]: `defineEvent` in TypeScript, [`event!`] in Rust;
 //!   an event lives for the frame it was sent in and the next; each reader sees it once.
 //! - [`DrawList`]: shapes, text and sprites, drawn by the render plugin in one call a frame.
+//! - [`Audio`]: sounds and music (by name, [`Sound::named`], [`Music::named`]) to play, stop,
+//!   pause or resume, carried out by the AudioPlugin after the frame.
 //! - [`Res<State<S>>`](State) / [`ResMut<NextState<S>>`](NextState): a state (`defineState` in
 //!   TypeScript, [`state!`] in Rust): its value, and a request for another. `export!` places
 //!   systems on `OnEnter(S::V)` / `OnExit(S::V)` and gates them with `.run_if(in_state(S::V))`.
@@ -136,6 +138,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod audio;
 mod boundary;
 mod commands;
 mod component;
@@ -155,6 +158,7 @@ mod system;
 #[cfg(test)]
 mod tests;
 
+pub use audio::{Audio, Music, Sound};
 pub use boundary::checkpoint;
 pub use commands::{Bundle, Commands, SPAWNED_BIT};
 pub use component::{fnv1a_64, layout_hash, Component, Field, FieldType, Mut, Value};
@@ -172,7 +176,7 @@ pub use states::{in_state, Condition, InState, NextState, State, States};
 pub use system::{System, SystemParam};
 
 /// The ABI version this SDK implements (docs/abi.md); `hotloop_abi_version` returns it.
-pub const HOTLOOP_ABI_VERSION: u32 = 4;
+pub const HOTLOOP_ABI_VERSION: u32 = 5;
 
 /// This SDK's version, reported as `"sdk"` in the manifest.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -183,9 +187,10 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        checkpoint, in_state, with_host_memory, Color, Commands, Component, DrawList, Entity,
-        EventReader, EventWriter, HostCell, Input, Key, Local, MouseButton, Mut, NextState, Query,
-        Read, Res, ResMut, State, States, Texture, Time, Value, With, Without, Write,
+        checkpoint, in_state, with_host_memory, Audio, Color, Commands, Component, DrawList,
+        Entity, EventReader, EventWriter, HostCell, Input, Key, Local, MouseButton, Music, Mut,
+        NextState, Query, Read, Res, ResMut, Sound, State, States, Texture, Time, Value, With,
+        Without, Write,
     };
 }
 

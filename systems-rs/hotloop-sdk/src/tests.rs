@@ -72,8 +72,10 @@ fn keep_score(
     mut sent: EventWriter<Boom>,
     mut got: EventReader<Boom>,
     mut draw: crate::DrawList,
+    mut audio: crate::Audio,
 ) {
     draw.circle(1.0, 2.0, 3.0, crate::Color::rgba(1, 2, 3, 4));
+    audio.play(crate::Sound::named("boom").volume(0.5));
     counter.calls += 1;
     for boom in got.read() {
         score.value += boom.power as u32;
@@ -267,13 +269,22 @@ fn a_run_list_calls_in_order_and_stops_after_the_first_panic() {
     // four i32 words no other thread touches.
     let ran = unsafe { hotloop_run_systems(run.as_ptr(), 4, watch.as_mut_ptr()) };
     assert_eq!(ran, 2, "stops after entry 2 and returns its index");
-    assert!(last_error().starts_with("kaboom 42 (at "), "the panic's text waits as after one call");
+    assert!(
+        last_error().starts_with("kaboom 42 (at "),
+        "the panic's text waits as after one call"
+    );
     assert_eq!(watch, [7, 1, 0, 0], "between calls again, the abort spent");
     let all_good = [noop, 0, 1, noop, 0, 2];
     // SAFETY: as above, two entries; a null `watch` is allowed.
-    assert_eq!(unsafe { hotloop_run_systems(all_good.as_ptr(), 2, std::ptr::null_mut()) }, 2);
+    assert_eq!(
+        unsafe { hotloop_run_systems(all_good.as_ptr(), 2, std::ptr::null_mut()) },
+        2
+    );
     // SAFETY: an empty list is never read.
-    assert_eq!(unsafe { hotloop_run_systems(std::ptr::null(), 0, std::ptr::null_mut()) }, 0);
+    assert_eq!(
+        unsafe { hotloop_run_systems(std::ptr::null(), 0, std::ptr::null_mut()) },
+        0
+    );
 }
 
 #[test]
@@ -355,7 +366,7 @@ fn the_manifest_is_exact() {
     // SAFETY: as above; the second call returns the cached string.
     assert_eq!(unsafe { hotloop_manifest() }, json.as_ptr().cast());
     // SAFETY: a plain function of our own export.
-    assert_eq!(unsafe { hotloop_abi_version() }, 4);
+    assert_eq!(unsafe { hotloop_abi_version() }, 5);
     // SAFETY: as above.
     assert_eq!(unsafe { hotloop_system_count() }, 7);
 }
@@ -378,7 +389,7 @@ fn duplicates_are_reported_in_the_manifest() {
         r#"two systems are named `noop`","#,
     );
     assert!(
-        json.starts_with(r#"{"abi":4,"sdk":"0.1.0","crate":"dups","error":"#),
+        json.starts_with(r#"{"abi":5,"sdk":"0.1.0","crate":"dups","error":"#),
         "{json}"
     );
     assert!(json.contains(expected_error), "{json}");
@@ -537,6 +548,7 @@ macro_rules! layout_line {
 #[test]
 fn shared_structs_match_the_golden_layouts() {
     use crate::__private::{CommandQueueData, EventQueueData, EventReaderData};
+    use crate::audio::{AudioListData, AudioRecord};
     use crate::draw::{DrawListData, DrawRecord};
     let lines = [
         layout_line!(TimeData; delta, elapsed, frame_delta, fixed_delta, overstep, frame),
@@ -546,6 +558,8 @@ fn shared_structs_match_the_golden_layouts() {
         layout_line!(EventReaderData; queue, cursor),
         layout_line!(DrawListData; records, capacity, len, text, text_capacity, text_len, textures, texture_count, reserved),
         layout_line!(DrawRecord; kind, color, x, y, a, b, c, d),
+        layout_line!(AudioListData; records, capacity, len, sounds, music, sound_count, music_count),
+        layout_line!(AudioRecord; kind, index, volume, pitch, pan, flags),
         layout_line!(Score; value),
         layout_line!(Boom; x, power),
     ];
@@ -611,6 +625,15 @@ fn systems_read_the_golden_slots() {
         capacity: 4,
         ..Default::default()
     };
+    let mut sounds_played = [crate::audio::AudioRecord::default(); 2];
+    let sound_names = [crate::fnv1a_64("boom")];
+    let mut audio = crate::audio::AudioListData {
+        records: addr(sounds_played.as_mut_ptr()),
+        capacity: 2,
+        sounds: addr(sound_names.as_ptr()),
+        sound_count: 1,
+        ..Default::default()
+    };
     for (index, (name, slots)) in rows.iter().enumerate() {
         assert!(
             manifest.contains(&format!(r#"{{"name":"{name}""#)),
@@ -632,6 +655,7 @@ fn systems_read_the_golden_slots() {
                 "event_writer:Boom" => addr(&raw mut queue),
                 "event_reader:Boom" => addr(&raw mut reader),
                 "draw" => addr(&raw mut draw),
+                "audio" => addr(&raw mut audio),
                 s if s.starts_with("local:") => addr(local.as_mut_ptr()),
                 s if s.starts_with("col:") => {
                     next_column += 1;
@@ -668,9 +692,11 @@ fn systems_read_the_golden_slots() {
             commands.spawned,
             queue.count,
             local[0],
-            draw.len
+            draw.len,
+            audio.len,
+            sounds_played[0].volume
         ),
-        (1 + 2 + 4 + 2, 1, 1, 1, 1)
+        (1 + 2 + 4 + 2, 1, 1, 1, 1, 1, 0.5)
     );
     // chase ran on ids 1 and 2 with `has` [0, 1, 0, 1]: only entity 1 has a Velocity.
     assert_eq!(*CHASED.lock().unwrap(), [(1, true, true), (2, false, true)]);
