@@ -537,7 +537,7 @@ export class Audio {
   }
 
   set volume(volume: number) {
-    level("volume", "the master", volume);
+    if (!Number.isFinite(volume) || volume < 0 || volume > 1) throw new Error(`hotloop: the master volume must be a number from 0 to 1, got ${volume}`);
     this.rl?.setMasterVolume(volume);
   }
 
@@ -580,12 +580,14 @@ function openDevice(wanted: AudioDevice, say: (line: string) => void): { rl: Ray
     if (opened.ready) return { rl, device: "default", backend: opened.backend };
     why = opened.reason;
   }
-  const silent = rl.openAudioDevice(NULL_AUDIO_CONFIG, true);
+  // The silent device is ALSA's: elsewhere the same configuration would open the real device.
+  const silent = process.platform === "linux" ? rl.openAudioDevice(NULL_AUDIO_CONFIG, true) : { ready: false as const, reason: "it is ALSA's, and this is not Linux" };
   if (silent.ready) {
     if (why !== undefined) say(`hotloop: no audio device (${why}): sounds play on a silent device`);
     return { rl, device: "null", backend: silent.backend };
   }
-  say(`hotloop: no audio device (${why ?? "HOTLOOP_AUDIO=null"}${why === undefined ? "" : "; the silent one"}: ${silent.reason}): sounds are silent`);
+  if (why === undefined) say(`hotloop: no silent audio device (${silent.reason}): sounds are silent`);
+  else say(`hotloop: no audio device (${why}; nor a silent one: ${silent.reason}): sounds are silent`);
   return { rl: undefined, device: "off", backend: undefined };
 }
 
@@ -593,8 +595,9 @@ function openDevice(wanted: AudioDevice, say: (line: string) => void): { rl: Ray
  * The audio plugin: opens the device (see the module comment), inserts the {@link Audio}
  * resource, carries out the app's audio list after Last's systems, feeds playing music streams,
  * and at shutdown unloads everything and closes the device. A `once` plugin: a TypeScript reload
- * keeps the device and what is loaded. Throws when another App of this process holds the device
- * (raylib has one).
+ * keeps the device and what is loaded. Throws when the app has audio already (one added by the
+ * RaylibPlugin); while another App of this process holds the device (raylib has one), says so in
+ * one line and is silent.
  */
 export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
   return oncePlugin(
