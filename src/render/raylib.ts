@@ -308,6 +308,14 @@ export class Raylib extends RaylibBindings {
   closeAudio(): void {
     this.shim.hl_close_audio();
   }
+  /**
+   * Closes the audio device (raylib: `CloseAudioDevice`, through {@link closeAudio}): raylib's own
+   * would wait forever on the AudioPlugin's silent device, whose mixing thread may be waiting for
+   * the game's next frame.
+   */
+  override closeAudioDevice(): void {
+    this.closeAudio();
+  }
 
   // --- reading the screen back ---
 

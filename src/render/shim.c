@@ -405,13 +405,13 @@ static void hl_audio_trace(int type, const char *text, va_list args) {
     const char *backend = strstr(msg, "> Backend:");
     if (backend != NULL) {
         const char *bar = strchr(backend, '|');
-        snprintf(hl_audio_backend, sizeof hl_audio_backend, "%s", bar != NULL ? bar + 2 : backend + 10);
+        snprintf(hl_audio_backend, sizeof hl_audio_backend, "%.63s", bar != NULL ? bar + 2 : backend + 10);
     }
     if (strstr(msg, "> Format:") != NULL) hl_audio_sample_bits = hl_after_arrow(msg, 32); // "32-bit IEEE Floating Point"
     if (strstr(msg, "> Channels:") != NULL) hl_audio_channels = hl_after_arrow(msg, 2);
     if (strstr(msg, "> Sample rate:") != NULL) hl_audio_rate = hl_after_arrow(msg, 48000);
     int warning = type == LOG_WARNING && strncmp(msg, "AUDIO: ", 7) == 0;
-    if (warning && !hl_audio_warning[0]) snprintf(hl_audio_warning, sizeof hl_audio_warning, "%s", msg + 7);
+    if (warning && !hl_audio_warning[0]) snprintf(hl_audio_warning, sizeof hl_audio_warning, "%.255s", msg + 7);
     if (type >= hl_log_level && (!warning || hl_log_level <= LOG_INFO)) {
         printf("%s%s\n", hl_level_prefix(type), msg);
         fflush(stdout);
