@@ -132,7 +132,7 @@ export class Sounds {
 
   /**
    * Loads the sound file `file` (an asset name: a path in the project's `assets/` folder, the same
-   * in a released game; WAV, OGG, MP3, FLAC, QOA) under its name (`options.name`, default `file`)
+   * in a released game; WAV, OGG, MP3 or QOA) under its name (`options.name`, default `file`)
    * and returns the name. Loading a name again from the same file keeps what is loaded (a
    * TypeScript reload runs the game's setup again); from another file, replaces it. Throws one
    * line when the file is missing or raylib cannot read it. Silent ("off"): only checks the file
@@ -277,7 +277,7 @@ export class Sounds {
 }
 
 /**
- * The app's music streams, by name: long sounds decoded as they play (OGG, MP3, WAV, FLAC, QOA,
+ * The app's music streams, by name: long sounds decoded as they play (OGG, MP3, WAV, QOA,
  * XM, MOD). The AudioPlugin feeds every playing stream once a frame.
  */
 export class MusicStreams {
