@@ -92,3 +92,25 @@ export { RAYLIB_SYS_VERSION, RAYLIB_VERSION, RaylibSetupError } from "../render/
 export { ScreenshotPlugin, type ScreenshotOptions } from "../render/screenshot.ts";
 export { loadTexture, textureSize } from "../render/textures.ts";
 export { fontSize, loadFont } from "../render/fonts.ts";
+export {
+  Audio,
+  AudioPlugin,
+  MusicStreams,
+  NULL_AUDIO_CONFIG,
+  Sounds,
+  type AudioDevice,
+  type AudioPluginOptions,
+  type AudioReload,
+  type LoadOptions,
+} from "../render/audio.ts";
+export {
+  AUDIO_LIST_DEFAULTS,
+  AudioFlag,
+  AudioKind,
+  AudioList,
+  audioListOf,
+  type AudioListOptions,
+  type AudioRecordValue,
+  type MusicPlayOptions,
+  type PlayOptions,
+} from "../core/audio-list.ts";

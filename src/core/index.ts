@@ -17,3 +17,4 @@ export * from "./scripted-input.ts";
 export * from "./headless.ts";
 export * from "./assets.ts";
 export * from "./draw-list.ts";
+export * from "./audio-list.ts";

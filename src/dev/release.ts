@@ -171,10 +171,15 @@ function assetFiles(project: Project): EmbeddedFile[] {
 }
 
 /**
- * Where a game's source names an asset with a literal: `loadTexture(<app>, <name>, "file")` and a
- * RaylibPlugin's `icon: "file"` (quotes or backticks without `${`).
+ * Where a game's source names an asset with a literal: `loadTexture(<app>, <name>, "file")`, a
+ * RaylibPlugin's `icon: "file"`, and `sounds.load("file")` / `music.load("file")` of the Audio
+ * resource (quotes or backticks without `${`).
  */
-const ASSET_NAMES = [/\bloadTexture\(\s*[^,()]+,\s*[^,()]+,\s*(["'`])([^"'`$]+)\1/g, /\bicon\s*:\s*(["'`])([^"'`$]+)\1/g];
+const ASSET_NAMES = [
+  /\bloadTexture\(\s*[^,()]+,\s*[^,()]+,\s*(["'`])([^"'`$]+)\1/g,
+  /\bicon\s*:\s*(["'`])([^"'`$]+)\1/g,
+  /\b(?:sounds|music)\.load\(\s*(["'`])([^"'`$]+)\1/g,
+];
 
 /** `text` with its comments blanked (kept to the same length and lines, so places stay right); strings are left alone. */
 export function blankComments(text: string): string {

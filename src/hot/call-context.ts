@@ -4,6 +4,7 @@ import { columnsOf, defineQuery, fitPresence, nativeBuffer, Not, presenceOf, sto
 import { hostParamsOf, type HostParams } from "./host-params.ts";
 import type { ParamManifest, QueryParamManifest, SystemManifest } from "./manifest.ts";
 import { drawListOf } from "../core/draw-list.ts";
+import { audioListOf } from "../core/audio-list.ts";
 
 /** One query parameter's live state: the bitecs query and where its slots start. */
 interface QuerySlots {
@@ -105,6 +106,8 @@ export class CallContext {
         return this.#host.reader(system, index, this.#queue(param.name));
       case "draw":
         return drawListOf(this.#app).pointer;
+      case "audio":
+        return audioListOf(this.#app).pointer;
     }
   }
 

@@ -79,6 +79,13 @@ const DrawParam = z.object({
   /** A `DrawList` parameter. */
   kind: z.literal("draw"),
 });
+const AudioParam = z.object({
+  /** An `Audio` parameter. */
+  kind: z.literal("audio"),
+});
+
+/** The parameter kinds this host knows: a library asking for another one was built by a newer SDK. */
+const PARAM_KINDS: readonly string[] = ["query", "res", "commands", "local", "event_writer", "event_reader", "draw", "audio"];
 
 /** A named layout the library was compiled against: a component, resource or event type. */
 const LayoutEntry = z.object({
@@ -135,7 +142,7 @@ export const ManifestSchema = z.object({
         /** Systems it runs before, with `schedule`. */
         before: z.array(Name).max(256).default([]),
         /** Its parameters, in order: what the host fills the call context from. */
-        params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam, CommandsParam, LocalParam, EventWriterParam, EventReaderParam, DrawParam])).max(32),
+        params: z.array(z.discriminatedUnion("kind", [QueryParam, ResParam, CommandsParam, LocalParam, EventWriterParam, EventReaderParam, DrawParam, AudioParam])).max(32),
       }),
     )
     .max(4096),
@@ -201,6 +208,8 @@ function checkManifest(text: string): Manifest {
   if (json && typeof json === "object" && "abi" in json && json.abi !== HOTLOOP_ABI_VERSION) {
     throw new ManifestError(`SDK ABI version ${String(json.abi)} does not match the host's ${HOTLOOP_ABI_VERSION}: rebuild the library against this hotloop`);
   }
+  const unknown = unknownParamKind(json);
+  if (unknown) throw new ManifestError(unknown);
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -217,6 +226,24 @@ function checkManifest(text: string): Manifest {
   return parsed.data;
 }
 
+/**
+ * The first parameter of a kind this host does not know, as a refusal that says why (a newer SDK
+ * than this hotloop), rather than the schema's list of the kinds it expected.
+ */
+function unknownParamKind(json: unknown): string | undefined {
+  const systems = json && typeof json === "object" && "systems" in json && Array.isArray(json.systems) ? (json.systems as unknown[]) : [];
+  for (const system of systems) {
+    const params = system && typeof system === "object" && "params" in system && Array.isArray(system.params) ? (system.params as unknown[]) : [];
+    for (const param of params) {
+      const kind = param && typeof param === "object" && "kind" in param ? param.kind : undefined;
+      if (typeof kind !== "string" || PARAM_KINDS.includes(kind)) continue;
+      const name = system && typeof system === "object" && "name" in system ? String(system.name) : "?";
+      return `system ${name} takes a parameter of kind ${JSON.stringify(kind.slice(0, 64))}, which this hotloop does not know: the library was built with a newer hotloop SDK; update hotloop (or build against its SDK)`;
+    }
+  }
+  return undefined;
+}
+
 /** A system's parameters as Rust-like text: `Query<(Write<Position>, Read<Velocity>), With<Player>>, Res<Time>`. */
 export function describeParams(params: readonly ParamManifest[]): string {
   return params.map(describeParam).join(", ") || "(no parameters)";
@@ -229,6 +256,7 @@ function describeParam(p: ParamManifest): string {
   if (p.kind === "event_writer") return `EventWriter<${p.name}>`;
   if (p.kind === "event_reader") return `EventReader<${p.name}>`;
   if (p.kind === "draw") return "DrawList";
+  if (p.kind === "audio") return "Audio";
   const items = p.components.map((c) => TERM_TEXT[c.access](c.name));
   // `Entity` terms back in their places (a position past the end goes last).
   for (const at of [...(p.entity ?? [])].sort((a, b) => a - b)) items.splice(Math.min(at, items.length), 0, "Entity");

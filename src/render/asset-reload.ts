@@ -1,12 +1,13 @@
 /**
  * Assets that reload when saved (`hotloop dev --features reload`): the project's asset folder is
- * watched, and a saved file an asset was loaded from (a texture's image, a font) is loaded again
+ * watched, and a saved file an asset was loaded from (a texture's image, a font, a sound, a music
+ * stream) is loaded again
  * at the next frame boundary, in place: its name keeps its index, so every use of it draws the new
  * one from that frame. A file that fails to load is one line, and the old asset stays.
  *
  * Each kind of asset is a resource that owns its files and can load one again
- * ({@link ReloadableAssets}); {@link RELOADABLE_ASSETS} lists them. A new kind (sounds, music)
- * implements the interface and adds its class to the list.
+ * ({@link ReloadableAssets}); {@link RELOADABLE_ASSETS} lists them. The `Audio` resource's sounds
+ * and music streams (src/render/audio.ts) reload too: they need no window, and say their own kind.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { existsSync, watch, type FSWatcher } from "node:fs";
 import { join, relative } from "node:path";
 import type { App } from "../core/app.ts";
 import { Assets } from "../core/assets.ts";
+import { Audio } from "./audio.ts";
 import type { ResourceKey } from "../core/resources.ts";
 import { Fonts } from "./fonts.ts";
 import { Raylib } from "./raylib.ts";
@@ -65,17 +67,17 @@ export function watchAssets(app: App, say: (line: AssetLine) => void): { close()
     const rl = app.getResource(Raylib);
     const windowed = rl?.headless ? undefined : rl;
     const owners = RELOADABLE_ASSETS.map((key) => app.getResource(key)).filter((owner) => owner !== undefined);
+    const audio = app.getResource(Audio);
     const now = performance.now();
     for (const [file, seenAt] of [...saved]) {
       if (now - seenAt < QUIET_MS) continue; // still being written, perhaps: the next boundary looks again
       saved.delete(file);
       const show = relative(root, file);
-      for (const owner of owners) {
-        const kind = owner.assetKind;
-        for (const { name, problem } of owner.reloadFile(windowed, file)) {
-          if (problem) say({ type: "warning", file: show, message: `${kind} ${JSON.stringify(name)} could not be loaded again (${problem}); the old ${kind} stays` });
-          else say({ type: "info", message: `reloaded ${kind} ${JSON.stringify(name)} from ${show} (${(performance.now() - seenAt).toFixed(1)} ms after the save was seen)` });
-        }
+      const reloads = owners.flatMap((owner) => owner.reloadFile(windowed, file).map((r) => ({ kind: owner.assetKind, ...r })));
+      if (audio) reloads.push(...audio.reloadFile(file));
+      for (const { kind, name, problem } of reloads) {
+        if (problem) say({ type: "warning", file: show, message: `${kind} ${JSON.stringify(name)} could not be loaded again (${problem}); the old ${kind} stays` });
+        else say({ type: "info", message: `reloaded ${kind} ${JSON.stringify(name)} from ${show} (${(performance.now() - seenAt).toFixed(1)} ms after the save was seen)` });
       }
     }
   });

@@ -6,6 +6,7 @@ export * from "./raylib.ts";
 export * from "./plugin.ts";
 export * from "./textures.ts";
 export * from "./fonts.ts";
+export * from "./audio.ts";
 export {
   RAYLIB_SYS_VERSION,
   RAYLIB_VERSION,

@@ -16,6 +16,9 @@
  *    app's `Camera2D` (its screen-space records outside it); what render systems draw with raylib
  *    directly is on the screen, outside the camera;
  *  - shutdown: unloads the textures `loadTexture` and the fonts `loadFont` loaded, closes the window.
+ * It also adds an AudioPlugin (src/render/audio.ts: the `Audio` resource, sounds and music),
+ * unless `audio: false`; headless, its device is "off" unless HOTLOOP_AUDIO or `audio.device`
+ * asks for one.
  * It never calls SetTargetFPS: the App's runner paces frames.
  *
  * @module
@@ -50,6 +53,8 @@ import {
 import { RaylibSetupError } from "./build-raylib.ts";
 import { Fonts } from "./fonts.ts";
 import { Textures } from "./textures.ts";
+import { Audio, AudioPlugin, type AudioPluginOptions } from "./audio.ts";
+import { buildPlugin } from "../core/plugin.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
 /** Options of {@link RaylibPlugin}. */
@@ -79,6 +84,12 @@ export interface RaylibPluginOptions {
   readonly exitKey?: number;
   /** Request app exit when the window should close. Default true. */
   readonly exitOnClose?: boolean;
+  /**
+   * The AudioPlugin it adds (sounds and music, see `Audio`), with these options; `false`: none
+   * (add your own AudioPlugin, or have no audio). Headless, its device defaults to "off" (no
+   * sound, raylib's audio untouched) unless HOTLOOP_AUDIO says otherwise. Default: `{}`.
+   */
+  readonly audio?: false | AudioPluginOptions;
 }
 
 /**
@@ -200,6 +211,12 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
       // loadTexture and loadFont calls made before the window
       app.getResource(Textures)?.loadPending(rl);
       app.getResource(Fonts)?.loadPending(rl);
+    }
+
+    if (options.audio !== false && !app.hasResource(Audio)) {
+      const audio = options.audio ?? {};
+      // Built as part of this plugin (not added): a TypeScript reload keeps both, as one.
+      buildPlugin(AudioPlugin({ ...audio, device: audio.device ?? (headless && !process.env.HOTLOOP_AUDIO ? "off" : undefined) }), app);
     }
 
     const exitOnClose = options.exitOnClose ?? true;

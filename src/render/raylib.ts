@@ -82,6 +82,7 @@ const { i32, u32, ptr, void: voidT } = FFIType;
 const SHIM_SYMBOLS = {
   hl_abi_version: { args: [], returns: i32 },
   hl_set_trace_log_level: { args: [i32], returns: voidT },
+  hl_trace_log_level: { args: [], returns: i32 },
   hl_init_window: { args: [i32, i32, ptr, ptr, i32], returns: i32 },
   hl_color_component: { args: [u32, i32], returns: i32 },
   hl_screen_pixel_size: { args: [ptr], returns: voidT },
@@ -96,10 +97,13 @@ const SHIM_SYMBOLS = {
   hl_unload_texture: { args: [ptr], returns: voidT },
   hl_load_font: { args: [ptr, i32, ptr, ptr, i32], returns: i32 },
   hl_unload_font: { args: [ptr], returns: voidT },
+  hl_open_audio: { args: [ptr, i32, ptr, ptr, i32], returns: i32 },
+  hl_audio_pace: { args: [FFIType.f64], returns: i32 },
+  hl_close_audio: { args: [], returns: voidT },
 } as const;
 
 /** The shim ABI this file was written against (HL_SHIM_ABI in shim.c). */
-const SHIM_ABI = 5;
+const SHIM_ABI = 6;
 
 /** Typed raw raylib functions, as bun:ffi binds them (the generated table). */
 export type RaylibSymbols = RaylibFunctions;
@@ -244,6 +248,10 @@ export class Raylib extends RaylibBindings {
   override setTraceLogLevel(level: number): void {
     this.shim.hl_set_trace_log_level(level); // the shim remembers it for initWindow
   }
+  /** raylib's log threshold now (see {@link LogLevel}): what {@link setTraceLogLevel} last set. */
+  traceLogLevel(): number {
+    return this.shim.hl_trace_log_level();
+  }
   /** Window width in screen coordinates (headless: the size initWindow was given). */
   override getScreenWidth(): number {
     return this.headless ? this.#headlessSize[0] : this.raw.GetScreenWidth();
@@ -296,6 +304,39 @@ export class Raylib extends RaylibBindings {
   /** UnloadFont of the Font at `font` (shim: hl_unload_font); nothing for an empty one. */
   unloadFontAt(font: Pointer): void {
     this.shim.hl_unload_font(font);
+  }
+
+  // --- audio ---
+
+  /**
+   * InitAudioDevice without libasound's own lines on stderr (shim: hl_open_audio). `alsaConfig`:
+   * an ALSA_CONFIG_PATH for this attempt (the AudioPlugin's silent device, src/render/alsa-null.conf),
+   * else the default device; `paced`: give that configuration the pipe it writes into, read by
+   * {@link paceAudio}. Ready: miniaudio's backend ("ALSA", "PulseAudio", "Null"); not: why, in
+   * one line. Headless: never ready (the stand-in loads no raylib).
+   */
+  openAudioDevice(alsaConfig?: string, paced = false): { ready: true; backend: string } | { ready: false; reason: string } {
+    if (this.headless) return { ready: false, reason: "raylib is not loaded (the headless stand-in)" };
+    const out = Buffer.alloc(512);
+    const ready = this.shim.hl_open_audio(alsaConfig === undefined ? null : cstr(alsaConfig), paced ? 1 : 0, alsaErrorSetter(), out, out.length) === 1;
+    const text = out.toString("utf8", 0, Math.max(0, out.indexOf(0)));
+    return ready ? { ready, backend: text } : { ready, reason: text || "raylib could not open it" };
+  }
+  /** Lets a paced silent device play `seconds` more of what it was given (shim: hl_audio_pace); returns the bytes it took, 0 without one. */
+  paceAudio(seconds: number): number {
+    return this.shim.hl_audio_pace(seconds);
+  }
+  /** CloseAudioDevice, unblocking a paced device first (shim: hl_close_audio); nothing when none is open. */
+  closeAudio(): void {
+    this.shim.hl_close_audio();
+  }
+  /**
+   * Closes the audio device (raylib: `CloseAudioDevice`, through {@link closeAudio}): raylib's own
+   * would wait forever on the AudioPlugin's silent device, whose mixing thread may be waiting for
+   * the game's next frame.
+   */
+  override closeAudioDevice(): void {
+    this.closeAudio();
   }
 
   // --- reading the screen back ---
@@ -507,6 +548,25 @@ function openX11() {
     XCloseDisplay: { args: [FFIType.ptr], returns: FFIType.i32 },
     XQueryExtension: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   });
+}
+
+/** libasound, kept open once looked for (its error handler is process-wide state); null when absent. */
+let asound: { symbols: { snd_lib_error_set_handler: { ptr: number } } } | null | undefined;
+
+/**
+ * The address of libasound's snd_lib_error_set_handler, or null without libasound (miniaudio then
+ * skips ALSA too). Looked up here rather than linked by the shim, so the shim needs neither
+ * libasound nor libdl.
+ */
+function alsaErrorSetter(): Pointer | null {
+  if (asound === undefined) {
+    try {
+      asound = dlopen("libasound.so.2", { snd_lib_error_set_handler: { args: [FFIType.ptr], returns: FFIType.i32 } }) as unknown as typeof asound;
+    } catch {
+      asound = null;
+    }
+  }
+  return asound ? (asound.symbols.snd_lib_error_set_handler.ptr as Pointer) : null;
 }
 
 /** Re-exported so users need one import for setup. */

@@ -9,15 +9,21 @@
 // Built by build-raylib.ts: cc -shared -fPIC -O2 against raylib.h, linked to libraylib.
 // Bump HL_SHIM_ABI when a signature changes; raylib.ts checks it.
 
+// setenv and unsetenv (POSIX), which -std=c99 alone does not declare.
+#define _POSIX_C_SOURCE 200809L
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "raylib.h"
 
-#define HL_SHIM_ABI 5
+#define HL_SHIM_ABI 6
 
 // From rlgl.h (declared here so only raylib.h is needed): flush the batch, read the framebuffer.
 void rlDrawRenderBatchActive(void);
@@ -81,6 +87,9 @@ void hl_set_trace_log_level(int level) {
     hl_log_level = level;
     SetTraceLogLevel(level);
 }
+
+// The threshold hl_set_trace_log_level last set (raylib has no getter of its own).
+int hl_trace_log_level(void) { return hl_log_level; }
 
 static const char *hl_level_prefix(int type) {
     switch (type) {
@@ -477,4 +486,202 @@ int hl_load_font(const char *path, int size, Font *out, char *reason, int reason
 // UnloadFont(*font) (raylib takes the struct by value); nothing for an empty one (texture id 0).
 void hl_unload_font(const Font *font) {
     if (font != NULL && font->texture.id != 0) UnloadFont(*font);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audio device, opened quietly, and a silent one that keeps time
+//
+// raylib's InitAudioDevice opens miniaudio's first backend that starts (PulseAudio, then ALSA, then
+// its own silent Null backend when neither library is there). Where ALSA is installed but there is
+// no sound card (CI, a server, a container), it fails, and libasound prints about fifteen
+// "ALSA lib ..." lines on stderr on the way. hl_open_audio silences those (libasound's error
+// handler, whose setter the caller passes in: the caller dlopens libasound, so the shim links to
+// neither it nor libdl), keeps raylib's own warning for the one line the caller prints, and can
+// point ALSA's default device at a configuration of the caller's (src/render/alsa-null.conf).
+//
+// That configuration is ALSA's `null` device behind its `file` plugin, writing into a pipe made
+// here: `null` alone takes samples as fast as they come (raylib's mixing thread then spins a core,
+// and a 20-second sound is over in 20 ms), while a pipe blocks the mixing thread once it is full.
+// hl_audio_pace reads from it as much as the game's time allows (called once a frame), so sounds
+// play for their length and streams advance with the game's frames. Nothing is heard.
+// ---------------------------------------------------------------------------------------------
+
+// libasound's snd_lib_error_handler_t and snd_lib_error_set_handler (alsa/error.h).
+typedef void (*hl_alsa_handler)(const char *file, int line, const char *function, int err, const char *fmt, ...);
+typedef int (*hl_alsa_set_handler)(hl_alsa_handler handler);
+
+static char hl_alsa_first[256];    // ALSA's first error of the attempt: the most telling one
+static char hl_audio_warning[256]; // raylib's "AUDIO: ..." warning, without its prefix
+static char hl_audio_backend[64];  // miniaudio's backend, from raylib's INFO line
+static int hl_audio_sample_bits = 32, hl_audio_channels = 2, hl_audio_rate = 48000; // the device's format, from raylib's INFO lines
+static hl_alsa_set_handler hl_alsa_setter = NULL;
+
+// The paced device's pipe (-1: none): ALSA writes into [1], hl_audio_pace reads [0].
+static int hl_pace_fds[2] = { -1, -1 };
+static double hl_pace_carry = 0.0; // a fraction of a byte the last pace could not read
+
+// Keeps ALSA's first error of an attempt instead of printing it (and every later one).
+static void hl_alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
+    (void)file;
+    (void)line;
+    (void)function;
+    (void)err;
+    if (hl_alsa_first[0] || fmt == NULL) return;
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(hl_alsa_first, sizeof hl_alsa_first, fmt, args);
+    va_end(args);
+}
+
+// The number after the last "-> " in `msg`, or `fallback`.
+static int hl_after_arrow(const char *msg, int fallback) {
+    const char *arrow = strstr(msg, "-> ");
+    int value = 0;
+    return arrow != NULL && sscanf(arrow + 3, "%d", &value) == 1 && value > 0 ? value : fallback;
+}
+
+// raylib's log during InitAudioDevice: the backend and the device's format are kept from its INFO
+// lines, its audio warnings for the caller's one line (printed too when the user asked for raylib's
+// INFO log), the rest goes out as raylib would print it at the user's threshold.
+static void hl_audio_trace(int type, const char *text, va_list args) {
+    char msg[512];
+    vsnprintf(msg, sizeof msg, text, args);
+    const char *backend = strstr(msg, "> Backend:");
+    if (backend != NULL) {
+        const char *bar = strchr(backend, '|');
+        snprintf(hl_audio_backend, sizeof hl_audio_backend, "%.63s", bar != NULL ? bar + 2 : backend + 10);
+    }
+    if (strstr(msg, "> Format:") != NULL) hl_audio_sample_bits = hl_after_arrow(msg, 32); // "32-bit IEEE Floating Point"
+    if (strstr(msg, "> Channels:") != NULL) hl_audio_channels = hl_after_arrow(msg, 2);
+    if (strstr(msg, "> Sample rate:") != NULL) hl_audio_rate = hl_after_arrow(msg, 48000);
+    int warning = type == LOG_WARNING && strncmp(msg, "AUDIO: ", 7) == 0;
+    if (warning && !hl_audio_warning[0]) snprintf(hl_audio_warning, sizeof hl_audio_warning, "%.255s", msg + 7);
+    if (type >= hl_log_level && (!warning || hl_log_level <= LOG_INFO)) {
+        printf("%s%s\n", hl_level_prefix(type), msg);
+        fflush(stdout);
+    }
+}
+
+// An environment variable's value before an attempt changed it, to put back after.
+typedef struct {
+    const char *name;
+    int had;
+    char value[1024];
+} hl_saved_env;
+
+static void hl_env_save(hl_saved_env *saved, const char *name) {
+    const char *value = getenv(name);
+    saved->name = name;
+    saved->had = value != NULL && strlen(value) < sizeof saved->value;
+    if (saved->had) snprintf(saved->value, sizeof saved->value, "%s", value);
+}
+
+static void hl_env_restore(const hl_saved_env *saved) {
+    if (saved->had) setenv(saved->name, saved->value, 1);
+    else unsetenv(saved->name);
+}
+
+static void hl_pace_close(void) {
+    for (int i = 0; i < 2; i++) {
+        if (hl_pace_fds[i] >= 0) close(hl_pace_fds[i]);
+        hl_pace_fds[i] = -1;
+    }
+    hl_pace_carry = 0.0;
+}
+
+// InitAudioDevice, quietly. `alsa_config`: NULL for the default device; else ALSA_CONFIG_PATH for
+// the attempt (and PULSE_SERVER pointed nowhere, so a running PulseAudio is not chosen first), both
+// put back afterwards (libc's environment: what libasound and libpulse read). `paced`: make the
+// pipe the configuration's file plugin writes into (its fd in HOTLOOP_NULL_AUDIO_FD for the
+// attempt). `set_alsa_handler`: libasound's snd_lib_error_set_handler, or NULL when there is no
+// libasound. Returns 1 when the device is ready, with miniaudio's backend name in `out` ("ALSA",
+// "PulseAudio", "Null"); 0 with a one-line reason in `out` (raylib's warning, and ALSA's first
+// error when there was one).
+int hl_open_audio(const char *alsa_config, int paced, void *set_alsa_handler, char *out, int out_len) {
+    hl_alsa_set_handler set_handler = NULL;
+    // A data pointer to a function pointer: what dlsym hands out too (POSIX guarantees it works).
+    memcpy(&set_handler, &set_alsa_handler, sizeof set_handler);
+    hl_alsa_setter = set_handler;
+    hl_alsa_first[0] = 0;
+    hl_audio_warning[0] = 0;
+    hl_audio_backend[0] = 0;
+    hl_audio_sample_bits = 32;
+    hl_audio_channels = 2;
+    hl_audio_rate = 48000;
+    hl_pace_close();
+    char fd_text[16] = "";
+    if (paced && pipe(hl_pace_fds) == 0) {
+        // Only this process reads and writes it; a child must not hold the write end open.
+        fcntl(hl_pace_fds[0], F_SETFD, FD_CLOEXEC);
+        fcntl(hl_pace_fds[1], F_SETFD, FD_CLOEXEC);
+        fcntl(hl_pace_fds[0], F_SETFL, O_NONBLOCK); // pacing reads what is there; the writer blocks
+        snprintf(fd_text, sizeof fd_text, "%d", hl_pace_fds[1]);
+    }
+    hl_saved_env alsa_env, pulse_env, fd_env;
+    if (alsa_config != NULL) {
+        hl_env_save(&alsa_env, "ALSA_CONFIG_PATH");
+        hl_env_save(&pulse_env, "PULSE_SERVER");
+        hl_env_save(&fd_env, "HOTLOOP_NULL_AUDIO_FD");
+        setenv("ALSA_CONFIG_PATH", alsa_config, 1);
+        setenv("PULSE_SERVER", "unix:/nonexistent/hotloop-null-audio", 1);
+        if (fd_text[0]) setenv("HOTLOOP_NULL_AUDIO_FD", fd_text, 1);
+    }
+    if (set_handler != NULL) set_handler(hl_alsa_quiet);
+    SetTraceLogCallback(hl_audio_trace);
+    SetTraceLogLevel(LOG_INFO); // the backend and format lines are INFO ones
+    InitAudioDevice();
+    SetTraceLogCallback(NULL);
+    SetTraceLogLevel(hl_log_level);
+    if (set_handler != NULL) set_handler(NULL); // libasound's own handler again
+    if (alsa_config != NULL) {
+        hl_env_restore(&alsa_env);
+        hl_env_restore(&pulse_env);
+        hl_env_restore(&fd_env);
+    }
+    int ready = IsAudioDeviceReady();
+    if (!ready) hl_pace_close();
+    if (out != NULL && out_len > 0) {
+        if (ready) snprintf(out, (size_t)out_len, "%s", hl_audio_backend[0] ? hl_audio_backend : "unknown");
+        else if (hl_alsa_first[0]) snprintf(out, (size_t)out_len, "%s (ALSA: %s)", hl_audio_warning[0] ? hl_audio_warning : "raylib could not open it", hl_alsa_first);
+        else snprintf(out, (size_t)out_len, "%s", hl_audio_warning[0] ? hl_audio_warning : "raylib could not open it");
+    }
+    return ready ? 1 : 0;
+}
+
+// Lets the paced device play `seconds` more: reads that much of what it was given (at the format
+// raylib reported) from the pipe, without waiting. Returns the bytes read; 0 without a paced device.
+int hl_audio_pace(double seconds) {
+    if (hl_pace_fds[0] < 0 || !(seconds > 0.0)) return 0;
+    double want = seconds * (double)hl_audio_rate * (double)hl_audio_channels * (double)(hl_audio_sample_bits / 8) + hl_pace_carry;
+    if (want > 16.0 * 1024 * 1024) want = 16.0 * 1024 * 1024; // a long hitch: the pipe holds far less anyway
+    size_t left = (size_t)want;
+    hl_pace_carry = want - (double)left;
+    int total = 0;
+    static char sink[16384];
+    while (left > 0) {
+        ssize_t n = read(hl_pace_fds[0], sink, left < sizeof sink ? left : sizeof sink);
+        if (n <= 0) break; // empty (the mixing thread is behind: it is not blocked either), or closed
+        left -= (size_t)n;
+        total += (int)n;
+    }
+    return total;
+}
+
+// CloseAudioDevice, unblocking the paced device first: from now on its writes go to /dev/null, and
+// the pipe is emptied so a write already waiting on it completes (a write is at most two of ALSA's
+// buffers, far below the pipe's 64 KiB). raylib's mixing thread then stops without waiting on us.
+void hl_close_audio(void) {
+    if (hl_pace_fds[1] >= 0) {
+        int sink = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (sink >= 0) {
+            dup2(sink, hl_pace_fds[1]);
+            close(sink);
+        }
+        static char drain[16384];
+        while (read(hl_pace_fds[0], drain, sizeof drain) > 0) {}
+    }
+    if (hl_alsa_setter != NULL) hl_alsa_setter(hl_alsa_quiet); // a write cut short is not news
+    if (IsAudioDeviceReady()) CloseAudioDevice();
+    if (hl_alsa_setter != NULL) hl_alsa_setter(NULL);
+    hl_pace_close();
 }

@@ -9,6 +9,7 @@ import { App } from "../../src/core/index.ts";
 import { COMMAND_QUEUE_LAYOUT } from "../../src/core/commands.ts";
 import { CAMERA2D_LAYOUT } from "../../src/core/camera.ts";
 import { DRAW_EXTENSION_LAYOUT, DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT } from "../../src/core/draw-list.ts";
+import { AUDIO_LIST_LAYOUT, AUDIO_RECORD_LAYOUT } from "../../src/core/audio-list.ts";
 import { INPUT_LAYOUT } from "../../src/core/input.ts";
 import { TIME_LAYOUT } from "../../src/core/time.ts";
 import { defineComponent, defineEvent, defineResource, defineTag, EVENT_QUEUE_LAYOUT, EVENT_READER_LAYOUT, type StructLayout } from "../../src/ecs/index.ts";
@@ -44,6 +45,8 @@ describe("the golden ABI files", () => {
       layoutLine("DrawRecord", DRAW_RECORD_LAYOUT),
       layoutLine("DrawExtension", DRAW_EXTENSION_LAYOUT),
       layoutLine("Camera2D", CAMERA2D_LAYOUT),
+      layoutLine("AudioListData", AUDIO_LIST_LAYOUT),
+      layoutLine("AudioRecord", AUDIO_RECORD_LAYOUT),
       layoutLine("Score", Score.struct),
       layoutLine("Boom", Boom.struct),
     ];
@@ -66,7 +69,7 @@ describe("the golden ABI files", () => {
       Boom: Boom.struct.layout.hash,
     });
     const keep = manifest.systems.find((s) => s.name === "keep_score")!;
-    expect(describeParams(keep.params)).toBe("Commands, ResMut<Score>, Local<Counter{calls:u32,last:f64}>, EventWriter<Boom>, EventReader<Boom>, DrawList");
+    expect(describeParams(keep.params)).toBe("Commands, ResMut<Score>, Local<Counter{calls:u32,last:f64}>, EventWriter<Boom>, EventReader<Boom>, DrawList, Audio");
     const chase = manifest.systems.find((s) => s.name === "chase")!;
     expect(describeParams(chase.params)).toBe("Query<(Entity, Write<Position>, Option<Read<Velocity>>), Without<Player>>, Query<Read<Position>, With<Player>>");
   });

@@ -72,6 +72,16 @@ describe("manifest validation", () => {
     expect(parseManifest(JSON.stringify({ ...manifest(), crate: "other" }))).not.toBe(first);
   });
 
+  test("a parameter kind this host does not know is one line saying the SDK is newer, not the schema's list", () => {
+    const newer = { ...manifest(), systems: [{ name: "sfx", params: [{ kind: "res", name: "Time", access: "read" }, { kind: "haptics" }] }] };
+    expect(() => parseManifest(JSON.stringify(newer))).toThrow(
+      'system sfx takes a parameter of kind "haptics", which this hotloop does not know: the library was built with a newer hotloop SDK; update hotloop (or build against its SDK)',
+    );
+    // `Audio` is known: it parses and reads as Rust writes it.
+    const sfx = parseManifest(JSON.stringify({ ...manifest(), systems: [{ name: "sfx", params: [{ kind: "audio" }, { kind: "draw" }] }] })).systems[0]!;
+    expect(describeParams(sfx.params)).toBe("Audio, DrawList");
+  });
+
   test("an ABI mismatch is refused", () => {
     expect(() => parseManifest(JSON.stringify({ ...manifest(), abi: 2 }))).toThrow(`SDK ABI version 2 does not match the host's ${HOTLOOP_ABI_VERSION}`);
   });

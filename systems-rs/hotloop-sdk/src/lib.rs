@@ -93,6 +93,8 @@
 //!   world through the camera, or on the screen through `draw.screen()` (the HUD).
 //! - [`Res<Camera2D>`](Camera2D) / [`ResMut<Camera2D>`](Camera2D): the 2D camera the draw list's
 //!   world is drawn through; `world_to_screen`, `screen_to_world`.
+//! - [`Audio`]: sounds and music (by name, [`Sound::named`], [`Music::named`]) to play, stop,
+//!   pause or resume, carried out by the AudioPlugin after the frame.
 //! - [`Res<State<S>>`](State) / [`ResMut<NextState<S>>`](NextState): a state (`defineState` in
 //!   TypeScript, [`state!`] in Rust): its value, and a request for another. `export!` places
 //!   systems on `OnEnter(S::V)` / `OnExit(S::V)` and gates them with `.run_if(in_state(S::V))`.
@@ -142,6 +144,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod audio;
 mod boundary;
 mod camera;
 mod commands;
@@ -162,6 +165,7 @@ mod system;
 #[cfg(test)]
 mod tests;
 
+pub use audio::{Audio, Music, Sound};
 pub use boundary::checkpoint;
 pub use camera::{Camera2D, Rectangle, Vector2};
 pub use commands::{Bundle, Commands, SPAWNED_BIT};
@@ -194,10 +198,10 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 /// Everything a systems file usually needs: `use hotloop_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        checkpoint, in_state, with_host_memory, Camera2D, Color, Commands, Component, DrawList,
-        Entity, EventReader, EventWriter, Font, GamepadAxis, GamepadButton, HostCell, Input, Key,
-        Local, MouseButton, Mut, NextState, Query, Read, Rectangle, Res, ResMut, State, States,
-        Texture, Time, Value, Vector2, With, Without, Write,
+        checkpoint, in_state, with_host_memory, Audio, Camera2D, Color, Commands, Component,
+        DrawList, Entity, EventReader, EventWriter, Font, GamepadAxis, GamepadButton, HostCell,
+        Input, Key, Local, MouseButton, Music, Mut, NextState, Query, Read, Rectangle, Res, ResMut,
+        Sound, State, States, Texture, Time, Value, Vector2, With, Without, Write,
     };
 }
 

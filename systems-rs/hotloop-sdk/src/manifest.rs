@@ -88,6 +88,8 @@ pub enum ParamInfo {
     EventReader(ComponentInfo),
     /// A `DrawList`: the host's list of shapes drawn at the end of the frame.
     Draw,
+    /// An `Audio`: the host's list of sounds and music to start and stop after the frame.
+    Audio,
 }
 
 /// Where the library places a system: a schedule, and order constraints against named systems.
@@ -451,6 +453,7 @@ fn write_param(out: &mut String, param: &ParamInfo) {
             );
         }
         ParamInfo::Draw => out.push_str("{\"kind\":\"draw\"}"),
+        ParamInfo::Audio => out.push_str("{\"kind\":\"audio\"}"),
         ParamInfo::Query {
             data,
             with,

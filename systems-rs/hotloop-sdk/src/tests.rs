@@ -72,8 +72,10 @@ fn keep_score(
     mut sent: EventWriter<Boom>,
     mut got: EventReader<Boom>,
     mut draw: crate::DrawList,
+    mut audio: crate::Audio,
 ) {
     draw.circle(1.0, 2.0, 3.0, crate::Color::rgba(1, 2, 3, 4));
+    audio.play(crate::Sound::named("boom").volume(0.5));
     counter.calls += 1;
     for boom in got.read() {
         score.value += boom.power as u32;
@@ -554,6 +556,7 @@ macro_rules! layout_line {
 #[test]
 fn shared_structs_match_the_golden_layouts() {
     use crate::__private::{CommandQueueData, EventQueueData, EventReaderData};
+    use crate::audio::{AudioListData, AudioRecord};
     use crate::draw::{DrawExtension, DrawListData, DrawRecord};
     // Camera2D is raylib's struct with nested vectors; the host lays it out flat (offset_x, ...).
     let camera = format!(
@@ -577,6 +580,8 @@ fn shared_structs_match_the_golden_layouts() {
         layout_line!(DrawRecord; kind, color, x, y, a, b, c, d),
         layout_line!(DrawExtension; kind, index, f),
         camera,
+        layout_line!(AudioListData; records, capacity, len, sounds, music, sound_count, music_count),
+        layout_line!(AudioRecord; kind, index, volume, pitch, pan, flags),
         layout_line!(Score; value),
         layout_line!(Boom; x, power),
     ];
@@ -643,6 +648,15 @@ fn systems_read_the_golden_slots() {
         ..Default::default()
     };
     let mut camera = Camera2D::default();
+    let mut sounds_played = [crate::audio::AudioRecord::default(); 2];
+    let sound_names = [crate::fnv1a_64("boom")];
+    let mut audio = crate::audio::AudioListData {
+        records: addr(sounds_played.as_mut_ptr()),
+        capacity: 2,
+        sounds: addr(sound_names.as_ptr()),
+        sound_count: 1,
+        ..Default::default()
+    };
     for (index, (name, slots)) in rows.iter().enumerate() {
         assert!(
             manifest.contains(&format!(r#"{{"name":"{name}""#)),
@@ -665,6 +679,7 @@ fn systems_read_the_golden_slots() {
                 "event_writer:Boom" => addr(&raw mut queue),
                 "event_reader:Boom" => addr(&raw mut reader),
                 "draw" => addr(&raw mut draw),
+                "audio" => addr(&raw mut audio),
                 s if s.starts_with("local:") => addr(local.as_mut_ptr()),
                 s if s.starts_with("col:") => {
                     next_column += 1;
@@ -702,9 +717,11 @@ fn systems_read_the_golden_slots() {
             commands.spawned,
             queue.count,
             local[0],
-            draw.len
+            draw.len,
+            audio.len,
+            sounds_played[0].volume
         ),
-        (1 + 2 + 4 + 2, 1, 1, 1, 2)
+        (1 + 2 + 4 + 2, 1, 1, 1, 2, 1, 0.5)
     );
     assert_eq!((camera.target.x, camera.zoom), (1.0, 1.0));
     assert_eq!(
