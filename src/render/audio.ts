@@ -26,7 +26,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
-import { assetPath, audioListOf, AudioFlag, AudioKind, Last, oncePlugin, type App, type AudioList, type AudioListOptions, type AudioRecordValue, type MusicPlayOptions, type Plugin, type PlayOptions } from "../core/index.ts";
+import { assetPath, audioListOf, AudioFlag, AudioKind, isHeadless, Last, oncePlugin, type App, type AudioList, type AudioListOptions, type AudioRecordValue, type MusicPlayOptions, type Plugin, type PlayOptions } from "../core/index.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { RaylibSetupError } from "./build-raylib.ts";
@@ -40,7 +40,11 @@ export const NULL_AUDIO_CONFIG = join(import.meta.dir, "alsa-null.conf");
 
 /** Options of {@link AudioPlugin}. */
 export interface AudioPluginOptions {
-  /** The device (see the module comment). Default: HOTLOOP_AUDIO (`default`, `null` or `off`), else "default". */
+  /**
+   * The device (see the module comment). Default: HOTLOOP_AUDIO (`default`, `null` or `off`), else
+   * "off" for a headless app (the core `Headless` resource: `hotloop dev --headless`, no display),
+   * else "default".
+   */
   readonly device?: AudioDevice;
   /** raylib's master volume, 0 to 1. Default 1. */
   readonly volume?: number;
@@ -624,7 +628,7 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
     "AudioPlugin",
     function audioPlugin(app: App): void {
       const say = options.say ?? ((line: string) => console.error(line));
-      const wanted = options.device ?? deviceFromEnv(say) ?? "default";
+      const wanted = options.device ?? deviceFromEnv(say) ?? (isHeadless(app) ? "off" : "default");
       if (app.hasResource(Audio)) {
         throw new Error("AudioPlugin: this app has audio already (RaylibPlugin adds an AudioPlugin: give it `audio: { ... }` for these options, or `audio: false` and add your own)");
       }

@@ -1,14 +1,17 @@
 // The bevy-like example in a real window (Xvfb), as `hotloop dev` makes it, with its real hot
 // library: the camera (Rust's camera_follow) follows the player through a world larger than the
 // window, the coins are Rust's sprite-sheet frames in the draw list, the HUD is TypeScript's text in
-// the game's font on the screen; and the --screenshot PNG holds all of it.
+// the game's font on the screen, and the --screenshot PNG holds all of it; the music plays, and a
+// coin taken starts its sound (Rust's collect_coins, through Audio): on the machine's device, or
+// where there is no sound card (CI) on the silent device.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Camera2D, ManualClock, type App } from "../../src/core/index.ts";
+import { Audio } from "../../src/render/audio.ts";
 import { Raylib, type ScreenPixels } from "../../src/render/raylib.ts";
-import { Coin, Position, PrevPosition } from "../../examples/bevy-like/src/components.ts";
+import { Coin, Position, PrevPosition, Score } from "../../examples/bevy-like/src/components.ts";
 import { ARENA, PlayerEntity, VIEW } from "../../examples/bevy-like/src/gameplay.ts";
 import { defineQuery } from "../../src/ecs/index.ts";
 import { EXAMPLE_CRATE, exampleApp } from "../support/example.ts";
@@ -77,17 +80,30 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the bevy-like exampl
       app.update();
     };
     step(); // frame 1: Startup
-    // One coin at a world point off the player's path, the others parked far away.
+    // One coin at a world point off the player's path, one on it, the others parked far away.
     const player = app.resource(PlayerEntity).id;
     const world = { x: ARENA.width / 2 + 150, y: ARENA.height / 2 + 110 };
-    const [marked, ...others] = [...defineQuery(app.world, [Coin]).ids()];
+    const [marked, onPath, ...others] = [...defineQuery(app.world, [Coin]).ids()];
     const place = (e: number, x: number, y: number) => {
       Position.x[e] = PrevPosition.x[e] = x;
       Position.y[e] = PrevPosition.y[e] = y;
     };
     place(marked!, world.x, world.y);
+    place(onPath!, Position.x[player]! + 40, Position.y[player]!);
     for (const e of others) place(e, 60, 60);
-    while (app.time.frame < AFTER + 1) step();
+    const audio = app.resource(Audio);
+    expect(audio.device).not.toBe("off"); // a device: the machine's, or the silent one
+    let coinSoundAt = 0;
+    while (app.time.frame < AFTER + 1) {
+      step();
+      if (!coinSoundAt && audio.sounds.isPlaying("sounds/coin.wav")) coinSoundAt = app.time.frame;
+    }
+    // The coin on the path was taken (Rust scored it) and its sound started that frame or the next;
+    // the music has been playing from the start.
+    expect(app.resource(Score).value).toBe(1);
+    expect(coinSoundAt).toBeGreaterThan(40); // not before the player moved
+    expect(audio.music.isPlaying("music/theme.qoa")).toBe(true);
+    expect(audio.music.timePlayed("music/theme.qoa")).toBeGreaterThan(1);
 
     const before = cameras.get(BEFORE)!;
     const after = cameras.get(AFTER)!;
@@ -115,7 +131,8 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the bevy-like exampl
     // The HUD (screen-space text in the game's font) is the same pixels at both frames.
     const goldText = (px: ScreenPixels) => {
       const at: string[] = [];
-      for (let y = 6; y < 36; y++) for (let x = 10; x < 120; x++) if (isGoldText(rgbAt(px, x, y))) at.push(`${x},${y}`);
+      // "score " only: the number changes (the coin on the path is taken between the two frames).
+      for (let y = 6; y < 36; y++) for (let x = 10; x < 62; x++) if (isGoldText(rgbAt(px, x, y))) at.push(`${x},${y}`);
       return at;
     };
     const hud = goldText(screens.get(BEFORE)!);

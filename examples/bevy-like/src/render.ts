@@ -5,8 +5,8 @@
  * sprite sheet) under the camera, and the HUD (score, FPS, the library version, the last reload,
  * any refused reload or panic in red) on the screen in the game's own font.
  */
-import { defineQuery, drawListOf, hasComponent, HotReloader, Render, system, type App, type HotEvent, type SystemContext } from "hotloop";
-import { Colors, loadFont, loadTexture, RaylibPlugin, rgba, type Color } from "hotloop/render";
+import { defineQuery, drawListOf, hasComponent, HotReloader, Render, Startup, system, type App, type HotEvent, type SystemContext } from "hotloop";
+import { Audio, AudioPlugin, Colors, loadFont, loadTexture, RaylibPlugin, rgba, type Color } from "hotloop/render";
 import { Appearance, Coin, GameState, Position, PrevPosition, Round, Score } from "./components.ts";
 import { ARENA, VIEW } from "./gameplay.ts";
 
@@ -25,14 +25,20 @@ export function fromHex(c: number): Color {
 }
 
 /**
- * The game's pictures and fonts, by the names its systems draw them with: with a window and
- * without one (headless, a name is registered and what names it draws nothing), since Rust's
- * draw_coins runs either way.
+ * The game's pictures, fonts and sounds, by the names its systems use: with a window and without
+ * one (headless, a name is registered and what names it draws or plays nothing), since Rust's
+ * draw_coins and collect_coins run either way. The music plays from the start, looping.
  */
 export function GameAssets(app: App): void {
   loadTexture(app, "coin", "sprites/coin.png"); // Rust's draw_coins draws its frames
   loadFont(app, "hud", FONT_FILE, 24);
   loadFont(app, "hud-small", FONT_FILE, 16);
+  // The RaylibPlugin brought an AudioPlugin; headless, this one is the silent stand-in.
+  if (!app.hasResource(Audio)) app.addPlugins(AudioPlugin());
+  const audio = app.resource(Audio);
+  audio.sounds.load("sounds/coin.wav", { volume: 0.7 }); // Rust's collect_coins plays it
+  audio.music.load("music/theme.qoa", { volume: 0.4 });
+  app.addSystems(Startup, () => audio.music.play("music/theme.qoa"));
 }
 
 /** Opens the window and adds the example's Render systems. */
