@@ -25,6 +25,7 @@ export {
   Raylib,
   rgba,
   WindowOpenError,
+  type AudioDeviceOpening,
   type Color,
 } from "../render/raylib.ts";
 // raylib's own constants and struct shapes, generated from raylib_api.json (src/render/raylib.gen.ts).

@@ -45,7 +45,20 @@ export const AUDIO_RECORD_LAYOUT = structLayout("AudioRecord", {
 });
 
 /** A record's `kind` (the SDK's `audio::kind`). */
-export const AudioKind = { PlaySound: 1, StopSound: 2, PlayMusic: 3, StopMusic: 4, PauseMusic: 5, ResumeMusic: 6 } as const;
+export const AudioKind = {
+  /** Start a sound (again from its start, if it plays). */
+  PlaySound: 1,
+  /** Stop a sound. */
+  StopSound: 2,
+  /** Start a music stream, unless it plays already. */
+  PlayMusic: 3,
+  /** Stop a music stream (and rewind it). */
+  StopMusic: 4,
+  /** Pause a playing music stream. */
+  PauseMusic: 5,
+  /** Resume a paused music stream. */
+  ResumeMusic: 6,
+} as const;
 
 /** Bits of a record's `flags`. */
 export const AudioFlag = {
@@ -80,15 +93,28 @@ export interface AudioListOptions {
 }
 
 /** The capacities an {@link AudioList} gets when {@link AudioListOptions} leaves one out. */
-export const AUDIO_LIST_DEFAULTS = { records: 4096, sounds: 1024, music: 256 } as const;
+export const AUDIO_LIST_DEFAULTS = {
+  /** Requests a frame may hold: 4096. */
+  records: 4096,
+  /** Sounds that can be registered: 1024. */
+  sounds: 1024,
+  /** Music streams that can be registered: 256. */
+  music: 256,
+} as const;
 
 /** One record read back ({@link AudioList.record}). */
 export interface AudioRecordValue {
+  /** One of {@link AudioKind}. */
   readonly kind: number;
+  /** The sound's or the stream's index in its name table. */
   readonly index: number;
+  /** Loudness for this play (multiplies the name's own). */
   readonly volume: number;
+  /** Pitch for this play (multiplies the name's own). */
   readonly pitch: number;
+  /** Pan for this play: 0 left, 0.5 centre, 1 right. */
   readonly pan: number;
+  /** Bits of {@link AudioFlag}. */
   readonly flags: number;
 }
 

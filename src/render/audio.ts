@@ -66,8 +66,11 @@ export interface LoadOptions {
 
 /** What reloading a saved file did to one name: nothing to say, or why the old data stays. */
 export interface AudioReload {
+  /** Which registry loaded it again. */
   readonly kind: "sound" | "music";
+  /** The name it is played by. */
   readonly name: string;
+  /** Why it could not be loaded again (the old one stays); absent when it was. */
   readonly problem?: string;
 }
 
@@ -132,7 +135,9 @@ export class Sounds {
 
   /** @internal Made by the AudioPlugin. */
   constructor(
+    /** The app whose asset folder names resolve in. */
     readonly app: App,
+    /** The app's audio list, where plays and stops are asked. */
     readonly list: AudioList,
     /** raylib with an open device, or undefined: silent. */
     readonly rl: Raylib | undefined,
@@ -293,7 +298,9 @@ export class MusicStreams {
 
   /** @internal Made by the AudioPlugin. */
   constructor(
+    /** The app whose asset folder names resolve in. */
     readonly app: App,
+    /** The app's audio list, where plays and stops are asked. */
     readonly list: AudioList,
     /** raylib with an open device, or undefined: silent. */
     readonly rl: Raylib | undefined,
@@ -545,6 +552,7 @@ export class Audio {
   constructor(
     app: App,
     list: AudioList,
+    /** raylib with the device open, or undefined: silent ("off"). */
     readonly rl: Raylib | undefined,
     /** The device in use: the system's, the silent one, or none ("off"). */
     readonly device: AudioDevice,
@@ -560,6 +568,7 @@ export class Audio {
     return this.rl ? this.rl.getMasterVolume() : 1;
   }
 
+  /** Sets the master volume, 0 to 1; anything else is one line. */
   set volume(volume: number) {
     if (!Number.isFinite(volume) || volume < 0 || volume > 1) throw new Error(`hotloop: the master volume must be a number from 0 to 1, got ${volume}`);
     this.rl?.setMasterVolume(volume);

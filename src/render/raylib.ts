@@ -136,6 +136,21 @@ export class ScreenPixels {
   }
 }
 
+/** What {@link Raylib.openAudioDevice} found: the device open and its backend, or why not. */
+export type AudioDeviceOpening =
+  | {
+      /** The device is open. */
+      ready: true;
+      /** miniaudio's backend: "ALSA", "PulseAudio", "Null". */
+      backend: string;
+    }
+  | {
+      /** The device is not open. */
+      ready: false;
+      /** Why, in one line. */
+      reason: string;
+    };
+
 /** Why a window did not open, as one line: `raylib: cannot open a window: <reason>`. */
 export class WindowOpenError extends Error {
   /** `"WindowOpenError"`. */
@@ -315,7 +330,7 @@ export class Raylib extends RaylibBindings {
    * {@link paceAudio}. Ready: miniaudio's backend ("ALSA", "PulseAudio", "Null"); not: why, in
    * one line. Headless: never ready (the stand-in loads no raylib).
    */
-  openAudioDevice(alsaConfig?: string, paced = false): { ready: true; backend: string } | { ready: false; reason: string } {
+  openAudioDevice(alsaConfig?: string, paced = false): AudioDeviceOpening {
     if (this.headless) return { ready: false, reason: "raylib is not loaded (the headless stand-in)" };
     const out = Buffer.alloc(512);
     const ready = this.shim.hl_open_audio(alsaConfig === undefined ? null : cstr(alsaConfig), paced ? 1 : 0, alsaErrorSetter(), out, out.length) === 1;
