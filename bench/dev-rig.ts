@@ -6,9 +6,9 @@
  * the library watched and swapped by the reloader, and the frames run by `App.run` at 60 fps.
  * A probe system in Last marks the end of the first frame whose state shows an edit.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { Last, type App } from "../src/core/index.ts";
 import { buildProject } from "../src/dev/build.ts";
 import { freshCodegen } from "../src/dev/codegen.ts";
@@ -17,9 +17,9 @@ import { loadProject, type Project } from "../src/dev/project.ts";
 import { devBuilder, watchProject } from "../src/dev/watch-project.ts";
 import type { SourceWatcher } from "../src/dev/watch-sources.ts";
 import { formatEvent, type HotEvent } from "../src/hot/index.ts";
+import { writeExampleProject } from "../test/support/example.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../test/support/fixture.ts";
 
-const REPO = resolve(import.meta.dir, "..");
 const EXAMPLE_CRATE = "examples/bevy-like/systems";
 
 /** One timed save: when it was written, when its build started (ms, one clock), when it ran, the build. */
@@ -56,11 +56,7 @@ export class DevRig {
     const dir = mkdtempSync(join(tmpdir(), "hotloop-bench-dev-"));
     let app: App | undefined;
     try {
-      cpSync(join(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
-      mkdirSync(join(dir, "node_modules"));
-      symlinkSync(REPO, join(dir, "node_modules/hotloop"));
-      const config = { crate: relative(dir, crate.dir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };
-      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-dev", type: "module", hotloop: config }));
+      writeExampleProject(dir, crate.dir, "bench-dev");
       const project = await loadProject(dir);
       const events: { at: number; event: HotEvent }[] = [];
       const report = (event: HotEvent) => {

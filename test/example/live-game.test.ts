@@ -6,16 +6,16 @@
  * code that brings the old layout and data back with the old code.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { defineQuery, ManualClock, Update, type App, type Component } from "../../src/api/index.ts";
 import { freshCodegen } from "../../src/dev/codegen.ts";
 import { createGameApp, gameReloaderOf } from "../../src/dev/game.ts";
 import { loadProject, type Project } from "../../src/dev/project.ts";
 import { formatEvent, HotReloader, type HotEvent } from "../../src/hot/index.ts";
 import type { GameReloader } from "../../src/live/game-reloader.ts";
-import { EXAMPLE_CRATE, REPO, stepFrames } from "../support/example.ts";
+import { EXAMPLE_CRATE, stepFrames, writeExampleProject } from "../support/example.ts";
 import { Fixture } from "../support/fixture.ts";
 
 const SLOW = 300_000;
@@ -51,12 +51,7 @@ describe("the example under `dev --features reload`: TypeScript and components l
   beforeAll(async () => {
     crate = new Fixture(EXAMPLE_CRATE);
     dir = mkdtempSync(join(tmpdir(), "hotloop-live-example-"));
-    cpSync(join(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
-    cpSync(join(REPO, "examples/bevy-like/assets"), join(dir, "assets"), { recursive: true });
-    mkdirSync(join(dir, "node_modules"));
-    symlinkSync(REPO, join(dir, "node_modules/hotloop"));
-    const config = { crate: relative(dir, crate.dir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "live-example", type: "module", hotloop: config }));
+    writeExampleProject(dir, crate.dir, "live-example");
     project = await loadProject(dir);
     await freshCodegen(project);
     await crate.build();

@@ -7,12 +7,13 @@
  * server refuses a request without the token or from another origin.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { COINS } from "../../examples/bevy-like/src/gameplay.ts";
 import type { Subprocess } from "bun";
-import { EXAMPLE_CRATE, REPO } from "../support/example.ts";
+import { EXAMPLE_CRATE, REPO, writeExampleProject } from "../support/example.ts";
 import { Fixture, FIXTURE_TARGET_DIR } from "../support/fixture.ts";
 
 const SLOW = 300_000;
@@ -46,12 +47,8 @@ describe.skipIf(!CHROMIUM)("hotloop dev --inspect, in a real browser", () => {
     crate = new Fixture(EXAMPLE_CRATE);
     await crate.build(); // compiled once here: dev's first build is then fresh
     dir = mkdtempSync(join(tmpdir(), "hotloop-inspect-"));
-    cpSync(join(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
+    writeExampleProject(dir, crate.dir, "inspected");
     cpSync(join(REPO, "examples/bevy-like/demo-keys.txt"), join(dir, "demo-keys.txt"));
-    mkdirSync(join(dir, "node_modules"));
-    symlinkSync(REPO, join(dir, "node_modules/hotloop"));
-    const config = { crate: relative(dir, crate.dir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "inspected", type: "module", hotloop: config }));
     dev = Bun.spawn([process.execPath, join(REPO, "src/cli/main.ts"), "dev", "--features", "reload", "--headless", "--inspect", "--script", "demo-keys.txt"], {
       cwd: dir,
       env: { ...process.env, CARGO_TARGET_DIR: FIXTURE_TARGET_DIR, DISPLAY: "" },
@@ -83,7 +80,7 @@ describe.skipIf(!CHROMIUM)("hotloop dev --inspect, in a real browser", () => {
   });
 
   test("the page lists the example's entities, and follows the player as the game runs", async () => {
-    await until(async () => (await page.$$("#entities tr[data-entity]")).length === 7, "7 entity rows (the player and six coins)");
+    await until(async () => (await page.$$("#entities tr[data-entity]")).length === COINS + 1, `${COINS + 1} entity rows (the player and the coins)`);
     await until(async () => (await text("#status")) === "live", "a live connection");
     // Every system with where its code comes from, its status and its times.
     await until(async () => (await page.$$("#systems tr[data-system]")).length >= 8, "the systems");
@@ -112,7 +109,7 @@ describe.skipIf(!CHROMIUM)("hotloop dev --inspect, in a real browser", () => {
     // A value out of its type's range is refused with a message, and nothing changes.
     await page.$eval('#filters .chip[data-component="Player"]', (e) => (e as unknown as { click(): void }).click()); // with → without
     await page.$eval('#filters .chip[data-component="Player"]', (e) => (e as unknown as { click(): void }).click()); // without → any
-    await until(async () => (await page.$$("#entities tr[data-entity]")).length === 7, "all rows again");
+    await until(async () => (await page.$$("#entities tr[data-entity]")).length === COINS + 1, "all rows again");
     const colour = '#entities tr[data-entity="2"] input[data-field="Appearance.color"]';
     const before = await inputValue(colour);
     await page.click(colour, { count: 3 });

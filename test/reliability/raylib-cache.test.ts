@@ -81,13 +81,16 @@ let gameDir: string;
 let template: string;
 let stamp: { lib: string; files?: Record<string, { size: number; sha256: string }> };
 
-/** The environment of the game: nothing that would choose raylib for it, the cache and display given. */
+/**
+ * The environment of the game: nothing that would choose raylib for it, the cache and display
+ * given, and no audio (its own line where there is no sound card is not what these tests count).
+ */
 function gameEnv(cache: string, extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^HOTLOOP_(RAYLIB|PRETEND_MISSING|HEADLESS|CACHE_DIR)/.test(k)) env[k] = v;
+    if (v !== undefined && !/^HOTLOOP_(RAYLIB|PRETEND_MISSING|HEADLESS|CACHE_DIR|AUDIO)/.test(k)) env[k] = v;
   }
-  return { ...env, HOTLOOP_CACHE_DIR: cache, DISPLAY: xvfb.display, ...extra };
+  return { ...env, HOTLOOP_CACHE_DIR: cache, DISPLAY: xvfb.display, HOTLOOP_AUDIO: "off", ...extra };
 }
 
 /** Starts the game (`hotloop dev --window`, 10 frames) with its cache at `cache`, and waits for its end. */

@@ -1,5 +1,6 @@
 /** The bevy-like example as its tests run it: the repository's project, a fixture copy of its crate. */
-import { resolve } from "node:path";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { createGameApp, type GameOptions } from "../../src/dev/game.ts";
 import { loadProject } from "../../src/dev/project.ts";
 import { yieldToEventLoop, type App, type ManualClock } from "../../src/core/index.ts";
@@ -21,4 +22,18 @@ export async function stepFrames(app: App, clock: ManualClock, n: number): Promi
     await Bun.sleep(1);
     await yieldToEventLoop();
   }
+}
+
+/**
+ * The example as a project of its own in `dir` (as `hotloop new` lays one out): its TypeScript and
+ * its assets copied, `hotloop` resolved to this repository through node_modules, and a package.json
+ * whose `hotloop` config points at `crateDir` (a fixture copy of its crate) under `name`.
+ */
+export function writeExampleProject(dir: string, crateDir: string, name: string): void {
+  cpSync(resolve(REPO, "examples/bevy-like/src"), join(dir, "src"), { recursive: true });
+  cpSync(resolve(REPO, "examples/bevy-like/assets"), join(dir, "assets"), { recursive: true });
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(REPO, join(dir, "node_modules/hotloop"));
+  const config = { crate: relative(dir, crateDir), components: "src/components.ts", entry: "src/game.ts", names: "src/systems.gen.ts" };
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, type: "module", hotloop: config }));
 }
