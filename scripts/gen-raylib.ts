@@ -10,7 +10,7 @@
  *    (bun:ffi passes scalars and pointers only, oven-sh/bun#6139), which the shim library holds
  *    beside the hand-written src/render/shim.c.
  *
- * How a call crosses: scalars, strings (`const char *` as a NUL-terminated buffer) and pointers go
+ * How a call crosses: scalars, strings (`const char *` as a NUL-terminated buffer, null as NULL) and pointers go
  * straight to libraylib. A `Color` is four bytes that travel in an integer register on x86-64 and
  * aarch64, so it is a packed u32 (`rgba()`) everywhere. Any other struct passed by value is written
  * into a scratch block and its address handed to the wrapper, which dereferences it; one returned
@@ -379,7 +379,7 @@ function paramTs(m: Model, p: Bound["params"][number]): string {
     case "color":
       return "Color";
     case "string":
-      return "string";
+      return "string | null"; // null is C's NULL (LoadShader's "use the default vertex shader")
     case "struct":
       return m.struct(p.k.struct) === p.k.struct ? p.k.struct : p.type;
     case "structPointer":
@@ -427,7 +427,7 @@ function methodTs(m: Model, b: Bound): string {
       args.push(`${p.name}Object ? s + ${o} : (${p.name} as PointerLike)`);
       if (k.out) after.push(`if (${p.name}Object) Object.assign(${p.name} as ${real}, read${real}(v, ${o}));`);
     } else if (k.kind === "string") {
-      args.push(`cstr(${p.name})`);
+      args.push(`${p.name} === null ? null : cstr(${p.name})`);
     } else {
       args.push(p.name);
     }

@@ -2281,8 +2281,8 @@ export class RaylibBindings {
   }
 
   /** Initialize window and OpenGL context. (raylib: `InitWindow`) */
-  initWindow(width: number, height: number, title: string): void {
-    this.raw.InitWindow(width, height, cstr(title));
+  initWindow(width: number, height: number, title: string | null): void {
+    this.raw.InitWindow(width, height, title === null ? null : cstr(title));
   }
 
   /** Close window and unload OpenGL context. (raylib: `CloseWindow`) */
@@ -2389,8 +2389,8 @@ export class RaylibBindings {
   }
 
   /** Set title for window. (raylib: `SetWindowTitle`) */
-  setWindowTitle(title: string): void {
-    this.raw.SetWindowTitle(cstr(title));
+  setWindowTitle(title: string | null): void {
+    this.raw.SetWindowTitle(title === null ? null : cstr(title));
   }
 
   /** Set window position on screen. (raylib: `SetWindowPosition`) */
@@ -2518,8 +2518,8 @@ export class RaylibBindings {
   }
 
   /** Set clipboard text content. (raylib: `SetClipboardText`) */
-  setClipboardText(text: string): void {
-    this.raw.SetClipboardText(cstr(text));
+  setClipboardText(text: string | null): void {
+    this.raw.SetClipboardText(text === null ? null : cstr(text));
   }
 
   /** Get clipboard text content. (raylib: `GetClipboardText`) */
@@ -2693,18 +2693,18 @@ export class RaylibBindings {
   }
 
   /** Load shader from files and bind default locations. (raylib: `LoadShader`, through the generated wrapper) */
-  loadShader(vsFileName: string, fsFileName: string): Shader {
+  loadShader(vsFileName: string | null, fsFileName: string | null): Shader {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadShader(s + 0, cstr(vsFileName), cstr(fsFileName));
+    this.wrappers.hlg_LoadShader(s + 0, vsFileName === null ? null : cstr(vsFileName), fsFileName === null ? null : cstr(fsFileName));
     return readShader(v, 0);
   }
 
   /** Load shader from code strings and bind default locations. (raylib: `LoadShaderFromMemory`, through the generated wrapper) */
-  loadShaderFromMemory(vsCode: string, fsCode: string): Shader {
+  loadShaderFromMemory(vsCode: string | null, fsCode: string | null): Shader {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadShaderFromMemory(s + 0, cstr(vsCode), cstr(fsCode));
+    this.wrappers.hlg_LoadShaderFromMemory(s + 0, vsCode === null ? null : cstr(vsCode), fsCode === null ? null : cstr(fsCode));
     return readShader(v, 0);
   }
 
@@ -2717,19 +2717,19 @@ export class RaylibBindings {
   }
 
   /** Get shader uniform location. (raylib: `GetShaderLocation`, through the generated wrapper) */
-  getShaderLocation(shader: Shader, uniformName: string): number {
+  getShaderLocation(shader: Shader, uniformName: string | null): number {
     const v = this.scratchView;
     const s = this.scratch;
     writeShader(v, 0, shader);
-    return this.wrappers.hlg_GetShaderLocation(s + 0, cstr(uniformName));
+    return this.wrappers.hlg_GetShaderLocation(s + 0, uniformName === null ? null : cstr(uniformName));
   }
 
   /** Get shader attribute location. (raylib: `GetShaderLocationAttrib`, through the generated wrapper) */
-  getShaderLocationAttrib(shader: Shader, attribName: string): number {
+  getShaderLocationAttrib(shader: Shader, attribName: string | null): number {
     const v = this.scratchView;
     const s = this.scratch;
     writeShader(v, 0, shader);
-    return this.wrappers.hlg_GetShaderLocationAttrib(s + 0, cstr(attribName));
+    return this.wrappers.hlg_GetShaderLocationAttrib(s + 0, attribName === null ? null : cstr(attribName));
   }
 
   /** Set shader uniform value. (raylib: `SetShaderValue`, through the generated wrapper) */
@@ -2908,8 +2908,8 @@ export class RaylibBindings {
   }
 
   /** Takes a screenshot of current screen (filename extension defines format). (raylib: `TakeScreenshot`) */
-  takeScreenshot(fileName: string): void {
-    this.raw.TakeScreenshot(cstr(fileName));
+  takeScreenshot(fileName: string | null): void {
+    this.raw.TakeScreenshot(fileName === null ? null : cstr(fileName));
   }
 
   /** Setup init configuration flags (view FLAGS). (raylib: `SetConfigFlags`) */
@@ -2918,8 +2918,8 @@ export class RaylibBindings {
   }
 
   /** Open URL with default system browser (if available). (raylib: `OpenURL`) */
-  openURL(url: string): void {
-    this.raw.OpenURL(cstr(url));
+  openURL(url: string | null): void {
+    this.raw.OpenURL(url === null ? null : cstr(url));
   }
 
   /** Set the current threshold (minimum) log level. (raylib: `SetTraceLogLevel`) */
@@ -2968,8 +2968,8 @@ export class RaylibBindings {
   }
 
   /** Load file data as byte array (read). (raylib: `LoadFileData`) */
-  loadFileData(fileName: string, dataSize: PointerLike): Pointer | null {
-    return (this.raw.LoadFileData(cstr(fileName), dataSize)) as Pointer | null;
+  loadFileData(fileName: string | null, dataSize: PointerLike): Pointer | null {
+    return (this.raw.LoadFileData(fileName === null ? null : cstr(fileName), dataSize)) as Pointer | null;
   }
 
   /** Unload file data allocated by LoadFileData(). (raylib: `UnloadFileData`) */
@@ -2978,18 +2978,18 @@ export class RaylibBindings {
   }
 
   /** Save data to file from byte array (write), returns true on success. (raylib: `SaveFileData`) */
-  saveFileData(fileName: string, data: PointerLike, dataSize: number): boolean {
-    return this.raw.SaveFileData(cstr(fileName), data, dataSize);
+  saveFileData(fileName: string | null, data: PointerLike, dataSize: number): boolean {
+    return this.raw.SaveFileData(fileName === null ? null : cstr(fileName), data, dataSize);
   }
 
   /** Export data to code (.h), returns true on success. (raylib: `ExportDataAsCode`) */
-  exportDataAsCode(data: PointerLike, dataSize: number, fileName: string): boolean {
-    return this.raw.ExportDataAsCode(data, dataSize, cstr(fileName));
+  exportDataAsCode(data: PointerLike, dataSize: number, fileName: string | null): boolean {
+    return this.raw.ExportDataAsCode(data, dataSize, fileName === null ? null : cstr(fileName));
   }
 
   /** Load text data from file (read), returns a '\0' terminated string. (raylib: `LoadFileText`) */
-  loadFileText(fileName: string): Pointer | null {
-    return (this.raw.LoadFileText(cstr(fileName))) as Pointer | null;
+  loadFileText(fileName: string | null): Pointer | null {
+    return (this.raw.LoadFileText(fileName === null ? null : cstr(fileName))) as Pointer | null;
   }
 
   /** Unload file text data allocated by LoadFileText(). (raylib: `UnloadFileText`) */
@@ -2998,53 +2998,53 @@ export class RaylibBindings {
   }
 
   /** Save text data to file (write), string must be '\0' terminated, returns true on success. (raylib: `SaveFileText`) */
-  saveFileText(fileName: string, text: PointerLike): boolean {
-    return this.raw.SaveFileText(cstr(fileName), text);
+  saveFileText(fileName: string | null, text: PointerLike): boolean {
+    return this.raw.SaveFileText(fileName === null ? null : cstr(fileName), text);
   }
 
   /** Check if file exists. (raylib: `FileExists`) */
-  fileExists(fileName: string): boolean {
-    return this.raw.FileExists(cstr(fileName));
+  fileExists(fileName: string | null): boolean {
+    return this.raw.FileExists(fileName === null ? null : cstr(fileName));
   }
 
   /** Check if a directory path exists. (raylib: `DirectoryExists`) */
-  directoryExists(dirPath: string): boolean {
-    return this.raw.DirectoryExists(cstr(dirPath));
+  directoryExists(dirPath: string | null): boolean {
+    return this.raw.DirectoryExists(dirPath === null ? null : cstr(dirPath));
   }
 
   /** Check file extension (including point: .png, .wav). (raylib: `IsFileExtension`) */
-  isFileExtension(fileName: string, ext: string): boolean {
-    return this.raw.IsFileExtension(cstr(fileName), cstr(ext));
+  isFileExtension(fileName: string | null, ext: string | null): boolean {
+    return this.raw.IsFileExtension(fileName === null ? null : cstr(fileName), ext === null ? null : cstr(ext));
   }
 
   /** Get file length in bytes (NOTE: GetFileSize() conflicts with windows.h). (raylib: `GetFileLength`) */
-  getFileLength(fileName: string): number {
-    return this.raw.GetFileLength(cstr(fileName));
+  getFileLength(fileName: string | null): number {
+    return this.raw.GetFileLength(fileName === null ? null : cstr(fileName));
   }
 
   /** Get pointer to extension for a filename string (includes dot: '.png'). (raylib: `GetFileExtension`) */
-  getFileExtension(fileName: string): string {
-    return textAt(this.raw.GetFileExtension(cstr(fileName)));
+  getFileExtension(fileName: string | null): string {
+    return textAt(this.raw.GetFileExtension(fileName === null ? null : cstr(fileName)));
   }
 
   /** Get pointer to filename for a path string. (raylib: `GetFileName`) */
-  getFileName(filePath: string): string {
-    return textAt(this.raw.GetFileName(cstr(filePath)));
+  getFileName(filePath: string | null): string {
+    return textAt(this.raw.GetFileName(filePath === null ? null : cstr(filePath)));
   }
 
   /** Get filename string without extension (uses static string). (raylib: `GetFileNameWithoutExt`) */
-  getFileNameWithoutExt(filePath: string): string {
-    return textAt(this.raw.GetFileNameWithoutExt(cstr(filePath)));
+  getFileNameWithoutExt(filePath: string | null): string {
+    return textAt(this.raw.GetFileNameWithoutExt(filePath === null ? null : cstr(filePath)));
   }
 
   /** Get full path for a given fileName with path (uses static string). (raylib: `GetDirectoryPath`) */
-  getDirectoryPath(filePath: string): string {
-    return textAt(this.raw.GetDirectoryPath(cstr(filePath)));
+  getDirectoryPath(filePath: string | null): string {
+    return textAt(this.raw.GetDirectoryPath(filePath === null ? null : cstr(filePath)));
   }
 
   /** Get previous directory path for a given path (uses static string). (raylib: `GetPrevDirectoryPath`) */
-  getPrevDirectoryPath(dirPath: string): string {
-    return textAt(this.raw.GetPrevDirectoryPath(cstr(dirPath)));
+  getPrevDirectoryPath(dirPath: string | null): string {
+    return textAt(this.raw.GetPrevDirectoryPath(dirPath === null ? null : cstr(dirPath)));
   }
 
   /** Get current working directory (uses static string). (raylib: `GetWorkingDirectory`) */
@@ -3058,38 +3058,38 @@ export class RaylibBindings {
   }
 
   /** Create directories (including full path requested), returns 0 on success. (raylib: `MakeDirectory`) */
-  makeDirectory(dirPath: string): number {
-    return this.raw.MakeDirectory(cstr(dirPath));
+  makeDirectory(dirPath: string | null): number {
+    return this.raw.MakeDirectory(dirPath === null ? null : cstr(dirPath));
   }
 
   /** Change working directory, return true on success. (raylib: `ChangeDirectory`) */
-  changeDirectory(dir: string): boolean {
-    return this.raw.ChangeDirectory(cstr(dir));
+  changeDirectory(dir: string | null): boolean {
+    return this.raw.ChangeDirectory(dir === null ? null : cstr(dir));
   }
 
   /** Check if a given path is a file or a directory. (raylib: `IsPathFile`) */
-  isPathFile(path: string): boolean {
-    return this.raw.IsPathFile(cstr(path));
+  isPathFile(path: string | null): boolean {
+    return this.raw.IsPathFile(path === null ? null : cstr(path));
   }
 
   /** Check if fileName is valid for the platform/OS. (raylib: `IsFileNameValid`) */
-  isFileNameValid(fileName: string): boolean {
-    return this.raw.IsFileNameValid(cstr(fileName));
+  isFileNameValid(fileName: string | null): boolean {
+    return this.raw.IsFileNameValid(fileName === null ? null : cstr(fileName));
   }
 
   /** Load directory filepaths. (raylib: `LoadDirectoryFiles`, through the generated wrapper) */
-  loadDirectoryFiles(dirPath: string): FilePathList {
+  loadDirectoryFiles(dirPath: string | null): FilePathList {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadDirectoryFiles(s + 0, cstr(dirPath));
+    this.wrappers.hlg_LoadDirectoryFiles(s + 0, dirPath === null ? null : cstr(dirPath));
     return readFilePathList(v, 0);
   }
 
   /** Load directory filepaths with extension filtering and recursive directory scan. Use 'DIR' in the filter string to include directories in the result. (raylib: `LoadDirectoryFilesEx`, through the generated wrapper) */
-  loadDirectoryFilesEx(basePath: string, filter: string, scanSubdirs: boolean): FilePathList {
+  loadDirectoryFilesEx(basePath: string | null, filter: string | null, scanSubdirs: boolean): FilePathList {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadDirectoryFilesEx(s + 0, cstr(basePath), cstr(filter), scanSubdirs);
+    this.wrappers.hlg_LoadDirectoryFilesEx(s + 0, basePath === null ? null : cstr(basePath), filter === null ? null : cstr(filter), scanSubdirs);
     return readFilePathList(v, 0);
   }
 
@@ -3123,8 +3123,8 @@ export class RaylibBindings {
   }
 
   /** Get file modification time (last write time). (raylib: `GetFileModTime`) */
-  getFileModTime(fileName: string): number {
-    return Number(this.raw.GetFileModTime(cstr(fileName)));
+  getFileModTime(fileName: string | null): number {
+    return Number(this.raw.GetFileModTime(fileName === null ? null : cstr(fileName)));
   }
 
   /** Compress data (DEFLATE algorithm), memory must be MemFree(). (raylib: `CompressData`) */
@@ -3163,10 +3163,10 @@ export class RaylibBindings {
   }
 
   /** Load automation events list from file, NULL for empty list, capacity = MAX_AUTOMATION_EVENTS. (raylib: `LoadAutomationEventList`, through the generated wrapper) */
-  loadAutomationEventList(fileName: string): AutomationEventList {
+  loadAutomationEventList(fileName: string | null): AutomationEventList {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadAutomationEventList(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadAutomationEventList(s + 0, fileName === null ? null : cstr(fileName));
     return readAutomationEventList(v, 0);
   }
 
@@ -3179,11 +3179,11 @@ export class RaylibBindings {
   }
 
   /** Export automation events list as text file. (raylib: `ExportAutomationEventList`, through the generated wrapper) */
-  exportAutomationEventList(list: AutomationEventList, fileName: string): boolean {
+  exportAutomationEventList(list: AutomationEventList, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeAutomationEventList(v, 0, list);
-    return this.wrappers.hlg_ExportAutomationEventList(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportAutomationEventList(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Set automation event list to record to. (raylib: `SetAutomationEventList`) */
@@ -3310,8 +3310,8 @@ export class RaylibBindings {
   }
 
   /** Set internal gamepad mappings (SDL_GameControllerDB). (raylib: `SetGamepadMappings`) */
-  setGamepadMappings(mappings: string): number {
-    return this.raw.SetGamepadMappings(cstr(mappings));
+  setGamepadMappings(mappings: string | null): number {
+    return this.raw.SetGamepadMappings(mappings === null ? null : cstr(mappings));
   }
 
   /** Set gamepad vibration for both motors (duration in seconds). (raylib: `SetGamepadVibration`) */
@@ -4060,42 +4060,42 @@ export class RaylibBindings {
   }
 
   /** Load image from file into CPU memory (RAM). (raylib: `LoadImage`, through the generated wrapper) */
-  loadImage(fileName: string): Image {
+  loadImage(fileName: string | null): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadImage(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadImage(s + 0, fileName === null ? null : cstr(fileName));
     return readImage(v, 0);
   }
 
   /** Load image from RAW file data. (raylib: `LoadImageRaw`, through the generated wrapper) */
-  loadImageRaw(fileName: string, width: number, height: number, format: number, headerSize: number): Image {
+  loadImageRaw(fileName: string | null, width: number, height: number, format: number, headerSize: number): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadImageRaw(s + 0, cstr(fileName), width, height, format, headerSize);
+    this.wrappers.hlg_LoadImageRaw(s + 0, fileName === null ? null : cstr(fileName), width, height, format, headerSize);
     return readImage(v, 0);
   }
 
   /** Load image sequence from file (frames appended to image.data). (raylib: `LoadImageAnim`, through the generated wrapper) */
-  loadImageAnim(fileName: string, frames: PointerLike): Image {
+  loadImageAnim(fileName: string | null, frames: PointerLike): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadImageAnim(s + 0, cstr(fileName), frames);
+    this.wrappers.hlg_LoadImageAnim(s + 0, fileName === null ? null : cstr(fileName), frames);
     return readImage(v, 0);
   }
 
   /** Load image sequence from memory buffer. (raylib: `LoadImageAnimFromMemory`, through the generated wrapper) */
-  loadImageAnimFromMemory(fileType: string, fileData: PointerLike, dataSize: number, frames: PointerLike): Image {
+  loadImageAnimFromMemory(fileType: string | null, fileData: PointerLike, dataSize: number, frames: PointerLike): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadImageAnimFromMemory(s + 0, cstr(fileType), fileData, dataSize, frames);
+    this.wrappers.hlg_LoadImageAnimFromMemory(s + 0, fileType === null ? null : cstr(fileType), fileData, dataSize, frames);
     return readImage(v, 0);
   }
 
   /** Load image from memory buffer, fileType refers to extension: i.e. '.png'. (raylib: `LoadImageFromMemory`, through the generated wrapper) */
-  loadImageFromMemory(fileType: string, fileData: PointerLike, dataSize: number): Image {
+  loadImageFromMemory(fileType: string | null, fileData: PointerLike, dataSize: number): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadImageFromMemory(s + 0, cstr(fileType), fileData, dataSize);
+    this.wrappers.hlg_LoadImageFromMemory(s + 0, fileType === null ? null : cstr(fileType), fileData, dataSize);
     return readImage(v, 0);
   }
 
@@ -4133,27 +4133,27 @@ export class RaylibBindings {
   }
 
   /** Export image data to file, returns true on success. (raylib: `ExportImage`, through the generated wrapper) */
-  exportImage(image: Image, fileName: string): boolean {
+  exportImage(image: Image, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeImage(v, 0, image);
-    return this.wrappers.hlg_ExportImage(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportImage(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Export image to memory buffer. (raylib: `ExportImageToMemory`, through the generated wrapper) */
-  exportImageToMemory(image: Image, fileType: string, fileSize: PointerLike): Pointer | null {
+  exportImageToMemory(image: Image, fileType: string | null, fileSize: PointerLike): Pointer | null {
     const v = this.scratchView;
     const s = this.scratch;
     writeImage(v, 0, image);
-    return (this.wrappers.hlg_ExportImageToMemory(s + 0, cstr(fileType), fileSize)) as Pointer | null;
+    return (this.wrappers.hlg_ExportImageToMemory(s + 0, fileType === null ? null : cstr(fileType), fileSize)) as Pointer | null;
   }
 
   /** Export image as code file defining an array of bytes, returns true on success. (raylib: `ExportImageAsCode`, through the generated wrapper) */
-  exportImageAsCode(image: Image, fileName: string): boolean {
+  exportImageAsCode(image: Image, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeImage(v, 0, image);
-    return this.wrappers.hlg_ExportImageAsCode(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportImageAsCode(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Generate image: plain color. (raylib: `GenImageColor`, through the generated wrapper) */
@@ -4221,10 +4221,10 @@ export class RaylibBindings {
   }
 
   /** Generate image: grayscale image from text data. (raylib: `GenImageText`, through the generated wrapper) */
-  genImageText(width: number, height: number, text: string): Image {
+  genImageText(width: number, height: number, text: string | null): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_GenImageText(s + 0, width, height, cstr(text));
+    this.wrappers.hlg_GenImageText(s + 0, width, height, text === null ? null : cstr(text));
     return readImage(v, 0);
   }
 
@@ -4257,19 +4257,19 @@ export class RaylibBindings {
   }
 
   /** Create an image from text (default font). (raylib: `ImageText`, through the generated wrapper) */
-  imageText(text: string, fontSize: number, color: Color): Image {
+  imageText(text: string | null, fontSize: number, color: Color): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_ImageText(s + 0, cstr(text), fontSize, color);
+    this.wrappers.hlg_ImageText(s + 0, text === null ? null : cstr(text), fontSize, color);
     return readImage(v, 0);
   }
 
   /** Create an image from text (custom sprite font). (raylib: `ImageTextEx`, through the generated wrapper) */
-  imageTextEx(font: Font, text: string, fontSize: number, spacing: number, tint: Color): Image {
+  imageTextEx(font: Font, text: string | null, fontSize: number, spacing: number, tint: Color): Image {
     const v = this.scratchView;
     const s = this.scratch;
     writeFont(v, 24, font);
-    this.wrappers.hlg_ImageTextEx(s + 0, s + 24, cstr(text), fontSize, spacing, tint);
+    this.wrappers.hlg_ImageTextEx(s + 0, s + 24, text === null ? null : cstr(text), fontSize, spacing, tint);
     return readImage(v, 0);
   }
 
@@ -4798,32 +4798,32 @@ export class RaylibBindings {
   }
 
   /** Draw text (using default font) within an image (destination). (raylib: `ImageDrawText`) */
-  imageDrawText(dst: Image | PointerLike, text: string, posX: number, posY: number, fontSize: number, color: Color): void {
+  imageDrawText(dst: Image | PointerLike, text: string | null, posX: number, posY: number, fontSize: number, color: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     const dstObject = isStructObject(dst);
     if (dstObject) writeImage(v, 0, dst as Image);
-    this.raw.ImageDrawText(dstObject ? s + 0 : (dst as PointerLike), cstr(text), posX, posY, fontSize, color);
+    this.raw.ImageDrawText(dstObject ? s + 0 : (dst as PointerLike), text === null ? null : cstr(text), posX, posY, fontSize, color);
     if (dstObject) Object.assign(dst as Image, readImage(v, 0));
   }
 
   /** Draw text (custom sprite font) within an image (destination). (raylib: `ImageDrawTextEx`, through the generated wrapper) */
-  imageDrawTextEx(dst: Image | PointerLike, font: Font, text: string, position: Vector2, fontSize: number, spacing: number, tint: Color): void {
+  imageDrawTextEx(dst: Image | PointerLike, font: Font, text: string | null, position: Vector2, fontSize: number, spacing: number, tint: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     const dstObject = isStructObject(dst);
     if (dstObject) writeImage(v, 0, dst as Image);
     writeFont(v, 24, font);
     writeVector2(v, 72, position);
-    this.wrappers.hlg_ImageDrawTextEx(dstObject ? s + 0 : (dst as PointerLike), s + 24, cstr(text), s + 72, fontSize, spacing, tint);
+    this.wrappers.hlg_ImageDrawTextEx(dstObject ? s + 0 : (dst as PointerLike), s + 24, text === null ? null : cstr(text), s + 72, fontSize, spacing, tint);
     if (dstObject) Object.assign(dst as Image, readImage(v, 0));
   }
 
   /** Load texture from file into GPU memory (VRAM). (raylib: `LoadTexture`, through the generated wrapper) */
-  loadTexture(fileName: string): Texture2D {
+  loadTexture(fileName: string | null): Texture2D {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadTexture(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadTexture(s + 0, fileName === null ? null : cstr(fileName));
     return readTexture(v, 0);
   }
 
@@ -5089,18 +5089,18 @@ export class RaylibBindings {
   }
 
   /** Load font from file into GPU memory (VRAM). (raylib: `LoadFont`, through the generated wrapper) */
-  loadFont(fileName: string): Font {
+  loadFont(fileName: string | null): Font {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadFont(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadFont(s + 0, fileName === null ? null : cstr(fileName));
     return readFont(v, 0);
   }
 
   /** Load font from file with extended parameters, use NULL for codepoints and 0 for codepointCount to load the default character set, font size is provided in pixels height. (raylib: `LoadFontEx`, through the generated wrapper) */
-  loadFontEx(fileName: string, fontSize: number, codepoints: PointerLike, codepointCount: number): Font {
+  loadFontEx(fileName: string | null, fontSize: number, codepoints: PointerLike, codepointCount: number): Font {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadFontEx(s + 0, cstr(fileName), fontSize, codepoints, codepointCount);
+    this.wrappers.hlg_LoadFontEx(s + 0, fileName === null ? null : cstr(fileName), fontSize, codepoints, codepointCount);
     return readFont(v, 0);
   }
 
@@ -5114,10 +5114,10 @@ export class RaylibBindings {
   }
 
   /** Load font from memory buffer, fileType refers to extension: i.e. '.ttf'. (raylib: `LoadFontFromMemory`, through the generated wrapper) */
-  loadFontFromMemory(fileType: string, fileData: PointerLike, dataSize: number, fontSize: number, codepoints: PointerLike, codepointCount: number): Font {
+  loadFontFromMemory(fileType: string | null, fileData: PointerLike, dataSize: number, fontSize: number, codepoints: PointerLike, codepointCount: number): Font {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadFontFromMemory(s + 0, cstr(fileType), fileData, dataSize, fontSize, codepoints, codepointCount);
+    this.wrappers.hlg_LoadFontFromMemory(s + 0, fileType === null ? null : cstr(fileType), fileData, dataSize, fontSize, codepoints, codepointCount);
     return readFont(v, 0);
   }
 
@@ -5163,11 +5163,11 @@ export class RaylibBindings {
   }
 
   /** Export font as code file, returns true on success. (raylib: `ExportFontAsCode`, through the generated wrapper) */
-  exportFontAsCode(font: Font, fileName: string): boolean {
+  exportFontAsCode(font: Font, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeFont(v, 0, font);
-    return this.wrappers.hlg_ExportFontAsCode(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportFontAsCode(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Draw current FPS. (raylib: `DrawFPS`) */
@@ -5176,27 +5176,27 @@ export class RaylibBindings {
   }
 
   /** Draw text (using default font). (raylib: `DrawText`) */
-  drawText(text: string, posX: number, posY: number, fontSize: number, color: Color): void {
-    this.raw.DrawText(cstr(text), posX, posY, fontSize, color);
+  drawText(text: string | null, posX: number, posY: number, fontSize: number, color: Color): void {
+    this.raw.DrawText(text === null ? null : cstr(text), posX, posY, fontSize, color);
   }
 
   /** Draw text using font and additional parameters. (raylib: `DrawTextEx`, through the generated wrapper) */
-  drawTextEx(font: Font, text: string, position: Vector2, fontSize: number, spacing: number, tint: Color): void {
+  drawTextEx(font: Font, text: string | null, position: Vector2, fontSize: number, spacing: number, tint: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     writeFont(v, 0, font);
     writeVector2(v, 48, position);
-    this.wrappers.hlg_DrawTextEx(s + 0, cstr(text), s + 48, fontSize, spacing, tint);
+    this.wrappers.hlg_DrawTextEx(s + 0, text === null ? null : cstr(text), s + 48, fontSize, spacing, tint);
   }
 
   /** Draw text using Font and pro parameters (rotation). (raylib: `DrawTextPro`, through the generated wrapper) */
-  drawTextPro(font: Font, text: string, position: Vector2, origin: Vector2, rotation: number, fontSize: number, spacing: number, tint: Color): void {
+  drawTextPro(font: Font, text: string | null, position: Vector2, origin: Vector2, rotation: number, fontSize: number, spacing: number, tint: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     writeFont(v, 0, font);
     writeVector2(v, 48, position);
     writeVector2(v, 56, origin);
-    this.wrappers.hlg_DrawTextPro(s + 0, cstr(text), s + 48, s + 56, rotation, fontSize, spacing, tint);
+    this.wrappers.hlg_DrawTextPro(s + 0, text === null ? null : cstr(text), s + 48, s + 56, rotation, fontSize, spacing, tint);
   }
 
   /** Draw one character (codepoint). (raylib: `DrawTextCodepoint`, through the generated wrapper) */
@@ -5223,16 +5223,16 @@ export class RaylibBindings {
   }
 
   /** Measure string width for default font. (raylib: `MeasureText`) */
-  measureText(text: string, fontSize: number): number {
-    return this.raw.MeasureText(cstr(text), fontSize);
+  measureText(text: string | null, fontSize: number): number {
+    return this.raw.MeasureText(text === null ? null : cstr(text), fontSize);
   }
 
   /** Measure string size for Font. (raylib: `MeasureTextEx`, through the generated wrapper) */
-  measureTextEx(font: Font, text: string, fontSize: number, spacing: number): Vector2 {
+  measureTextEx(font: Font, text: string | null, fontSize: number, spacing: number): Vector2 {
     const v = this.scratchView;
     const s = this.scratch;
     writeFont(v, 8, font);
-    this.wrappers.hlg_MeasureTextEx(s + 0, s + 8, cstr(text), fontSize, spacing);
+    this.wrappers.hlg_MeasureTextEx(s + 0, s + 8, text === null ? null : cstr(text), fontSize, spacing);
     return readVector2(v, 0);
   }
 
@@ -5273,8 +5273,8 @@ export class RaylibBindings {
   }
 
   /** Load all codepoints from a UTF-8 text string, codepoints count returned by parameter. (raylib: `LoadCodepoints`) */
-  loadCodepoints(text: string, count: PointerLike): Pointer | null {
-    return (this.raw.LoadCodepoints(cstr(text), count)) as Pointer | null;
+  loadCodepoints(text: string | null, count: PointerLike): Pointer | null {
+    return (this.raw.LoadCodepoints(text === null ? null : cstr(text), count)) as Pointer | null;
   }
 
   /** Unload codepoints data from memory. (raylib: `UnloadCodepoints`) */
@@ -5283,23 +5283,23 @@ export class RaylibBindings {
   }
 
   /** Get total number of codepoints in a UTF-8 encoded string. (raylib: `GetCodepointCount`) */
-  getCodepointCount(text: string): number {
-    return this.raw.GetCodepointCount(cstr(text));
+  getCodepointCount(text: string | null): number {
+    return this.raw.GetCodepointCount(text === null ? null : cstr(text));
   }
 
   /** Get next codepoint in a UTF-8 encoded string, 0x3f('?') is returned on failure. (raylib: `GetCodepoint`) */
-  getCodepoint(text: string, codepointSize: PointerLike): number {
-    return this.raw.GetCodepoint(cstr(text), codepointSize);
+  getCodepoint(text: string | null, codepointSize: PointerLike): number {
+    return this.raw.GetCodepoint(text === null ? null : cstr(text), codepointSize);
   }
 
   /** Get next codepoint in a UTF-8 encoded string, 0x3f('?') is returned on failure. (raylib: `GetCodepointNext`) */
-  getCodepointNext(text: string, codepointSize: PointerLike): number {
-    return this.raw.GetCodepointNext(cstr(text), codepointSize);
+  getCodepointNext(text: string | null, codepointSize: PointerLike): number {
+    return this.raw.GetCodepointNext(text === null ? null : cstr(text), codepointSize);
   }
 
   /** Get previous codepoint in a UTF-8 encoded string, 0x3f('?') is returned on failure. (raylib: `GetCodepointPrevious`) */
-  getCodepointPrevious(text: string, codepointSize: PointerLike): number {
-    return this.raw.GetCodepointPrevious(cstr(text), codepointSize);
+  getCodepointPrevious(text: string | null, codepointSize: PointerLike): number {
+    return this.raw.GetCodepointPrevious(text === null ? null : cstr(text), codepointSize);
   }
 
   /** Encode one codepoint into UTF-8 byte array (array length returned as parameter). (raylib: `CodepointToUTF8`) */
@@ -5308,88 +5308,88 @@ export class RaylibBindings {
   }
 
   /** Copy one string to another, returns bytes copied. (raylib: `TextCopy`) */
-  textCopy(dst: PointerLike, src: string): number {
-    return this.raw.TextCopy(dst, cstr(src));
+  textCopy(dst: PointerLike, src: string | null): number {
+    return this.raw.TextCopy(dst, src === null ? null : cstr(src));
   }
 
   /** Check if two text string are equal. (raylib: `TextIsEqual`) */
-  textIsEqual(text1: string, text2: string): boolean {
-    return this.raw.TextIsEqual(cstr(text1), cstr(text2));
+  textIsEqual(text1: string | null, text2: string | null): boolean {
+    return this.raw.TextIsEqual(text1 === null ? null : cstr(text1), text2 === null ? null : cstr(text2));
   }
 
   /** Get text length, checks for '\0' ending. (raylib: `TextLength`) */
-  textLength(text: string): number {
-    return this.raw.TextLength(cstr(text));
+  textLength(text: string | null): number {
+    return this.raw.TextLength(text === null ? null : cstr(text));
   }
 
   /** Get a piece of a text string. (raylib: `TextSubtext`) */
-  textSubtext(text: string, position: number, length: number): string {
-    return textAt(this.raw.TextSubtext(cstr(text), position, length));
+  textSubtext(text: string | null, position: number, length: number): string {
+    return textAt(this.raw.TextSubtext(text === null ? null : cstr(text), position, length));
   }
 
   /** Replace text string (WARNING: memory must be freed!). (raylib: `TextReplace`) */
-  textReplace(text: string, replace: string, by: string): Pointer | null {
-    return (this.raw.TextReplace(cstr(text), cstr(replace), cstr(by))) as Pointer | null;
+  textReplace(text: string | null, replace: string | null, by: string | null): Pointer | null {
+    return (this.raw.TextReplace(text === null ? null : cstr(text), replace === null ? null : cstr(replace), by === null ? null : cstr(by))) as Pointer | null;
   }
 
   /** Insert text in a position (WARNING: memory must be freed!). (raylib: `TextInsert`) */
-  textInsert(text: string, insert: string, position: number): Pointer | null {
-    return (this.raw.TextInsert(cstr(text), cstr(insert), position)) as Pointer | null;
+  textInsert(text: string | null, insert: string | null, position: number): Pointer | null {
+    return (this.raw.TextInsert(text === null ? null : cstr(text), insert === null ? null : cstr(insert), position)) as Pointer | null;
   }
 
   /** Join text strings with delimiter. (raylib: `TextJoin`) */
-  textJoin(textList: PointerLike, count: number, delimiter: string): string {
-    return textAt(this.raw.TextJoin(textList, count, cstr(delimiter)));
+  textJoin(textList: PointerLike, count: number, delimiter: string | null): string {
+    return textAt(this.raw.TextJoin(textList, count, delimiter === null ? null : cstr(delimiter)));
   }
 
   /** Split text into multiple strings. (raylib: `TextSplit`) */
-  textSplit(text: string, delimiter: number, count: PointerLike): Pointer | null {
-    return (this.raw.TextSplit(cstr(text), delimiter, count)) as Pointer | null;
+  textSplit(text: string | null, delimiter: number, count: PointerLike): Pointer | null {
+    return (this.raw.TextSplit(text === null ? null : cstr(text), delimiter, count)) as Pointer | null;
   }
 
   /** Append text at specific position and move cursor!. (raylib: `TextAppend`) */
-  textAppend(text: PointerLike, append: string, position: PointerLike): void {
-    this.raw.TextAppend(text, cstr(append), position);
+  textAppend(text: PointerLike, append: string | null, position: PointerLike): void {
+    this.raw.TextAppend(text, append === null ? null : cstr(append), position);
   }
 
   /** Find first text occurrence within a string. (raylib: `TextFindIndex`) */
-  textFindIndex(text: string, find: string): number {
-    return this.raw.TextFindIndex(cstr(text), cstr(find));
+  textFindIndex(text: string | null, find: string | null): number {
+    return this.raw.TextFindIndex(text === null ? null : cstr(text), find === null ? null : cstr(find));
   }
 
   /** Get upper case version of provided string. (raylib: `TextToUpper`) */
-  textToUpper(text: string): string {
-    return textAt(this.raw.TextToUpper(cstr(text)));
+  textToUpper(text: string | null): string {
+    return textAt(this.raw.TextToUpper(text === null ? null : cstr(text)));
   }
 
   /** Get lower case version of provided string. (raylib: `TextToLower`) */
-  textToLower(text: string): string {
-    return textAt(this.raw.TextToLower(cstr(text)));
+  textToLower(text: string | null): string {
+    return textAt(this.raw.TextToLower(text === null ? null : cstr(text)));
   }
 
   /** Get Pascal case notation version of provided string. (raylib: `TextToPascal`) */
-  textToPascal(text: string): string {
-    return textAt(this.raw.TextToPascal(cstr(text)));
+  textToPascal(text: string | null): string {
+    return textAt(this.raw.TextToPascal(text === null ? null : cstr(text)));
   }
 
   /** Get Snake case notation version of provided string. (raylib: `TextToSnake`) */
-  textToSnake(text: string): string {
-    return textAt(this.raw.TextToSnake(cstr(text)));
+  textToSnake(text: string | null): string {
+    return textAt(this.raw.TextToSnake(text === null ? null : cstr(text)));
   }
 
   /** Get Camel case notation version of provided string. (raylib: `TextToCamel`) */
-  textToCamel(text: string): string {
-    return textAt(this.raw.TextToCamel(cstr(text)));
+  textToCamel(text: string | null): string {
+    return textAt(this.raw.TextToCamel(text === null ? null : cstr(text)));
   }
 
   /** Get integer value from text (negative values not supported). (raylib: `TextToInteger`) */
-  textToInteger(text: string): number {
-    return this.raw.TextToInteger(cstr(text));
+  textToInteger(text: string | null): number {
+    return this.raw.TextToInteger(text === null ? null : cstr(text));
   }
 
   /** Get float value from text (negative values not supported). (raylib: `TextToFloat`) */
-  textToFloat(text: string): number {
-    return this.raw.TextToFloat(cstr(text));
+  textToFloat(text: string | null): number {
+    return this.raw.TextToFloat(text === null ? null : cstr(text));
   }
 
   /** Draw a line in 3D world space. (raylib: `DrawLine3D`, through the generated wrapper) */
@@ -5570,10 +5570,10 @@ export class RaylibBindings {
   }
 
   /** Load model from files (meshes and materials). (raylib: `LoadModel`, through the generated wrapper) */
-  loadModel(fileName: string): Model {
+  loadModel(fileName: string | null): Model {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadModel(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadModel(s + 0, fileName === null ? null : cstr(fileName));
     return readModel(v, 0);
   }
 
@@ -5782,19 +5782,19 @@ export class RaylibBindings {
   }
 
   /** Export mesh data to file, returns true on success. (raylib: `ExportMesh`, through the generated wrapper) */
-  exportMesh(mesh: Mesh, fileName: string): boolean {
+  exportMesh(mesh: Mesh, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeMesh(v, 0, mesh);
-    return this.wrappers.hlg_ExportMesh(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportMesh(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Export mesh as code file (.h) defining multiple arrays of vertex attributes. (raylib: `ExportMeshAsCode`, through the generated wrapper) */
-  exportMeshAsCode(mesh: Mesh, fileName: string): boolean {
+  exportMeshAsCode(mesh: Mesh, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeMesh(v, 0, mesh);
-    return this.wrappers.hlg_ExportMeshAsCode(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportMeshAsCode(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Generate polygonal mesh. (raylib: `GenMeshPoly`, through the generated wrapper) */
@@ -5890,8 +5890,8 @@ export class RaylibBindings {
   }
 
   /** Load materials from model file. (raylib: `LoadMaterials`) */
-  loadMaterials(fileName: string, materialCount: PointerLike): Pointer | null {
-    return (this.raw.LoadMaterials(cstr(fileName), materialCount)) as Pointer | null;
+  loadMaterials(fileName: string | null, materialCount: PointerLike): Pointer | null {
+    return (this.raw.LoadMaterials(fileName === null ? null : cstr(fileName), materialCount)) as Pointer | null;
   }
 
   /** Load default material (Supports: DIFFUSE, SPECULAR, NORMAL maps). (raylib: `LoadMaterialDefault`, through the generated wrapper) */
@@ -5940,8 +5940,8 @@ export class RaylibBindings {
   }
 
   /** Load model animations from file. (raylib: `LoadModelAnimations`) */
-  loadModelAnimations(fileName: string, animCount: PointerLike): Pointer | null {
-    return (this.raw.LoadModelAnimations(cstr(fileName), animCount)) as Pointer | null;
+  loadModelAnimations(fileName: string | null, animCount: PointerLike): Pointer | null {
+    return (this.raw.LoadModelAnimations(fileName === null ? null : cstr(fileName), animCount)) as Pointer | null;
   }
 
   /** Update model animation pose (CPU). (raylib: `UpdateModelAnimation`, through the generated wrapper) */
@@ -6098,18 +6098,18 @@ export class RaylibBindings {
   }
 
   /** Load wave data from file. (raylib: `LoadWave`, through the generated wrapper) */
-  loadWave(fileName: string): Wave {
+  loadWave(fileName: string | null): Wave {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadWave(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadWave(s + 0, fileName === null ? null : cstr(fileName));
     return readWave(v, 0);
   }
 
   /** Load wave from memory buffer, fileType refers to extension: i.e. '.wav'. (raylib: `LoadWaveFromMemory`, through the generated wrapper) */
-  loadWaveFromMemory(fileType: string, fileData: PointerLike, dataSize: number): Wave {
+  loadWaveFromMemory(fileType: string | null, fileData: PointerLike, dataSize: number): Wave {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadWaveFromMemory(s + 0, cstr(fileType), fileData, dataSize);
+    this.wrappers.hlg_LoadWaveFromMemory(s + 0, fileType === null ? null : cstr(fileType), fileData, dataSize);
     return readWave(v, 0);
   }
 
@@ -6122,10 +6122,10 @@ export class RaylibBindings {
   }
 
   /** Load sound from file. (raylib: `LoadSound`, through the generated wrapper) */
-  loadSound(fileName: string): Sound {
+  loadSound(fileName: string | null): Sound {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadSound(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadSound(s + 0, fileName === null ? null : cstr(fileName));
     return readSound(v, 0);
   }
 
@@ -6188,19 +6188,19 @@ export class RaylibBindings {
   }
 
   /** Export wave data to file, returns true on success. (raylib: `ExportWave`, through the generated wrapper) */
-  exportWave(wave: Wave, fileName: string): boolean {
+  exportWave(wave: Wave, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeWave(v, 0, wave);
-    return this.wrappers.hlg_ExportWave(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportWave(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Export wave sample data to code (.h), returns true on success. (raylib: `ExportWaveAsCode`, through the generated wrapper) */
-  exportWaveAsCode(wave: Wave, fileName: string): boolean {
+  exportWaveAsCode(wave: Wave, fileName: string | null): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeWave(v, 0, wave);
-    return this.wrappers.hlg_ExportWaveAsCode(s + 0, cstr(fileName));
+    return this.wrappers.hlg_ExportWaveAsCode(s + 0, fileName === null ? null : cstr(fileName));
   }
 
   /** Play a sound. (raylib: `PlaySound`, through the generated wrapper) */
@@ -6310,18 +6310,18 @@ export class RaylibBindings {
   }
 
   /** Load music stream from file. (raylib: `LoadMusicStream`, through the generated wrapper) */
-  loadMusicStream(fileName: string): Music {
+  loadMusicStream(fileName: string | null): Music {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadMusicStream(s + 0, cstr(fileName));
+    this.wrappers.hlg_LoadMusicStream(s + 0, fileName === null ? null : cstr(fileName));
     return readMusic(v, 0);
   }
 
   /** Load music stream from data. (raylib: `LoadMusicStreamFromMemory`, through the generated wrapper) */
-  loadMusicStreamFromMemory(fileType: string, data: PointerLike, dataSize: number): Music {
+  loadMusicStreamFromMemory(fileType: string | null, data: PointerLike, dataSize: number): Music {
     const v = this.scratchView;
     const s = this.scratch;
-    this.wrappers.hlg_LoadMusicStreamFromMemory(s + 0, cstr(fileType), data, dataSize);
+    this.wrappers.hlg_LoadMusicStreamFromMemory(s + 0, fileType === null ? null : cstr(fileType), data, dataSize);
     return readMusic(v, 0);
   }
 

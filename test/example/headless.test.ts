@@ -71,6 +71,30 @@ describe("bevy-like example, headless", () => {
     expect(coins()).toHaveLength(COINS);
   });
 
+  test("gamepad 0 moves the player too: the left stick at half a lean is half the speed, the d-pad full", async () => {
+    const script = resolve(crate.dir, "pad.txt");
+    await Bun.write(script, "2 axis gamepad 0 LEFT_X 0.5\n34 axis gamepad 0 LEFT_X 0\n34 down gamepad 0 LEFT_FACE_DOWN\n50 up gamepad 0 LEFT_FACE_DOWN\n");
+    const padClock = new ManualClock();
+    const pad = await exampleApp({ reload: false, headless: true, library: crate.library, clock: padClock, script });
+    try {
+      const step = () => {
+        padClock.advance(1000 / 64);
+        pad.update();
+      };
+      step(); // frame 1: Startup
+      const player = pad.resource(PlayerEntity).id;
+      const x0 = Position.x[player]!, y0 = Position.y[player]!;
+      for (const e of defineQuery(pad.world, [Coin]).ids()) Position.x[e] = Position.y[e] = PrevPosition.x[e] = PrevPosition.y[e] = 40; // out of the way
+      for (let f = 2; f <= 33; f++) step();
+      expect(Position.x[player]!).toBeCloseTo(x0 + 32 * SPEED * 0.5 * STEP, 3);
+      expect(Position.y[player]!).toBe(y0);
+      for (let f = 34; f <= 49; f++) step();
+      expect(Position.y[player]!).toBeCloseTo(y0 + 16 * SPEED * STEP, 3);
+    } finally {
+      pad.shutdown();
+    }
+  });
+
   test("a bad key script is a one-line error naming the line", () => {
     expect(() => parseKeyScript("2 down RIGHT\n5 press LEFT\n", "keys.txt")).toThrow('keys.txt:2: expected "down" or "up", got "press"');
     expect(() => parseKeyScript("2 down PLUTO\n", "keys.txt")).toThrow('keys.txt:1: unknown key "PLUTO"');
