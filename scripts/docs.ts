@@ -34,10 +34,9 @@ const CARGO_MANIFEST = join(ROOT, "systems-rs/Cargo.toml");
 const SDK_PACKAGE = "hotloop-sdk";
 
 /**
- * Tables of names whose entries mean their name (`Key.A`, `Colors.RED`, `ConfigFlag.VSYNC_HINT`,
- * `DrawKind.Circle`): the table's own comment says what they are and where they come from (what
- * each draw kind's fields mean, for `DrawKind`), and a comment per entry ("the A key") would say
- * nothing more. Each exported name of such a table, with the table its entries come from; any
+ * Tables of names whose entries mean their name (`DrawKind.Circle`): the table's own comment says
+ * what they are (what each draw kind's fields mean), and a comment per entry would say nothing
+ * more. (The key, color and raylib enum tables are generated with raylib's own comment per entry.) Each exported name of such a table, with the table its entries come from; any
  * other undocumented item fails.
  */
 const NAME_TABLES: Record<string, Readonly<Record<string, unknown>>> = {

@@ -70,7 +70,7 @@ const SCALARS: Record<string, Scalar> = {
   "unsigned short": { ffi: "u16", ts: "number", size: 2, get: "getUint16", set: "setUint16" },
   int: { ffi: "i32", ts: "number", size: 4, get: "getInt32", set: "setInt32" },
   "unsigned int": { ffi: "u32", ts: "number", size: 4, get: "getUint32", set: "setUint32" },
-  long: { ffi: "i64_fast", ts: "number", size: 8, get: "", set: "" },
+  long: { ffi: "i64_fast", ts: "number", size: 8, get: "", set: "" }, // results only: a struct field of it is refused below
   float: { ffi: "f32", ts: "number", size: 4, get: "getFloat32", set: "setFloat32" },
   double: { ffi: "f64", ts: "number", size: 8, get: "getFloat64", set: "setFloat64" },
 };
@@ -168,14 +168,23 @@ type ResultKind =
   | { kind: "struct"; struct: string }
   | { kind: "pointer"; c: string };
 
-function paramKind(m: Model, type: string): ParamKind {
+/**
+ * Whether a struct pointer parameter is an array (`const Vector2 *points, int pointCount`): named
+ * in the plural, or followed by a count. Those take raw memory only (a typed array of the structs):
+ * one object there would have raylib read `count` structs from the scratch block.
+ */
+function isArrayParam(name: string, next: string | undefined): boolean {
+  return /s$/.test(name) || /count|instances/i.test(next ?? "");
+}
+
+function paramKind(m: Model, type: string, name = "", next?: string): ParamKind {
   if (type === "Color") return { kind: "color" };
   if (type === "const char *") return { kind: "string" };
   if (m.callbacks.has(type)) return { kind: "pointer", c: type };
   if (isPointer(type)) {
     const base = type.replace(/^const /, "").replace(/\s*\*$/, "");
     const s = !base.includes("*") ? m.struct(base) : undefined;
-    if (s && base !== "Color") return { kind: "structPointer", struct: base, out: !type.startsWith("const ") };
+    if (s && base !== "Color" && !isArrayParam(name, next)) return { kind: "structPointer", struct: base, out: !type.startsWith("const ") };
     return { kind: "pointer", c: type };
   }
   const scalar = SCALARS[type];
@@ -205,7 +214,8 @@ interface Bound {
 }
 
 function bind(m: Model, fn: ApiFunction): Bound {
-  const params = (fn.params ?? []).map((p) => ({ name: RESERVED.has(p.name) ? `${p.name}_` : p.name, type: p.type, k: paramKind(m, p.type) }));
+  const all = fn.params ?? [];
+  const params = all.map((p, i) => ({ name: RESERVED.has(p.name) ? `${p.name}_` : p.name, type: p.type, k: paramKind(m, p.type, p.name, all[i + 1]?.name) }));
   const result = resultKind(m, fn.returnType);
   const wrapped = params.some((p) => p.k.kind === "struct") || result.kind === "struct";
   return { fn, params, result, wrapped };
@@ -300,6 +310,7 @@ function fieldTs(m: Model, type: string, count: number): string {
 
 /** The statement that writes one value of `type` from expression `e` at `o` (view `v`). */
 function writeOne(m: Model, type: string, o: string, e: string): string {
+  if (type === "long") throw new Error("gen-raylib: a struct field of C type long: no reader or writer for it yet");
   if (type === "Color") return `v.setUint32(${o}, ${e}, true);`;
   if (isPointer(type)) return `writeAddress(v, ${o}, ${e});`;
   if (type === "bool") return `v.setUint8(${o}, ${e} ? 1 : 0);`;
@@ -310,6 +321,7 @@ function writeOne(m: Model, type: string, o: string, e: string): string {
 
 /** The expression that reads one value of `type` at `o` (view `v`). */
 function readOne(m: Model, type: string, o: string): string {
+  if (type === "long") throw new Error("gen-raylib: a struct field of C type long: no reader or writer for it yet");
   if (type === "Color") return `v.getUint32(${o}, true)`;
   if (isPointer(type)) return `readAddress(v, ${o})`;
   if (type === "bool") return `v.getUint8(${o}) !== 0`;
@@ -592,6 +604,9 @@ function generateTs(m: Model, bound: Bound[], version: string): string {
   out.push("} as const;", "", "/** The generated wrappers of src/render/shim.gen.c, in the shim library. */", "export const WRAPPER_FUNCTIONS = {");
   for (const b of bound) if (b.wrapped) out.push(`  ${WRAPPER_PREFIX}${b.fn.name}: { args: [${ffiArgs(m, b).join(", ")}], returns: ${ffiReturn(b).replace("void", "voidT")} },`);
   out.push("} as const;", "");
+  out.push("/** Bytes of the scratch block each wrapper writes its struct result into (from 0): what a headless stand-in zeroes. */", "export const WRAPPER_RESULT_BYTES: Readonly<Record<string, number>> = {");
+  for (const b of bound) if (b.wrapped && b.result.kind === "struct") out.push(`  ${WRAPPER_PREFIX}${b.fn.name}: ${m.layout(m.struct(b.result.struct)!).size},`);
+  out.push("};", "");
   const maxScratch = Math.max(...bound.map((b) => scratchPlan(m, b).size));
   out.push(`/** Bytes of scratch the largest call needs (its struct arguments and result). */`, `export const SCRATCH_BYTES = ${Math.ceil(maxScratch / 64) * 64};`, "");
   out.push(

@@ -52,7 +52,7 @@ export class App {
   readonly events = new EventQueues();
   /** The {@link Time} resource: `delta`, `elapsed`, `frame`, … */
   readonly time: Time;
-  /** The {@link Input} resource: this frame's keyboard and mouse. */
+  /** The {@link Input} resource: this frame's keyboard, mouse and gamepads. */
   readonly input: Input;
   /** Where time comes from: the system clock, or a {@link ManualClock} in tests (`AppOptions.clock`). */
   readonly clock: Clock;

@@ -13,7 +13,7 @@ export interface SystemContext {
   readonly world: World;
   /** The Time resource: the fixed step's `delta` in FixedUpdate, the frame's elsewhere. */
   readonly time: Time;
-  /** The Input resource: this frame's keyboard and mouse. */
+  /** The Input resource: this frame's keyboard, mouse and gamepads. */
   readonly input: Input;
   /** A resource by its class; a clear error when missing. */
   resource<T>(key: ResourceKey<T>): T;

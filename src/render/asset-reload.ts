@@ -65,7 +65,8 @@ export function watchAssets(app: App, say: (line: AssetLine) => void): { close()
   app.onFrameBoundary(() => {
     if (saved.size === 0) return;
     const rl = app.getResource(Raylib);
-    const windowed = rl?.headless ? undefined : rl;
+    // Textures and fonts need the window's GL context: none headless, nor once the window closed.
+    const windowed = rl !== undefined && !rl.headless && rl.isWindowReady() ? rl : undefined;
     const owners = RELOADABLE_ASSETS.map((key) => app.getResource(key)).filter((owner) => owner !== undefined);
     const audio = app.getResource(Audio);
     const now = performance.now();

@@ -119,6 +119,19 @@ function quietly<T>(rl: Raylib, load: () => T): T {
   }
 }
 
+/**
+ * A record's volume or pitch as raylib may take it: Rust writes records unchecked (TypeScript's
+ * list refuses NaN and negatives with one line), so NaN, infinities and negatives become 0.
+ */
+function gain(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** A record's pan, 0 (left) to 1 (right); what is not a number is the centre. */
+function pan(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0.5;
+}
+
 /** A volume or pitch given to a setter: a number from 0 up, or a one-line error. */
 function level(what: string, name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new Error(`hotloop: the ${what} of ${JSON.stringify(name)} must be a number from 0 up, got ${value}`);
@@ -262,9 +275,9 @@ export class Sounds {
     const rl = this.rl;
     if (!entry?.sound || !rl) return; // silent, or unloaded since
     if (record.kind === AudioKind.PlaySound) {
-      rl.setSoundVolume(entry.sound, entry.volume * record.volume);
-      rl.setSoundPitch(entry.sound, entry.pitch * record.pitch);
-      rl.setSoundPan(entry.sound, record.pan);
+      rl.setSoundVolume(entry.sound, entry.volume * gain(record.volume));
+      rl.setSoundPitch(entry.sound, entry.pitch * gain(record.pitch));
+      rl.setSoundPan(entry.sound, pan(record.pan));
       rl.playSound(entry.sound);
     } else if (record.kind === AudioKind.StopSound) {
       rl.stopSound(entry.sound);
@@ -426,7 +439,8 @@ export class MusicStreams {
         const fresh = this.#read(entry.name, file);
         fresh.looping = entry.music?.looping ?? true;
         const at = entry.music ? rl.getMusicTimePlayed(entry.music) : 0;
-        const playing = entry.music !== undefined && rl.isMusicStreamPlaying(entry.music);
+        // A paused stream reports not playing, yet is one: it goes on paused, at the same time.
+        const playing = entry.music !== undefined && (rl.isMusicStreamPlaying(entry.music) || (entry.active && entry.paused));
         if (entry.music) {
           rl.stopMusicStream(entry.music);
           rl.unloadMusicStream(entry.music);
@@ -437,6 +451,7 @@ export class MusicStreams {
         if (playing) {
           rl.playMusicStream(fresh);
           if (at > 0 && at < rl.getMusicTimeLength(fresh)) rl.seekMusicStream(fresh, at);
+          if (entry.paused) rl.pauseMusicStream(fresh);
         } else {
           entry.active = false;
           entry.paused = false;
@@ -459,9 +474,9 @@ export class MusicStreams {
     switch (record.kind) {
       case AudioKind.PlayMusic: {
         music.looping = (record.flags & AudioFlag.Loop) !== 0;
-        rl.setMusicVolume(music, entry.volume * record.volume);
-        rl.setMusicPitch(music, entry.pitch * record.pitch);
-        rl.setMusicPan(music, record.pan);
+        rl.setMusicVolume(music, entry.volume * gain(record.volume));
+        rl.setMusicPitch(music, entry.pitch * gain(record.pitch));
+        rl.setMusicPan(music, pan(record.pan));
         if (!rl.isMusicStreamPlaying(music)) {
           rl.stopMusicStream(music); // rewinds: a paused or ended stream starts over
           rl.playMusicStream(music);
@@ -638,6 +653,10 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
     function audioPlugin(app: App): void {
       const say = options.say ?? ((line: string) => console.error(line));
       const wanted = options.device ?? deviceFromEnv(say) ?? (isHeadless(app) ? "off" : "default");
+      // Checked before the device opens: a throw after it would leave the device open and owned.
+      if (options.volume !== undefined && (!Number.isFinite(options.volume) || options.volume < 0 || options.volume > 1)) {
+        throw new Error(`AudioPlugin: the master volume must be a number from 0 to 1, got ${options.volume}`);
+      }
       if (app.hasResource(Audio)) {
         throw new Error("AudioPlugin: this app has audio already (RaylibPlugin adds an AudioPlugin: give it `audio: { ... }` for these options, or `audio: false` and add your own)");
       }

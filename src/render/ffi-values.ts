@@ -56,7 +56,7 @@ export function textAt(address: Pointer | null): string {
 
 /** Whether a struct-pointer argument is the struct as an object (copied in and out) rather than a raw pointer. */
 export function isStructObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(value instanceof SharedArrayBuffer);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(value instanceof SharedArrayBuffer);
 }
 
 const TWO_32 = 0x1_0000_0000;

@@ -162,7 +162,13 @@ function drawTheList(app: App, rl: Raylib): void {
   const list = app.getResource(DrawList);
   if (list === undefined || list.len === 0) return;
   const camera = app.getResource(Camera2D);
-  rl.drawList(list.pointer, app.getResource(Textures)?.pointer ?? null, app.getResource(Fonts)?.pointer ?? null, camera?.pointer ?? null);
+  // The shim indexes these arrays up to the list's counts: an array smaller than that (a bigger list
+  // inserted after the first one sized them) is not passed, and what names it draws nothing.
+  const textures = app.getResource(Textures);
+  const fonts = app.getResource(Fonts);
+  const texturesFit = textures !== undefined && textures.capacity >= list.textureCount;
+  const fontsFit = fonts !== undefined && fonts.capacity >= list.fontCount;
+  rl.drawList(list.pointer, texturesFit ? textures.pointer : null, fontsFit ? fonts.pointer : null, camera?.pointer ?? null);
 }
 
 /**
@@ -208,9 +214,17 @@ export function RaylibPlugin(options: RaylibPluginOptions): Plugin {
     if (options.exitKey !== undefined) rl.setExitKey(options.exitKey);
     app.insertResource(rl, HOTLOOP_OWN);
     if (!headless) {
-      // loadTexture and loadFont calls made before the window
-      app.getResource(Textures)?.loadPending(rl);
-      app.getResource(Fonts)?.loadPending(rl);
+      // loadTexture and loadFont calls made before the window; one that fails ends the plugin with
+      // its line, so the window it opened is closed first (no shutdown hook is registered yet).
+      try {
+        app.getResource(Textures)?.loadPending(rl);
+        app.getResource(Fonts)?.loadPending(rl);
+      } catch (e) {
+        app.getResource(Textures)?.unloadAll(rl);
+        app.getResource(Fonts)?.unloadAll(rl);
+        rl.closeWindow();
+        throw e;
+      }
     }
 
     if (options.audio !== false && !app.hasResource(Audio)) {

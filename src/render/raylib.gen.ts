@@ -2246,6 +2246,110 @@ export const WRAPPER_FUNCTIONS = {
   hlg_DetachAudioStreamProcessor: { args: [ptr, ptr], returns: voidT },
 } as const;
 
+/** Bytes of the scratch block each wrapper writes its struct result into (from 0): what a headless stand-in zeroes. */
+export const WRAPPER_RESULT_BYTES: Readonly<Record<string, number>> = {
+  hlg_GetMonitorPosition: 8,
+  hlg_GetWindowPosition: 8,
+  hlg_GetWindowScaleDPI: 8,
+  hlg_GetClipboardImage: 24,
+  hlg_LoadVrStereoConfig: 304,
+  hlg_LoadShader: 16,
+  hlg_LoadShaderFromMemory: 16,
+  hlg_GetScreenToWorldRay: 24,
+  hlg_GetScreenToWorldRayEx: 24,
+  hlg_GetWorldToScreen: 8,
+  hlg_GetWorldToScreenEx: 8,
+  hlg_GetWorldToScreen2D: 8,
+  hlg_GetScreenToWorld2D: 8,
+  hlg_GetCameraMatrix: 64,
+  hlg_GetCameraMatrix2D: 64,
+  hlg_LoadDirectoryFiles: 16,
+  hlg_LoadDirectoryFilesEx: 16,
+  hlg_LoadDroppedFiles: 16,
+  hlg_LoadAutomationEventList: 16,
+  hlg_GetMousePosition: 8,
+  hlg_GetMouseDelta: 8,
+  hlg_GetMouseWheelMoveV: 8,
+  hlg_GetTouchPosition: 8,
+  hlg_GetGestureDragVector: 8,
+  hlg_GetGesturePinchVector: 8,
+  hlg_GetShapesTexture: 20,
+  hlg_GetShapesTextureRectangle: 16,
+  hlg_GetSplinePointLinear: 8,
+  hlg_GetSplinePointBasis: 8,
+  hlg_GetSplinePointCatmullRom: 8,
+  hlg_GetSplinePointBezierQuad: 8,
+  hlg_GetSplinePointBezierCubic: 8,
+  hlg_GetCollisionRec: 16,
+  hlg_LoadImage: 24,
+  hlg_LoadImageRaw: 24,
+  hlg_LoadImageAnim: 24,
+  hlg_LoadImageAnimFromMemory: 24,
+  hlg_LoadImageFromMemory: 24,
+  hlg_LoadImageFromTexture: 24,
+  hlg_LoadImageFromScreen: 24,
+  hlg_GenImageColor: 24,
+  hlg_GenImageGradientLinear: 24,
+  hlg_GenImageGradientRadial: 24,
+  hlg_GenImageGradientSquare: 24,
+  hlg_GenImageChecked: 24,
+  hlg_GenImageWhiteNoise: 24,
+  hlg_GenImagePerlinNoise: 24,
+  hlg_GenImageCellular: 24,
+  hlg_GenImageText: 24,
+  hlg_ImageCopy: 24,
+  hlg_ImageFromImage: 24,
+  hlg_ImageFromChannel: 24,
+  hlg_ImageText: 24,
+  hlg_ImageTextEx: 24,
+  hlg_GetImageAlphaBorder: 16,
+  hlg_LoadTexture: 20,
+  hlg_LoadTextureFromImage: 20,
+  hlg_LoadTextureCubemap: 20,
+  hlg_LoadRenderTexture: 44,
+  hlg_ColorNormalize: 16,
+  hlg_ColorToHSV: 12,
+  hlg_GetFontDefault: 48,
+  hlg_LoadFont: 48,
+  hlg_LoadFontEx: 48,
+  hlg_LoadFontFromImage: 48,
+  hlg_LoadFontFromMemory: 48,
+  hlg_GenImageFontAtlas: 24,
+  hlg_MeasureTextEx: 8,
+  hlg_GetGlyphInfo: 40,
+  hlg_GetGlyphAtlasRec: 16,
+  hlg_LoadModel: 120,
+  hlg_LoadModelFromMesh: 120,
+  hlg_GetModelBoundingBox: 24,
+  hlg_GetMeshBoundingBox: 24,
+  hlg_GenMeshPoly: 120,
+  hlg_GenMeshPlane: 120,
+  hlg_GenMeshCube: 120,
+  hlg_GenMeshSphere: 120,
+  hlg_GenMeshHemiSphere: 120,
+  hlg_GenMeshCylinder: 120,
+  hlg_GenMeshCone: 120,
+  hlg_GenMeshTorus: 120,
+  hlg_GenMeshKnot: 120,
+  hlg_GenMeshHeightmap: 120,
+  hlg_GenMeshCubicmap: 120,
+  hlg_LoadMaterialDefault: 40,
+  hlg_GetRayCollisionSphere: 32,
+  hlg_GetRayCollisionBox: 32,
+  hlg_GetRayCollisionMesh: 32,
+  hlg_GetRayCollisionTriangle: 32,
+  hlg_GetRayCollisionQuad: 32,
+  hlg_LoadWave: 24,
+  hlg_LoadWaveFromMemory: 24,
+  hlg_LoadSound: 40,
+  hlg_LoadSoundFromWave: 40,
+  hlg_LoadSoundAlias: 40,
+  hlg_WaveCopy: 24,
+  hlg_LoadMusicStream: 56,
+  hlg_LoadMusicStreamFromMemory: 56,
+  hlg_LoadAudioStream: 32,
+};
+
 /** Bytes of scratch the largest call needs (its struct arguments and result). */
 export const SCRATCH_BYTES = 384;
 
@@ -2379,13 +2483,8 @@ export class RaylibBindings {
   }
 
   /** Set icon for window (multiple images, RGBA 32bit). (raylib: `SetWindowIcons`) */
-  setWindowIcons(images: Image | PointerLike, count: number): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const imagesObject = isStructObject(images);
-    if (imagesObject) writeImage(v, 0, images as Image);
-    this.raw.SetWindowIcons(imagesObject ? s + 0 : (images as PointerLike), count);
-    if (imagesObject) Object.assign(images as Image, readImage(v, 0));
+  setWindowIcons(images: PointerLike, count: number): void {
+    this.raw.SetWindowIcons(images, count);
   }
 
   /** Set title for window. (raylib: `SetWindowTitle`) */
@@ -3556,12 +3655,8 @@ export class RaylibBindings {
   }
 
   /** Draw lines sequence (using gl lines). (raylib: `DrawLineStrip`) */
-  drawLineStrip(points: Vector2 | PointerLike, pointCount: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawLineStrip(pointsObject ? s + 0 : (points as PointerLike), pointCount, color);
+  drawLineStrip(points: PointerLike, pointCount: number, color: Color): void {
+    this.raw.DrawLineStrip(points, pointCount, color);
   }
 
   /** Draw line segment cubic-bezier in-out interpolation. (raylib: `DrawLineBezier`, through the generated wrapper) */
@@ -3753,21 +3848,13 @@ export class RaylibBindings {
   }
 
   /** Draw a triangle fan defined by points (first vertex is the center). (raylib: `DrawTriangleFan`) */
-  drawTriangleFan(points: Vector2 | PointerLike, pointCount: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawTriangleFan(pointsObject ? s + 0 : (points as PointerLike), pointCount, color);
+  drawTriangleFan(points: PointerLike, pointCount: number, color: Color): void {
+    this.raw.DrawTriangleFan(points, pointCount, color);
   }
 
   /** Draw a triangle strip defined by points. (raylib: `DrawTriangleStrip`) */
-  drawTriangleStrip(points: Vector2 | PointerLike, pointCount: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawTriangleStrip(pointsObject ? s + 0 : (points as PointerLike), pointCount, color);
+  drawTriangleStrip(points: PointerLike, pointCount: number, color: Color): void {
+    this.raw.DrawTriangleStrip(points, pointCount, color);
   }
 
   /** Draw a regular polygon (Vector version). (raylib: `DrawPoly`, through the generated wrapper) */
@@ -3795,48 +3882,28 @@ export class RaylibBindings {
   }
 
   /** Draw spline: Linear, minimum 2 points. (raylib: `DrawSplineLinear`) */
-  drawSplineLinear(points: Vector2 | PointerLike, pointCount: number, thick: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawSplineLinear(pointsObject ? s + 0 : (points as PointerLike), pointCount, thick, color);
+  drawSplineLinear(points: PointerLike, pointCount: number, thick: number, color: Color): void {
+    this.raw.DrawSplineLinear(points, pointCount, thick, color);
   }
 
   /** Draw spline: B-Spline, minimum 4 points. (raylib: `DrawSplineBasis`) */
-  drawSplineBasis(points: Vector2 | PointerLike, pointCount: number, thick: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawSplineBasis(pointsObject ? s + 0 : (points as PointerLike), pointCount, thick, color);
+  drawSplineBasis(points: PointerLike, pointCount: number, thick: number, color: Color): void {
+    this.raw.DrawSplineBasis(points, pointCount, thick, color);
   }
 
   /** Draw spline: Catmull-Rom, minimum 4 points. (raylib: `DrawSplineCatmullRom`) */
-  drawSplineCatmullRom(points: Vector2 | PointerLike, pointCount: number, thick: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawSplineCatmullRom(pointsObject ? s + 0 : (points as PointerLike), pointCount, thick, color);
+  drawSplineCatmullRom(points: PointerLike, pointCount: number, thick: number, color: Color): void {
+    this.raw.DrawSplineCatmullRom(points, pointCount, thick, color);
   }
 
   /** Draw spline: Quadratic Bezier, minimum 3 points (1 control point): [p1, c2, p3, c4...]. (raylib: `DrawSplineBezierQuadratic`) */
-  drawSplineBezierQuadratic(points: Vector2 | PointerLike, pointCount: number, thick: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawSplineBezierQuadratic(pointsObject ? s + 0 : (points as PointerLike), pointCount, thick, color);
+  drawSplineBezierQuadratic(points: PointerLike, pointCount: number, thick: number, color: Color): void {
+    this.raw.DrawSplineBezierQuadratic(points, pointCount, thick, color);
   }
 
   /** Draw spline: Cubic Bezier, minimum 4 points (2 control points): [p1, c2, c3, p4, c5, c6...]. (raylib: `DrawSplineBezierCubic`) */
-  drawSplineBezierCubic(points: Vector2 | PointerLike, pointCount: number, thick: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 0, points as Vector2);
-    this.raw.DrawSplineBezierCubic(pointsObject ? s + 0 : (points as PointerLike), pointCount, thick, color);
+  drawSplineBezierCubic(points: PointerLike, pointCount: number, thick: number, color: Color): void {
+    this.raw.DrawSplineBezierCubic(points, pointCount, thick, color);
   }
 
   /** Draw spline segment: Linear, 2 points. (raylib: `DrawSplineSegmentLinear`, through the generated wrapper) */
@@ -4025,13 +4092,11 @@ export class RaylibBindings {
   }
 
   /** Check if point is within a polygon described by array of vertices. (raylib: `CheckCollisionPointPoly`, through the generated wrapper) */
-  checkCollisionPointPoly(point: Vector2, points: Vector2 | PointerLike, pointCount: number): boolean {
+  checkCollisionPointPoly(point: Vector2, points: PointerLike, pointCount: number): boolean {
     const v = this.scratchView;
     const s = this.scratch;
     writeVector2(v, 0, point);
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 8, points as Vector2);
-    return this.wrappers.hlg_CheckCollisionPointPoly(s + 0, pointsObject ? s + 8 : (points as PointerLike), pointCount);
+    return this.wrappers.hlg_CheckCollisionPointPoly(s + 0, points, pointCount);
   }
 
   /** Check the collision between two lines defined by two points each, returns collision point by reference. (raylib: `CheckCollisionLines`, through the generated wrapper) */
@@ -4759,29 +4824,23 @@ export class RaylibBindings {
   }
 
   /** Draw a triangle fan defined by points within an image (first vertex is the center). (raylib: `ImageDrawTriangleFan`) */
-  imageDrawTriangleFan(dst: Image | PointerLike, points: Vector2 | PointerLike, pointCount: number, color: Color): void {
+  imageDrawTriangleFan(dst: Image | PointerLike, points: PointerLike, pointCount: number, color: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     const dstObject = isStructObject(dst);
     if (dstObject) writeImage(v, 0, dst as Image);
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 24, points as Vector2);
-    this.raw.ImageDrawTriangleFan(dstObject ? s + 0 : (dst as PointerLike), pointsObject ? s + 24 : (points as PointerLike), pointCount, color);
+    this.raw.ImageDrawTriangleFan(dstObject ? s + 0 : (dst as PointerLike), points, pointCount, color);
     if (dstObject) Object.assign(dst as Image, readImage(v, 0));
-    if (pointsObject) Object.assign(points as Vector2, readVector2(v, 24));
   }
 
   /** Draw a triangle strip defined by points within an image. (raylib: `ImageDrawTriangleStrip`) */
-  imageDrawTriangleStrip(dst: Image | PointerLike, points: Vector2 | PointerLike, pointCount: number, color: Color): void {
+  imageDrawTriangleStrip(dst: Image | PointerLike, points: PointerLike, pointCount: number, color: Color): void {
     const v = this.scratchView;
     const s = this.scratch;
     const dstObject = isStructObject(dst);
     if (dstObject) writeImage(v, 0, dst as Image);
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector2(v, 24, points as Vector2);
-    this.raw.ImageDrawTriangleStrip(dstObject ? s + 0 : (dst as PointerLike), pointsObject ? s + 24 : (points as PointerLike), pointCount, color);
+    this.raw.ImageDrawTriangleStrip(dstObject ? s + 0 : (dst as PointerLike), points, pointCount, color);
     if (dstObject) Object.assign(dst as Image, readImage(v, 0));
-    if (pointsObject) Object.assign(points as Vector2, readVector2(v, 24));
   }
 
   /** Draw a source image within a destination image (tint applied to source). (raylib: `ImageDraw`, through the generated wrapper) */
@@ -5135,23 +5194,16 @@ export class RaylibBindings {
   }
 
   /** Generate image font atlas using chars info. (raylib: `GenImageFontAtlas`, through the generated wrapper) */
-  genImageFontAtlas(glyphs: GlyphInfo | PointerLike, glyphRecs: PointerLike, glyphCount: number, fontSize: number, padding: number, packMethod: number): Image {
+  genImageFontAtlas(glyphs: PointerLike, glyphRecs: PointerLike, glyphCount: number, fontSize: number, padding: number, packMethod: number): Image {
     const v = this.scratchView;
     const s = this.scratch;
-    const glyphsObject = isStructObject(glyphs);
-    if (glyphsObject) writeGlyphInfo(v, 24, glyphs as GlyphInfo);
-    this.wrappers.hlg_GenImageFontAtlas(s + 0, glyphsObject ? s + 24 : (glyphs as PointerLike), glyphRecs, glyphCount, fontSize, padding, packMethod);
+    this.wrappers.hlg_GenImageFontAtlas(s + 0, glyphs, glyphRecs, glyphCount, fontSize, padding, packMethod);
     return readImage(v, 0);
   }
 
   /** Unload font chars info data (RAM). (raylib: `UnloadFontData`) */
-  unloadFontData(glyphs: GlyphInfo | PointerLike, glyphCount: number): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const glyphsObject = isStructObject(glyphs);
-    if (glyphsObject) writeGlyphInfo(v, 0, glyphs as GlyphInfo);
-    this.raw.UnloadFontData(glyphsObject ? s + 0 : (glyphs as PointerLike), glyphCount);
-    if (glyphsObject) Object.assign(glyphs as GlyphInfo, readGlyphInfo(v, 0));
+  unloadFontData(glyphs: PointerLike, glyphCount: number): void {
+    this.raw.UnloadFontData(glyphs, glyphCount);
   }
 
   /** Unload font from GPU memory (VRAM). (raylib: `UnloadFont`, through the generated wrapper) */
@@ -5429,12 +5481,8 @@ export class RaylibBindings {
   }
 
   /** Draw a triangle strip defined by points. (raylib: `DrawTriangleStrip3D`) */
-  drawTriangleStrip3D(points: Vector3 | PointerLike, pointCount: number, color: Color): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const pointsObject = isStructObject(points);
-    if (pointsObject) writeVector3(v, 0, points as Vector3);
-    this.raw.DrawTriangleStrip3D(pointsObject ? s + 0 : (points as PointerLike), pointCount, color);
+  drawTriangleStrip3D(points: PointerLike, pointCount: number, color: Color): void {
+    this.raw.DrawTriangleStrip3D(points, pointCount, color);
   }
 
   /** Draw cube. (raylib: `DrawCube`, through the generated wrapper) */
@@ -5752,14 +5800,12 @@ export class RaylibBindings {
   }
 
   /** Draw multiple mesh instances with material and different transforms. (raylib: `DrawMeshInstanced`, through the generated wrapper) */
-  drawMeshInstanced(mesh: Mesh, material: Material, transforms: Matrix | PointerLike, instances: number): void {
+  drawMeshInstanced(mesh: Mesh, material: Material, transforms: PointerLike, instances: number): void {
     const v = this.scratchView;
     const s = this.scratch;
     writeMesh(v, 0, mesh);
     writeMaterial(v, 120, material);
-    const transformsObject = isStructObject(transforms);
-    if (transformsObject) writeMatrix(v, 160, transforms as Matrix);
-    this.wrappers.hlg_DrawMeshInstanced(s + 0, s + 120, transformsObject ? s + 160 : (transforms as PointerLike), instances);
+    this.wrappers.hlg_DrawMeshInstanced(s + 0, s + 120, transforms, instances);
   }
 
   /** Compute mesh bounding box limits. (raylib: `GetMeshBoundingBox`, through the generated wrapper) */
@@ -5971,13 +6017,8 @@ export class RaylibBindings {
   }
 
   /** Unload animation array data. (raylib: `UnloadModelAnimations`) */
-  unloadModelAnimations(animations: ModelAnimation | PointerLike, animCount: number): void {
-    const v = this.scratchView;
-    const s = this.scratch;
-    const animationsObject = isStructObject(animations);
-    if (animationsObject) writeModelAnimation(v, 0, animations as ModelAnimation);
-    this.raw.UnloadModelAnimations(animationsObject ? s + 0 : (animations as PointerLike), animCount);
-    if (animationsObject) Object.assign(animations as ModelAnimation, readModelAnimation(v, 0));
+  unloadModelAnimations(animations: PointerLike, animCount: number): void {
+    this.raw.UnloadModelAnimations(animations, animCount);
   }
 
   /** Check model animation skeleton match. (raylib: `IsModelAnimationValid`, through the generated wrapper) */

@@ -36,6 +36,7 @@ import {
   SCRATCH_BYTES,
   TraceLogLevel,
   WRAPPER_FUNCTIONS,
+  WRAPPER_RESULT_BYTES,
   type RaylibFunctions,
   type WrapperFunctions,
 } from "./raylib.gen.ts";
@@ -165,17 +166,19 @@ export class WindowOpenError extends Error {
 
 /**
  * A headless symbol table: same shape, every function a no-op returning false/0. `after`, when
- * given, runs in each (the generated wrappers' stand-ins zero the scratch block, so a struct a
- * headless call "returns" reads as zeros rather than as the last call's arguments).
+ * given, runs in each with its name (the generated wrappers' stand-ins zero the part of the scratch
+ * block their struct result is read from, so it reads as zeros rather than as the last call's
+ * arguments; the struct arguments after it are left as written, so an object passed by pointer
+ * reads back unchanged).
  */
-function noopSymbols<T extends Record<string, { returns: FFIType }>>(defs: T, after?: () => void): Record<keyof T, (...args: unknown[]) => unknown> {
+function noopSymbols<T extends Record<string, { returns: FFIType }>>(defs: T, after?: (name: string) => void): Record<keyof T, (...args: unknown[]) => unknown> {
   const out = {} as Record<keyof T, (...args: unknown[]) => unknown>;
-  for (const name of Object.keys(defs) as (keyof T)[]) {
+  for (const name of Object.keys(defs) as (keyof T & string)[]) {
     const r = defs[name]!.returns;
     const value = r === FFIType.bool ? false : r === FFIType.void ? undefined : r === FFIType.ptr ? null : 0;
     out[name] = after
       ? () => {
-          after();
+          after(name);
           return value;
         }
       : () => value;
@@ -478,7 +481,7 @@ export function loadRaylibSync(): Raylib {
  */
 export function headlessRaylib(): Raylib {
   const scratch = scratchBlock();
-  const zero = () => scratch.bytes.fill(0);
+  const zero = (name: string) => scratch.bytes.fill(0, 0, WRAPPER_RESULT_BYTES[name] ?? 0);
   return new Raylib(
     noopSymbols(RAYLIB_FUNCTIONS) as unknown as RaylibFunctions,
     noopSymbols(WRAPPER_FUNCTIONS, zero) as unknown as WrapperFunctions,

@@ -533,7 +533,7 @@ static void hl_alsa_quiet(const char *file, int line, const char *function, int 
     va_end(args);
 }
 
-// The number after the last "-> " in `msg`, or `fallback`.
+// The number after the first "-> " in `msg` (raylib's format lines have one), or `fallback`.
 static int hl_after_arrow(const char *msg, int fallback) {
     const char *arrow = strstr(msg, "-> ");
     int value = 0;
@@ -598,6 +598,12 @@ static void hl_pace_close(void) {
 // "PulseAudio", "Null"); 0 with a one-line reason in `out` (raylib's warning, and ALSA's first
 // error when there was one).
 int hl_open_audio(const char *alsa_config, int paced, void *set_alsa_handler, char *out, int out_len) {
+    // raylib's InitAudioDevice does not check: a second one would init miniaudio's context over the
+    // live one, and the pacing pipe below would be closed under the running mixer.
+    if (IsAudioDeviceReady()) {
+        if (out != NULL && out_len > 0) snprintf(out, (size_t)out_len, "%s", "the audio device is open already (close it first)");
+        return 0;
+    }
     hl_alsa_set_handler set_handler = NULL;
     // A data pointer to a function pointer: what dlsym hands out too (POSIX guarantees it works).
     memcpy(&set_handler, &set_alsa_handler, sizeof set_handler);

@@ -187,6 +187,43 @@ describe.skipIf(skipWindowTests({ display: "none" }))("audio on the real librayl
     expect(lines[3]!.length).toBeCloseTo(5, 2);
   }, SLOW);
 
+  test("a paused stream saved over stays paused at its time, and resumes; a bad master volume is refused before the device opens", async () => {
+    const song = join(dir, "music/paused.wav");
+    writeSineWav(song, { seconds: 3 });
+    const { app, audio, frame } = audioApp(dir, "null");
+    try {
+      audio.music.load("music/paused.wav");
+      audio.music.play("music/paused.wav");
+      for (let i = 0; i < 40; i++) await frame();
+      audio.music.pause("music/paused.wav");
+      await frame();
+      const at = audio.music.timePlayed("music/paused.wav");
+      expect(at).toBeGreaterThan(0.3);
+      writeSineWav(song, { seconds: 4 });
+      expect(audio.reloadFile(song)).toEqual([{ kind: "music", name: "music/paused.wav" }]);
+      for (let i = 0; i < 10; i++) await frame();
+      expect(audio.music.isPlaying("music/paused.wav")).toBe(false);
+      expect(audio.music.timePlayed("music/paused.wav")).toBeCloseTo(at, 1);
+      audio.music.resume("music/paused.wav");
+      for (let i = 0; i < 20; i++) await frame();
+      expect(audio.music.isPlaying("music/paused.wav")).toBe(true);
+      expect(audio.music.timePlayed("music/paused.wav")).toBeGreaterThan(at + 0.1);
+    } finally {
+      app.shutdown();
+    }
+    // A bad option: one line, and the device is not left open and owned by an App that never ran.
+    const bad = new App({ clock: new ManualClock() });
+    expect(() => bad.addPlugins(AudioPlugin({ device: "null", volume: 2 }))).toThrow("AudioPlugin: the master volume must be a number from 0 to 1, got 2");
+    const lines: string[] = [];
+    const next = audioApp(dir, "null", (l) => void lines.push(l));
+    try {
+      expect(next.audio.device).toBe("null");
+      expect(lines).toEqual([]);
+    } finally {
+      next.app.shutdown();
+    }
+  });
+
   test("a hot Rust system plays a sound and keeps music going by name, through the same list", async () => {
     writeSineWav(join(dir, "sounds/beep.wav"), { seconds: 2 });
     writeSineWav(join(dir, "music/theme.wav"), { seconds: 3 });

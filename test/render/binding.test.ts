@@ -13,6 +13,13 @@ import { skipWindowTests } from "../support/window-env.ts";
 const api = raylibApi();
 
 describe("coverage of raylib_api.json", () => {
+  test("an array of structs (plural, or followed by a count) takes memory only, never one object", () => {
+    const src = readFileSync(GEN_TS, "utf8");
+    expect(src).toContain("drawLineStrip(points: PointerLike, pointCount: number, color: Color): void");
+    expect(src).toContain("setWindowIcons(images: PointerLike, count: number): void");
+    expect(src).toContain("imageResize(image: Image | PointerLike, newWidth: number, newHeight: number): void"); // one Image: the object, in and out
+  });
+
   test("every function is bound, or excluded here with its reason", () => {
     const bound = new Set([...Object.keys(generated.RAYLIB_FUNCTIONS), ...Object.keys(generated.WRAPPER_FUNCTIONS).map((n) => n.slice(WRAPPER_PREFIX.length))]);
     const missing = api.functions.map((f) => f.name).filter((n) => !bound.has(n) && !(n in EXCLUDED));
@@ -69,8 +76,13 @@ describe("the generated files", () => {
 });
 
 describe("headless", () => {
-  test("every method runs on the stand-in; a struct result is zeros, not the last call's arguments", () => {
+  test("the stand-in: a struct result is zeros, not the last call's arguments; an object passed by pointer keeps its values", () => {
     const rl = headlessRaylib();
+    const image: Image = { data: 0, width: 8, height: 4, mipmaps: 1, format: 7 };
+    rl.imageDraw(image, { data: 0, width: 1, height: 1, mipmaps: 1, format: 7 }, { x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 }, Colors.WHITE); // through a wrapper
+    expect(image).toEqual({ data: 0, width: 8, height: 4, mipmaps: 1, format: 7 });
+    rl.imageFormat(image, 2); // straight
+    expect(image).toEqual({ data: 0, width: 8, height: 4, mipmaps: 1, format: 7 });
     rl.drawRectangleRec({ x: 5, y: 6, width: 7, height: 8 }, Colors.RED); // fills the scratch block
     expect(rl.getCollisionRec({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 5, width: 10, height: 10 })).toEqual({ x: 0, y: 0, width: 0, height: 0 });
     expect(rl.checkCollisionRecs({ x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 })).toBe(false);
