@@ -44,6 +44,7 @@ export {
 export { App, type AppOptions, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { Camera2D, type Camera2DInit, type Camera2DValue, type Vector2 } from "../core/camera.ts";
+export { DEFAULT_SEED, GlobalRng } from "../core/rng.ts";
 export {
   DRAW_LIST_DEFAULTS,
   DrawFlag,

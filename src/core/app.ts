@@ -1,5 +1,6 @@
 import { ComponentRegistry, createWorld, despawn, EventQueues, spawn, type Component, type ComponentInit, type EventCursor, type EventQueue, type EventType, type FieldType, type ResourceFields, type World } from "../ecs/index.ts";
 import { Camera2D } from "./camera.ts";
+import { DEFAULT_SEED, GlobalRng } from "./rng.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { Input } from "./input.ts";
 import { buildPlugin, type Plugin } from "./plugin.ts";
@@ -19,6 +20,8 @@ export interface AppOptions {
   readonly fixedHz?: number;
   /** Clamp on a frame's delta in seconds. Default 0.25. */
   readonly maxDelta?: number;
+  /** The seed of the app's {@link GlobalRng} (its low 64 bits). Default a fixed one: runs repeat. */
+  readonly seed?: number | bigint;
 }
 
 /** Options of the runner. */
@@ -84,6 +87,8 @@ export class App {
     this.input = this.insertResource(new Input(), HOTLOOP_OWN);
     // The draw list's camera, the identity until a system moves it (src/core/camera.ts).
     this.insertResource(new Camera2D(), HOTLOOP_OWN);
+    // The game's random numbers, one stream for TypeScript and Rust (src/core/rng.ts).
+    this.insertResource(new GlobalRng(options.seed ?? DEFAULT_SEED), HOTLOOP_OWN);
     const app = this;
     this.context = {
       app,

@@ -4,6 +4,7 @@
  */
 export * from "./app.ts";
 export * from "./camera.ts";
+export * from "./rng.ts";
 export * from "./clock.ts";
 export * from "./input.ts";
 export * from "./plugin.ts";

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { App } from "../../src/core/index.ts";
 import { COMMAND_QUEUE_LAYOUT } from "../../src/core/commands.ts";
 import { CAMERA2D_LAYOUT } from "../../src/core/camera.ts";
+import { GLOBAL_RNG_LAYOUT } from "../../src/core/rng.ts";
 import { DRAW_EXTENSION_LAYOUT, DRAW_LIST_LAYOUT, DRAW_RECORD_LAYOUT } from "../../src/core/draw-list.ts";
 import { AUDIO_LIST_LAYOUT, AUDIO_RECORD_LAYOUT } from "../../src/core/audio-list.ts";
 import { INPUT_LAYOUT } from "../../src/core/input.ts";
@@ -47,6 +48,7 @@ describe("the golden ABI files", () => {
       layoutLine("Camera2D", CAMERA2D_LAYOUT),
       layoutLine("AudioListData", AUDIO_LIST_LAYOUT),
       layoutLine("AudioRecord", AUDIO_RECORD_LAYOUT),
+      layoutLine("GlobalRng", GLOBAL_RNG_LAYOUT),
       layoutLine("Score", Score.struct),
       layoutLine("Boom", Boom.struct),
     ];

@@ -93,6 +93,8 @@
 //!   world through the camera, or on the screen through `draw.screen()` (the HUD).
 //! - [`Res<Camera2D>`](Camera2D) / [`ResMut<Camera2D>`](Camera2D): the 2D camera the draw list's
 //!   world is drawn through; `world_to_screen`, `screen_to_world`.
+//! - [`ResMut<GlobalRng>`](GlobalRng): the game's random numbers, one stream with TypeScript's
+//!   (`next_u32`, `next_f32`, `below`, `range`, `range_i32`, `chance`), replayable.
 //! - [`Audio`]: sounds and music (by name, [`Sound::named`], [`Music::named`]) to play, stop,
 //!   pause or resume, carried out by the AudioPlugin after the frame.
 //! - [`Res<State<S>>`](State) / [`ResMut<NextState<S>>`](NextState): a state (`defineState` in
@@ -159,6 +161,7 @@ mod local;
 mod manifest;
 mod query;
 mod res;
+mod rng;
 mod states;
 mod system;
 
@@ -183,6 +186,7 @@ pub use query::{
     Write,
 };
 pub use res::{Res, ResMut, Resource, ResourceMut, Time, TimeData};
+pub use rng::GlobalRng;
 pub use states::{in_state, Condition, InState, NextState, State, States};
 pub use system::{System, SystemParam};
 
@@ -199,9 +203,9 @@ pub type SystemFn = unsafe extern "C" fn(ctx: *const u64) -> i32;
 pub mod prelude {
     pub use crate::{
         checkpoint, in_state, with_host_memory, Audio, Camera2D, Color, Commands, Component,
-        DrawList, Entity, EventReader, EventWriter, Font, GamepadAxis, GamepadButton, HostCell,
-        Input, Key, Local, MouseButton, Music, Mut, NextState, Query, Read, Rectangle, Res, ResMut,
-        Sound, State, States, Texture, Time, Value, Vector2, With, Without, Write,
+        DrawList, Entity, EventReader, EventWriter, Font, GamepadAxis, GamepadButton, GlobalRng,
+        HostCell, Input, Key, Local, MouseButton, Music, Mut, NextState, Query, Read, Rectangle,
+        Res, ResMut, Sound, State, States, Texture, Time, Value, Vector2, With, Without, Write,
     };
 }
 

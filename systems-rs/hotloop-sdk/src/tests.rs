@@ -582,6 +582,7 @@ fn shared_structs_match_the_golden_layouts() {
         camera,
         layout_line!(AudioListData; records, capacity, len, sounds, music, sound_count, music_count),
         layout_line!(AudioRecord; kind, index, volume, pitch, pan, flags),
+        layout_line!(GlobalRng; state),
         layout_line!(Score; value),
         layout_line!(Boom; x, power),
     ];
