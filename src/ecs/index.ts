@@ -15,3 +15,4 @@ export * from "./migrate-resource.ts";
 export * from "./struct-layout.ts";
 export * from "./resource.ts";
 export * from "./event.ts";
+export * from "./snapshot.ts";

@@ -3,7 +3,7 @@
  * query term of a hot system (`Option<Read<T>>`) reads beside T's columns. Kept here, beside the
  * world, since it hangs on bitecs' observers.
  */
-import { observe, onAdd, onRemove } from "bitecs";
+import { $internal, observe, onAdd, onRemove } from "bitecs";
 import { bumpStorageEpoch, type Component } from "./component.ts";
 import { nativeBuffer } from "./native-buffer.ts";
 import { defineQuery } from "./query.ts";
@@ -62,4 +62,20 @@ export function fitPresence(presence: Presence, length: number): void {
   grown.set(presence.bytes);
   presence.bytes = grown;
   bumpStorageEpoch();
+}
+
+/**
+ * Sets every presence byte of `world` again from bitecs' membership (which entity has which
+ * component), after something rewrote that membership wholesale without bitecs' observers: a
+ * snapshot restored (src/ecs/snapshot.ts). Reads membership directly: committing the world's
+ * pending query removals here would change the order later additions land in.
+ */
+export function presenceRefresh(world: World): void {
+  const known = presenceByWorld.get(world);
+  if (!known) return;
+  const membership = (world as unknown as Record<symbol, { entityComponents: Map<number, Set<unknown>> }>)[$internal]!.entityComponents;
+  for (const [component, presence] of known) {
+    presence.bytes.fill(0);
+    for (const [eid, components] of membership) if (components.has(component)) markPresence(presence, eid, 1);
+  }
 }
