@@ -19,7 +19,7 @@ import { Audio } from "./audio.ts";
 import type { ResourceKey } from "../core/resources.ts";
 import { Fonts } from "./fonts.ts";
 import { Raylib } from "./raylib.ts";
-import { Textures } from "./textures.ts";
+import { Textures, windowedRaylib } from "./textures.ts";
 
 /** How long a saved file is left alone before it is read: an editor's save is one write, an image tool's may be several. */
 const QUIET_MS = 30;
@@ -64,9 +64,7 @@ export function watchAssets(app: App, say: (line: AssetLine) => void): { close()
   }
   app.onFrameBoundary(() => {
     if (saved.size === 0) return;
-    const rl = app.getResource(Raylib);
-    // Textures and fonts need the window's GL context: none headless, nor once the window closed.
-    const windowed = rl !== undefined && !rl.headless && rl.isWindowReady() ? rl : undefined;
+    const windowed = windowedRaylib(app);
     const owners = RELOADABLE_ASSETS.map((key) => app.getResource(key)).filter((owner) => owner !== undefined);
     const audio = app.getResource(Audio);
     const now = performance.now();

@@ -132,6 +132,11 @@ function pan(value: number): number {
   return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0.5;
 }
 
+/** A master volume: a number from 0 to 1, or a one-line error from `who`. */
+function checkMasterVolume(volume: number, who: string): void {
+  if (!Number.isFinite(volume) || volume < 0 || volume > 1) throw new Error(`${who}: the master volume must be a number from 0 to 1, got ${volume}`);
+}
+
 /** A volume or pitch given to a setter: a number from 0 up, or a one-line error. */
 function level(what: string, name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new Error(`hotloop: the ${what} of ${JSON.stringify(name)} must be a number from 0 up, got ${value}`);
@@ -585,7 +590,7 @@ export class Audio {
 
   /** Sets the master volume, 0 to 1; anything else is one line. */
   set volume(volume: number) {
-    if (!Number.isFinite(volume) || volume < 0 || volume > 1) throw new Error(`hotloop: the master volume must be a number from 0 to 1, got ${volume}`);
+    checkMasterVolume(volume, "hotloop");
     this.rl?.setMasterVolume(volume);
   }
 
@@ -654,9 +659,7 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
       const say = options.say ?? ((line: string) => console.error(line));
       const wanted = options.device ?? deviceFromEnv(say) ?? (isHeadless(app) ? "off" : "default");
       // Checked before the device opens: a throw after it would leave the device open and owned.
-      if (options.volume !== undefined && (!Number.isFinite(options.volume) || options.volume < 0 || options.volume > 1)) {
-        throw new Error(`AudioPlugin: the master volume must be a number from 0 to 1, got ${options.volume}`);
-      }
+      if (options.volume !== undefined) checkMasterVolume(options.volume, "AudioPlugin");
       if (app.hasResource(Audio)) {
         throw new Error("AudioPlugin: this app has audio already (RaylibPlugin adds an AudioPlugin: give it `audio: { ... }` for these options, or `audio: false` and add your own)");
       }

@@ -20,7 +20,8 @@ import { HOTLOOP_OWN } from "../core/resources.ts";
 import { nativeBuffer } from "../ecs/native-buffer.ts";
 import { structLayout } from "../ecs/struct-layout.ts";
 import type { AssetReload, ReloadableAssets } from "./asset-reload.ts";
-import { Raylib } from "./raylib.ts";
+import type { Raylib } from "./raylib.ts";
+import { windowedRaylib } from "./textures.ts";
 
 /** raylib's `Font` (raylib.h), 48 bytes: what LoadFontEx returns and DrawTextEx takes. */
 export const FONT_LAYOUT = structLayout("Font", {
@@ -133,12 +134,6 @@ export class Fonts implements ReloadableAssets {
 /** The app's {@link Fonts}, sized like its draw list's font table; inserted on first use. */
 export function fontsOf(app: App): Fonts {
   return app.getResource(Fonts) ?? app.insertResource(new Fonts(drawListOf(app).fontCapacity), HOTLOOP_OWN);
-}
-
-/** A raylib that can load fonts now: a real one with its window open. */
-function windowedRaylib(app: App): Raylib | undefined {
-  const rl = app.getResource(Raylib);
-  return rl !== undefined && !rl.headless && rl.isWindowReady() ? rl : undefined;
 }
 
 /**

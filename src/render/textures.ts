@@ -131,8 +131,11 @@ export function texturesOf(app: App): Textures {
   return app.getResource(Textures) ?? app.insertResource(new Textures(drawListOf(app).textureCapacity), HOTLOOP_OWN);
 }
 
-/** A raylib that can load textures now: a real one with its window open. */
-function windowedRaylib(app: App): Raylib | undefined {
+/**
+ * A raylib that can load textures and fonts now (they need the window's GL context): a real one
+ * with its window open; undefined headless, before the window opens, or once it closed.
+ */
+export function windowedRaylib(app: App): Raylib | undefined {
   const rl = app.getResource(Raylib);
   return rl !== undefined && !rl.headless && rl.isWindowReady() ? rl : undefined;
 }
