@@ -134,7 +134,7 @@ describe.skipIf(skipWindowTests({ display: "none" }))("audio on the real librayl
 
   test("a saved file is loaded again in place; one that cannot be loaded is one problem and the old data stays", async () => {
     const file = join(dir, "sounds/swap.wav");
-    writeSineWav(file, { seconds: 0.2 });
+    writeSineWav(file, { seconds: 0.5 });
     const song = join(dir, "music/swap.wav");
     writeSineWav(song, { seconds: 1 });
     const { app, audio, frame, until } = audioApp(dir, "null");
@@ -151,7 +151,7 @@ describe.skipIf(skipWindowTests({ display: "none" }))("audio on the real librayl
       audio.sounds.play("swap");
       await frame();
       expect(audio.sounds.isPlaying("swap")).toBe(true);
-      await until(() => !audio.sounds.isPlaying("swap"), "the end of the old 0.2 s sound", 200);
+      await until(() => !audio.sounds.isPlaying("swap"), "the end of the old 0.5 s sound", 200);
       // Fixed, and longer: the same names play the new data.
       writeSineWav(file, { seconds: 3 });
       writeSineWav(song, { seconds: 4 });
