@@ -212,7 +212,30 @@ function isRaylib5(file: string): boolean {
   return /libraylib\.so\.5/.test(basename(real));
 }
 
-/** Looks for a system libraylib 5.x via `ldconfig -p` and the usual library directories. */
+/**
+ * Why a system libraylib cannot serve hotloop's binding, or undefined when it can: the binding is
+ * generated for raylib {@link RAYLIB_VERSION} (raylib_api.json) and binds every function of it, and
+ * the shim compiles against its raylib.h, so the library's raylib.h must say that version. A raylib
+ * of another 5.x (a distribution's 5.0 or 5.5) lacks functions the binding names.
+ */
+export function systemRaylibProblem(lib: string): string | undefined {
+  const include = findHeaderDirFor(lib);
+  if (!include) return "no raylib.h beside it to tell its version";
+  let header: string;
+  try {
+    header = readFileSync(join(include, "raylib.h"), "utf8");
+  } catch (e) {
+    return `its raylib.h cannot be read (${(e as Error).message})`;
+  }
+  const version = /#define\s+RAYLIB_VERSION\s+"([^"]+)"/.exec(header)?.[1];
+  return version === RAYLIB_VERSION ? undefined : `it is raylib ${version ?? "of an unknown version"} and hotloop's binding is raylib ${RAYLIB_VERSION}'s`;
+}
+
+/**
+ * Looks for a system libraylib 5.x via `ldconfig -p` and the usual library directories, of the
+ * version the binding is generated for ({@link systemRaylibProblem}); another is said in one line
+ * and passed over (the cache's build is used).
+ */
 export function findSystemRaylib(): string | null {
   const candidates: string[] = [];
   const ldconfig = which("ldconfig") ?? (existsSync("/sbin/ldconfig") ? "/sbin/ldconfig" : null);
@@ -234,8 +257,13 @@ export function findSystemRaylib(): string | null {
   }
   for (const c of candidates) {
     if (!existsSync(c)) continue;
-    if (isRaylib5(c)) return c;
-    log(`ignoring ${c}: not a raylib 5.x shared library`);
+    if (!isRaylib5(c)) {
+      log(`ignoring ${c}: not a raylib 5.x shared library`);
+      continue;
+    }
+    const problem = systemRaylibProblem(c);
+    if (problem === undefined) return c;
+    log(`ignoring ${c}: ${problem}`);
   }
   return null;
 }
