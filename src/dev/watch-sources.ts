@@ -98,11 +98,16 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
   /** Sources of a build that threw: still changed, handed to the next build. */
   const unbuilt = new Set<string>();
   /**
-   * Sources with an event while a build ran: the compiler may have read a version between the
-   * hashed one and the one on disk now (a save, then an undo), so they are built again even when
-   * their hash is back to the one built.
+   * Sources written while a build ran: the compiler may have read a version between the hashed one
+   * and the one on disk now (a save, then an undo), so they are built again even when their hash is
+   * back to the one built. An event counts when the file differs from what was built, or was
+   * modified at or after its batch was hashed ({@link batchHashedAt}); an event that arrives late
+   * for a write the batch already holds (its content and time from before) starts no build: under
+   * load, one save's second event came during the build it had started, and built it twice.
    */
   const touchedWhileBuilding = new Set<string>();
+  /** When the running build's batch was hashed (wall-clock ms, the clock file times are on). */
+  let batchHashedAt = 0;
   /** Symlinked files: the target's path → the links that name it (the target's directory is watched for them). */
   const linkTargets = new Map<string, Set<string>>();
   /** The real paths of the directories watched as trees: a symlinked directory is watched once (no cycles). */
@@ -233,8 +238,21 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
     }
     if (!accepts(path)) return;
     pending.add(path);
-    if (building) touchedWhileBuilding.add(path);
+    if (building && writtenSinceHashed(path)) touchedWhileBuilding.add(path);
     schedule();
+  };
+
+  /** Whether `path` is not what its batch built, or was modified since the batch was hashed (or cannot be told). */
+  const writtenSinceHashed = (path: string): boolean => {
+    if (hashOf(path) !== built.get(path)) return true;
+    try {
+      // File times come from the kernel's coarse clock, which lags: a write before the hashing
+      // never reads as after it; a write just after may read as before, and its content is then
+      // the one built (checked above).
+      return statSync(path).mtimeMs >= batchHashedAt;
+    } catch {
+      return true;
+    }
   };
 
   const schedule = (): void => {
@@ -252,6 +270,7 @@ export function rebuildOnSave(options: RebuildOnSaveOptions): SourceWatcher {
    * or {@link SETTLE_MS}.
    */
   const takeBatch = (): Map<string, Hash> | undefined => {
+    batchHashedAt = Date.now();
     const changed = new Map<string, Hash>();
     for (const path of pending) {
       const hash = hashOf(path);

@@ -288,6 +288,33 @@ test("a save undone while its build runs is built again: the compiler may have r
   expect(w.calls[1]!.read).toEqual({ [lib]: "// v1\n" });
 });
 
+test("an event that comes while a build runs, for a write the build already has, starts no second build", async () => {
+  crateDir();
+  const w = await watching();
+  const lib = src("lib");
+  const open = w.gate();
+  writeFileSync(lib, "// v1\n");
+  await w.until(() => w.calls.length === 1, "the first build");
+  // What a late event looks like: the content the build read, and a time from before its batch
+  // was hashed (under load, one save's second event came during the build it had started).
+  const before = new Date(Date.now() - 60_000);
+  await eventSeen(join(dir, "src"), "lib.rs", () => {
+    writeFileSync(lib, "// v1\n");
+    utimesSync(lib, before, before);
+  });
+  open();
+  await Bun.sleep(300); // a second build, if one were started, would be called within this
+  expect(w.calls.length).toBe(1);
+  // A real change during a build still builds again.
+  const close = w.gate();
+  writeFileSync(lib, "// v2\n");
+  await w.until(() => w.calls.length === 2, "the build of v2");
+  await eventSeen(join(dir, "src"), "lib.rs", () => writeFileSync(lib, "// v3\n"));
+  close();
+  await w.until(() => w.calls.length === 3, "the build of v3");
+  expect(w.calls[2]!.read).toEqual({ [lib]: "// v3\n" });
+});
+
 test("sources behind symlinks are followed: a linked file and a linked directory", async () => {
   crateDir();
   const outside = mkdtempSync(join(tmpdir(), "hotloop-watch-outside-"));
