@@ -41,10 +41,12 @@ export {
 } from "../ecs/world.ts";
 
 // The App: schedules, systems, resources, time, input, the loop.
-export { App, type AppOptions, type RunOptions } from "../core/app.ts";
+export { App, type AppOptions, type FrameDriver, type FrameEndOptions, type FrameInput, type RunOptions } from "../core/app.ts";
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { Camera2D, type Camera2DInit, type Camera2DValue, type Vector2 } from "../core/camera.ts";
 export { DEFAULT_SEED, GlobalRng } from "../core/rng.ts";
+export { appChecksum, appChecksums, RESTORE, SNAPSHOT, type AppSnapshot, type Snapshottable } from "../core/snapshot.ts";
+export { Timeline, TimelinePlugin, type ReplayResult, type TimelineOptions, type TimelineStatus } from "../core/timeline.ts";
 export {
   DRAW_LIST_DEFAULTS,
   DrawFlag,

@@ -7,7 +7,7 @@ import { buildPlugin, type Plugin } from "./plugin.ts";
 import { HOTLOOP_OWN, Resources, type ResourceKey } from "./resources.ts";
 import { callerPlace } from "./errors.ts";
 import { Schedule } from "./schedule.ts";
-import { FixedUpdate, FRAME_SCHEDULES, isBuiltInSchedule, STARTUP_SCHEDULES, StateTransition, type ScheduleLabel } from "./schedule-label.ts";
+import { FixedUpdate, FRAME_SCHEDULES, Last, Render, isBuiltInSchedule, STARTUP_SCHEDULES, StateTransition, type ScheduleLabel } from "./schedule-label.ts";
 import { appStates, isTransitionSchedule, type States, type StateValue } from "./states.ts";
 import { flattenSystems, type SystemConfig, type SystemContext, type SystemFn, type SystemLike } from "./system.ts";
 import { Time } from "./time.ts";
@@ -34,6 +34,30 @@ export interface RunOptions {
 
 /** A hook run between two frames, before anything of the next frame (where hot swaps happen). */
 export type FrameBoundaryHook = (app: App) => void;
+
+/**
+ * What a timeline gives {@link App.update} for a frame it replays instead of letting the clock and
+ * the window decide: the recorded delta and input, and which side effects to leave out.
+ */
+export interface FrameInput {
+  /** The frame's delta in nanoseconds (before Time's clamp), in place of the clock's. */
+  readonly deltaNs: number;
+  /** A recorded InputData block ({@link Input.copy}): Input is set to it and locked for the frame. */
+  readonly input?: Uint8Array;
+  /** false: the presentation schedules (Render, Last; see {@link App.markPresentation}) do not run, and only `always` frame-end hooks do. Default true. */
+  readonly present?: boolean;
+  /** false: the frame-boundary hooks (reloads, asset and inspector edits) do not run before it. Default true. */
+  readonly boundary?: boolean;
+}
+
+/** Takes the place of a plain `update()` in {@link App.run}: a timeline that pauses, replays or loops installs one. */
+export type FrameDriver = (app: App) => void;
+
+/** Options of {@link App.onFrameEnd}. */
+export interface FrameEndOptions {
+  /** Run it after re-simulated frames too (`present: false`): clearing per-frame lists, the watchdog's end of frame. */
+  readonly always?: boolean;
+}
 
 /** A hook run once when the app shuts down (close windows, delete temp files). */
 export type ShutdownHook = (app: App) => void;
@@ -73,6 +97,14 @@ export class App {
   readonly #boundaryHooks: FrameBoundaryHook[] = [];
   #nextBoundaryHooks: FrameBoundaryHook[] = [];
   readonly #frameEndHooks: FrameBoundaryHook[] = [];
+  /** The frame-end hooks a re-simulated frame runs (those added with `always`). */
+  readonly #alwaysEndHooks: FrameBoundaryHook[] = [];
+  /** The schedules a re-simulated frame leaves out: what only shows or plays the frame. */
+  readonly #presentation = new Set<ScheduleLabel>([Render, Last]);
+  #driver: FrameDriver | undefined;
+  #replaying = false;
+  #faults = 0;
+  #lastFault: string | undefined;
   readonly #shutdownHooks: ShutdownHook[] = [];
   #lastMs: number | undefined;
   #started = false;
@@ -328,10 +360,76 @@ export class App {
     return this;
   }
 
-  /** Runs `hook` at the end of every frame, after Last (a watchdog marks the frame done here). */
-  onFrameEnd(hook: FrameBoundaryHook): this {
+  /**
+   * Runs `hook` at the end of every frame, after Last (a watchdog marks the frame done here);
+   * with `always`, after the frames a timeline re-simulates too.
+   */
+  onFrameEnd(hook: FrameBoundaryHook, options: FrameEndOptions = {}): this {
     this.#frameEndHooks.push(hook);
+    if (options.always) this.#alwaysEndHooks.push(hook);
     return this;
+  }
+
+  /**
+   * Marks a schedule as presentation: a frame a timeline re-simulates (rewind, replay after a
+   * save) leaves it out, as it leaves out Render and Last. A schedule that only draws, plays or
+   * reports belongs here; one that changes the game's state does not.
+   */
+  markPresentation(label: ScheduleLabel): this {
+    this.#presentation.add(label);
+    return this;
+  }
+
+  /**
+   * Says that a system failed (a hot panic, a TypeScript throw) and was rolled back or disabled:
+   * the reloaders call it, and a timeline's replay that sees the count move stops and goes back.
+   */
+  reportFault(system: string): void {
+    this.#faults++;
+    this.#lastFault = system;
+  }
+
+  /** Faults reported so far ({@link reportFault}), and the system of the last one. */
+  get faults(): { readonly count: number; readonly last: string | undefined } {
+    return { count: this.#faults, last: this.#lastFault };
+  }
+
+  /** Whether the frame running now is re-simulated by a timeline (no drawing or sound; a system with side effects can keep quiet). */
+  get replaying(): boolean {
+    return this.#replaying;
+  }
+
+  /** One frame as {@link run} runs it: the frame driver's (a timeline's pause, step or loop) when one is installed, else `update()`. */
+  runFrame(): void {
+    if (this.#driver) this.#driver(this);
+    else this.update();
+  }
+
+  /** Installs (or, with undefined, removes) what {@link run} calls each frame instead of `update()`. */
+  setFrameDriver(driver: FrameDriver | undefined): this {
+    this.#driver = driver;
+    return this;
+  }
+
+  /**
+   * Shows the current state again without advancing it: the frame-boundary hooks (a save still
+   * applies), the Render schedule, and the `always` frame-end hooks. A paused timeline calls it
+   * every real frame, so the window stays responsive and draws the frame it is paused at.
+   */
+  present(): void {
+    this.#boundary();
+    this.#schedules.get(Render)?.run(this.context);
+    const end = this.#alwaysEndHooks;
+    for (let i = 0; i < end.length; i++) end[i]!(this);
+  }
+
+  /**
+   * Takes the clock's reading now as the last frame's: the next frame counts only the time from
+   * here. After a pause or a replay, the wall-clock time they took is not game time.
+   */
+  syncClock(): void {
+    const now = this.clock.now();
+    this.#lastMs = Number.isFinite(now) ? now : undefined;
   }
 
   /** Runs `hook` once at shutdown (after `run()` ends, or on `shutdown()`). */
@@ -356,16 +454,37 @@ export class App {
    * PreUpdate, (StateTransition,) FixedUpdate as many times as the accumulator owes, Update,
    * PostUpdate, Render, Last, with the schedules inserted among them.
    */
-  update(): void {
+  update(frame?: FrameInput): void {
+    if (frame === undefined) {
+      this.#frame(this.#frameDeltaNs(this.clock.now()), true, true);
+      return;
+    }
+    if (frame.boundary !== false) this.#boundary();
+    const present = frame.present !== false;
+    this.#replaying = !present;
+    try {
+      if (frame.input) this.input.lock(true);
+      this.#frame(frame.deltaNs, present, false, frame.input);
+    } finally {
+      this.#replaying = false;
+      this.input.lock(false);
+    }
+  }
+
+  #boundary(): void {
     if (this.#nextBoundaryHooks.length > 0) {
       const once = this.#nextBoundaryHooks;
       this.#nextBoundaryHooks = [];
       for (const hook of once) hook(this);
     }
     for (let i = 0; i < this.#boundaryHooks.length; i++) this.#boundaryHooks[i]!(this);
-    const deltaNs = this.#frameDeltaNs(this.clock.now());
+  }
+
+  #frame(deltaNs: number, present: boolean, boundary: boolean, input?: Uint8Array): void {
+    if (boundary) this.#boundary();
     const fixedSteps = this.time.beginFrame(deltaNs);
     this.input.beginFrame();
+    if (input) this.input.load(input);
     this.events.update();
     const ctx = this.context;
     if (!this.#started) {
@@ -376,7 +495,9 @@ export class App {
     // the frame goes, so a schedule a system creates later in the frame order runs this frame.
     const schedules = this.#frameSchedules;
     const fixedIndex = this.#fixedIndex;
-    for (let i = 0; i < fixedIndex; i++) schedules[i]?.run(ctx);
+    const skip = present ? undefined : this.#presentation;
+    const order = this.#frameOrder;
+    for (let i = 0; i < fixedIndex; i++) if (skip === undefined || !skip.has(order[i]!)) schedules[i]?.run(ctx);
     if (fixedSteps > 0) {
       const fixed = schedules[fixedIndex];
       if (fixed === undefined) {
@@ -389,8 +510,8 @@ export class App {
         this.time.enterFrameContext();
       }
     }
-    for (let i = fixedIndex + 1; i < schedules.length; i++) schedules[i]?.run(ctx);
-    const end = this.#frameEndHooks;
+    for (let i = fixedIndex + 1; i < schedules.length; i++) if (skip === undefined || !skip.has(order[i]!)) schedules[i]?.run(ctx);
+    const end = present ? this.#frameEndHooks : this.#alwaysEndHooks;
     for (let i = 0; i < end.length; i++) end[i]!(this);
   }
 
@@ -433,7 +554,7 @@ export class App {
     let next = performance.now();
     try {
       while (this.#exitCode === undefined) {
-        this.update();
+        this.runFrame();
         frames++;
         if (options.maxFrames !== undefined && frames >= options.maxFrames) this.exit(0);
         if (this.#exitCode !== undefined) break;

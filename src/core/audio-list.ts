@@ -367,7 +367,7 @@ export function audioListOf(app: App, options?: AudioListOptions): AudioList {
   }
   if (!clearing.has(app)) {
     clearing.add(app);
-    app.onFrameEnd((a) => a.getResource(AudioList)?.clear());
+    app.onFrameEnd((a) => a.getResource(AudioList)?.clear(), { always: true });
   }
   return list;
 }

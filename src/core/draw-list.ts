@@ -566,7 +566,7 @@ export function drawListOf(app: App, options?: DrawListOptions): DrawList {
   }
   if (!clearing.has(app)) {
     clearing.add(app);
-    app.onFrameEnd((a) => a.getResource(DrawList)?.clear());
+    app.onFrameEnd((a) => a.getResource(DrawList)?.clear(), { always: true });
   }
   return list;
 }

@@ -15,6 +15,8 @@ export * from "./states.ts";
 export * from "./system.ts";
 export * from "./time.ts";
 export * from "./scripted-input.ts";
+export * from "./snapshot.ts";
+export * from "./timeline.ts";
 export * from "./headless.ts";
 export * from "./assets.ts";
 export * from "./draw-list.ts";

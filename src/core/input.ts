@@ -135,6 +135,7 @@ export class Input {
   readonly gamepadAxes = new Float32Array(this.buffer, at.gamepad_axes!.offset, MAX_GAMEPADS * GAMEPAD_AXIS_COUNT);
   /** Whether a transition was recorded since the last `beginFrame` (skips clearing on quiet frames). */
   #transitions = false;
+  #locked = false;
 
   constructor() {
     for (let pad = 0; pad < MAX_GAMEPADS; pad++) this.#axesAtRest(pad);
@@ -195,6 +196,7 @@ export class Input {
 
   /** Sets a key's state, recording a press or release when it changes. */
   setKey(key: number, down: boolean): void {
+    if (this.#locked) return;
     if (key < 0 || key >= KEY_COUNT) return;
     const was = this.keysDown[key] === 1;
     if (down === was) return;
@@ -206,6 +208,7 @@ export class Input {
 
   /** Sets a mouse button's state, recording a press or release when it changes. */
   setMouseButton(button: number, down: boolean): void {
+    if (this.#locked) return;
     if (button < 0 || button >= MOUSE_BUTTONS) return;
     const was = this.mouseDown[button] === 1;
     if (down === was) return;
@@ -217,6 +220,7 @@ export class Input {
 
   /** Sets the mouse position in window pixels. */
   setMousePosition(x: number, y: number): void {
+    if (this.#locked) return;
     this.mouse[0] = x;
     this.mouse[1] = y;
   }
@@ -226,6 +230,7 @@ export class Input {
    * releases) and puts its axes at rest, as a pad pulled out mid-game should leave nothing held.
    */
   setGamepadConnected(pad: number, connected: boolean): void {
+    if (this.#locked) return;
     if (!Number.isInteger(pad) || pad < 0 || pad >= MAX_GAMEPADS) return;
     this.gamepadsConnected[pad] = connected ? 1 : 0;
     if (connected) return;
@@ -235,6 +240,7 @@ export class Input {
 
   /** Sets a gamepad button's state, recording a press or release when it changes. */
   setGamepadButton(pad: number, button: number, down: boolean): void {
+    if (this.#locked) return;
     const i = buttonIndex(pad, button);
     if (i < 0) return;
     const was = this.gamepadButtonsDown[i] === 1;
@@ -247,6 +253,7 @@ export class Input {
 
   /** Sets a gamepad axis, clamped to -1..1 (NaN reads as rest). */
   setGamepadAxis(pad: number, axis: number, value: number): void {
+    if (this.#locked) return;
     const i = axisIndex(pad, axis);
     if (i < 0) return;
     this.gamepadAxes[i] = Number.isNaN(value) ? gamepadAxisRest(axis) : Math.min(1, Math.max(-1, value));
@@ -254,6 +261,32 @@ export class Input {
 
   #axesAtRest(pad: number): void {
     for (let a = 0; a < GAMEPAD_AXIS_COUNT; a++) this.gamepadAxes[pad * GAMEPAD_AXIS_COUNT + a] = gamepadAxisRest(a);
+  }
+
+  /**
+   * Whether the setters are ignored: while a timeline replays a recorded frame, the window's poll
+   * and a key script must not write over the input the frame had when it was recorded.
+   */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Turns the setters off (`true`) or back on; see {@link locked}. */
+  lock(on: boolean): void {
+    this.#locked = on;
+  }
+
+  /** Puts a recorded InputData block (from {@link copy}) in place: what a replayed frame reads. */
+  load(bytes: Uint8Array): void {
+    if (bytes.byteLength !== INPUT_DATA_BYTES) throw new Error(`Input.load: an InputData block is ${INPUT_DATA_BYTES} bytes, got ${bytes.byteLength}`);
+    new Uint8Array(this.buffer, 0, INPUT_DATA_BYTES).set(bytes);
+    this.#transitions = true; // its presses and releases are cleared at the next beginFrame
+  }
+
+  /** A copy of the InputData block (into `target` when given), as a timeline records it. */
+  copy(target = new Uint8Array(INPUT_DATA_BYTES)): Uint8Array {
+    target.set(new Uint8Array(this.buffer, 0, INPUT_DATA_BYTES));
+    return target;
   }
 
   /** Clears this-frame transitions; the App calls it at the start of every frame. */

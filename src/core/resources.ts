@@ -114,6 +114,6 @@ export class Resources {
 }
 
 /** Whether a class declares private `#` members (their values cannot move to another class). */
-function hasPrivateMembers(key: ResourceKey<unknown>): boolean {
+export function hasPrivateMembers(key: ResourceKey<unknown>): boolean {
   return /(^|[\s;{}])#[A-Za-z_$]/.test(Function.prototype.toString.call(key));
 }

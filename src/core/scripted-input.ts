@@ -1,6 +1,7 @@
 import type { App } from "./app.ts";
 import { gamepadAxisCode, gamepadButtonCode, keyCode, MAX_GAMEPADS } from "./input.ts";
 import { First } from "./schedule-label.ts";
+import { addSnapshotPart } from "./snapshot.ts";
 
 /** One scripted key event: at `frame`, `key` goes down or up. */
 export interface KeyEvent {
@@ -126,6 +127,15 @@ function gamepadEvent(frame: number, action: string, words: string[], where: str
   return { frame, kind: "gamepad-button", pad, button, down: action === "down" };
 }
 
+const scriptCounts = new WeakMap<App, number>();
+
+/** How many key scripts `app` had before this one: each script's snapshot part has its own name. */
+function scriptsOf(app: App): number {
+  const n = scriptCounts.get(app) ?? 0;
+  scriptCounts.set(app, n + 1);
+  return n;
+}
+
 /**
  * Feeds scripted events into the Input resource at the start of their frame, for headless runs
  * and tests: the same systems see the same keys and gamepads a window would give them.
@@ -133,6 +143,8 @@ function gamepadEvent(frame: number, action: string, words: string[], where: str
 export function ScriptedInputPlugin(events: readonly ScriptEvent[]): (app: App) => void {
   return function scriptedInput(app: App) {
     let next = 0;
+    // Its place in the script is game state: a rewind must not skip the events after it.
+    addSnapshotPart(app, { name: `scripted-input#${scriptsOf(app)}`, save: () => next, load: (state) => void (next = (state as number | undefined) ?? 0) });
     app.addSystems(First, function applyScriptedInput({ input, time }) {
       while (next < events.length && events[next]!.frame <= time.frame) {
         const e = events[next++]!;

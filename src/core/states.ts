@@ -17,6 +17,7 @@
  * with other variants is refused at load like a stale component (docs/abi.md, "States").
  */
 import { nativeBuffer, NATIVE_BYTES, structLayout, type NativeResourceValue, type StructLayout } from "../ecs/index.ts";
+import { addSnapshotPart } from "./snapshot.ts";
 import type { App } from "./app.ts";
 import { HOTLOOP_OWN, type ResourceKey } from "./resources.ts";
 import type { Schedule } from "./schedule.ts";
@@ -161,6 +162,18 @@ export class AppStates {
 
   constructor(app: App) {
     this.#app = app;
+    // The carriers' bytes come back with the native resources; the values and whether OnEnter ran, here.
+    addSnapshotPart(app, {
+      name: "states",
+      save: () => this.#slots.map((s) => [s.def.name, s.entered] as const),
+      load: (state) => {
+        const entered = new Map((state as readonly (readonly [string, boolean])[] | undefined) ?? []);
+        for (const slot of this.#slots) {
+          slot.current = slot.state[0]!;
+          slot.entered = entered.get(slot.def.name) ?? false;
+        }
+      },
+    });
   }
 
   /** The slot of a state by name, if the app has it. */

@@ -17,6 +17,15 @@ const enum Slot {
   Frame = 5,
 }
 
+/** {@link Time}'s state between frames, as {@link Time.saveState} returns it. */
+export interface TimeState {
+  readonly accumulatorNs: number;
+  readonly elapsedNs: number;
+  readonly fixedElapsedNs: number;
+  readonly lastDeltaNs: number;
+  readonly data: Float64Array;
+}
+
 /** Options of the fixed timestep. */
 export interface TimeOptions {
   /** Fixed updates per second (Bevy's default: 64). */
@@ -48,6 +57,7 @@ export class Time {
   #accumulatorNs = 0;
   #elapsedNs = 0;
   #fixedElapsedNs = 0;
+  #lastDeltaNs = 0;
 
   constructor(options: TimeOptions = {}) {
     this.setFixedHz(options.fixedHz ?? 64);
@@ -102,6 +112,7 @@ export class Time {
   beginFrame(deltaNs: number): number {
     // NaN or a negative delta counts as none: one bad reading must not poison the accumulator.
     const clamped = deltaNs >= 0 ? Math.min(deltaNs, this.#maxDeltaNs) : 0;
+    this.#lastDeltaNs = clamped;
     this.#elapsedNs += clamped;
     this.#accumulatorNs += clamped;
     // Most frames owe one step or none: subtracting is exact and shorter than a division on the
@@ -135,6 +146,37 @@ export class Time {
   /** Counts `steps` fixed steps that ran no schedule (an app without FixedUpdate systems): fixed time still advances. */
   skipFixedSteps(steps: number): void {
     this.#fixedElapsedNs += steps * this.#fixedNs;
+  }
+
+  /** This frame's delta after clamping, in integer nanoseconds: what a timeline records, so a replayed frame owes the same steps. */
+  get frameDeltaNs(): number {
+    return this.#lastDeltaNs;
+  }
+
+  /** Fixed steps begun since the first frame (run or skipped): the fixed clock in steps. */
+  get fixedSteps(): number {
+    return Math.round(this.#fixedElapsedNs / this.#fixedNs);
+  }
+
+  /** The fixed step in integer nanoseconds (15 625 000 at 64 Hz). */
+  get fixedNs(): number {
+    return this.#fixedNs;
+  }
+
+  /** The clock's state between two frames (accumulator, elapsed times, the TimeData block), for a snapshot. */
+  saveState(): TimeState {
+    return { accumulatorNs: this.#accumulatorNs, elapsedNs: this.#elapsedNs, fixedElapsedNs: this.#fixedElapsedNs, lastDeltaNs: this.#lastDeltaNs, data: this.data.slice() };
+  }
+
+  /** Puts the clock back as {@link saveState} found it, in the same TimeData block (native systems keep its pointer). */
+  loadState(state: TimeState): void {
+    this.#accumulatorNs = state.accumulatorNs;
+    this.#elapsedNs = state.elapsedNs;
+    this.#fixedElapsedNs = state.fixedElapsedNs;
+    this.#lastDeltaNs = state.lastDeltaNs;
+    this.data.set(state.data);
+    // The fixed rate is configuration, not state: a snapshot taken at another rate keeps today's.
+    this.data[Slot.FixedDelta] = this.#fixedNs / NS_PER_S;
   }
 
   /** Switches `delta`/`elapsed` back to the frame's. */

@@ -79,7 +79,7 @@ export class Watchdog {
     // The frame is watched from First on: the boundary's own work (a reload, a migration) may
     // take longer than the budget without the game being frozen.
     app.schedule(First).around(() => watchdog.beginFrame());
-    app.onFrameEnd(() => watchdog.endFrame());
+    app.onFrameEnd(() => watchdog.endFrame(), { always: true });
     app.onShutdown(() => watchdog.close());
     return watchdog;
   }

@@ -50,6 +50,16 @@ export const EVENT_READER_LAYOUT = structLayout("EventReaderData", { queue: "u64
 
 const H = EVENT_QUEUE_LAYOUT.byName;
 
+/** An {@link EventQueue} between two frames, as {@link EventQueue.saveState} returns it. */
+export interface EventQueueState {
+  readonly layoutHash: string;
+  readonly count: number;
+  readonly firstId: number;
+  readonly previousEnd: number;
+  readonly records: ArrayBuffer;
+  readonly cursors: ReadonlyMap<EventCursor, number>;
+}
+
 /** One event type's queue: a header and `capacity` records in native memory. */
 export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly<Record<string, FieldType>>> {
   /** The header block (`EventQueueData`); its `records` word is set by whoever takes pointers (src/hot). */
@@ -62,6 +72,8 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
   readonly #fields: readonly ({ readonly name: string; readonly offset: number } & ReturnType<typeof fieldAccess>)[];
   /** The id one past the last event present at the previous update: older ones are dropped at the next. */
   #previousEnd = 0;
+  /** The TypeScript readers made by {@link reader}, so a snapshot can put them back. */
+  #readers: WeakRef<EventCursor>[] = [];
 
   constructor(readonly type: EventType<S>) {
     this.records = nativeBuffer(type.capacity * Math.max(1, type.struct.size));
@@ -110,7 +122,44 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
    * read what the old ones already did.
    */
   reader(): EventCursor<S> {
-    return new EventCursor(this, this.endId);
+    const cursor = new EventCursor(this, this.endId);
+    // Weakly: a reader of a module the dev runner replaced goes with its closures.
+    this.#readers.push(new WeakRef(cursor as unknown as EventCursor));
+    return cursor;
+  }
+
+  /**
+   * The queue as it stands between two frames (its events, ids, the previous update's end, and
+   * where each TypeScript reader is), for a snapshot; {@link loadState} puts it back.
+   */
+  saveState(): EventQueueState {
+    const live = this.#readers.filter((ref) => ref.deref() !== undefined);
+    this.#readers = live;
+    const cursors = new Map<EventCursor, number>();
+    for (const ref of live) {
+      const cursor = ref.deref()!;
+      cursors.set(cursor, cursor.cursor);
+    }
+    return { layoutHash: this.type.struct.layout.hash, count: this.count, firstId: this.firstId, previousEnd: this.#previousEnd, records: this.records.slice(0, this.count * this.type.struct.size), cursors };
+  }
+
+  /**
+   * Puts a {@link saveState} back into the same native blocks (hot systems keep their pointers).
+   * A reader made since (by a reloaded module) starts from the restored queue's end, as a new
+   * reader does; a state of another layout leaves the queue empty.
+   */
+  loadState(state: EventQueueState): void {
+    const same = state.layoutHash === this.type.struct.layout.hash;
+    const count = same ? state.count : 0;
+    if (same) new Uint8Array(this.records).set(new Uint8Array(state.records));
+    this.#words[H.count!.offset / 4] = count;
+    this.#words[H.first_id!.offset / 4] = state.firstId >>> 0;
+    this.#words[H.first_id!.offset / 4 + 1] = Math.floor(state.firstId / 0x1_0000_0000);
+    this.#previousEnd = same ? state.previousEnd : state.firstId;
+    for (const ref of this.#readers) {
+      const cursor = ref.deref();
+      if (cursor) cursor.cursor = state.cursors.get(cursor) ?? this.endId;
+    }
   }
 
   /**
@@ -186,6 +235,11 @@ export class EventQueues {
   put(queue: EventQueue): void {
     this.#queues.set(queue.type.name, queue);
     this.#list = [...this.#queues.values()];
+  }
+
+  /** Every queue, in the order their types were added. */
+  list(): readonly EventQueue[] {
+    return this.#list;
   }
 
   /** Starts a frame for every queue (see {@link EventQueue.update}). */

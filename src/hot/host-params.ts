@@ -10,6 +10,7 @@ import { CommandQueue, COMMAND_QUEUE_LAYOUT } from "../core/commands.ts";
 import { EVENT_QUEUE_LAYOUT, EVENT_READER_LAYOUT, nativeBuffer, nativeResourceOf, type EventQueue, type StructLayout } from "../ecs/index.ts";
 import type { HostLayouts } from "./manifest.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
+import { addSnapshotPart } from "../core/snapshot.ts";
 
 /** A `Local` block: a word saying whether the value was initialised, then the value. */
 const LOCAL_HEADER_BYTES = 8;
@@ -20,6 +21,12 @@ interface LocalBlock {
   readonly align: number;
   readonly bytes: ArrayBuffer;
   readonly pointer: Pointer;
+}
+
+/** What a snapshot holds of {@link HostParams}: each Local's bytes and each reader's cursor, by `system#index`. */
+interface HostParamsState {
+  readonly locals: ReadonlyMap<string, { readonly layout: string; readonly bytes: ArrayBuffer }>;
+  readonly readers: ReadonlyMap<string, readonly [number, number]>;
 }
 
 interface ReaderBlock {
@@ -55,6 +62,33 @@ export class HostParams {
     const words = COMMAND_QUEUE_LAYOUT.byName.words!.offset / 4;
     writePointer(header, words, ptr(new Uint8Array(this.commands.words, 0, 1)));
     this.commandsPointer = ptr(new Uint8Array(this.commands.header, 0, 1));
+    // Each Local's bytes and each EventReader's cursor are the game's state: a rewind puts them back.
+    addSnapshotPart(app, { name: "hot-params", save: () => this.#saveState(), load: (state) => this.#loadState(state as HostParamsState | undefined) });
+  }
+
+  #saveState(): HostParamsState {
+    const locals = new Map<string, { layout: string; bytes: ArrayBuffer }>();
+    for (const [key, block] of this.#locals) locals.set(key, { layout: block.layout, bytes: block.bytes.slice(0) });
+    const readers = new Map<string, readonly [number, number]>();
+    const cursor = EVENT_READER_LAYOUT.byName.cursor!.offset / 4;
+    for (const [key, block] of this.#readers) readers.set(key, [block.words[cursor]!, block.words[cursor + 1]!]);
+    return { locals, readers };
+  }
+
+  /** Writes a saved state into the same blocks; a Local the state did not have starts again from its Default (init word 0), a reader from its queue's oldest event. */
+  #loadState(state: HostParamsState | undefined): void {
+    for (const [key, block] of this.#locals) {
+      const saved = state?.locals.get(key);
+      const target = new Uint8Array(block.bytes);
+      if (saved && saved.layout === block.layout && saved.bytes.byteLength === block.bytes.byteLength) target.set(new Uint8Array(saved.bytes));
+      else target.fill(0);
+    }
+    const cursor = EVENT_READER_LAYOUT.byName.cursor!.offset / 4;
+    for (const [key, block] of this.#readers) {
+      const saved = state?.readers.get(key);
+      block.words[cursor] = saved ? saved[0] : block.queue.firstId >>> 0;
+      block.words[cursor + 1] = saved ? saved[1] : Math.floor(block.queue.firstId / 0x1_0000_0000);
+    }
   }
 
   /**

@@ -301,6 +301,7 @@ export class HotReloader {
   /** Handles a system that returned "panicked": roll back if its build has a previous state to go back to, else disable it. */
   #systemPanicked(slot: HotSlot, refused?: string): void {
     this.stats.panics++;
+    this.#app.reportFault(slot.name);
     const lib = slot.lib;
     const message = refused ?? (lib.lastError() || "panicked");
     const state = this.#state;

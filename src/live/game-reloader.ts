@@ -545,6 +545,7 @@ export class GameReloader {
 
   /** A TypeScript system threw: roll its reload back if it replaced the system's body, else disable it. */
   #onSystemThrew(slot: TsSlot, error: unknown): void {
+    this.#app.reportFault(slot.name);
     // Paths as the other lines show them (relative to the project), not the stack's absolute ones.
     const message = oneLineError(error).replace(/\(at (\/[^()]+?)(:\d+:\d+)\)/g, (_, file: string, at: string) => `(at ${this.#show(file)}${at})`);
     const last = this.#last;

@@ -18,7 +18,7 @@ export async function exampleApp(options: GameOptions): Promise<App> {
 export async function stepFrames(app: App, clock: ManualClock, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     clock.advance(1000 / 64); // one fixed step a frame at the App's default 64 Hz
-    app.update();
+    app.runFrame();
     await Bun.sleep(1);
     await yieldToEventLoop();
   }

@@ -1,0 +1,191 @@
+/**
+ * Snapshots of a whole app between two frames: the world (src/ecs/snapshot.ts), the native
+ * resources (the game's `defineResource`s, Camera2D, GlobalRng, the states' carriers), the game's
+ * plain resources, the event queues with their TypeScript readers, Time's clock, and what other
+ * layers register as snapshot parts (a hot library's `Local`s and reader cursors, a key script's
+ * place, the states' values). Restoring one puts the app back so that the same frames with the
+ * same input give the same states, bit for bit: what a timeline's rewind and replay stand on.
+ *
+ * Input is not in a snapshot: a timeline records it per frame. What a snapshot cannot reach is
+ * said in docs/rewind.md: variables in a plugin's closure, `static`s of a Rust library, and a
+ * plain resource with `#private` fields that does not implement {@link SNAPSHOT}/{@link RESTORE}.
+ *
+ * @module
+ */
+import { nativeResourceOf } from "../ecs/resource.ts";
+import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum, type WorldSnapshot } from "../ecs/snapshot.ts";
+import type { EventQueueState } from "../ecs/event.ts";
+import type { App } from "./app.ts";
+import { hasPrivateMembers, type ResourceKey } from "./resources.ts";
+import type { TimeState } from "./time.ts";
+
+/**
+ * A resource method that returns its state as plain data (structured-cloneable), for a snapshot.
+ * A plain resource without it is copied field by field; one with `#private` fields needs it.
+ */
+export const SNAPSHOT: unique symbol = Symbol.for("hotloop.snapshot") as never;
+/** A resource method that puts back what its {@link SNAPSHOT} returned. */
+export const RESTORE: unique symbol = Symbol.for("hotloop.restore") as never;
+
+/** A resource that saves and restores itself (see {@link SNAPSHOT}). */
+export interface Snapshottable {
+  [SNAPSHOT](): unknown;
+  [RESTORE](state: unknown): void;
+}
+
+/**
+ * State kept outside the world and the resources that a layer registers (by a stable name) so
+ * snapshots carry it: `save` returns it as it is between two frames, `load` puts it back (with
+ * undefined when the snapshot was taken before the part existed: start as new).
+ */
+export interface SnapshotPart {
+  readonly name: string;
+  save(): unknown;
+  load(state: unknown): void;
+}
+
+/** An app between two frames, as {@link snapshotApp} took it. */
+export interface AppSnapshot {
+  /** `time.frame` when it was taken: the number of frames run. */
+  readonly frame: number;
+  readonly world: WorldSnapshot;
+  readonly time: TimeState;
+  /** Native resources' bytes by resource name, with the layout they had. */
+  readonly native: ReadonlyMap<string, { readonly hash: string; readonly bytes: ArrayBuffer }>;
+  /** The game's plain resources: the value object (restored in place) and its saved data. */
+  readonly plain: ReadonlyMap<object, unknown>;
+  readonly events: ReadonlyMap<string, EventQueueState>;
+  readonly parts: ReadonlyMap<string, unknown>;
+  /** Bytes held, roughly (the world's arrays, the resources' bytes, the events' records). */
+  readonly bytes: number;
+}
+
+const partsOfApps = new WeakMap<App, Map<string, SnapshotPart>>();
+
+/** Registers (or replaces, by name) a part every snapshot of `app` carries. */
+export function addSnapshotPart(app: App, part: SnapshotPart): void {
+  let parts = partsOfApps.get(app);
+  if (!parts) partsOfApps.set(app, (parts = new Map()));
+  parts.set(part.name, part);
+}
+
+/** The resources a snapshot leaves to others: Time (its own state) and Input (recorded per frame). */
+function skipped(app: App, value: unknown): boolean {
+  return value === app.time || value === app.input;
+}
+
+const warnedPlain = new WeakSet<object>();
+
+/**
+ * Takes a snapshot of `app` between two frames (never inside one: a system's commands and a
+ * transition in flight are not held). Plain resources that cannot be captured are said once.
+ */
+export function snapshotApp(app: App): AppSnapshot {
+  const world = snapshotWorld(app.world);
+  let bytes = world.bytes;
+  const native = new Map<string, { hash: string; bytes: ArrayBuffer }>();
+  const plain = new Map<object, unknown>();
+  for (const [key, value] of app.resources.entries()) {
+    if (skipped(app, value)) continue;
+    const n = nativeResourceOf(value);
+    if (n) {
+      native.set(n.struct.name, { hash: n.struct.layout.hash, bytes: n.bytes.slice(0, n.struct.size) });
+      bytes += n.struct.size;
+      continue;
+    }
+    if (app.resources.insertedBy(key) === undefined) continue; // hotloop's own: not game state
+    const saved = savePlain(key, value as object);
+    if (saved !== NOT_CAPTURED) plain.set(value as object, saved);
+  }
+  const events = new Map<string, EventQueueState>();
+  for (const queue of app.events.list()) {
+    const state = queue.saveState();
+    events.set(queue.type.name, state);
+    bytes += state.records.byteLength;
+  }
+  const parts = new Map<string, unknown>();
+  for (const part of partsOfApps.get(app)?.values() ?? []) parts.set(part.name, part.save());
+  return { frame: app.time.frame, world, time: app.time.saveState(), native, plain, events, parts, bytes };
+}
+
+const NOT_CAPTURED = Symbol("not captured");
+
+function savePlain(key: ResourceKey<unknown>, value: object): unknown {
+  const own = value as Partial<Snapshottable>;
+  if (typeof own[SNAPSHOT] === "function") return structuredClone(own[SNAPSHOT]());
+  if (hasPrivateMembers(key)) {
+    if (!warnedPlain.has(value)) {
+      warnedPlain.add(value);
+      console.error(`hotloop: timeline: resource ${key.name} has #private fields and no [SNAPSHOT]/[RESTORE] methods: a rewind leaves it as it is (see docs/rewind.md)`);
+    }
+    return NOT_CAPTURED;
+  }
+  try {
+    return structuredClone({ ...value });
+  } catch (e) {
+    if (!warnedPlain.has(value)) {
+      warnedPlain.add(value);
+      console.error(`hotloop: timeline: resource ${key.name} cannot be copied (${(e as Error).message.split("\n")[0]}): give it [SNAPSHOT]/[RESTORE] methods, or a rewind leaves it as it is`);
+    }
+    return NOT_CAPTURED;
+  }
+}
+
+/**
+ * Puts `app` back as `snapshot` found it, writing into the blocks that exist (hot systems keep
+ * their pointers). A native resource whose layout changed since keeps its value (said once); an
+ * event queue whose layout changed starts empty; a part the snapshot did not know starts as new.
+ */
+export function restoreApp(app: App, snapshot: AppSnapshot): void {
+  restoreWorld(app.world, snapshot.world);
+  app.time.loadState(snapshot.time);
+  for (const [key, value] of app.resources.entries()) {
+    if (skipped(app, value)) continue;
+    const n = nativeResourceOf(value);
+    if (n) {
+      const saved = snapshot.native.get(n.struct.name);
+      if (saved && saved.hash === n.struct.layout.hash) new Uint8Array(n.bytes, 0, n.struct.size).set(new Uint8Array(saved.bytes));
+      continue;
+    }
+    if (!snapshot.plain.has(value as object)) continue;
+    const saved = structuredClone(snapshot.plain.get(value as object));
+    const own = value as Partial<Snapshottable>;
+    if (typeof own[RESTORE] === "function") own[RESTORE](saved);
+    else Object.assign(value as object, saved);
+  }
+  for (const queue of app.events.list()) {
+    const state = snapshot.events.get(queue.type.name);
+    if (state) queue.loadState(state);
+    else queue.loadState({ layoutHash: "", count: 0, firstId: queue.endId, previousEnd: queue.endId, records: new ArrayBuffer(0), cursors: new Map() });
+  }
+  for (const part of partsOfApps.get(app)?.values() ?? []) part.load(snapshot.parts.get(part.name));
+}
+
+/**
+ * Checksums of what the game can observe, by name: each component (`Position`), each native
+ * resource but Time and Input (`resource Score`), the entity index (`entities`), each event
+ * queue's events (`events CoinCollected`). Two apps with equal maps behave alike; the first name
+ * whose sum differs says where two runs parted.
+ */
+export function appChecksums(app: App): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  out.set("entities", worldChecksum(app.world));
+  for (const [name, sum] of componentChecksums(app.world)) out.set(name, sum);
+  for (const [key, value] of app.resources.entries()) {
+    if (skipped(app, value)) continue;
+    const n = nativeResourceOf(value);
+    if (n) out.set(`resource ${n.struct.name}`, Bun.hash.xxHash64(new Uint8Array(n.bytes, 0, n.struct.size)));
+  }
+  for (const queue of app.events.list()) {
+    const state = queue.saveState();
+    out.set(`events ${queue.type.name}`, Bun.hash.xxHash64(new Uint8Array(state.records), BigInt(state.firstId * 4096 + state.count)));
+  }
+  return out;
+}
+
+/** One checksum of the whole app's observable state (see {@link appChecksums}). */
+export function appChecksum(app: App): bigint {
+  let h = 0n;
+  for (const [name, sum] of appChecksums(app)) h = Bun.hash.xxHash64(`${name}=${sum}`, h);
+  return h;
+}

@@ -1,0 +1,185 @@
+/**
+ * The timeline (src/core/timeline.ts) on a TypeScript game with everything a snapshot must hold:
+ * spawns and despawns (ids recycled), the GlobalRng, an event read by a TypeScript reader a frame
+ * later, a plain resource, a state changed by a key, a key script, and frames of 0, 1 and 2 fixed
+ * steps. Going back and forward reproduces every frame's checksum; resuming from a rewound frame
+ * plays the same future live (the script's place came back with the snapshot); the budget drops
+ * the oldest first and a seek past it is refused in one line.
+ */
+import { describe, expect, test } from "bun:test";
+import {
+  App,
+  appChecksum,
+  defineComponent,
+  defineEvent,
+  defineQuery,
+  defineResource,
+  defineState,
+  despawn,
+  FixedUpdate,
+  GlobalRng,
+  Key,
+  ManualClock,
+  PreUpdate,
+  ScriptedInputPlugin,
+  spawn,
+  Timeline,
+  TimelinePlugin,
+  Update,
+  type SystemContext,
+} from "../../src/api/index.ts";
+import { parseKeyScript } from "../../src/core/scripted-input.ts";
+
+const Pos = defineComponent("TlPos", { x: "f32", y: "f32" });
+const Life = defineComponent("TlLife", { left: "u16" });
+const Popped = defineEvent("TlPopped", { x: "f32" });
+const Tally = defineResource("TlTally", { popped: "u32", sum: "f32" });
+const Mode = defineState("TlMode", ["Calm", "Busy"]);
+
+/** A plain resource of the game's: copied field by field into a snapshot. */
+class History {
+  last: number[] = [];
+  /** Events read by a reader that reads every third frame only (its cursor lags between reads). */
+  lagged = 0;
+}
+
+/** The deltas the clock advances by: frames owing 0, 1 and 2 fixed steps at 64 Hz. */
+const DELTAS = [16.6, 16.7, 33.4, 5, 16.6, 25];
+
+function game(script: string, options: { seconds?: number; budgetMiB?: number; snapshotEvery?: number } = {}): { app: App; clock: ManualClock; timeline: Timeline; sums: Map<number, bigint>; next(): void } {
+  const clock = new ManualClock();
+  const app = new App({ clock, seed: 7 });
+  app.addPlugins(ScriptedInputPlugin(parseKeyScript(script)));
+  app.initState(Mode, "Calm");
+  app.addEvent(Popped);
+  app.insertResource(new Tally());
+  const history = app.insertResource(new History());
+  const movers = defineQuery(app.world, [Pos, Life]);
+  const popped = app.eventReader(Popped);
+  const lagging = app.eventReader(Popped);
+  app.addSystems(PreUpdate, function busy_on_space(ctx: SystemContext) {
+    if (ctx.input.isKeyPressed(Key.SPACE)) ctx.app.nextState(Mode.Busy);
+  });
+  app.addSystems(FixedUpdate, function live({ world, app, time, resource }: SystemContext) {
+    const rng = resource(GlobalRng);
+    const births = app.state(Mode) === Mode.Busy ? 3 : 1;
+    for (let i = 0; i < births; i++) spawn(world, [Pos, { x: rng.range(0, 100), y: 0 }], [Life, { left: 1 + rng.below(40) }]);
+    for (const e of movers.ids()) {
+      Pos.y[e] = Pos.y[e]! + time.delta * 10;
+      Life.left[e] = Life.left[e]! - 1;
+      if (Life.left[e] === 0) {
+        app.sendEvent(Popped, { x: Pos.x[e]! });
+        despawn(world, e);
+      }
+    }
+  });
+  app.addSystems(Update, function tally({ resource }: SystemContext) {
+    const tally = resource(Tally);
+    for (const e of popped.read()) {
+      tally.popped++;
+      tally.sum += e.x;
+      history.last = [...history.last.slice(-4), Math.round(e.x)];
+    }
+    if (app.time.frame % 3 === 0) history.lagged = (history.lagged * 7 + lagging.read().length) % 1_000_003;
+  });
+  app.addSystems(Update, function calm_down(ctx: SystemContext) {
+    if (ctx.input.isKeyPressed(Key.ENTER)) ctx.app.nextState(Mode.Calm);
+  });
+  app.addPlugins(TimelinePlugin(options));
+  const timeline = app.resource(Timeline);
+  const sums = new Map<number, bigint>();
+  app.onFrameEnd((a) => sums.set(a.time.frame, appChecksum(a) ^ BigInt(Math.round(history.last.reduce((s, v) => s * 31 + v, history.lagged)))), { always: true });
+  let n = 0;
+  const next = () => {
+    clock.advance(DELTAS[n++ % DELTAS.length]!);
+    app.runFrame();
+  };
+  return { app, clock, timeline, sums, next };
+}
+
+const SCRIPT = "30 down SPACE\n31 up SPACE\n200 down ENTER\n201 up ENTER\n350 down SPACE\n352 up SPACE\n500 down ENTER\n501 up ENTER";
+
+describe("the timeline", () => {
+  test("back and forward through 600 frames reproduce every frame's checksum; resuming replays the same future live", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 600; i++) g.next();
+    const recorded = new Map(g.sums);
+    expect(g.app.time.frame).toBe(600);
+    const status = g.timeline.status();
+    expect(status.mode).toBe("live");
+    expect(status.last).toBe(600);
+    expect(status.first).toBeLessThan(300);
+
+    g.timeline.seek(300);
+    expect(g.timeline.status().mode).toBe("paused");
+    expect(g.app.time.frame).toBe(300);
+    expect(g.sums.get(300)).toBe(recorded.get(300)!);
+    for (let f = 301; f <= 600; f++) {
+      g.timeline.forward(1);
+      expect(g.app.time.frame).toBe(f);
+      expect(g.sums.get(f)).toBe(recorded.get(f)!);
+    }
+    // Back from the end one frame at a time, through snapshots and between them.
+    for (let f = 599; f >= 560; f--) {
+      g.timeline.back(1);
+      expect(g.sums.get(f)).toBe(recorded.get(f)!);
+    }
+
+    // Resume from frame 320: the future is dropped and played again live, script included.
+    g.timeline.seek(320);
+    g.timeline.resume();
+    expect(g.timeline.status().last).toBe(320);
+    // The same deltas as the first time round from frame 321 on.
+    const replay = game(SCRIPT);
+    for (let i = 0; i < 320; i++) replay.next();
+    let n = 320;
+    for (let f = 321; f <= 600; f++) {
+      g.clock.advance(DELTAS[n++ % DELTAS.length]!);
+      g.app.runFrame();
+      expect(g.sums.get(f)).toBe(recorded.get(f)!);
+    }
+    expect(g.timeline.status().last).toBe(600);
+  });
+
+  test("paused, the game does not advance; a step past the newest frame runs and records a new one", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 100; i++) g.next();
+    g.timeline.pause();
+    for (let i = 0; i < 10; i++) g.next();
+    expect(g.app.time.frame).toBe(100);
+    g.timeline.forward(3);
+    expect(g.app.time.frame).toBe(103);
+    expect(g.timeline.status().last).toBe(103);
+    g.timeline.back(2);
+    expect(g.app.time.frame).toBe(101);
+  });
+
+  test("a small budget drops the oldest snapshots first; a seek before the oldest kept is refused in one line", () => {
+    const g = game(SCRIPT, { seconds: 2, snapshotEvery: 8 });
+    for (let i = 0; i < 600; i++) g.next();
+    const status = g.timeline.status();
+    expect(status.seconds).toBeLessThan(2.6);
+    expect(status.seconds).toBeGreaterThanOrEqual(2);
+    expect(() => g.timeline.seek(status.first - 1)).toThrow(/^timeline: frame \d+ is before the oldest kept \(\d+; the timeline keeps 2 s\)$/);
+    expect(() => g.timeline.seek(601)).toThrow("timeline: frame 601 is after the newest recorded (600)");
+  });
+
+  test("a loop plays its stretch again and again from the same state", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 100; i++) g.next();
+    g.timeline.seek(40);
+    g.timeline.markLoopStart();
+    g.timeline.seek(70);
+    g.timeline.markLoopEnd();
+    expect(g.timeline.status().mode).toBe("looping");
+    const seen: bigint[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      for (let f = 41; f <= 70; f++) {
+        g.next();
+        expect(g.app.time.frame).toBe(f);
+      }
+      seen.push(g.sums.get(70)!);
+    }
+    expect(new Set(seen).size).toBe(1);
+  });
+});
