@@ -14,6 +14,8 @@ import { HotPlugin } from "../hot/plugin.ts";
 import { HotReloader } from "../hot/reloader.ts";
 import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts";
 import { GameReloader } from "../live/game-reloader.ts";
+import { ReplayOnSave } from "../live/replay-on-save.ts";
+import { TimelinePlugin, type TimelineOptions } from "../core/timeline.ts";
 import { ProjectError, type Project } from "./project.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
@@ -48,6 +50,13 @@ export interface GameOptions {
   readonly clock?: Clock;
   /** The library to load instead of the project's build output (tests). */
   readonly library?: string;
+  /** The seed of the game's GlobalRng (`--seed`); default the App's fixed one. */
+  readonly seed?: number;
+  /**
+   * Keep a timeline of the last seconds (`--timeline`): rewind, step, resume, loop, and with
+   * `replayOnSave` re-simulate after each save. Its options, or true for the defaults.
+   */
+  readonly timeline?: TimelineOptions | boolean;
 }
 
 /** The game plugin of the project: the default export of its entry module. */
@@ -70,7 +79,7 @@ export async function loadGamePlugin(project: Project): Promise<Plugin> {
 
 /** Makes the game's App, not yet running. */
 export async function createGameApp(project: Project, options: GameOptions = {}): Promise<App> {
-  const app = new App({ clock: options.clock });
+  const app = new App({ clock: options.clock, seed: options.seed });
   if (options.headless) app.insertResource(new Headless(), HOTLOOP_OWN);
   app.insertResource(new Assets(project.assets), HOTLOOP_OWN);
   const reporter = options.reporter ?? consoleReporter(options.logFormat ?? "human");
@@ -96,6 +105,10 @@ export async function createGameApp(project: Project, options: GameOptions = {})
     if (options.screenshot) {
       const { ScreenshotPlugin } = await import("../render/screenshot.ts");
       app.addPlugins(ScreenshotPlugin(options.screenshot));
+    }
+    if (options.timeline) {
+      // After the reloaders: a replay after a save runs at the boundary the save applied at, after them.
+      app.addPlugins(TimelinePlugin(options.timeline === true ? {} : options.timeline), ReplayOnSave);
     }
   } catch (e) {
     app.shutdown(); // the hot library's shadow copies go now, not at exit

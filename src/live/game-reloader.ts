@@ -111,6 +111,7 @@ export class GameReloader {
   };
 
   readonly #app: App;
+  readonly #applied: ((version: number) => void)[] = [];
   readonly #options: GameReloaderOptions;
   readonly #layer: GameLayer;
   /** The hot library reloader's side for this reloader (what only src/live asks of it). */
@@ -184,6 +185,11 @@ export class GameReloader {
   }
 
   /** Resolves once the watcher is watching (fs.watch is watching when it returns). */
+  /** Calls `observer` after each save applied at a frame boundary (still in that boundary): a timeline re-simulates with it. */
+  onApplied(observer: (version: number) => void): void {
+    this.#applied.push(observer);
+  }
+
   ready(): Promise<void> {
     return Promise.resolve();
   }
@@ -522,6 +528,7 @@ export class GameReloader {
           reporter({ type: "warning", file: this.#show(staged.file), message: `a Startup system run again after the reload threw: ${oneLineError(e)}` });
         }
       }
+      for (const observer of this.#applied) observer(this.#version);
     } catch (e) {
       if (swapped) {
         this.#quietRollback = true;
