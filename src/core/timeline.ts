@@ -118,6 +118,7 @@ export class Timeline {
   #loopEnd: number | undefined;
   #input: Uint8Array | undefined;
   #replayRequested = false;
+  #lastReplay: ReplayResult | undefined;
   #commands: (() => void)[] = [];
 
   constructor(app: App, options: TimelineOptions = {}) {
@@ -204,20 +205,23 @@ export class Timeline {
    */
   forward(frames = 1): void {
     if (this.#mode === "live") this.#mode = "paused";
-    const cursor = this.#app.time.frame;
+    const app = this.#app;
     const last = this.#last();
-    if (cursor < last) this.seek(Math.min(last, cursor + frames));
-    const more = cursor + frames - Math.max(cursor, last);
-    if (more <= 0) return;
-    if (this.#app.time.frame !== last) return;
-    // New frames at the end: recorded as live ones would be, one fixed step each.
-    this.#mode = "live";
-    try {
-      for (let i = 0; i < more; i++) this.#app.update({ deltaNs: this.#app.time.fixedNs });
-    } finally {
-      this.#mode = "paused";
-      this.#app.syncClock();
+    const target = app.time.frame + Math.max(0, Math.round(frames));
+    // Recorded frames run again from the state as it is (so a step after a save runs the new code from here).
+    while (app.time.frame < Math.min(target, last)) this.#rerun(app.time.frame + 1);
+    if (app.time.frame < target) {
+      // New frames at the end: recorded as live ones would be, one fixed step each.
+      this.#mode = "live";
+      try {
+        while (app.time.frame < target) app.update({ deltaNs: app.time.fixedNs });
+      } finally {
+        this.#mode = "paused";
+      }
     }
+    const entry = this.#frames[app.time.frame - this.#base];
+    if (entry) app.input.load(entry.input);
+    app.syncClock();
   }
 
   /** Goes back `seconds` of game time (at least one frame), paused. */
@@ -302,7 +306,7 @@ export class Timeline {
         app.syncClock();
         const fault = { frame: f, system: app.faults.last };
         this.#report(`hotloop: replay: ${fault.system ?? "a system"} failed at replayed frame ${f - start.frame} of ${to - start.frame} (frame ${f}): the game goes on from where it was before the replay`);
-        return { from: start.frame, to, fault, ms: performance.now() - started };
+        return (this.#lastReplay = { from: start.frame, to, fault, ms: performance.now() - started });
       }
       sinceSnapshot += app.time.fixedSteps - steps;
       steps = app.time.fixedSteps;
@@ -315,7 +319,12 @@ export class Timeline {
     const entry = this.#frames[to - this.#base];
     if (entry) app.input.load(entry.input);
     app.syncClock();
-    return { from: start.frame, to, ms: performance.now() - started };
+    return (this.#lastReplay = { from: start.frame, to, ms: performance.now() - started });
+  }
+
+  /** The last replay carried out (after a save, or {@link replay} called directly), if any. */
+  get lastReplay(): ReplayResult | undefined {
+    return this.#lastReplay;
   }
 
   /** Queues `command` for the next frame boundary (where stdin lines and keys are carried out). */

@@ -8,7 +8,7 @@
  * Drawing and the headless report are plugins of their own (render.ts, headless.ts); game.ts
  * puts them together.
  */
-import { defineQuery, FixedUpdate, GamepadAxis, GamepadButton, inState, Key, PreUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
+import { defineQuery, FixedUpdate, GamepadAxis, GlobalRng, GamepadButton, inState, Key, PreUpdate, spawn, Startup, system, Update, type App, type SystemContext, type World } from "hotloop";
 import { Appearance, Coin, CoinCollected, components, GameState, Player, Position, PrevPosition, Round, Score, Velocity } from "./components.ts";
 import { hotSystem } from "./systems.gen.ts";
 
@@ -33,29 +33,12 @@ export class PlayerEntity {
   constructor(readonly id: number) {}
 }
 
-/** A small deterministic generator, so coin positions repeat from run to run (and in tests). */
-export class Rng {
-  #state: number;
-  constructor(seed = 0x2545f491) {
-    this.#state = seed >>> 0 || 1;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    let x = this.#state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.#state = x >>> 0;
-    return this.#state / 0x1_0000_0000;
-  }
-}
-
 /** Spawns a coin somewhere inside the arena. */
-function spawnCoin(world: World, rng: Rng): number {
+function spawnCoin(world: World, rng: GlobalRng): number {
   const margin = 40;
-  const x = margin + rng.next() * (ARENA.width - 2 * margin);
-  const y = margin + rng.next() * (ARENA.height - 2 * margin);
-  return spawn(world, [Position, { x, y }], [PrevPosition, { x, y }], [Coin, { phase: rng.next() * 6.28 }], [Appearance, { color: COIN_COLOR, radius: COIN_RADIUS }]);
+  const x = rng.range(margin, ARENA.width - margin);
+  const y = rng.range(margin, ARENA.height - margin);
+  return spawn(world, [Position, { x, y }], [PrevPosition, { x, y }], [Coin, { phase: rng.range(0, 6.28) }], [Appearance, { color: COIN_COLOR, radius: COIN_RADIUS }]);
 }
 
 /** The gameplay: components, resources, the Startup setup and the fixed-step systems. */
@@ -66,7 +49,9 @@ export function Gameplay(app: App): void {
   // Kept across TypeScript saves: a save while Playing goes on playing (OnEnter does not run again).
   app.initState(GameState, "Menu");
   app.addEvent(CoinCollected);
-  const rng = app.insertResource(new Rng());
+  // The app's generator, not one of the game's own: its state is in every snapshot, so a rewind
+  // or a replay puts the same coins in the same places (and Rust systems could draw from it too).
+  const rng = app.resource(GlobalRng);
   const movers = defineQuery(app.world, [Position, PrevPosition]);
   const collected = app.eventReader(CoinCollected);
 
