@@ -224,6 +224,32 @@ export class Timeline {
     app.syncClock();
   }
 
+  /**
+   * Goes `steps` fixed steps back (default 1), paused: to the newest recorded frame that ends at
+   * least that many steps earlier. A frame is the unit a timeline can stop at, so a frame that
+   * holds two steps is stepped over whole.
+   */
+  backSteps(steps = 1): void {
+    const goal = this.#app.time.fixedSteps - Math.max(1, Math.round(steps));
+    const oldest = this.#marks[0];
+    if (!oldest) throw new Error("timeline: nothing is recorded yet");
+    let frame = oldest.frame;
+    for (let f = this.#app.time.frame - 1; f > oldest.frame; f--) {
+      if ((this.#frames[f - this.#base]?.steps ?? Number.POSITIVE_INFINITY) <= goal) {
+        frame = f;
+        break;
+      }
+    }
+    this.seek(frame);
+  }
+
+  /** Goes `steps` fixed steps forward (default 1), paused: frame by frame until that many steps ran (see {@link backSteps}). */
+  forwardSteps(steps = 1): void {
+    const goal = this.#app.time.fixedSteps + Math.max(1, Math.round(steps));
+    // A frame of no step (a short frame) is passed through; a frame of no step past the end cannot happen (one step each).
+    for (let guard = 0; this.#app.time.fixedSteps < goal && guard < 1_000_000; guard++) this.forward(1);
+  }
+
   /** Goes back `seconds` of game time (at least one frame), paused. */
   backSeconds(seconds: number): void {
     this.seek(this.#frameSecondsBefore(this.#app.time.frame, seconds));

@@ -154,6 +154,28 @@ describe("the timeline", () => {
     expect(g.app.time.frame).toBe(101);
   });
 
+  test("fixed steps back and forward: frames of two steps are stepped over whole, frames of none passed through", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 120; i++) g.next();
+    const at = g.app.time.fixedSteps;
+    g.timeline.backSteps(1);
+    expect(g.app.time.fixedSteps).toBeLessThanOrEqual(at - 1);
+    expect(g.app.time.fixedSteps).toBeGreaterThanOrEqual(at - 2);
+    g.timeline.backSteps(10);
+    const back = g.app.time.fixedSteps;
+    expect(back).toBeLessThanOrEqual(at - 11);
+    g.timeline.forwardSteps(1);
+    expect(g.app.time.fixedSteps).toBeGreaterThanOrEqual(back + 1);
+    expect(g.app.time.fixedSteps).toBeLessThanOrEqual(back + 2);
+    // Every frame of DELTAS is visited one way or the other: a 2-step frame (33.4 ms) is in the script.
+    const seen = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      g.timeline.forwardSteps(1);
+      seen.add(g.app.time.fixedSteps);
+    }
+    expect(seen.size).toBe(20);
+  });
+
   test("a small budget drops the oldest snapshots first; a seek before the oldest kept is refused in one line", () => {
     const g = game(SCRIPT, { seconds: 2, snapshotEvery: 8 });
     for (let i = 0; i < 600; i++) g.next();
