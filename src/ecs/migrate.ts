@@ -122,6 +122,9 @@ type ColumnRecord = Record<string, ColumnOf<FieldType>>;
  */
 export function applyMigration(plan: MigrationPlan, entities: ArrayLike<number>): AppliedMigration {
   const started = performance.now();
+  const applied = layoutHistory.get(plan.component) ?? [];
+  layoutHistory.set(plan.component, applied);
+  applied.push(plan);
   const component = plan.component;
   const record = component as unknown as Record<string, unknown>;
   const capacity = component.capacity;
@@ -166,10 +169,62 @@ export function applyMigration(plan: MigrationPlan, entities: ArrayLike<number>)
       record.capacity = capacity;
       install(kept.schema, kept.fieldNames, kept.layout, kept.options, kept.columns);
       kept = undefined;
+      const i = applied.lastIndexOf(plan);
+      if (i >= 0) applied.splice(i, 1);
       if (grownTo > capacity) ensureCapacity(component, grownTo - 1); // ids spawned since fit the old columns too
     },
     commit() {
       kept = undefined;
     },
   };
+}
+
+/** The migrations applied to each component, oldest first (a reverted one taken out): how data saved in an older layout is brought to today's. */
+const layoutHistory = new WeakMap<Component, MigrationPlan[]>();
+
+/**
+ * Columns saved in an older layout of `component` (its hash `fromHash`, one column per field in
+ * that layout's order), converted to its layout today through the migrations applied since, as
+ * applying them did: kept and renamed fields copied, widened ones converted, new ones at their
+ * default, `migrate` run for each of `ids`. Undefined when no chain of applied migrations leads
+ * from that layout to today's (the snapshot is older than what the history holds). The saved
+ * columns are not changed: a snapshot stays valid if the migration is reverted.
+ */
+export function migrateSavedColumns(component: Component, fromHash: string, columns: readonly ArrayLike<number>[], rows: number, ids: ArrayLike<number>): ColumnOf<FieldType>[] | undefined {
+  if (fromHash === component.layout.hash) return columns.map((c) => c as ColumnOf<FieldType>);
+  const plans = layoutHistory.get(component) ?? [];
+  const start = plans.findIndex((p) => p.from.hash === fromHash);
+  if (start < 0) return undefined;
+  let names = plans[start]!.from.fields.map((f) => f.name);
+  let data = columns;
+  for (const plan of plans.slice(start)) {
+    const byName = new Map(names.map((n, i) => [n, data[i]!]));
+    const next = plan.steps.map((step) => {
+      const column = allocateColumn(step.type, Math.max(1, rows));
+      if ("from" in step) {
+        const source = byName.get(step.from)!;
+        for (let i = 0; i < Math.min(rows, source.length); i++) column[i] = source[i]!;
+      } else if (step.fill !== 0) column.fill(step.fill);
+      return column;
+    });
+    const migrate = plan.options.migrate;
+    if (migrate) {
+      const outIndex = new Map(plan.steps.map((s, i) => [s.field, i]));
+      for (let k = 0; k < ids.length; k++) {
+        const eid = ids[k]!;
+        if (eid >= rows) continue;
+        const before: Record<string, number> = {};
+        for (const [n, c] of byName) before[n] = c[eid]!;
+        const after = migrate(before);
+        for (const f in after) {
+          const i = outIndex.get(f);
+          if (i !== undefined) next[i]![eid] = after[f]!;
+        }
+      }
+    }
+    names = plan.steps.map((s) => s.field);
+    data = next;
+    if (plan.to.hash === component.layout.hash) return next;
+  }
+  return undefined;
 }
