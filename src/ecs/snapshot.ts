@@ -162,12 +162,12 @@ function componentsOf(ctx: BitecsContext): Component[] {
 
 /**
  * `old` if it is an array of type `Ctor` with room for `length` elements, else a new one: exactly
- * `length` long for a first snapshot, a quarter more when a pooled one grows (the world is
- * growing: the next snapshots will not need another).
+ * `length` long in place of an empty one (a first snapshot), a quarter more when a pooled one
+ * grows (the world is growing: the next snapshots will not need another).
  */
 function fit<T extends { readonly length: number }>(old: T | undefined, Ctor: new (length: number) => NoInfer<T>, length: number): T {
   if (old !== undefined && old.constructor === Ctor && old.length >= length) return old;
-  return new Ctor(old === undefined ? length : length + (length >> 2));
+  return new Ctor(old === undefined || old.length === 0 ? length : length + (length >> 2));
 }
 
 /** Copies the first `count` ids of a bitecs sparse set's `dense` into `into`. */

@@ -10,7 +10,7 @@
 import { getEntityComponents, registerQuery } from "bitecs";
 import { describe, expect, test } from "bun:test";
 import { GlobalRng } from "../../src/core/rng.ts";
-import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityExists, entityIds, hasComponent, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
+import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityCount, entityExists, entityIds, hasComponent, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
 import { presenceOf } from "../../src/ecs/presence.ts";
 import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum } from "../../src/ecs/snapshot.ts";
 
@@ -128,6 +128,9 @@ describe("world snapshots", () => {
     expect(run()).toEqual(first);
     restoreWorld(w, smaller);
     expect(run()).toEqual(first);
+    // Every entity gone: the restore lengthens every query again, and makes every Set anew.
+    for (const eid of [...entityIds(w)]) despawn(w, eid);
+    expect(defineQuery(w, [Position]).ids().length).toBe(0); // committed: the queries are empty
     restoreWorld(w, fresh);
     expect(run()).toEqual(first);
     expect(() => snapshotWorld(w, { world: w, checksum: 0n, bytes: 0, aliveCount: 0 })).toThrow("snapshotWorld: `reuse` is not a snapshot snapshotWorld made");
@@ -149,6 +152,7 @@ describe("world snapshots", () => {
     expect(Position.x[added.at(-1)!]).toBe(0);
     expect(presence.bytes[added.at(-1)!]).toBe(0);
     expect(presence.bytes[1]).toBe(1);
+    expect(presence.bytes[3]).toBe(0); // alive, without Health
     expect(hasComponent(w, 1, Health)).toBe(true);
     expect(entityExists(w, added[0]!)).toBe(false);
   });
@@ -184,5 +188,19 @@ describe("world snapshots", () => {
     expect(worldChecksum(w)).not.toBe(sum);
     expect(componentChecksums(w).get("SnapPosition")).not.toBe(sums.get("SnapPosition"));
     expect(componentChecksums(w).get("SnapHealth")).toBe(sums.get("SnapHealth")!);
+  });
+
+  test("a restore after a few spawns and a despawn near the end gives back bitecs' membership, in its order", () => {
+    const w = world();
+    const before = membership(w);
+    const snap = snapshotWorld(w);
+    spawn(w, [Position, { x: 1, y: 1 }]); // recycles 2, appended to the membership map
+    spawn(w, Frozen); // recycles 9
+    despawn(w, 20); // the last entity world() spawned: only the map's end differs
+    restoreWorld(w, snap);
+    expect(membership(w)).toEqual(before);
+    expect(entityCount(w)).toBe(before.length);
+    expect(entityExists(w, 20)).toBe(true);
+    expect(hasComponent(w, 20, Position)).toBe(true);
   });
 });
