@@ -422,20 +422,30 @@ function restoreMembership(ctx: BitecsContext, snap: Snapshot, changed: Uint8Arr
   // short, clearing the map and putting every entry back costs less than deleting one by one.
   if (kept < map.size >> 1) kept = 0;
   const sets = restoreScratch.sets;
-  for (let i = kept; i < count; i++) sets[i - kept] = map.get(keys[i]!);
+  stashSets(map, keys, kept, count, sets);
   if (kept === 0) map.clear();
   else {
     let at = 0;
     for (const eid of map.keys()) if (at++ >= kept) map.delete(eid);
   }
-  for (let i = kept; i < count; i++) {
+  putBack(map, keys, kept, count, sets, changed, masks, byBit);
+  sets.length = 0;
+}
+
+/** `sets[i - from]`: the Set the map holds for `keys[i]`, if any. */
+function stashSets(map: Map<number, Set<unknown>>, keys: Uint32Array, from: number, to: number, sets: (Set<unknown> | undefined)[]): void {
+  for (let i = from; i < to; i++) sets[i - from] = map.get(keys[i]!);
+}
+
+/** Appends `keys[from..to)` to the map with their stashed Sets (or new ones), mended where their masks changed. */
+function putBack(map: Map<number, Set<unknown>>, keys: Uint32Array, from: number, to: number, sets: readonly (Set<unknown> | undefined)[], changed: Uint8Array, masks: readonly Int32Array[], byBit: readonly unknown[][]): void {
+  for (let i = from; i < to; i++) {
     const eid = keys[i]!;
-    let set = sets[i - kept];
+    let set = sets[i - from];
     if (set === undefined) mendComponents((set = new Set()), eid, masks, byBit);
     else if (changed[eid] === 1) mendComponents(set, eid, masks, byBit);
     map.set(eid, set);
   }
-  sets.length = 0;
 }
 
 /** Makes `set` hold the components `eid`'s masks give it; untouched (its order kept) if it does. */
