@@ -67,15 +67,24 @@ export function fitPresence(presence: Presence, length: number): void {
 /**
  * Sets every presence byte of `world` again from bitecs' membership (which entity has which
  * component), after something rewrote that membership wholesale without bitecs' observers: a
- * snapshot restored (src/ecs/snapshot.ts). Reads membership directly: committing the world's
- * pending query removals here would change the order later additions land in.
+ * snapshot restored (src/ecs/snapshot.ts). Reads the component masks directly (a pass over one
+ * array per component, no per-entity Set): committing the world's pending query removals here
+ * would change the order later additions land in.
  */
 export function presenceRefresh(world: World): void {
   const known = presenceByWorld.get(world);
   if (!known) return;
-  const membership = (world as unknown as Record<symbol, { entityComponents: Map<number, Set<unknown>> }>)[$internal]!.entityComponents;
+  const ctx = (world as unknown as Record<symbol, { entityMasks: number[][]; componentMap: Map<unknown, { generationId: number; bitflag: number }> }>)[$internal]!;
   for (const [component, presence] of known) {
     presence.bytes.fill(0);
-    for (const [eid, components] of membership) if (components.has(component)) markPresence(presence, eid, 1);
+    const data = ctx.componentMap.get(component);
+    if (!data) continue;
+    const mask = ctx.entityMasks[data.generationId] ?? [];
+    const bit = data.bitflag;
+    let last = mask.length - 1;
+    while (last >= 0 && ((mask[last] ?? 0) & bit) === 0) last--;
+    if (last >= presence.bytes.length) fitPresence(presence, last + 1);
+    const bytes = presence.bytes;
+    for (let eid = 0; eid <= last; eid++) if (((mask[eid] ?? 0) & bit) !== 0) bytes[eid] = 1;
   }
 }

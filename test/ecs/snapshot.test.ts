@@ -4,16 +4,22 @@
  * run after the snapshot and again after restoring it, gives the same ids to the same spawns (bitecs
  * recycles them from its entity index's dead tail), visits the same entities in the same order in
  * every query, and has the same checksum at every step; presence bytes and grown columns come back.
+ * A snapshot taken into an old one's buffers (`reuse`) restores what a fresh one does, and a
+ * checksum reads only what a game can observe (not a dead entity's rows).
  */
+import { getEntityComponents, registerQuery } from "bitecs";
 import { describe, expect, test } from "bun:test";
 import { GlobalRng } from "../../src/core/rng.ts";
-import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityExists, hasComponent, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
+import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityCount, entityExists, entityIds, hasComponent, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
 import { presenceOf } from "../../src/ecs/presence.ts";
 import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum } from "../../src/ecs/snapshot.ts";
 
 const Position = defineComponent("SnapPosition", { x: "f32", y: "f32" }, { capacity: 64 });
 const Health = defineComponent("SnapHealth", { hp: "u8" }, { capacity: 64 });
 const Frozen = defineTag("SnapFrozen");
+
+/** bitecs queries not made by `defineQuery`: their members are a plain array, not a buffer (a bare `observe` makes one). */
+const plainQueries = new WeakMap<World, { dense: ArrayLike<number> }>();
 
 /** A world with history: spawns, a few despawns (a dead tail to recycle), tags and values. */
 function world(): World {
@@ -22,6 +28,11 @@ function world(): World {
   for (const eid of [4, 9, 2]) despawn(w, eid);
   addComponent(w, 7, Frozen);
   return w;
+}
+
+/** Each living entity, in bitecs' membership order, with its components' names (sorted). */
+function membership(w: World): string[] {
+  return [...entityIds(w)].map((eid) => `${eid}:${getEntityComponents(w, eid).map((c) => (c as { name: string }).name).sort().join("+")}`);
 }
 
 /** One step of a script the generator drives: what it did, and what the queries saw, as text. */
@@ -54,7 +65,8 @@ function step(w: World, rng: GlobalRng): string {
     default:
       out.push(`spawn ${spawn(w, [Position, { x: 3, y: 3 }], [Health, { hp: 9 }])} ${spawn(w, Frozen)}`);
   }
-  out.push(`moving ${[...moving.ids()].join(",")}`, `hurt ${[...hurt.ids()].join(",")}`, `sum ${worldChecksum(w)}`);
+  const plain = plainQueries.get(w);
+  out.push(`moving ${[...moving.ids()].join(",")}`, `hurt ${[...hurt.ids()].join(",")}`, `plain ${plain ? [...Array.from(plain.dense)].join(",") : "-"}`, `sum ${worldChecksum(w)}`);
   return out.join(" | ");
 }
 
@@ -63,22 +75,65 @@ describe("world snapshots", () => {
     const w = world();
     defineQuery(w, [Position]).ids(); // queries exist before the snapshot, as a game's do
     defineQuery(w, [Position, Health]).ids();
+    plainQueries.set(w, registerQuery(w, [Health]));
     despawn(w, 11); // a removal pending in the queries when the snapshot is taken
+    const sumThen = worldChecksum(w);
+    const membersThen = membership(w);
     const snap = snapshotWorld(w);
-    expect(snap.checksum).toBe(worldChecksum(w));
     const run = () => {
       const rng = new GlobalRng(9);
       return Array.from({ length: 120 }, () => step(w, rng));
     };
     const first = run();
-    expect(worldChecksum(w)).not.toBe(snap.checksum); // the script changed it
+    expect(worldChecksum(w)).not.toBe(sumThen); // the script changed it
+    expect(membership(w)).not.toEqual(membersThen);
+    expect(snap.checksum).toBe(sumThen); // computed now, from the snapshot's copies
     restoreWorld(w, snap);
-    expect(worldChecksum(w)).toBe(snap.checksum);
+    expect(worldChecksum(w)).toBe(sumThen);
+    expect(membership(w)).toEqual(membersThen);
     expect(entityExists(w, 11)).toBe(false);
     const again = run();
     expect(again).toEqual(first);
     // Ids past 20 were made by the script (spawns beyond the dead tail); the script recycled too.
     expect(first.join(" ").match(/spawn (4|9|2|11)\b/)).not.toBeNull();
+  });
+
+  test("a snapshot taken into an old one's buffers, larger or smaller than needed, restores what a fresh one does", () => {
+    const w = world();
+    defineQuery(w, [Position]).ids();
+    defineQuery(w, [Position, Health]).ids();
+    despawn(w, 11);
+    // A bigger world (more entities, queries, components) and an empty one lend their snapshots.
+    const big = createWorld();
+    for (let i = 0; i < 200; i++) spawn(big, [Position, { x: -i, y: i }], Frozen, [Health, { hp: 1 }]);
+    for (let eid = 3; eid < 200; eid += 5) despawn(big, eid);
+    defineQuery(big, [Frozen]).ids();
+    defineQuery(big, [Health]).ids();
+    defineQuery(big, [Position, Frozen]).ids();
+    const larger = snapshotWorld(big);
+    const smaller = snapshotWorld(createWorld());
+    const fresh = snapshotWorld(w);
+    expect(snapshotWorld(w, larger)).toBe(larger);
+    expect(snapshotWorld(w, smaller)).toBe(smaller);
+    expect(larger.world).toBe(w);
+    expect(larger.checksum).toBe(fresh.checksum);
+    expect(smaller.checksum).toBe(fresh.checksum);
+    expect(larger.bytes).toBeGreaterThan(fresh.bytes); // it keeps its buffers
+    const run = () => {
+      const rng = new GlobalRng(4);
+      return Array.from({ length: 80 }, () => step(w, rng));
+    };
+    const first = run();
+    restoreWorld(w, larger);
+    expect(run()).toEqual(first);
+    restoreWorld(w, smaller);
+    expect(run()).toEqual(first);
+    // Every entity gone: the restore lengthens every query again, and makes every Set anew.
+    for (const eid of [...entityIds(w)]) despawn(w, eid);
+    expect(defineQuery(w, [Position]).ids().length).toBe(0); // committed: the queries are empty
+    restoreWorld(w, fresh);
+    expect(run()).toEqual(first);
+    expect(() => snapshotWorld(w, { world: w, checksum: 0n, bytes: 0, aliveCount: 0 })).toThrow("snapshotWorld: `reuse` is not a snapshot snapshotWorld made");
   });
 
   test("columns grown after the snapshot come back to their values, the rows past them zeroed; presence bytes too", () => {
@@ -97,6 +152,7 @@ describe("world snapshots", () => {
     expect(Position.x[added.at(-1)!]).toBe(0);
     expect(presence.bytes[added.at(-1)!]).toBe(0);
     expect(presence.bytes[1]).toBe(1);
+    expect(presence.bytes[3]).toBe(0); // alive, without Health
     expect(hasComponent(w, 1, Health)).toBe(true);
     expect(entityExists(w, added[0]!)).toBe(false);
   });
@@ -116,5 +172,35 @@ describe("world snapshots", () => {
     addComponent(d, 7, Frozen);
     expect(worldChecksum(c)).not.toBe(worldChecksum(d));
     expect(() => restoreWorld(d, snapshotWorld(c))).toThrow("restoreWorld: the snapshot was taken of another world");
+  });
+
+  test("a checksum does not read a dead entity's rows, nor the fields of a component an entity lacks", () => {
+    const w = world(); // 4, 9 and 2 are dead: their rows keep the values they had
+    const sum = worldChecksum(w);
+    const sums = componentChecksums(w);
+    Position.x[4] = 1234;
+    Position.y[9] = -5;
+    Health.hp[3] = 77; // entity 3 has no Health
+    expect(worldChecksum(w)).toBe(sum);
+    expect(componentChecksums(w)).toEqual(sums);
+    expect(snapshotWorld(w).checksum).toBe(sum);
+    Position.x[5] = 1234; // a living entity's value
+    expect(worldChecksum(w)).not.toBe(sum);
+    expect(componentChecksums(w).get("SnapPosition")).not.toBe(sums.get("SnapPosition"));
+    expect(componentChecksums(w).get("SnapHealth")).toBe(sums.get("SnapHealth")!);
+  });
+
+  test("a restore after a few spawns and a despawn near the end gives back bitecs' membership, in its order", () => {
+    const w = world();
+    const before = membership(w);
+    const snap = snapshotWorld(w);
+    spawn(w, [Position, { x: 1, y: 1 }]); // recycles 2, appended to the membership map
+    spawn(w, Frozen); // recycles 9
+    despawn(w, 20); // the last entity world() spawned: only the map's end differs
+    restoreWorld(w, snap);
+    expect(membership(w)).toEqual(before);
+    expect(entityCount(w)).toBe(before.length);
+    expect(entityExists(w, 20)).toBe(true);
+    expect(hasComponent(w, 20, Position)).toBe(true);
   });
 });
