@@ -47,6 +47,7 @@ export { Camera2D, type Camera2DInit, type Camera2DValue, type Vector2 } from ".
 export { DEFAULT_SEED, GlobalRng } from "../core/rng.ts";
 export { appChecksum, appChecksums, RESTORE, SNAPSHOT, type AppSnapshot, type Snapshottable } from "../core/snapshot.ts";
 export { Timeline, TimelinePlugin, type ReplayResult, type TimelineOptions, type TimelineStatus } from "../core/timeline.ts";
+export { DeterminismCheck, DeterminismCheckPlugin, type DeterminismCheckOptions, type DivergenceReport } from "../core/determinism.ts";
 export {
   DRAW_LIST_DEFAULTS,
   DrawFlag,

@@ -308,6 +308,20 @@ export class App {
     for (const schedule of this.#schedules.values()) schedule.setTiming(on);
   }
 
+  /** What runs each fixed step in place of a plain step, when set ({@link wrapFixedStep}). */
+  #fixedWrapper: ((runStep: () => void) => void) | undefined;
+
+  /**
+   * Runs every fixed step through `wrapper` (a determinism check runs the step twice from a
+   * snapshot): it receives `runStep`, which enters the step on Time and runs FixedUpdate once, and
+   * calls it (once or more, restoring the app between calls). One wrapper at a time: a new one
+   * replaces the old; undefined removes it, and the step is the plain loop again.
+   */
+  wrapFixedStep(wrapper: ((runStep: () => void) => void) | undefined): this {
+    this.#fixedWrapper = wrapper;
+    return this;
+  }
+
   /**
    * Removes the systems named `name` from a schedule (hot code removes and moves systems between
    * frames this way); returns whether there was one.
@@ -503,9 +517,18 @@ export class App {
       if (fixed === undefined) {
         this.time.skipFixedSteps(fixedSteps);
       } else {
-        for (let step = 0; step < fixedSteps; step++) {
-          this.time.enterFixedStep();
-          fixed.run(ctx);
+        const wrapper = this.#fixedWrapper;
+        if (wrapper === undefined) {
+          for (let step = 0; step < fixedSteps; step++) {
+            this.time.enterFixedStep();
+            fixed.run(ctx);
+          }
+        } else {
+          const runStep = (): void => {
+            this.time.enterFixedStep();
+            fixed.run(ctx);
+          };
+          for (let step = 0; step < fixedSteps; step++) wrapper(runStep);
         }
         this.time.enterFrameContext();
       }

@@ -248,6 +248,15 @@ export class AudioList {
     this.#u32[LEN] = 0;
   }
 
+  /**
+   * Drops the records written after the list had `len` of them (a {@link len} read earlier this
+   * frame): a determinism check that runs a fixed step twice keeps one run's sounds. A length
+   * beyond the current one changes nothing.
+   */
+  truncate(len: number): void {
+    if (len >= 0 && len < this.#u32[LEN]!) this.#u32[LEN] = len;
+  }
+
   /** Starts sound `name` from its beginning (again, if it is playing: a sound is one voice). */
   playSound(name: string, options: PlayOptions = {}): void {
     this.#push(AudioKind.PlaySound, this.#sounds.require(name), options, 0);

@@ -475,6 +475,17 @@ export class DrawList extends DrawSpace {
   }
 
   /**
+   * Drops the records and text written after the list had `len` records and `textLen` bytes of
+   * text (a {@link len} and {@link textLen} read earlier this frame): a determinism check that runs
+   * a fixed step twice keeps one run's records. Lengths beyond the current ones change nothing.
+   */
+  truncate(len: number, textLen: number): void {
+    const u = this.#memory.u32;
+    if (len >= 0 && len < u[LEN]!) u[LEN] = len;
+    if (textLen >= 0 && textLen < u[TEXT_LEN]!) u[TEXT_LEN] = textLen;
+  }
+
+  /**
    * Puts `name` in the texture table (its 64-bit FNV-1a hash, which Rust's `Texture::named`
    * computes too) and returns its index; a name registered before keeps its index.
    */

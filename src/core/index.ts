@@ -21,3 +21,4 @@ export * from "./headless.ts";
 export * from "./assets.ts";
 export * from "./draw-list.ts";
 export * from "./audio-list.ts";
+export * from "./determinism.ts";

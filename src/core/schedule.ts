@@ -21,6 +21,8 @@ export class Schedule {
   readonly #after: SystemFn[] = [];
   /** While set, each system's time is summed here, by run-order index (see {@link setTiming}). */
   #times: Float64Array | undefined;
+  /** While set, called after each system that ran, with its run-order index and name (see {@link setProbe}). */
+  #probe: SystemProbe | undefined;
 
   constructor(readonly label: ScheduleLabel) {}
 
@@ -32,6 +34,19 @@ export class Schedule {
   setTiming(on: boolean): void {
     if (on === (this.#times !== undefined)) return;
     this.#times = on ? new Float64Array(0) : undefined;
+    this.#order = undefined;
+  }
+
+  /**
+   * Calls `probe` after each system that ran (its conditions held), with the system's index in the
+   * run order and its name: a determinism check takes checksums there. The runner is compiled
+   * again as a plain loop with no fusion, so each hot system is its own call and is probed on its
+   * own; with timing on as well, systems are timed too. With undefined, the runner is the usual
+   * one again: a probe costs nothing while none is set.
+   */
+  setProbe(probe: SystemProbe | undefined): void {
+    if (probe === this.#probe) return;
+    this.#probe = probe;
     this.#order = undefined;
   }
 
@@ -150,6 +165,18 @@ export class Schedule {
 
   /** Compiles the run order into the runner, each run of fusible neighbours (see {@link Fusion}) as one function. */
   #compile(order: readonly ScheduledSystem[]): void {
+    if (this.#probe !== undefined) {
+      const times = this.#times !== undefined ? new Float64Array(order.length) : undefined;
+      if (times !== undefined) this.#times = times;
+      this.#runner = probedRunner(
+        order.map((s) => s.run),
+        order.map((s) => (s.conditions.length ? s.conditions : undefined)),
+        order.map((s) => s.config.name),
+        this.#probe,
+        times,
+      );
+      return;
+    }
     if (this.#times !== undefined) {
       const times = new Float64Array(order.length);
       this.#times = times;
@@ -180,6 +207,12 @@ export class Schedule {
     this.#runner = compileRunner(runs, conditions);
   }
 }
+
+/**
+ * What {@link Schedule.setProbe} calls after each system that ran: its index in the run order
+ * (as in {@link Schedule.names}) and its name.
+ */
+export type SystemProbe = (index: number, name: string) => void;
 
 let compiledRunners = 0;
 
@@ -229,6 +262,33 @@ function timedRunner(runs: readonly SystemFn[], conditions: readonly (readonly C
       } finally {
         times[i] = times[i]! + performance.now() - started;
       }
+    }
+  };
+}
+
+/**
+ * The clock a probed runner times systems with, taken before anyone replaces `performance.now`: a
+ * determinism check that wraps it to see which system reads the wall clock must not see these.
+ */
+const clockNow: () => number = performance.now.bind(performance);
+
+/** The runner while a probe is set: one system at a time, the probe after each (a loop, no fusion), timed when `times` is given. */
+function probedRunner(runs: readonly SystemFn[], conditions: readonly (readonly Condition[] | undefined)[], names: readonly string[], probe: SystemProbe, times: Float64Array | undefined): SystemFn {
+  return (ctx) => {
+    for (let i = 0; i < runs.length; i++) {
+      const c = conditions[i];
+      if (c !== undefined && !allHold(c, ctx)) continue;
+      if (times === undefined) {
+        runs[i]!(ctx);
+      } else {
+        const started = clockNow();
+        try {
+          runs[i]!(ctx);
+        } finally {
+          times[i] = times[i]! + clockNow() - started;
+        }
+      }
+      probe(i, names[i]!);
     }
   };
 }
