@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { migrateResourceValue, planResourceMigration, type SchemaResourceClass } from "../ecs/migrate-resource.ts";
 import { nativeResourceOf } from "../ecs/resource.ts";
 import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum, type WorldSnapshot } from "../ecs/snapshot.ts";
 import type { EventQueueState } from "../ecs/event.ts";
@@ -50,8 +51,8 @@ export interface AppSnapshot {
   readonly frame: number;
   readonly world: WorldSnapshot;
   readonly time: TimeState;
-  /** Native resources' bytes by resource name, with the layout they had. */
-  readonly native: ReadonlyMap<string, { readonly hash: string; readonly bytes: ArrayBuffer }>;
+  /** Native resources' bytes by resource name, with the layout they had and their class (to convert them after a migration). */
+  readonly native: ReadonlyMap<string, { readonly hash: string; readonly bytes: ArrayBuffer; readonly cls: ResourceKey<unknown> }>;
   /** The game's plain resources: the value object (restored in place) and its saved data. */
   readonly plain: ReadonlyMap<object, unknown>;
   readonly events: ReadonlyMap<string, EventQueueState>;
@@ -83,13 +84,13 @@ const warnedPlain = new WeakSet<object>();
 export function snapshotApp(app: App): AppSnapshot {
   const world = snapshotWorld(app.world);
   let bytes = world.bytes;
-  const native = new Map<string, { hash: string; bytes: ArrayBuffer }>();
+  const native = new Map<string, { hash: string; bytes: ArrayBuffer; cls: ResourceKey<unknown> }>();
   const plain = new Map<object, unknown>();
   for (const [key, value] of app.resources.entries()) {
     if (skipped(app, value)) continue;
     const n = nativeResourceOf(value);
     if (n) {
-      native.set(n.struct.name, { hash: n.struct.layout.hash, bytes: n.bytes.slice(0, n.struct.size) });
+      native.set(n.struct.name, { hash: n.struct.layout.hash, bytes: n.bytes.slice(0, n.struct.size), cls: (value as object).constructor as ResourceKey<unknown> });
       bytes += n.struct.size;
       continue;
     }
@@ -138,13 +139,16 @@ function savePlain(key: ResourceKey<unknown>, value: object): unknown {
  */
 export function restoreApp(app: App, snapshot: AppSnapshot): void {
   restoreWorld(app.world, snapshot.world);
+  const unconverted: string[] = [];
   app.time.loadState(snapshot.time);
-  for (const [key, value] of app.resources.entries()) {
+  for (const [, value] of app.resources.entries()) {
     if (skipped(app, value)) continue;
     const n = nativeResourceOf(value);
     if (n) {
       const saved = snapshot.native.get(n.struct.name);
-      if (saved && saved.hash === n.struct.layout.hash) new Uint8Array(n.bytes, 0, n.struct.size).set(new Uint8Array(saved.bytes));
+      if (!saved) continue;
+      if (saved.hash === n.struct.layout.hash) new Uint8Array(n.bytes, 0, n.struct.size).set(new Uint8Array(saved.bytes));
+      else if (!convertResource(saved, value as object)) unconverted.push(n.struct.name);
       continue;
     }
     if (!snapshot.plain.has(value as object)) continue;
@@ -159,6 +163,27 @@ export function restoreApp(app: App, snapshot: AppSnapshot): void {
     else queue.loadState({ layoutHash: "", count: 0, firstId: queue.endId, previousEnd: queue.endId, records: new ArrayBuffer(0), cursors: new Map() });
   }
   for (const part of partsOfApps.get(app)?.values() ?? []) part.load(snapshot.parts.get(part.name));
+  if (unconverted.length > 0) console.error(`hotloop: timeline: ${unconverted.join(", ")} changed layout since the snapshot in a way no migration converts: kept as it is now`);
+}
+
+/**
+ * A native resource saved in an older layout, brought into the live value as a migration of it
+ * does (kept fields copied, new ones as the live value's class made them, `migrate` run).
+ */
+function convertResource(saved: { readonly bytes: ArrayBuffer; readonly cls: ResourceKey<unknown> }, live: object): boolean {
+  try {
+    const Old = saved.cls as unknown as new () => object;
+    const old = new Old();
+    const bytes = nativeResourceOf(old);
+    if (!bytes) return false;
+    new Uint8Array(bytes.bytes, 0, bytes.struct.size).set(new Uint8Array(saved.bytes));
+    const plan = planResourceMigration(Old as unknown as SchemaResourceClass, live.constructor as unknown as SchemaResourceClass);
+    if (plan.losses.length > 0 && !plan.migrate) return false;
+    migrateResourceValue(plan, old, live);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -183,15 +183,31 @@ export function applyMigration(plan: MigrationPlan, entities: ArrayLike<number>)
 const layoutHistory = new WeakMap<Component, MigrationPlan[]>();
 
 /**
- * Columns saved in an older layout of `component` (its hash `fromHash`, one column per field in
- * that layout's order), converted to its layout today through the migrations applied since, as
- * applying them did: kept and renamed fields copied, widened ones converted, new ones at their
- * default, `migrate` run for each of `ids`. Undefined when no chain of applied migrations leads
- * from that layout to today's (the snapshot is older than what the history holds). The saved
- * columns are not changed: a snapshot stays valid if the migration is reverted.
+ * Columns saved in another layout of `component` (its hash `fromHash` and field names
+ * `fromFields`, one column per field in that order), converted to its layout today: through the
+ * migrations applied since, as applying them did (kept and renamed fields copied, widened ones
+ * converted, new ones at their default, `migrate` run for each of `ids`); when no chain of applied
+ * migrations leads there (a migration reverted since the columns were saved), field by field by
+ * name, the others at their default. The saved columns are not changed.
  */
-export function migrateSavedColumns(component: Component, fromHash: string, columns: readonly ArrayLike<number>[], rows: number, ids: ArrayLike<number>): ColumnOf<FieldType>[] | undefined {
+export function migrateSavedColumns(component: Component, fromHash: string, fromFields: readonly string[], columns: readonly ArrayLike<number>[], rows: number, ids: ArrayLike<number>): ColumnOf<FieldType>[] {
   if (fromHash === component.layout.hash) return columns.map((c) => c as ColumnOf<FieldType>);
+  return viaHistory(component, fromHash, columns, rows, ids) ?? byName(component, fromFields, columns, rows);
+}
+
+/** Saved columns converted by field name: a field of today's layout the saved one had is copied, the others start at their default. */
+function byName(component: Component, fromFields: readonly string[], columns: readonly ArrayLike<number>[], rows: number): ColumnOf<FieldType>[] {
+  const defaults = (component.options.defaults ?? {}) as Readonly<Record<string, number | undefined>>;
+  return component.layout.fields.map((field) => {
+    const column = allocateColumn(field.type, Math.max(1, rows));
+    const source = columns[fromFields.indexOf(field.name)];
+    if (source) for (let i = 0; i < Math.min(rows, source.length); i++) column[i] = source[i]!;
+    else if ((defaults[field.name] ?? 0) !== 0) column.fill(defaults[field.name]!);
+    return column;
+  });
+}
+
+function viaHistory(component: Component, fromHash: string, columns: readonly ArrayLike<number>[], rows: number, ids: ArrayLike<number>): ColumnOf<FieldType>[] | undefined {
   const plans = layoutHistory.get(component) ?? [];
   const start = plans.findIndex((p) => p.from.hash === fromHash);
   if (start < 0) return undefined;

@@ -36,6 +36,7 @@
  */
 import { $internal } from "bitecs";
 import { columnsOf, ensureCapacity, type Component } from "./component.ts";
+import { migrateSavedColumns } from "./migrate.ts";
 import type { ColumnOf, FieldType } from "./field.ts";
 import { presenceRefresh } from "./presence.ts";
 import type { World } from "./world.ts";
@@ -101,6 +102,9 @@ interface SavedComponent {
   rows: number;
   /** One copy per field, in field order; each at least `rows` long (pooled: maybe longer). */
   columns: Column[];
+  /** The component's layout hash and field names when it was saved: a migration since changes its columns. */
+  layoutHash: string;
+  fieldNames: readonly string[];
 }
 
 /** One query's members, in order, and those marked for removal at the next commit. */
@@ -239,6 +243,8 @@ export function snapshotWorld(world: World, reuse?: WorldSnapshot): WorldSnapsho
     const saved = savedFor(snap.components, c, component);
     saved.generationId = data.generationId;
     saved.bitflag = data.bitflag;
+    saved.layoutHash = component.layout.hash;
+    saved.fieldNames = component.fieldNames;
     const columns = columnsOf(component);
     const saveRows = Math.min(rows, columns[0]?.length ?? 0);
     saved.rows = saveRows;
@@ -278,7 +284,7 @@ function savedFor(pool: SavedComponent[], at: number, component: Component): Sav
   const same = pool[at];
   if (same?.component === component) return same;
   const elsewhere = pool.find((s) => s.component === component);
-  return elsewhere ? { ...elsewhere, columns: [...elsewhere.columns] } : { component, generationId: 0, bitflag: 0, rows: 0, columns: [] };
+  return elsewhere ? { ...elsewhere, columns: [...elsewhere.columns] } : { component, generationId: 0, bitflag: 0, rows: 0, columns: [], layoutHash: "", fieldNames: [] };
 }
 
 function bytesOf(snap: Snapshot): number {
@@ -294,6 +300,8 @@ function bytesOf(snap: Snapshot): number {
  * ids they got after the snapshot was taken), masks, membership, every query's members in their
  * order, and every column's values (rows past the snapshot's zeroed). A component or query made
  * after the snapshot starts empty; a query refills in id order only if bitecs registers it anew.
+ * A component migrated since the snapshot gets its saved columns converted as the migration
+ * converted the live ones (src/ecs/migrate.ts `migrateSavedColumns`).
  *
  * bitecs' per-entity Set of components (what `getEntityComponents` lists) is mended from the
  * masks: an entity whose components changed since gets them in registration order, not in the
@@ -326,9 +334,11 @@ export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
     const savedRows = saved?.rows ?? 0;
     if (savedRows > 0) ensureCapacity(component, savedRows - 1);
     const columns = columnsOf(component);
+    // Migrated since the snapshot: its columns are converted as the live ones were (the snapshot keeps its own).
+    const savedColumns: readonly ArrayLike<number>[] | undefined = saved && saved.layoutHash !== component.layout.hash ? migrateSavedColumns(component, saved.layoutHash, saved.fieldNames, saved.columns, savedRows, membersOf(ctx, saved)) : saved?.columns;
     for (let i = 0; i < columns.length; i++) {
       const column = columns[i]!;
-      const values = saved?.columns[i];
+      const values = savedColumns?.[i] as Column | undefined;
       if (values === undefined) {
         column.fill(0);
         continue;
@@ -338,6 +348,14 @@ export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
     }
   }
   presenceRefresh(world);
+}
+
+/** The ids that had `saved`'s component in the snapshot (read from the restored masks). */
+function membersOf(ctx: BitecsContext, saved: SavedComponent): number[] {
+  const mask = ctx.entityMasks[saved.generationId] ?? [];
+  const ids: number[] = [];
+  for (let eid = 1; eid < saved.rows; eid++) if (((mask[eid] ?? 0) & saved.bitflag) !== 0) ids.push(eid);
+  return ids;
 }
 
 /**

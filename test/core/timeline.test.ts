@@ -29,6 +29,7 @@ import {
   type SystemContext,
 } from "../../src/api/index.ts";
 import { parseKeyScript } from "../../src/core/scripted-input.ts";
+import { applyMigration, planMigration } from "../../src/ecs/migrate.ts";
 
 const Pos = defineComponent("TlPos", { x: "f32", y: "f32" });
 const Life = defineComponent("TlLife", { left: "u16" });
@@ -184,6 +185,41 @@ describe("the timeline", () => {
     expect(status.seconds).toBeGreaterThanOrEqual(2);
     expect(() => g.timeline.seek(status.first - 1)).toThrow(/^timeline: frame \d+ is before the oldest kept \(\d+; the timeline keeps 2 s\)$/);
     expect(() => g.timeline.seek(601)).toThrow("timeline: frame 601 is after the newest recorded (600)");
+  });
+
+  test("a component migrated since the snapshots: a replay converts them on the way in; reverted, the old layout restores as before", () => {
+    const g = game(SCRIPT);
+    const Vel = defineComponent("TlVel", { vx: "f32" });
+    g.app.addSystems(FixedUpdate, function drift({ world }: SystemContext) {
+      for (const e of defineQuery(world, [Vel]).ids()) Vel.vx[e] = Vel.vx[e]! + 1;
+    });
+    for (let i = 0; i < 5; i++) spawn(g.app.world, [Vel, { vx: i * 10 }]);
+    for (let i = 0; i < 200; i++) g.next();
+    const recorded = new Map(g.sums);
+    const ids = [...defineQuery(g.app.world, [Vel]).ids()];
+    const vx = ids.map((e) => Vel.vx[e]!);
+    // The game saves { vx } → { vx, vy = 7 } (the dev runner applies it at a frame boundary).
+    const migration = applyMigration(planMigration(Vel, defineComponent("TlVel", { vx: "f32", vy: "f32" }, { defaults: { vy: 7 } })), ids);
+    expect([...Vel.fieldNames] as string[]).toEqual(["vx", "vy"]);
+    const lines: string[] = [];
+    const report = console.error;
+    console.error = (line: string) => void lines.push(String(line));
+    try {
+      const result = g.timeline.replay(1);
+      expect(result.fault).toBeUndefined();
+      expect(result.to - result.from).toBeGreaterThanOrEqual(55);
+    } finally {
+      console.error = report;
+    }
+    expect(lines).toEqual([]);
+    // Converted on the way in: the old field replayed to where it was, the new one at its default.
+    expect(ids.map((e) => Vel.vx[e]!)).toEqual(vx);
+    expect(ids.map((e) => (Vel as unknown as Record<string, Float32Array>).vy![e]!)).toEqual(ids.map(() => 7));
+    // Rolled back: the old layout, and the snapshots (never rewritten) restore as recorded.
+    migration.revert();
+    expect(Vel.fieldNames).toEqual(["vx"]);
+    g.timeline.seek(150);
+    expect(g.sums.get(150)).toBe(recorded.get(150)!);
   });
 
   test("a loop plays its stretch again and again from the same state", () => {
