@@ -68,7 +68,9 @@ export class TimelineConsole {
     this.#timeline.enqueue(() => this.#carryOut(command, key));
   }
 
-  #carryOut(command: TimelineCommand, key: string | undefined): void {
+  #carryOut(sent: TimelineCommand, key: string | undefined): void {
+    // A key's toggle is said as what it did: `pause` or `resume`, `loop start`, `replay on`.
+    const command = this.#resolve(sent);
     let message: string;
     try {
       message = this.#apply(command);
@@ -78,6 +80,21 @@ export class TimelineConsole {
       return;
     }
     this.#answer(commandText(command), key, "ok", message);
+  }
+
+  /** The command a toggle (a key's) stands for now. */
+  #resolve(command: TimelineCommand): TimelineCommand {
+    const s = this.#timeline.status();
+    switch (command.kind) {
+      case "toggle_pause":
+        return { kind: s.mode === "live" ? "pause" : "resume" };
+      case "loop_next":
+        return { kind: "loop", what: !s.loop ? "start" : s.loop.end === undefined ? "end" : "off" };
+      case "toggle_replay":
+        return { kind: "replay", what: s.replayOnSave ? "off" : "on" };
+      default:
+        return command;
+    }
   }
 
   /** Does `command`; returns the answer's line (throws the refusal's). */
@@ -91,10 +108,6 @@ export class TimelineConsole {
       case "resume":
         t.resume();
         return where();
-      case "toggle_pause":
-        if (t.status().mode === "live") t.pause();
-        else t.resume();
-        return where();
       case "step":
         t.forward("frames" in command ? command.frames : this.#framesIn(command.seconds));
         return where();
@@ -107,17 +120,10 @@ export class TimelineConsole {
         return where();
       case "loop":
         return this.#loop(command.what);
-      case "loop_next": {
-        const loop = t.status().loop;
-        return this.#loop(!loop ? "start" : loop.end === undefined ? "end" : "off");
-      }
       case "replay":
         if (command.what === "now") return this.#replayNow();
         t.replayOnSave = command.what === "on";
         return `replay on save ${command.what}: ${where()}`;
-      case "toggle_replay":
-        t.replayOnSave = !t.replayOnSave;
-        return `replay on save ${t.replayOnSave ? "on" : "off"}: ${where()}`;
       case "status":
         return where();
       case "help":
@@ -125,6 +131,9 @@ export class TimelineConsole {
       case "quit":
         this.#app.exit(0);
         return `quitting at frame ${this.#app.time.frame}`;
+      default:
+        // Toggles were resolved into one of the above.
+        throw new Error(`${command.kind} is not a command to carry out`);
     }
   }
 
