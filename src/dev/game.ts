@@ -16,6 +16,7 @@ import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts
 import { GameReloader } from "../live/game-reloader.ts";
 import { ReplayOnSave } from "../live/replay-on-save.ts";
 import { TimelinePlugin, type TimelineOptions } from "../core/timeline.ts";
+import { TimelineControls } from "./timeline-controls.ts";
 import { ProjectError, type Project } from "./project.ts";
 import { HOTLOOP_OWN } from "../core/resources.ts";
 
@@ -108,7 +109,11 @@ export async function createGameApp(project: Project, options: GameOptions = {})
     }
     if (options.timeline) {
       // After the reloaders: a replay after a save runs at the boundary the save applied at, after them.
-      app.addPlugins(TimelinePlugin(options.timeline === true ? {} : options.timeline), ReplayOnSave);
+      const report = (line: string) => reporter({ type: "info", message: line.replace(/^hotloop: /, "") });
+      app.addPlugins(TimelinePlugin({ report, ...(options.timeline === true ? {} : options.timeline) }), ReplayOnSave);
+      // stdin commands and, with a window, its keys and HUD (raylib's module loaded only then).
+      app.addPlugins(TimelineControls({ reporter }));
+      if (!options.headless) app.addPlugins((await import("./timeline-window.ts")).TimelineWindow);
     }
   } catch (e) {
     app.shutdown(); // the hot library's shadow copies go now, not at exit

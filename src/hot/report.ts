@@ -244,6 +244,46 @@ export type HotEvent =
       /** How long it took, in milliseconds. */
       ms: number;
     }
+  /**
+   * The answer to a timeline command (a stdin line, or a key in the window, of `hotloop dev
+   * --timeline`; see src/dev/timeline-controls.ts), with where the timeline stands after it.
+   */
+  | {
+      /** The answer to a timeline command. */
+      type: "timeline";
+      /** Carried out, or refused (not a command, a frame no longer kept, …): then nothing changed. */
+      status: "ok" | "refused";
+      /** The command as typed (`back 60`, `back 2s`, `loop start`), or the one a key sent. */
+      command: string;
+      /** The key in the window that sent it (`F6`, `Shift+F6`), when a key did. */
+      key?: string;
+      /** The answer, one line (`paused at frame 612 (step 650); kept frames 31–612 (…)`). */
+      message: string;
+      /** `live` (recording), `paused`, or `looping` (playing the marked stretch again and again). */
+      mode: "live" | "paused" | "looping";
+      /** The frame the game is at. */
+      frame: number;
+      /** Fixed steps begun by that frame. */
+      step: number;
+      /** The oldest frame kept (a seek can reach back to it). */
+      first: number;
+      /** The newest frame recorded. */
+      last: number;
+      /** Seconds of game time kept between `first` and `last`. */
+      seconds: number;
+      /** Snapshots kept. */
+      snapshots: number;
+      /** Bytes the snapshots and the recorded input hold. */
+      bytes: number;
+      /** The memory budget, in bytes (`--timeline-budget`). */
+      budgetBytes: number;
+      /** The marked loop's first frame, when one is marked. */
+      loopStart?: number;
+      /** The marked loop's last frame, once marked. */
+      loopEnd?: number;
+      /** Whether each save re-simulates the last seconds (`--replay-on-save`, F10). */
+      replayOnSave: boolean;
+    }
   | {
       /** Something went wrong that changes nothing running (an observer threw, the shadow dir was removed, …). */
       type: "warning";
@@ -300,6 +340,8 @@ export function formatEvent(e: HotEvent): string {
       return `hotloop: ${e.status} ${e.from} → ${e.to}: ${e.entities} ${e.entities === 1 ? "entity" : "entities"}, ${ms(e.ms)}`;
     case "panic":
       return `hotloop: system ${e.system} of ${e.file} v${e.version} panicked: ${e.message}; ${e.action === "rolled_back" ? `rolled back to the previous build (now v${e.now})` : "disabled until the next good build"}`;
+    case "timeline":
+      return `hotloop: timeline: ${e.message}`;
     case "warning":
       return `hotloop: warning: ${e.file}: ${e.message}`;
     case "info":

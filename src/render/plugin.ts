@@ -128,20 +128,22 @@ function makeGamepadPoller(rl: Raylib): (input: Input) => void {
  * Applies raylib's key and mouse transitions to Input (pressed -> down, released -> up), so
  * Input's own pressed/released flags follow, then its gamepads ({@link makeGamepadPoller}).
  * Transitions rather than a mirror of the held state, so other input sources
- * (ScriptedInputPlugin, tests) can hold keys alongside a real window.
+ * (ScriptedInputPlugin, tests) can hold keys alongside a real window. Keys in
+ * {@link Raylib.reservedKeys} (hotloop's own, e.g. the timeline's) are left out.
  */
 function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
   const keys = new Uint8Array(new ArrayBuffer(MAX_KEYBOARD_KEYS));
   const buttons = new Uint8Array(new ArrayBuffer(MOUSE_BUTTON_COUNT));
   const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
   const pollGamepads = makeGamepadPoller(rl);
+  const reserved = rl.reservedKeys;
   return (ctx) => {
     const input = ctx.input;
     pollGamepads(input);
     rl.pollKeys(keys);
     for (let k = 0; k < MAX_KEYBOARD_KEYS; k++) {
       const f = keys[k]!;
-      if ((f & CHANGED) !== 0) input.setKey(k, (f & InputFlag.DOWN) !== 0);
+      if ((f & CHANGED) !== 0 && !reserved.has(k)) input.setKey(k, (f & InputFlag.DOWN) !== 0);
     }
     rl.pollMouse(buttons);
     for (let b = 0; b < MOUSE_BUTTON_COUNT; b++) {

@@ -215,6 +215,12 @@ export class Raylib extends RaylibBindings {
    * before EndDrawing swaps the buffers: where a screenshot sees what the player sees.
    */
   readonly beforeEndDrawing: (() => void)[] = [];
+  /**
+   * Keys the RaylibPlugin's input poller leaves out of the game's `Input`: hotloop's own keys while
+   * a tool has them (the timeline's F5–F10 under `hotloop dev --timeline`), so the game never sees
+   * them. Read raylib (`isKeyPressed`) for them directly.
+   */
+  readonly reservedKeys = new Set<number>();
   // Out-parameters for the shim, over explicit ArrayBuffers: a small typed array's data can move
   // in the GC heap (see src/ecs/native-buffer.ts).
   readonly #wh = new Int32Array(new ArrayBuffer(8));

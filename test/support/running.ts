@@ -3,8 +3,9 @@ export class Running {
   readonly lines: string[] = [];
   readonly proc: ReturnType<typeof Bun.spawn>;
 
-  constructor(cmd: string[], cwd: string, env: Record<string, string | undefined> = { ...process.env, DISPLAY: "" }) {
-    this.proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env });
+  /** With `stdin: "pipe"`, {@link write} sends the child lines (a timeline's commands). */
+  constructor(cmd: string[], cwd: string, env: Record<string, string | undefined> = { ...process.env, DISPLAY: "" }, stdin: "pipe" | "ignore" = "ignore") {
+    this.proc = Bun.spawn(cmd, { cwd, stdin, stdout: "pipe", stderr: "pipe", env });
     void this.#collect(this.proc.stdout as ReadableStream<Uint8Array>);
     void this.#collect(this.proc.stderr as ReadableStream<Uint8Array>);
   }
@@ -17,6 +18,14 @@ export class Running {
       rest = parts.pop()!;
       this.lines.push(...parts);
     }
+  }
+
+  /** Writes `text` to the child's stdin (made with `stdin: "pipe"`). */
+  write(text: string): void {
+    const stdin = this.proc.stdin;
+    if (typeof stdin !== "object" || stdin === null) throw new Error("Running: made without stdin: \"pipe\"");
+    stdin.write(text);
+    stdin.flush();
   }
 
   /** Waits for a line matching `pattern` at or after line `from`; returns its index. */
