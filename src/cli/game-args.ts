@@ -22,6 +22,7 @@ export const GAME_FLAGS: readonly FlagSpec[] = [
   { name: "snapshot-every", value: "number" },
   { name: "replay-on-save" },
   { name: "seed", value: "number" },
+  { name: "check-determinism" },
 ];
 
 export const GAME_USAGE = `  --headless               no window (the default where no display exists)
@@ -33,6 +34,8 @@ export const GAME_USAGE = `  --headless               no window (the default whe
   --screenshot FILE        save a PNG of the window at --screenshot-frame (default 60)
   --log-format human|json  build and reload events as readable lines or JSON lines
   --seed N                 seed of the game's GlobalRng (a whole number; default a fixed one)
+  --check-determinism      run every fixed step twice from a snapshot and name the first
+                           system whose second run writes something else
 
 timeline (rewind and replay; commands on stdin, keys F5-F10 in the window, "help" lists them):
   --timeline               keep the last seconds: pause, step back and forward, resume, loop
@@ -75,6 +78,7 @@ export function gameOptions(args: ParsedArgs, project: Project, profile: "debug"
     logFormat,
     seed,
     timeline,
+    checkDeterminism: args.has("check-determinism"),
   };
 }
 

@@ -95,7 +95,7 @@ export async function staticCommand(argv: readonly string[]): Promise<number> {
     throw new UsageError("--features reload is for hotloop dev (static runs what a release packs, once)");
   }
   // The timeline is a development tool: the release a player runs has none (nor --seed).
-  const devOnly = argv.find((a) => /^--(timeline|timeline-seconds|timeline-budget|snapshot-every|replay-on-save|seed)(=|$)/.test(a));
+  const devOnly = argv.find((a) => /^--(timeline|timeline-seconds|timeline-budget|snapshot-every|replay-on-save|seed|check-determinism)(=|$)/.test(a));
   if (devOnly) throw new UsageError(`${devOnly.split("=")[0]} is for hotloop dev (static runs what a release packs, as a player runs it)`);
   const project = await loadProject();
   // Without a display the game runs headless and needs no raylib: one that cannot be had is no error then.

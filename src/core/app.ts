@@ -404,7 +404,12 @@ export class App {
   }
 
   /** Faults reported so far ({@link reportFault}), and the system of the last one. */
-  get faults(): { readonly count: number; readonly last: string | undefined } {
+  get faults(): {
+    /** Faults reported since the app began. */
+    readonly count: number;
+    /** The system of the last one. */
+    readonly last: string | undefined;
+  } {
     return { count: this.#faults, last: this.#lastFault };
   }
 

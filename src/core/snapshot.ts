@@ -30,7 +30,9 @@ export const RESTORE: unique symbol = Symbol.for("hotloop.restore") as never;
 
 /** A resource that saves and restores itself (see {@link SNAPSHOT}). */
 export interface Snapshottable {
+  /** The resource's state as plain data (structured-cloneable). */
   [SNAPSHOT](): unknown;
+  /** Puts back a state {@link SNAPSHOT} returned (a copy of it: keep it). */
   [RESTORE](state: unknown): void;
 }
 
@@ -40,22 +42,39 @@ export interface Snapshottable {
  * undefined when the snapshot was taken before the part existed: start as new).
  */
 export interface SnapshotPart {
+  /** Its stable name: a part registered again under it replaces the old one (a reloaded module's). */
   readonly name: string;
+  /** Its state between two frames, as plain data the snapshot keeps. */
   save(): unknown;
+  /** Puts back a state `save` returned; undefined when the snapshot is older than the part. */
   load(state: unknown): void;
+}
+
+/** A native resource's bytes in a snapshot. */
+export interface SavedResource {
+  /** Its layout hash when saved. */
+  readonly hash: string;
+  /** Its bytes. */
+  readonly bytes: ArrayBuffer;
+  /** Its class then: what reads the bytes if the resource's layout changed since. */
+  readonly cls: ResourceKey<unknown>;
 }
 
 /** An app between two frames, as {@link snapshotApp} took it. */
 export interface AppSnapshot {
   /** `time.frame` when it was taken: the number of frames run. */
   readonly frame: number;
+  /** The entities and components (src/ecs/snapshot.ts). */
   readonly world: WorldSnapshot;
+  /** Time's clock. */
   readonly time: TimeState;
   /** Native resources' bytes by resource name, with the layout they had and their class (to convert them after a migration). */
-  readonly native: ReadonlyMap<string, { readonly hash: string; readonly bytes: ArrayBuffer; readonly cls: ResourceKey<unknown> }>;
+  readonly native: ReadonlyMap<string, SavedResource>;
   /** The game's plain resources: the value object (restored in place) and its saved data. */
   readonly plain: ReadonlyMap<object, unknown>;
+  /** Each event queue's state, by event name. */
   readonly events: ReadonlyMap<string, EventQueueState>;
+  /** Each registered {@link SnapshotPart}'s state, by part name. */
   readonly parts: ReadonlyMap<string, unknown>;
   /** Bytes held, roughly (the world's arrays, the resources' bytes, the events' records). */
   readonly bytes: number;
@@ -84,7 +103,7 @@ const warnedPlain = new WeakSet<object>();
 export function snapshotApp(app: App): AppSnapshot {
   const world = snapshotWorld(app.world);
   let bytes = world.bytes;
-  const native = new Map<string, { hash: string; bytes: ArrayBuffer; cls: ResourceKey<unknown> }>();
+  const native = new Map<string, SavedResource>();
   const plain = new Map<object, unknown>();
   for (const [key, value] of app.resources.entries()) {
     if (skipped(app, value)) continue;

@@ -72,12 +72,20 @@ export interface TimelineStatus {
   readonly step: number;
   /** Seconds of game time between `first` and `last`. */
   readonly seconds: number;
+  /** Snapshots kept. */
   readonly snapshots: number;
   /** Bytes the snapshots and recorded inputs hold. */
   readonly bytes: number;
+  /** Bytes they may hold ({@link TimelineOptions.budgetMiB}). */
   readonly budgetBytes: number;
-  /** The marked loop, when there is one (`end` undefined until it is marked). */
-  readonly loop?: { readonly start: number; readonly end: number | undefined };
+  /** The marked loop, when there is one. */
+  readonly loop?: {
+    /** Its first frame (a pinned snapshot's). */
+    readonly start: number;
+    /** Its last frame; undefined until it is marked. */
+    readonly end: number | undefined;
+  };
+  /** Whether a save re-simulates. */
   readonly replayOnSave: boolean;
 }
 
@@ -88,7 +96,12 @@ export interface ReplayResult {
   /** The frame it re-simulated up to. */
   readonly to: number;
   /** Set when a system failed during the replay: the frame and system; the app was put back as it was before. */
-  readonly fault?: { readonly frame: number; readonly system: string | undefined };
+  readonly fault?: {
+    /** The frame being re-simulated when it failed. */
+    readonly frame: number;
+    /** The system that failed, when the reloader said. */
+    readonly system: string | undefined;
+  };
   /** Milliseconds the replay took. */
   readonly ms: number;
 }
@@ -102,10 +115,15 @@ const MIB = 1024 * 1024;
  */
 export class Timeline {
   readonly #app: App;
+  /** Seconds of game time kept. */
   readonly seconds: number;
+  /** Bytes the snapshots and recorded inputs may hold. */
   readonly budgetBytes: number;
+  /** A snapshot every this many fixed steps. */
   readonly snapshotEvery: number;
+  /** How far back a replay after a save starts when no loop is marked, in seconds. */
   readonly replaySeconds: number;
+  /** Whether each save that applies re-simulates (see {@link requestReplay}); the dev runner's F10 and `replay on|off` set it. */
   replayOnSave: boolean;
   readonly #report: (line: string) => void;
   /** Frames recorded: #frames[i] is frame #base + i. */

@@ -15,6 +15,7 @@ import { HotReloader } from "../hot/reloader.ts";
 import { consoleReporter, type LogFormat, type Reporter } from "../hot/report.ts";
 import { GameReloader } from "../live/game-reloader.ts";
 import { ReplayOnSave } from "../live/replay-on-save.ts";
+import { DeterminismCheckPlugin } from "../core/determinism.ts";
 import { TimelinePlugin, type TimelineOptions } from "../core/timeline.ts";
 import { TimelineControls } from "./timeline-controls.ts";
 import { ProjectError, type Project } from "./project.ts";
@@ -58,6 +59,8 @@ export interface GameOptions {
    * `replayOnSave` re-simulate after each save. Its options, or true for the defaults.
    */
   readonly timeline?: TimelineOptions | boolean;
+  /** Run every fixed step twice from a snapshot and name a system whose second run differs (`--check-determinism`). */
+  readonly checkDeterminism?: boolean;
 }
 
 /** The game plugin of the project: the default export of its entry module. */
@@ -106,6 +109,9 @@ export async function createGameApp(project: Project, options: GameOptions = {})
     if (options.screenshot) {
       const { ScreenshotPlugin } = await import("../render/screenshot.ts");
       app.addPlugins(ScreenshotPlugin(options.screenshot));
+    }
+    if (options.checkDeterminism) {
+      app.addPlugins(DeterminismCheckPlugin({ onDivergence: (r) => reporter({ type: "info", message: r.line }) }));
     }
     if (options.timeline) {
       // After the reloaders: a replay after a save runs at the boundary the save applied at, after them.

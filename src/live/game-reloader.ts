@@ -184,12 +184,12 @@ export class GameReloader {
     return this.#version;
   }
 
-  /** Resolves once the watcher is watching (fs.watch is watching when it returns). */
   /** Calls `observer` after each save applied at a frame boundary (still in that boundary): a timeline re-simulates with it. */
   onApplied(observer: (version: number) => void): void {
     this.#applied.push(observer);
   }
 
+  /** Resolves once the watcher is watching (fs.watch is watching when it returns). */
   ready(): Promise<void> {
     return Promise.resolve();
   }

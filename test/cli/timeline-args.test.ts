@@ -42,6 +42,8 @@ describe("timeline flags", () => {
     const o = options([]);
     expect(o.timeline).toBeUndefined();
     expect(o.seed).toBeUndefined();
+    expect(o.checkDeterminism).toBe(false);
+    expect(options(["--check-determinism"]).checkDeterminism).toBe(true);
   });
 
   test("--timeline and its options, into GameOptions.timeline; any of them turns it on", () => {
