@@ -14,6 +14,7 @@ import { liveSuite } from "./live.ts";
 import { peersSuite } from "./peers.ts";
 import { probationSuite } from "./probation.ts";
 import { releaseSuite } from "./release.ts";
+import { rewindSuite } from "./rewind.ts";
 import { editToRunningSuite, reloadSuite } from "./reload.ts";
 import { sceneSuite } from "./scene.ts";
 import { soakSuite } from "./soak.ts";
@@ -43,6 +44,7 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   commands: ["suites/commands.ts"],
   release: ["suites/release.ts"],
   inspector: ["suites/inspector.ts", "../src/dev/inspector/inspector.ts", "../src/dev/inspector/world-view.ts", "../src/dev/inspector/page.html"],
+  rewind: ["suites/rewind.ts", "../src/core/timeline.ts", "../src/core/snapshot.ts", "../src/ecs/snapshot.ts"],
 };
 
 // A Suite<F> with its own figure type, listed by name; `rows` is a method, so each fits Suite.
@@ -66,4 +68,5 @@ export const SUITES: Record<string, Suite> = {
   commands: commandsSuite,
   release: releaseSuite,
   inspector: inspectorSuite,
+  rewind: rewindSuite,
 };
