@@ -44,7 +44,7 @@ export const SUITE_SOURCES: Record<string, readonly string[]> = {
   commands: ["suites/commands.ts"],
   release: ["suites/release.ts"],
   inspector: ["suites/inspector.ts", "../src/dev/inspector/inspector.ts", "../src/dev/inspector/world-view.ts", "../src/dev/inspector/page.html"],
-  rewind: ["suites/rewind.ts", "../src/core/timeline.ts", "../src/core/snapshot.ts", "../src/ecs/snapshot.ts"],
+  rewind: ["suites/rewind.ts", "../src/core/timeline.ts", "../src/core/snapshot.ts", "../src/ecs/snapshot.ts", "../src/core/determinism.ts"],
 };
 
 // A Suite<F> with its own figure type, listed by name; `rows` is a method, so each fits Suite.

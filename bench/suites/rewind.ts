@@ -24,7 +24,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, appChecksum, chain, FixedUpdate, ManualClock, snapshotApp, system, Timeline, TimelinePlugin, yieldToEventLoop, type Plugin, type SystemContext } from "../../src/core/index.ts";
+import { App, appChecksum, chain, DeterminismCheck, DeterminismCheckPlugin, FixedUpdate, ManualClock, snapshotApp, system, Timeline, TimelinePlugin, yieldToEventLoop, type Plugin, type SystemContext } from "../../src/core/index.ts";
 import { defineComponent, defineQuery, entityCount, spawn } from "../../src/ecs/index.ts";
 import { freshCodegen } from "../../src/dev/codegen.ts";
 import { createGameApp, gameReloaderOf } from "../../src/dev/game.ts";
@@ -231,6 +231,41 @@ function measureRecording(rocks: number, frames: number): { figures: Record<stri
   };
 }
 
+/**
+ * The determinism check's cost at `rocks`: the scene with DeterminismCheckPlugin and without,
+ * frames alternated as for recording. Valid only if every fixed step was checked and none diverged.
+ */
+function measureDeterminism(rocks: number, frames: number): Record<string, number> {
+  const checked = new Asteroids(rocks, [DeterminismCheckPlugin({ onDivergence: () => {} })]);
+  const plain = new Asteroids(rocks);
+  try {
+    for (let i = 0; i < 32; i++) {
+      checked.frame();
+      plain.frame();
+    }
+    const check = checked.app.resource(DeterminismCheck);
+    const stepsBefore = check.stepsChecked;
+    const checkedMs: number[] = [];
+    const plainMs: number[] = [];
+    for (let i = 0; i < frames; i++) {
+      if (i % 2 === 0) {
+        checkedMs.push(checked.frame());
+        plainMs.push(plain.frame());
+      } else {
+        plainMs.push(plain.frame());
+        checkedMs.push(checked.frame());
+      }
+    }
+    if (check.stepsChecked - stepsBefore !== frames) throw new Error(`bench rewind: the determinism check checked ${check.stepsChecked - stepsBefore} steps of ${frames}`);
+    if (check.reports.length > 0) throw new Error(`bench rewind: the scene is not deterministic: ${check.reports[0]!.line}`);
+    const l = label(rocks);
+    return { [`check_frames_${l}`]: frames, [`check_ms_${l}`]: mean(checkedMs), [`check_plain_ms_${l}`]: mean(plainMs), [`check_over_plain_${l}`]: mean(checkedMs) / mean(plainMs) };
+  } finally {
+    checked.app.shutdown();
+    plain.app.shutdown();
+  }
+}
+
 /** Bytes the JS heap holds, typed arrays' stores included, after a full collection. */
 function heapBytes(): number {
   Bun.gc(true);
@@ -360,6 +395,7 @@ async function runRewind(options: { quick: boolean }): Promise<Record<string, nu
     if (rocks === rewindRocks) kept = recorded;
     else recorded.app.shutdown();
   }
+  Object.assign(out, measureDeterminism(options.quick ? 1_000 : 10_000, options.quick ? 64 : 400));
   const scene = kept ?? new Asteroids(rewindRocks, [TimelinePlugin({ report: () => {} })]);
   try {
     Object.assign(out, measureMemory(scene, rewindRocks));
@@ -391,7 +427,7 @@ export const rewindSuite: Suite<Record<string, number>> = {
           `two Apps of the scene's four TS systems (in FixedUpdate), frames of 1/64 s (one fixed step) through app.runFrame() alternated, ${f[`frames_${l}`]} each after 64 to warm up: TimelinePlugin's defaults (a snapshot every 16 fixed steps, ${f[`snapshot_frames_${l}`]} of them in the timed frames, 10 s kept) ` +
           `${fmt(f[`with_ms_${l}`]!)} ms against none ${fmt(f[`without_ms_${l}`]!)} ms a frame (means, snapshot frames and GC included): +${fmt(f[`with_ms_${l}`]! - f[`without_ms_${l}`]!)} ms a frame on average, ${fmt((100 * (f[`with_ms_${l}`]! - f[`without_ms_${l}`]!)) / (1000 / 60), 2)}% of a 60 fps frame; ` +
           `p50 of a frame that took no snapshot ${fmt(f[`recorded_p50_ms_${l}`]!)} ms vs plain ${fmt(f[`plain_p50_ms_${l}`]!)} ms (the input capture and the frame's entry); ` +
-          `limited by the snapshot frames: a whole copy of the world (bitecs' entity index, masks and per-entity component lists, which are JS arrays, every query's members, the columns) and its checksum`,
+          `limited by the snapshot frames: a whole copy of the world into the buffers of the snapshot the timeline dropped last (bitecs' entity index and masks, every query's members, the columns), the resources, event queues and parts beside it`,
         spread: [`with_over_without_${l}`],
         headline: rocks === 10_000,
       });
@@ -402,7 +438,7 @@ export const rewindSuite: Suite<Record<string, number>> = {
       value: sizes.map(({ rocks }) => fmt(f[`snapshot_added_ms_${label(rocks)}`]!)).join(" / ") + " ms",
       context:
         `p50 of the recorded frames that took a snapshot minus the p50 of the plain App's frames (${sizes.map(({ rocks }) => `${fmt(f[`snapshot_frame_p50_ms_${label(rocks)}`]!)} - ${fmt(f[`plain_p50_ms_${label(rocks)}`]!)} ms`).join("; ")}; p95 ${sizes.map(({ rocks }) => fmt(f[`snapshot_frame_p95_ms_${label(rocks)}`]!)).join(" / ")} ms): ` +
-        `snapshotApp copying bitecs' JS arrays (entity index, masks, each entity's component list) and the columns, and the world checksum taken with it`,
+        `snapshotApp copying bitecs' entity index (a JS array) and masks, every query's members and the columns into a dropped snapshot's buffers, then the resources, event queues and parts`,
       spread: sizes.map(({ rocks }) => `snapshot_added_ms_${label(rocks)}`),
     });
     rows.push({
@@ -412,7 +448,7 @@ export const rewindSuite: Suite<Record<string, number>> = {
       context:
         `status().bytes / status().seconds after 11 s of game time (the timeline keeps ${fmt(f.timeline_seconds!)} s): ${f.timeline_snapshots} snapshots, ${fmt(mib(f.timeline_bytes!))} MiB counted (4 snapshots a second, the recorded inputs beside them); ` +
         `one snapshot counts ${fmt(f.snapshot_counted_bytes! / 1024)} KiB but holds ${fmt(f.snapshot_heap_bytes! / 1024)} KiB of heap, measured (8 snapshotApp results held, heapUsed + external after a full GC): the heap figure is snapshots kept x that / seconds; ` +
-        `limited by whole copies, no deltas between snapshots: the columns (7 f32 a rock), bitecs' index, masks and query members, and the list of each entity's components (JS arrays, not counted)`,
+        `limited by whole copies, no deltas between snapshots: the columns (7 f32 a rock), bitecs' index, masks, membership order and query members`,
       spread: ["bytes_per_second"],
     });
     rows.push({
@@ -422,9 +458,19 @@ export const rewindSuite: Suite<Record<string, number>> = {
       context:
         `medians of ${f.scene_samples} from live, ${BETWEEN} live frames apart: backSeconds(${REWIND_S}) restores the newest snapshot at or before the frame and runs the recorded frames after it again (median ${fmt(f.scene_back_rewound_frames!)} frames back, up to 15 re-run; max ${fmt(f.scene_back_max_ms!)} ms); ` +
         `replay(${REWIND_S}) snapshots the app to roll back to, restores, runs ${f.scene_replay_frames} recorded frames again without presentation and takes their snapshots again (max ${fmt(f.scene_replay_max_ms!)} ms; ${fmt((REWIND_S * 1000) / f.scene_replay_ms!)}x real time); ` +
-        `limited by the restore (the world written back in place, queries refilled entity by entity) and, for the replay, the ~${Math.ceil(f.scene_replay_frames! / 16) + 1} snapshots it takes (the frames themselves: ${f.scene_replay_frames} x ${fmt(f[`plain_p50_ms_${label(f.scene_rocks!)}`] ?? NaN)} ms p50 = ${fmt(f.scene_replay_frames! * (f[`plain_p50_ms_${label(f.scene_rocks!)}`] ?? NaN))} ms); each checked: the same checksum afterwards`,
+        `limited by the restore (the world written back in place, only what differs: the members of queries, the masks and the membership map of the entities that changed) and, for the replay, the ~${Math.ceil(f.scene_replay_frames! / 16) + 1} snapshots it takes (the frames themselves: ${f.scene_replay_frames} x ${fmt(f[`plain_p50_ms_${label(f.scene_rocks!)}`] ?? NaN)} ms p50 = ${fmt(f.scene_replay_frames! * (f[`plain_p50_ms_${label(f.scene_rocks!)}`] ?? NaN))} ms); each checked: the same checksum afterwards`,
       spread: ["scene_back_ms", "scene_replay_ms"],
       headline: f.scene_rocks === REWIND_ROCKS,
+    });
+    const checkLabel = f.check_over_plain_1k !== undefined ? "1k" : "10k";
+    rows.push({
+      suite: "rewind",
+      figure: `the determinism check, asteroids at ${checkLabel} rocks: mean frame checked / unchecked`,
+      value: f[`check_over_plain_${checkLabel}`]!.toFixed(2),
+      context:
+        `the same two Apps, one with DeterminismCheckPlugin, ${f[`check_frames_${checkLabel}`]} frames of one fixed step alternated: ${fmt(f[`check_ms_${checkLabel}`]!)} vs ${fmt(f[`check_plain_ms_${checkLabel}`]!)} ms a frame (every step checked, none diverged); ` +
+        `limited by what each step costs it: a snapshot, a restore, the step run twice, and appChecksums (every column of the living entities hashed) after each of the 4 systems on both runs`,
+      spread: [`check_over_plain_${checkLabel}`],
     });
     if (f.example_back_ms !== undefined) {
       rows.push({

@@ -99,9 +99,11 @@ const warnedPlain = new WeakSet<object>();
 /**
  * Takes a snapshot of `app` between two frames (never inside one: a system's commands and a
  * transition in flight are not held). Plain resources that cannot be captured are said once.
+ * `reuse`: a snapshot nothing reads any more (a timeline's oldest, dropped), whose world buffers
+ * are filled again instead of allocated.
  */
-export function snapshotApp(app: App): AppSnapshot {
-  const world = snapshotWorld(app.world);
+export function snapshotApp(app: App, reuse?: AppSnapshot): AppSnapshot {
+  const world = snapshotWorld(app.world, reuse?.world);
   let bytes = world.bytes;
   const native = new Map<string, SavedResource>();
   const plain = new Map<object, unknown>();

@@ -136,6 +136,8 @@ export class Timeline {
   #loopEnd: number | undefined;
   #input: Uint8Array | undefined;
   #replayRequested = false;
+  /** The last snapshot dropped, its buffers filled again by the next one taken (steady recording allocates little). */
+  #spare: AppSnapshot | undefined;
   #lastReplay: ReplayResult | undefined;
   #commands: (() => void)[] = [];
 
@@ -435,7 +437,8 @@ export class Timeline {
     this.#frames.push({ deltaNs: app.time.frameDeltaNs, input, steps: app.time.fixedSteps });
     const newest = this.#marks[this.#marks.length - 1]!;
     if (app.time.fixedSteps - newest.steps >= this.snapshotEvery) {
-      this.#marks.push({ frame, snapshot: snapshotApp(app), steps: app.time.fixedSteps, pinned: false });
+      this.#marks.push({ frame, snapshot: snapshotApp(app, this.#spare), steps: app.time.fixedSteps, pinned: false });
+      this.#spare = undefined;
       this.#evict();
     }
   }
@@ -507,7 +510,7 @@ export class Timeline {
       const newestTime = this.#marks[this.#marks.length - 1]!.snapshot.time.elapsedNs;
       const overTime = newestTime - next.snapshot.time.elapsedNs >= this.seconds * 1e9;
       if (!overTime && this.#bytes() <= this.budgetBytes) return;
-      this.#marks.shift();
+      this.#spare = this.#marks.shift()!.snapshot;
       const drop = next.frame - this.#base + 1;
       this.#frames.splice(0, drop);
       this.#base += drop;
