@@ -180,7 +180,8 @@ function fit<T extends { readonly length: number }>(old: T | undefined, Ctor: ne
 
 /** Copies the first `count` ids of a bitecs sparse set's `dense` into `into`. */
 function copyIds(dense: ArrayLike<number>, into: Uint32Array): void {
-  if (dense instanceof Uint32Array) into.set(dense);
+  // TypedArray.set from a JS array of numbers is ~3x a loop's speed (bench rewind); a holey or odd array-like takes the loop.
+  if (dense instanceof Uint32Array || (Array.isArray(dense) && dense.length <= into.length)) into.set(dense as ArrayLike<number>);
   else for (let i = 0; i < dense.length; i++) into[i] = dense[i]!;
 }
 
@@ -193,7 +194,9 @@ function copyKeys(map: Map<number, unknown>, into: Uint32Array): void {
 /** Copies the first `rows` masks of a generation (a hole of bitecs' array is 0) into `into`. */
 function copyMasks(generation: readonly number[], rows: number, into: Int32Array): void {
   const end = Math.min(rows, generation.length);
-  for (let i = 0; i < end; i++) into[i] = generation[i]! | 0;
+  // set converts as `| 0` does (a hole, undefined, becomes 0), at ~3x a loop's speed.
+  if (end === generation.length) into.set(generation);
+  else for (let i = 0; i < end; i++) into[i] = generation[i]! | 0;
   into.fill(0, end, rows);
 }
 
