@@ -159,6 +159,28 @@ describe("rewind and replay on the example", () => {
     crate.edit('    if input.key_down(Key::UP) {\n        panic!("no going up");\n    }\n', "", "src/player.rs");
   }, SLOW);
 
+  test("a TypeScript system that throws during a replay: its reload rolled back, the game as it was before the replay", async () => {
+    const frame = app.time.frame;
+    const checksum = appChecksum(app);
+    const version = game.version;
+    const faults = app.faults.count;
+    // Thrown only where the recorded player went low (y > 800, seconds back): the replay meets it first.
+    edit("gameplay.ts", "        PrevPosition.y[e] = Position.y[e]!;", '        PrevPosition.y[e] = Position.y[e]!;\n        if (Position.y[e]! > 800) throw new Error("too low");');
+    await until(() => app.faults.count > faults);
+    const replay = timeline.lastReplay!;
+    expect(replay.fault?.system).toBe("remember_previous");
+    expect(app.time.frame).toBe(frame);
+    expect(appChecksum(app)).toBe(checksum);
+    expect(game.version).toBeGreaterThan(version); // applied, then rolled back
+    expect(events.map(formatEvent)).toContainEqual(expect.stringMatching(/^hotloop: replay: remember_previous failed at replayed frame \d+ of \d+ \(frame \d+\): the game goes on from where it was before the replay$/));
+    expect(events.map(formatEvent)).toContainEqual(expect.stringMatching(/threw: too low|too low/));
+    // The throw taken out again: that save applies (and replays) cleanly.
+    const fixed = game.version;
+    edit("gameplay.ts", '\n        if (Position.y[e]! > 800) throw new Error("too low");', "");
+    await until(() => game.version > fixed);
+    expect(timeline.lastReplay!.fault).toBeUndefined();
+  }, SLOW);
+
   test("a looped stretch picks up a save on its next pass", async () => {
     const cursor = app.time.frame;
     timeline.seek(cursor - 120);
