@@ -103,6 +103,8 @@ export class App {
   readonly #presentation = new Set<ScheduleLabel>([Render, Last]);
   #driver: FrameDriver | undefined;
   #replaying = false;
+  /** A replayed frame's recorded input, put in place after Input's beginFrame. */
+  #pendingInput: Uint8Array | undefined;
   #faults = 0;
   #lastFault: string | undefined;
   readonly #shutdownHooks: ShutdownHook[] = [];
@@ -475,15 +477,19 @@ export class App {
    */
   update(frame?: FrameInput): void {
     if (frame === undefined) {
-      this.#frame(this.#frameDeltaNs(this.clock.now()), true, true);
+      this.#boundary();
+      this.#frame(this.#frameDeltaNs(this.clock.now()), true);
       return;
     }
     if (frame.boundary !== false) this.#boundary();
     const present = frame.present !== false;
     this.#replaying = !present;
     try {
-      if (frame.input) this.input.lock(true);
-      this.#frame(frame.deltaNs, present, false, frame.input);
+      if (frame.input) {
+        this.input.lock(true);
+        this.#pendingInput = frame.input;
+      }
+      this.#frame(frame.deltaNs, present);
     } finally {
       this.#replaying = false;
       this.input.lock(false);
@@ -499,11 +505,35 @@ export class App {
     for (let i = 0; i < this.#boundaryHooks.length; i++) this.#boundaryHooks[i]!(this);
   }
 
-  #frame(deltaNs: number, present: boolean, boundary: boolean, input?: Uint8Array): void {
-    if (boundary) this.#boundary();
+  /**
+   * The fixed steps through the wrapper ({@link wrapFixedStep}), in a method of its own: a closure
+   * in the frame's body would make the frame allocate its captured variables (measured: twice
+   * an empty frame's time, bench frame_ts).
+   */
+  #runWrappedSteps(fixed: Schedule, steps: number): void {
+    const wrapper = this.#fixedWrapper!;
+    const ctx = this.context;
+    const runStep = (): void => {
+      this.time.enterFixedStep();
+      fixed.run(ctx);
+    };
+    for (let step = 0; step < steps; step++) wrapper(runStep);
+  }
+
+  /** The frame order's schedules from `from` to `to` (exclusive) but the presentation ones: a re-simulated frame's. */
+  #runUnpresented(from: number, to: number): void {
+    const schedules = this.#frameSchedules;
+    const order = this.#frameOrder;
+    for (let i = from; i < to; i++) if (!this.#presentation.has(order[i]!)) schedules[i]?.run(this.context);
+  }
+
+  #frame(deltaNs: number, present: boolean): void {
     const fixedSteps = this.time.beginFrame(deltaNs);
     this.input.beginFrame();
-    if (input) this.input.load(input);
+    if (this.#pendingInput !== undefined) {
+      this.input.load(this.#pendingInput);
+      this.#pendingInput = undefined;
+    }
     this.events.update();
     const ctx = this.context;
     if (!this.#started) {
@@ -514,31 +544,26 @@ export class App {
     // the frame goes, so a schedule a system creates later in the frame order runs this frame.
     const schedules = this.#frameSchedules;
     const fixedIndex = this.#fixedIndex;
-    const skip = present ? undefined : this.#presentation;
-    const order = this.#frameOrder;
-    for (let i = 0; i < fixedIndex; i++) if (skip === undefined || !skip.has(order[i]!)) schedules[i]?.run(ctx);
+    if (present) for (let i = 0; i < fixedIndex; i++) schedules[i]?.run(ctx);
+    else this.#runUnpresented(0, fixedIndex);
     if (fixedSteps > 0) {
       const fixed = schedules[fixedIndex];
       if (fixed === undefined) {
         this.time.skipFixedSteps(fixedSteps);
       } else {
-        const wrapper = this.#fixedWrapper;
-        if (wrapper === undefined) {
+        if (this.#fixedWrapper === undefined) {
           for (let step = 0; step < fixedSteps; step++) {
             this.time.enterFixedStep();
             fixed.run(ctx);
           }
         } else {
-          const runStep = (): void => {
-            this.time.enterFixedStep();
-            fixed.run(ctx);
-          };
-          for (let step = 0; step < fixedSteps; step++) wrapper(runStep);
+          this.#runWrappedSteps(fixed, fixedSteps);
         }
         this.time.enterFrameContext();
       }
     }
-    for (let i = fixedIndex + 1; i < schedules.length; i++) if (skip === undefined || !skip.has(order[i]!)) schedules[i]?.run(ctx);
+    if (present) for (let i = fixedIndex + 1; i < schedules.length; i++) schedules[i]?.run(ctx);
+    else this.#runUnpresented(fixedIndex + 1, schedules.length);
     const end = present ? this.#frameEndHooks : this.#alwaysEndHooks;
     for (let i = 0; i < end.length; i++) end[i]!(this);
   }
