@@ -76,6 +76,11 @@ interface BitecsSparseSet {
 /** A bitecs query: its members and the members marked for removal at the next commit. */
 interface BitecsQuery extends BitecsSparseSet {
   readonly toRemove: BitecsSparseSet;
+  /** What it matches, per mask generation (bitecs' `queryCheckEntity` reads the same). */
+  readonly masks: Record<number, number>;
+  readonly notMasks: Record<number, number>;
+  readonly orMasks: Record<number, number>;
+  readonly generations: readonly number[];
 }
 
 /** A world as it was: restore it with {@link restoreWorld}. */
@@ -325,6 +330,14 @@ export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
   for (const query of ctx.queries) {
     const saved = snap.queries[q]?.query === query ? snap.queries[q] : snap.queries.find((s) => s.query === query);
     q++;
+    if (saved === undefined) {
+      // Registered since the snapshot (a hot library swapped in, a query defined in a system's
+      // first run): filled from the restored masks as bitecs' registerQuery fills a new one.
+      const members = matching(ctx, query);
+      refill(query, members, members.length);
+      refill(query.toRemove, undefined, 0);
+      continue;
+    }
     refill(query, saved?.members, saved?.memberCount ?? 0);
     refill(query.toRemove, saved?.toRemove, saved?.toRemoveCount ?? 0);
     if (saved?.dirty) ctx.dirtyQueries.add(query);
@@ -351,6 +364,32 @@ export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
     }
   }
   presenceRefresh(world);
+}
+
+/** The living entities `query` matches, in the entity index's order (bitecs' `registerQuery` and `queryCheckEntity`). */
+function matching(ctx: BitecsContext, query: BitecsQuery): Uint32Array {
+  const index = ctx.entityIndex;
+  const out = new Uint32Array(index.aliveCount);
+  let n = 0;
+  const orAny = Object.keys(query.orMasks).length === 0;
+  for (let i = 0; i < index.aliveCount; i++) {
+    const eid = index.dense[i]!;
+    let or = orAny;
+    let match = true;
+    for (const g of query.generations) {
+      const mask = ctx.entityMasks[g]?.[eid] ?? 0;
+      const all = query.masks[g];
+      const not = query.notMasks[g];
+      const any = query.orMasks[g];
+      if ((not && (mask & not) !== 0) || (all && (mask & all) !== all)) {
+        match = false;
+        break;
+      }
+      if (any && (mask & any) !== 0) or = true;
+    }
+    if (match && or) out[n++] = eid;
+  }
+  return out.subarray(0, n);
 }
 
 /** The ids that had `saved`'s component in the snapshot (read from the restored masks). */

@@ -10,7 +10,7 @@
 import { getEntityComponents, registerQuery } from "bitecs";
 import { describe, expect, test } from "bun:test";
 import { GlobalRng } from "../../src/core/rng.ts";
-import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityCount, entityExists, entityIds, hasComponent, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
+import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityCount, entityExists, entityIds, hasComponent, Not, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
 import { presenceOf } from "../../src/ecs/presence.ts";
 import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum } from "../../src/ecs/snapshot.ts";
 
@@ -134,6 +134,22 @@ describe("world snapshots", () => {
     restoreWorld(w, fresh);
     expect(run()).toEqual(first);
     expect(() => snapshotWorld(w, { world: w, checksum: 0n, bytes: 0, aliveCount: 0 })).toThrow("snapshotWorld: `reuse` is not a snapshot snapshotWorld made");
+  });
+
+  test("a query registered after the snapshot (a system swapped in since) holds the restored entities it matches", () => {
+    const w = world();
+    const before = snapshotWorld(w);
+    spawn(w, [Position, { x: 99, y: 99 }], [Health, { hp: 1 }]);
+    const hurt = defineQuery(w, [Position, Health]);
+    const calm = defineQuery(w, [Position, Not(Health)]);
+    restoreWorld(w, before);
+    const expected = (has: boolean) => [...defineQuery(w, [Position]).ids()].filter((e) => hasComponent(w, e, Health) === has);
+    expect([...hurt.ids()].sort((a, b) => a - b)).toEqual(expected(true).sort((a, b) => a - b));
+    expect([...calm.ids()].sort((a, b) => a - b)).toEqual(expected(false).sort((a, b) => a - b));
+    expect(hurt.ids().length).toBeGreaterThan(0);
+    // bitecs keeps them from here on, as any query.
+    spawn(w, [Position, { x: 1, y: 1 }], [Health, { hp: 2 }]);
+    expect(hurt.ids().length).toBe(expected(true).length);
   });
 
   test("columns grown after the snapshot come back to their values, the rows past them zeroed; presence bytes too", () => {
