@@ -45,7 +45,7 @@ export { App, type AppOptions, type FrameDriver, type FrameEndOptions, type Fram
 export { ManualClock, systemClock, type Clock } from "../core/clock.ts";
 export { Camera2D, type Camera2DInit, type Camera2DValue, type Vector2 } from "../core/camera.ts";
 export { DEFAULT_SEED, GlobalRng } from "../core/rng.ts";
-export { addSnapshotPart, appChecksum, appChecksums, restoreApp, RESTORE, SNAPSHOT, snapshotApp, type AppSnapshot, type SavedResource, type SnapshotPart, type Snapshottable } from "../core/snapshot.ts";
+export { addSnapshotPart, appChecksum, appChecksums, restoreApp, RESTORE, SNAPSHOT, snapshotApp, type AppSnapshot, type RestoreOptions, type SavedResource, type SnapshotPart, type Snapshottable } from "../core/snapshot.ts";
 export { Timeline, TimelinePlugin, type ReplayResult, type TimelineOptions, type TimelineStatus } from "../core/timeline.ts";
 export { DeterminismCheck, DeterminismCheckPlugin, type DeterminismCheckOptions, type DivergenceReport } from "../core/determinism.ts";
 export {

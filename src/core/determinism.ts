@@ -25,7 +25,7 @@ import type { Plugin } from "./plugin.ts";
 import { hasPrivateMembers, HOTLOOP_OWN, type ResourceKey } from "./resources.ts";
 import type { Schedule } from "./schedule.ts";
 import { FixedUpdate } from "./schedule-label.ts";
-import { appChecksums, restoreApp, SNAPSHOT, snapshotApp, type Snapshottable } from "./snapshot.ts";
+import { appChecksums, restoreApp, SNAPSHOT, snapshotApp, type AppSnapshot, type Snapshottable } from "./snapshot.ts";
 
 /** Options of {@link DeterminismCheckPlugin}. */
 export interface DeterminismCheckOptions {
@@ -139,6 +139,8 @@ class CheckedStep {
   /** Where this step's draw and audio records start (their lengths before the first run). */
   #drawFrom = 0;
   #audioFrom = 0;
+  /** The snapshot of the step before, its buffers filled again by this step's. */
+  #scratch: AppSnapshot | undefined;
 
   constructor(app: App, check: DeterminismCheck) {
     this.#app = app;
@@ -157,13 +159,17 @@ class CheckedStep {
     const audioLen = audio?.len ?? 0;
     this.#drawFrom = drawLen;
     this.#audioFrom = audioLen;
-    const snapshot = snapshotApp(app);
+    // Into the last step's buffers: a check allocates nothing per step once warm.
+    const snapshot = (this.#scratch = snapshotApp(app, this.#scratch));
     const faults = app.faults.count;
     const restoreSources = check.watchSources ? this.#watchSources() : undefined;
     let a: Run;
     let b: Run;
     try {
       a = this.#record(runStep);
+      // A system failed and its reloader rolled back or disabled it (maybe reverting a migration
+      // with it): the step stands as run once, as without the check.
+      if (app.faults.count !== faults) return;
       restoreApp(app, snapshot);
       draw?.truncate(drawLen, textLen);
       audio?.truncate(audioLen);

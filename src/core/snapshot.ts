@@ -153,13 +153,23 @@ function savePlain(key: ResourceKey<unknown>, value: object): unknown {
   }
 }
 
+/** Options of {@link restoreApp}. */
+export interface RestoreOptions {
+  /**
+   * Leave the columns of a component, and the value of a resource, whose layout changed since the
+   * snapshot as they are: after a migration was reverted, they already hold that moment's data (the
+   * revert put the old columns back), which converting the snapshot's back could only lose.
+   */
+  readonly keepChangedLayouts?: boolean;
+}
+
 /**
  * Puts `app` back as `snapshot` found it, writing into the blocks that exist (hot systems keep
  * their pointers). A native resource whose layout changed since keeps its value (said once); an
  * event queue whose layout changed starts empty; a part the snapshot did not know starts as new.
  */
-export function restoreApp(app: App, snapshot: AppSnapshot): void {
-  restoreWorld(app.world, snapshot.world);
+export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOptions = {}): void {
+  restoreWorld(app.world, snapshot.world, { keepChangedLayouts: options.keepChangedLayouts });
   const unconverted: string[] = [];
   app.time.loadState(snapshot.time);
   for (const [, value] of app.resources.entries()) {
@@ -169,7 +179,7 @@ export function restoreApp(app: App, snapshot: AppSnapshot): void {
       const saved = snapshot.native.get(n.struct.name);
       if (!saved) continue;
       if (saved.hash === n.struct.layout.hash) new Uint8Array(n.bytes, 0, n.struct.size).set(new Uint8Array(saved.bytes));
-      else if (!convertResource(saved, value as object)) unconverted.push(n.struct.name);
+      else if (!options.keepChangedLayouts && !convertResource(saved, value as object)) unconverted.push(n.struct.name);
       continue;
     }
     if (!snapshot.plain.has(value as object)) continue;

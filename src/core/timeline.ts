@@ -348,7 +348,9 @@ export class Timeline {
       this.#rerun(f);
       if (app.faults.count !== faults) {
         this.#marks = kept;
-        restoreApp(app, before);
+        // The reloader rolled the code back, and a migration the save brought with it: its revert
+        // put back the very columns of this moment, which `before` (taken after the migration) could only convert.
+        restoreApp(app, before, { keepChangedLayouts: true });
         app.syncClock();
         const fault = { frame: f, system: app.faults.last };
         this.#report(`hotloop: replay: ${fault.system ?? "a system"} failed at replayed frame ${f - start.frame} of ${to - start.frame} (frame ${f}): the game goes on from where it was before the replay`);

@@ -209,7 +209,8 @@ function byName(component: Component, fromFields: readonly string[], columns: re
 
 function viaHistory(component: Component, fromHash: string, columns: readonly ArrayLike<number>[], rows: number, ids: ArrayLike<number>): ColumnOf<FieldType>[] | undefined {
   const plans = layoutHistory.get(component) ?? [];
-  const start = plans.findIndex((p) => p.from.hash === fromHash);
+  // The last time the component left that layout: a layout it came back to since holds what the later chain starts from.
+  const start = plans.findLastIndex((p) => p.from.hash === fromHash);
   if (start < 0) return undefined;
   let names = plans[start]!.from.fields.map((f) => f.name);
   let data = columns;

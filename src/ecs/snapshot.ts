@@ -309,14 +309,15 @@ function bytesOf(snap: Snapshot): number {
  * order, and every column's values (rows past the snapshot's zeroed). A component or query made
  * after the snapshot starts empty; a query refills in id order only if bitecs registers it anew.
  * A component migrated since the snapshot gets its saved columns converted as the migration
- * converted the live ones (src/ecs/migrate.ts `migrateSavedColumns`).
+ * converted the live ones (src/ecs/migrate.ts `migrateSavedColumns`), unless `keepChangedLayouts`
+ * says the live columns already hold the snapshot's moment (they are left as they are).
  *
  * bitecs' per-entity Set of components (what `getEntityComponents` lists) is mended from the
  * masks: an entity whose components changed since gets them in registration order, not in the
  * order they were added (hotloop reads membership only through the masks and `has`). Writes only
  * what differs where it can: restoring a snapshot a few steps old costs about what changed since.
  */
-export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
+export function restoreWorld(world: World, snapshot: WorldSnapshot, options: { readonly keepChangedLayouts?: boolean } = {}): void {
   if (snapshot.world !== world) throw new Error("restoreWorld: the snapshot was taken of another world");
   if (!(snapshot instanceof Snapshot)) throw new Error("restoreWorld: not a snapshot snapshotWorld made");
   const snap = snapshot;
@@ -350,6 +351,8 @@ export function restoreWorld(world: World, snapshot: WorldSnapshot): void {
     const savedRows = saved?.rows ?? 0;
     if (savedRows > 0) ensureCapacity(component, savedRows - 1);
     const columns = columnsOf(component);
+    // Its layout changed since and the caller knows the live columns hold that moment (a reverted migration).
+    if (saved && saved.layoutHash !== component.layout.hash && options.keepChangedLayouts) continue;
     // Migrated since the snapshot: its columns are converted as the live ones were (the snapshot keeps its own).
     const savedColumns: readonly ArrayLike<number>[] | undefined = saved && saved.layoutHash !== component.layout.hash ? migrateSavedColumns(component, saved.layoutHash, saved.fieldNames, saved.columns, savedRows, membersOf(ctx, saved)) : saved?.columns;
     for (let i = 0; i < columns.length; i++) {

@@ -222,6 +222,36 @@ describe("the timeline", () => {
     expect(g.sums.get(150)).toBe(recorded.get(150)!);
   });
 
+  test("a fault during a replay after a migration (the reloader reverts it): the game exactly as before the replay, renamed fields included", () => {
+    const g = game(SCRIPT);
+    const Vel = defineComponent("TlVel2", { vx: "f32" });
+    const movers = defineQuery(g.app.world, [Vel]);
+    let migration: ReturnType<typeof applyMigration> | undefined;
+    // What GameReloader does when a system of the save throws: revert the migration, report the fault.
+    g.app.addSystems(FixedUpdate, function boom({ app, time }: SystemContext) {
+      // Its first field, whatever its name (vx before the save, speed_x after it).
+      const first = (Vel as unknown as Record<string, Float32Array>)[Vel.fieldNames[0]!]!;
+      for (const e of movers.ids()) first[e] = first[e]! + 1;
+      if (app.replaying && migration && time.frame > 180) {
+        migration.revert();
+        migration = undefined;
+        app.reportFault("boom");
+      }
+    });
+    for (let i = 0; i < 3; i++) spawn(g.app.world, [Vel, { vx: i * 10 }]);
+    for (let i = 0; i < 200; i++) g.next();
+    const checksum = appChecksum(g.app);
+    const ids = [...movers.ids()];
+    const vx = ids.map((e) => Vel.vx[e]!);
+    // The save renames vx to speed_x (the data moves with it).
+    migration = applyMigration(planMigration(Vel, defineComponent("TlVel2", { speed_x: "f32" }, { renamed: { speed_x: "vx" } })), ids);
+    const result = g.timeline.replay(1);
+    expect(result.fault?.system).toBe("boom");
+    expect([...Vel.fieldNames] as string[]).toEqual(["vx"]);
+    expect(ids.map((e) => Vel.vx[e]!)).toEqual(vx);
+    expect(appChecksum(g.app)).toBe(checksum);
+  });
+
   test("a loop plays its stretch again and again from the same state", () => {
     const g = game(SCRIPT);
     for (let i = 0; i < 100; i++) g.next();

@@ -11,6 +11,7 @@ import { getEntityComponents, registerQuery } from "bitecs";
 import { describe, expect, test } from "bun:test";
 import { GlobalRng } from "../../src/core/rng.ts";
 import { addComponent, createWorld, defineComponent, defineQuery, defineTag, despawn, entityCount, entityExists, entityIds, hasComponent, Not, removeComponent, spawn, type World } from "../../src/ecs/index.ts";
+import { applyMigration, planMigration } from "../../src/ecs/migrate.ts";
 import { presenceOf } from "../../src/ecs/presence.ts";
 import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum } from "../../src/ecs/snapshot.ts";
 
@@ -150,6 +151,21 @@ describe("world snapshots", () => {
     // bitecs keeps them from here on, as any query.
     spawn(w, [Position, { x: 1, y: 1 }], [Health, { hp: 2 }]);
     expect(hurt.ids().length).toBe(expected(true).length);
+  });
+
+  test("a snapshot taken in a layout the component came back to (A → B → A → C) converts from its own time, not the first", () => {
+    const C = defineComponent("SnapHist", { x: "f32", z: "f32" }, { capacity: 64 });
+    const w = createWorld();
+    const ids = [spawn(w, [C, { x: 1, z: 2 }])];
+    const columns = C as unknown as Record<string, Float32Array>;
+    applyMigration(planMigration(C, defineComponent("SnapHist", { x: "f32" })), ids).commit(); // B drops z
+    applyMigration(planMigration(C, defineComponent("SnapHist", { x: "f32", z: "f32" })), ids).commit(); // A again
+    columns.z![ids[0]!] = 42;
+    const snap = snapshotWorld(w);
+    applyMigration(planMigration(C, defineComponent("SnapHist", { x: "f32", z: "f32", w: "f32" }, { defaults: { w: 3 } })), ids).commit(); // C
+    columns.z![ids[0]!] = 0;
+    restoreWorld(w, snap);
+    expect([columns.x![ids[0]!], columns.z![ids[0]!], columns.w![ids[0]!]]).toEqual([1, 42, 3]);
   });
 
   test("columns grown after the snapshot come back to their values, the rows past them zeroed; presence bytes too", () => {
