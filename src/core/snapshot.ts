@@ -80,12 +80,13 @@ export interface AppSnapshot {
   readonly bytes: number;
 }
 
-const partsOfApps = new WeakMap<App, Map<string, SnapshotPart>>();
+/** The parts of each app, by its world: the same object whether a plugin reached the app directly or through the dev runner's recording view of it. */
+const partsOfApps = new WeakMap<object, Map<string, SnapshotPart>>();
 
 /** Registers (or replaces, by name) a part every snapshot of `app` carries. */
 export function addSnapshotPart(app: App, part: SnapshotPart): void {
-  let parts = partsOfApps.get(app);
-  if (!parts) partsOfApps.set(app, (parts = new Map()));
+  let parts = partsOfApps.get(app.world);
+  if (!parts) partsOfApps.set(app.world, (parts = new Map()));
   parts.set(part.name, part);
 }
 
@@ -126,7 +127,7 @@ export function snapshotApp(app: App, reuse?: AppSnapshot): AppSnapshot {
     bytes += state.records.byteLength;
   }
   const parts = new Map<string, unknown>();
-  for (const part of partsOfApps.get(app)?.values() ?? []) parts.set(part.name, part.save());
+  for (const part of partsOfApps.get(app.world)?.values() ?? []) parts.set(part.name, part.save());
   return { frame: app.time.frame, world, time: app.time.saveState(), native, plain, events, parts, bytes };
 }
 
@@ -193,7 +194,7 @@ export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOpti
     if (state) queue.loadState(state);
     else queue.loadState({ layoutHash: "", count: 0, firstId: queue.endId, previousEnd: queue.endId, records: new ArrayBuffer(0), cursors: new Map() });
   }
-  for (const part of partsOfApps.get(app)?.values() ?? []) part.load(snapshot.parts.get(part.name));
+  for (const part of partsOfApps.get(app.world)?.values() ?? []) part.load(snapshot.parts.get(part.name));
   if (unconverted.length > 0) console.error(`hotloop: timeline: ${unconverted.join(", ")} changed layout since the snapshot in a way no migration converts: kept as it is now`);
 }
 

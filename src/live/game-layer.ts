@@ -100,6 +100,7 @@ export class GameLayer {
     this.#watchdog = watchdog;
     app.onFrameBoundary((a) => this.#each("boundary", (h) => h(a)));
     app.onFrameEnd((a) => this.#each("frame_end", (h) => h(a)));
+    app.onFrameEnd((a) => this.#each("frame_end_always", (h) => h(a)), { always: true });
     app.onShutdown((a) => {
       for (const error of this.dispose(this.#current, { items: [], once: new Set() })) console.error(`hotloop: warning: a shutdown hook of the game threw: ${oneLineError(error)}`);
     });
@@ -204,7 +205,7 @@ export class GameLayer {
   }
 
   /** Runs every hook of a kind in the current recording. */
-  #each(kind: "boundary" | "frame_end", run: (hook: FrameBoundaryHook) => void): void {
+  #each(kind: "boundary" | "frame_end" | "frame_end_always", run: (hook: FrameBoundaryHook) => void): void {
     const items = this.#current.items;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;

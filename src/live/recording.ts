@@ -3,7 +3,7 @@
  * plugin against a recording view of the live app (the same world, components and resources), so
  * a rebuilt plugin can be compared with the running one and applied at a frame boundary.
  */
-import type { App, FrameBoundaryHook, ShutdownHook } from "../core/app.ts";
+import type { App, FrameBoundaryHook, FrameEndOptions, ShutdownHook } from "../core/app.ts";
 import { buildPlugin, pluginName, type Plugin } from "../core/plugin.ts";
 import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import type { ScheduleLabel } from "../core/schedule-label.ts";
@@ -21,7 +21,7 @@ export type Recorded = { readonly owner?: string } & (
   | { readonly kind: "components"; readonly components: readonly Component[] }
   /** An event type defined again with another layout: the new queue, put in place at the boundary. */
   | { readonly kind: "event"; readonly queue: EventQueue }
-  | { readonly kind: "boundary" | "next_boundary" | "frame_end"; readonly hook: FrameBoundaryHook }
+  | { readonly kind: "boundary" | "next_boundary" | "frame_end" | "frame_end_always"; readonly hook: FrameBoundaryHook }
   | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
   | { readonly kind: "around"; readonly schedule: ScheduleLabel; readonly before?: SystemFn; readonly after?: SystemFn }
 );
@@ -150,9 +150,14 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
           };
         case "onFrameBoundary":
         case "onNextFrameBoundary":
-        case "onFrameEnd":
           return (hook: FrameBoundaryHook) => {
-            push({ kind: property === "onFrameBoundary" ? "boundary" : property === "onFrameEnd" ? "frame_end" : "next_boundary", hook });
+            push({ kind: property === "onFrameBoundary" ? "boundary" : "next_boundary", hook });
+            return view;
+          };
+        case "onFrameEnd":
+          // `always` kept: a re-simulated frame runs those (a list cleared after every frame).
+          return (hook: FrameBoundaryHook, options?: FrameEndOptions) => {
+            push({ kind: options?.always ? "frame_end_always" : "frame_end", hook });
             return view;
           };
         case "onShutdown":
