@@ -185,10 +185,15 @@ export class Timeline {
    */
   resume(): void {
     const cursor = this.#app.time.frame;
-    this.#frames.length = Math.max(0, cursor - this.#base + 1);
-    this.#marks = this.#marks.filter((m) => m.frame <= cursor || m.pinned);
-    if (this.#loopEnd !== undefined && this.#loopEnd > cursor) this.#loopEnd = undefined;
     if (this.#loopStart && this.#loopStart.frame > cursor) this.clearLoop();
+    if (this.#loopEnd !== undefined && this.#loopEnd > cursor) this.#loopEnd = undefined;
+    if (cursor > this.#last()) {
+      // Frames ran that the timeline did not record (update() called outside the driver while paused): start again.
+      this.#restart();
+    } else {
+      this.#frames.length = Math.max(0, cursor - this.#base + 1);
+      this.#marks = this.#marks.filter((m) => m.frame <= cursor);
+    }
     this.#input = undefined;
     this.#mode = "live";
     this.#app.syncClock();
@@ -429,8 +434,7 @@ export class Timeline {
     }
     if (frame !== this.#base + this.#frames.length) {
       // Frames ran that the timeline did not see (an update() outside the driver while paused): start again.
-      this.#marks = this.#loopStart ? [this.#loopStart] : [];
-      this.#frames = [];
+      this.#restart();
       this.recordFrame();
       return;
     }
@@ -453,6 +457,13 @@ export class Timeline {
     if (this.#mode === "looping") return; // the next pass picks the save up
     const result = this.replay();
     if (!result.fault) this.#report(`hotloop: replay: re-simulated frames ${result.from + 1}–${result.to} with the new code in ${result.ms.toFixed(1)} ms`);
+  }
+
+  /** Forgets everything recorded (and the loop): the next frame end takes the first snapshot again. */
+  #restart(): void {
+    this.clearLoop();
+    this.#marks = [];
+    this.#frames = [];
   }
 
   #startPass(): void {
@@ -508,10 +519,16 @@ export class Timeline {
     for (;;) {
       const oldest = this.#marks[0];
       const next = this.#marks[1];
-      if (!oldest || !next || oldest.pinned) return;
+      if (!oldest || !next) return;
       const newestTime = this.#marks[this.#marks.length - 1]!.snapshot.time.elapsedNs;
       const overTime = newestTime - next.snapshot.time.elapsedNs >= this.seconds * 1e9;
       if (!overTime && this.#bytes() <= this.budgetBytes) return;
+      if (oldest.pinned) {
+        // A loop's start marked, then the game went on live past what the timeline keeps: the
+        // loop cannot be kept within the budget, so it goes (said once), not the budget.
+        this.#report(`hotloop: timeline: the loop's start (frame ${oldest.frame}) is older than the ${this.seconds} s (or ${this.budgetBytes / MIB} MiB) kept: the loop is cleared`);
+        this.clearLoop();
+      }
       this.#spare = this.#marks.shift()!.snapshot;
       const drop = next.frame - this.#base + 1;
       this.#frames.splice(0, drop);

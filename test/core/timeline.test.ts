@@ -47,7 +47,7 @@ class History {
 /** The deltas the clock advances by: frames owing 0, 1 and 2 fixed steps at 64 Hz. */
 const DELTAS = [16.6, 16.7, 33.4, 5, 16.6, 25];
 
-function game(script: string, options: { seconds?: number; budgetMiB?: number; snapshotEvery?: number } = {}): { app: App; clock: ManualClock; timeline: Timeline; sums: Map<number, bigint>; next(): void } {
+function game(script: string, options: { seconds?: number; budgetMiB?: number; snapshotEvery?: number } = {}): { app: App; clock: ManualClock; timeline: Timeline; sums: Map<number, bigint>; sum(): bigint; next(): void } {
   const clock = new ManualClock();
   const app = new App({ clock, seed: 7 });
   app.addPlugins(ScriptedInputPlugin(parseKeyScript(script)));
@@ -89,13 +89,15 @@ function game(script: string, options: { seconds?: number; budgetMiB?: number; s
   app.addPlugins(TimelinePlugin(options));
   const timeline = app.resource(Timeline);
   const sums = new Map<number, bigint>();
-  app.onFrameEnd((a) => sums.set(a.time.frame, appChecksum(a) ^ BigInt(Math.round(history.last.reduce((s, v) => s * 31 + v, history.lagged)))), { always: true });
+  /** The app's checksum with the plain resource's history folded in. */
+  const sum = () => appChecksum(app) ^ BigInt(Math.round(history.last.reduce((s, v) => s * 31 + v, history.lagged)));
+  app.onFrameEnd((a) => sums.set(a.time.frame, sum()), { always: true });
   let n = 0;
   const next = () => {
     clock.advance(DELTAS[n++ % DELTAS.length]!);
     app.runFrame();
   };
-  return { app, clock, timeline, sums, next };
+  return { app, clock, timeline, sums, sum, next };
 }
 
 const SCRIPT = "30 down SPACE\n31 up SPACE\n200 down ENTER\n201 up ENTER\n350 down SPACE\n352 up SPACE\n500 down ENTER\n501 up ENTER";
@@ -114,7 +116,7 @@ describe("the timeline", () => {
     g.timeline.seek(300);
     expect(g.timeline.status().mode).toBe("paused");
     expect(g.app.time.frame).toBe(300);
-    expect(g.sums.get(300)).toBe(recorded.get(300)!);
+    expect(g.sum()).toBe(recorded.get(300)!);
     for (let f = 301; f <= 600; f++) {
       g.timeline.forward(1);
       expect(g.app.time.frame).toBe(f);
@@ -123,7 +125,7 @@ describe("the timeline", () => {
     // Back from the end one frame at a time, through snapshots and between them.
     for (let f = 599; f >= 560; f--) {
       g.timeline.back(1);
-      expect(g.sums.get(f)).toBe(recorded.get(f)!);
+      expect(g.sum()).toBe(recorded.get(f)!);
     }
 
     // Resume from frame 320: the future is dropped and played again live, script included.
@@ -219,7 +221,7 @@ describe("the timeline", () => {
     migration.revert();
     expect(Vel.fieldNames).toEqual(["vx"]);
     g.timeline.seek(150);
-    expect(g.sums.get(150)).toBe(recorded.get(150)!);
+    expect(g.sum()).toBe(recorded.get(150)!);
   });
 
   test("a fault during a replay after a migration (the reloader reverts it): the game exactly as before the replay, renamed fields included", () => {
@@ -250,6 +252,64 @@ describe("the timeline", () => {
     expect([...Vel.fieldNames] as string[]).toEqual(["vx"]);
     expect(ids.map((e) => Vel.vx[e]!)).toEqual(vx);
     expect(appChecksum(g.app)).toBe(checksum);
+  });
+
+  test("a loop's start marked, then live past what is kept: the loop goes, not the budget", () => {
+    const g = game(SCRIPT, { seconds: 1, snapshotEvery: 4 });
+    for (let i = 0; i < 120; i++) g.next();
+    const lines: string[] = [];
+    const report = console.error;
+    console.error = (line: string) => void lines.push(String(line));
+    try {
+      g.timeline.markLoopStart();
+      g.timeline.resume();
+      for (let i = 0; i < 600; i++) g.next();
+    } finally {
+      console.error = report;
+    }
+    const status = g.timeline.status();
+    expect(status.seconds).toBeLessThan(1.6);
+    expect(status.loop).toBeUndefined();
+    expect(lines).toContainEqual(expect.stringMatching(/^hotloop: timeline: the loop's start \(frame 120\) is older than the 1 s \(or 256 MiB\) kept: the loop is cleared$/));
+  });
+
+  test("resuming before a marked loop's start drops it with the future: later seeks give what was played after the resume", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 100; i++) g.next();
+    g.timeline.markLoopStart();
+    g.timeline.seek(90);
+    g.timeline.resume();
+    expect(g.timeline.status().loop).toBeUndefined();
+    // Played on from 90 with other input than the first time: the recording after 90 is this one.
+    g.app.input.setKey(Key.SPACE, true);
+    for (let i = 0; i < 40; i++) g.next();
+    const played = new Map(g.sums);
+    for (const f of [99, 100, 101, 125]) {
+      g.timeline.seek(f);
+      expect(g.sum()).toBe(played.get(f)!);
+    }
+    g.timeline.seek(99);
+    g.timeline.forward(1);
+    const stepped = appChecksum(g.app);
+    g.timeline.seek(100);
+    expect(appChecksum(g.app)).toBe(stepped);
+  });
+
+  test("frames run outside the driver while paused: the timeline starts again, no hole, no error", () => {
+    const g = game(SCRIPT);
+    for (let i = 0; i < 100; i++) g.next();
+    g.timeline.markLoopStart();
+    for (let i = 0; i < 3; i++) {
+      g.clock.advance(16.6);
+      g.app.update();
+    }
+    g.timeline.resume();
+    for (let i = 0; i < 40; i++) g.next();
+    const status = g.timeline.status();
+    expect(status.first).toBe(104);
+    expect(status.last).toBe(143);
+    g.timeline.seek(120);
+    expect(g.app.time.frame).toBe(120);
   });
 
   test("a loop plays its stretch again and again from the same state", () => {
