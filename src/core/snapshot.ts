@@ -187,7 +187,7 @@ export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOpti
     const saved = structuredClone(snapshot.plain.get(value as object));
     const own = value as Partial<Snapshottable>;
     if (typeof own[RESTORE] === "function") own[RESTORE](saved);
-    else Object.assign(value as object, saved);
+    else restoreInto(value, saved);
   }
   for (const queue of app.events.list()) {
     const state = snapshot.events.get(queue.type.name);
@@ -196,6 +196,50 @@ export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOpti
   }
   for (const part of partsOfApps.get(app.world)?.values() ?? []) part.load(snapshot.parts.get(part.name));
   if (unconverted.length > 0) console.error(`hotloop: timeline: ${unconverted.join(", ")} changed layout since the snapshot in a way no migration converts: kept as it is now`);
+}
+
+/**
+ * Writes `saved` (a structured clone) into `target` in place where their shapes agree, so what the
+ * game holds keeps its identity and its class: an object's fields one by one (fields added since
+ * are deleted), an array element by element, a typed array of the same kind and length by `set`,
+ * a Map or a Set refilled. Anything else is replaced by the saved value. Returns what the slot
+ * holds now.
+ */
+function restoreInto(target: unknown, saved: unknown): unknown {
+  if (saved === null || typeof saved !== "object" || target === null || typeof target !== "object") return saved;
+  if (ArrayBuffer.isView(saved)) {
+    const view = saved as unknown as { length: number; constructor: unknown };
+    const live = target as unknown as { length: number; constructor: unknown; set(from: ArrayLike<number>): void };
+    if (ArrayBuffer.isView(target) && live.constructor === view.constructor && live.length === view.length) {
+      live.set(saved as unknown as ArrayLike<number>);
+      return target;
+    }
+    return saved;
+  }
+  if (saved instanceof Map) {
+    if (!(target instanceof Map)) return saved;
+    target.clear();
+    for (const [k, v] of saved) target.set(k, v);
+    return target;
+  }
+  if (saved instanceof Set) {
+    if (!(target instanceof Set)) return saved;
+    target.clear();
+    for (const v of saved) target.add(v);
+    return target;
+  }
+  if (Array.isArray(saved)) {
+    if (!Array.isArray(target)) return saved;
+    target.length = saved.length;
+    for (let i = 0; i < saved.length; i++) target[i] = restoreInto(target[i], saved[i]);
+    return target;
+  }
+  if (Array.isArray(target) || ArrayBuffer.isView(target) || target instanceof Map || target instanceof Set) return saved;
+  const live = target as Record<string, unknown>;
+  const from = saved as Record<string, unknown>;
+  for (const key of Object.keys(live)) if (!Object.hasOwn(from, key)) delete live[key];
+  for (const key of Object.keys(from)) live[key] = restoreInto(live[key], from[key]);
+  return target;
 }
 
 /**

@@ -1,0 +1,93 @@
+/**
+ * App snapshots (src/core/snapshot.ts) of the game's plain resources: restored in place, so what a
+ * plugin holds keeps its identity and its class; a resource with `#private` fields uses its
+ * [SNAPSHOT]/[RESTORE] methods, or is said once and left as it is.
+ */
+import { describe, expect, test } from "bun:test";
+import { App, ManualClock, RESTORE, restoreApp, SNAPSHOT, snapshotApp } from "../../src/api/index.ts";
+
+class Vec {
+  constructor(
+    public x = 0,
+    public y = 0,
+  ) {}
+  len(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
+
+class Player {
+  pos = new Vec(3, 4);
+  grid = new Float32Array(4);
+  trail: Vec[] = [new Vec(1, 1)];
+  seen = new Map<string, number>([["a", 1]]);
+}
+
+class Deck {
+  #cards = [1, 2, 3];
+  draw(): number | undefined {
+    return this.#cards.pop();
+  }
+  [SNAPSHOT](): number[] {
+    return [...this.#cards];
+  }
+  [RESTORE](cards: number[]): void {
+    this.#cards = cards;
+  }
+}
+
+class Sealed {
+  #n = 0;
+  bump(): number {
+    return ++this.#n;
+  }
+}
+
+describe("app snapshots of plain resources", () => {
+  test("restored in place: nested objects keep their class, typed arrays and maps their identity, fields added since go", () => {
+    const app = new App({ clock: new ManualClock() });
+    const p = app.insertResource(new Player());
+    const { pos, grid, trail, seen } = p;
+    app.update();
+    const snap = snapshotApp(app);
+    p.pos.x = 10;
+    grid[0] = 5;
+    trail.push(new Vec(2, 2));
+    seen.set("b", 2);
+    (p as Player & { extra?: number }).extra = 7;
+    restoreApp(app, snap);
+    expect(p.pos).toBe(pos);
+    expect(p.pos.len()).toBe(5);
+    expect(p.grid).toBe(grid);
+    expect(grid[0]).toBe(0);
+    expect(p.trail).toBe(trail);
+    expect(trail.length).toBe(1);
+    expect(trail[0]).toBeInstanceOf(Vec);
+    expect(p.seen).toBe(seen);
+    expect([...seen]).toEqual([["a", 1]]);
+    expect("extra" in p).toBe(false);
+  });
+
+  test("#private fields: [SNAPSHOT]/[RESTORE] are used; without them, one line and the resource left as it is", () => {
+    const app = new App({ clock: new ManualClock() });
+    const deck = app.insertResource(new Deck());
+    const sealed = app.insertResource(new Sealed());
+    app.update();
+    const lines: string[] = [];
+    const report = console.error;
+    console.error = (line: string) => void lines.push(String(line));
+    let snap: ReturnType<typeof snapshotApp>;
+    try {
+      snap = snapshotApp(app);
+      snapshotApp(app);
+    } finally {
+      console.error = report;
+    }
+    expect(deck.draw()).toBe(3);
+    sealed.bump();
+    restoreApp(app, snap);
+    expect(deck.draw()).toBe(3);
+    expect(sealed.bump()).toBe(2);
+    expect(lines).toEqual(["hotloop: timeline: resource Sealed has #private fields and no [SNAPSHOT]/[RESTORE] methods: a rewind leaves it as it is (see docs/rewind.md)"]);
+  });
+});
