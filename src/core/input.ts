@@ -136,6 +136,7 @@ export class Input {
   /** Whether a transition was recorded since the last `beginFrame` (skips clearing on quiet frames). */
   #transitions = false;
   #locked = false;
+  #resync = false;
 
   constructor() {
     for (let pad = 0; pad < MAX_GAMEPADS; pad++) this.#axesAtRest(pad);
@@ -274,6 +275,22 @@ export class Input {
   /** Turns the setters off (`true`) or back on; see {@link locked}. */
   lock(on: boolean): void {
     this.#locked = on;
+  }
+
+  /**
+   * Asks the live source (the window's poller) to set the held state of every key and button from
+   * the device at its next poll, not only the changes: after a rewind or a pause, Input holds what
+   * the recorded frame held, and a key released meanwhile would otherwise stay down.
+   */
+  requestResync(): void {
+    this.#resync = true;
+  }
+
+  /** Whether a resync was asked for since the last call (the poller asks, then mirrors once). */
+  takeResync(): boolean {
+    const asked = this.#resync;
+    this.#resync = false;
+    return asked;
   }
 
   /** Puts a recorded InputData block (from {@link copy}) in place: what a replayed frame reads. */

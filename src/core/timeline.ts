@@ -197,6 +197,8 @@ export class Timeline {
     this.#input = undefined;
     this.#mode = "live";
     this.#app.syncClock();
+    // Input holds what the frame resumed from held; the window says what is held now.
+    this.#app.input.requestResync();
   }
 
   /**

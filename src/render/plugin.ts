@@ -128,7 +128,8 @@ function makeGamepadPoller(rl: Raylib): (input: Input) => void {
  * Applies raylib's key and mouse transitions to Input (pressed -> down, released -> up), so
  * Input's own pressed/released flags follow, then its gamepads ({@link makeGamepadPoller}).
  * Transitions rather than a mirror of the held state, so other input sources
- * (ScriptedInputPlugin, tests) can hold keys alongside a real window. Keys in
+ * (ScriptedInputPlugin, tests) can hold keys alongside a real window; once after
+ * `Input.requestResync()` (a timeline resuming) the held state itself. Keys in
  * {@link Raylib.reservedKeys} (hotloop's own, e.g. the timeline's) are left out.
  */
 function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
@@ -140,15 +141,17 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
   return (ctx) => {
     const input = ctx.input;
     pollGamepads(input);
+    // After a rewind or a pause (Input.requestResync), once: the held state itself, not only its changes.
+    const all = input.takeResync();
     rl.pollKeys(keys);
     for (let k = 0; k < MAX_KEYBOARD_KEYS; k++) {
       const f = keys[k]!;
-      if ((f & CHANGED) !== 0 && !reserved.has(k)) input.setKey(k, (f & InputFlag.DOWN) !== 0);
+      if ((all || (f & CHANGED) !== 0) && !reserved.has(k)) input.setKey(k, (f & InputFlag.DOWN) !== 0);
     }
     rl.pollMouse(buttons);
     for (let b = 0; b < MOUSE_BUTTON_COUNT; b++) {
       const f = buttons[b]!;
-      if ((f & CHANGED) !== 0) input.setMouseButton(b, (f & InputFlag.DOWN) !== 0);
+      if (all || (f & CHANGED) !== 0) input.setMouseButton(b, (f & InputFlag.DOWN) !== 0);
     }
     const mouse = rl.getMousePosition();
     input.setMousePosition(mouse.x, mouse.y);

@@ -6,7 +6,7 @@
 import { dlopen, FFIType, ptr, type Pointer } from "bun:ffi";
 
 /** X keysyms (X11/keysymdef.h) of the keys the tests press. */
-export const KeySym = { F5: 0xffc2, F6: 0xffc3, F7: 0xffc4, F8: 0xffc5, F9: 0xffc6, F10: 0xffc7, Shift_L: 0xffe1, Escape: 0xff1b } as const;
+export const KeySym = { F5: 0xffc2, F6: 0xffc3, F7: 0xffc4, F8: 0xffc5, F9: 0xffc6, F10: 0xffc7, Shift_L: 0xffe1, Escape: 0xff1b, Right: 0xff53 } as const;
 
 /** A connection to the display in DISPLAY that fakes key events; `close()` when done. */
 export class FakeKeyboard {

@@ -131,6 +131,18 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the timeline in a wi
     for (const key of [Key.F5, Key.F6, Key.F7, Key.F8, Key.F10]) expect(app.input.isKeyDown(key)).toBe(false);
     expect(events.filter((e) => e.status !== "ok")).toEqual([]);
 
+    // A key held when paused and released while paused is up once live again (Input resynced from the window).
+    keys.key(KeySym.Right, true);
+    await frames(3);
+    expect(app.input.isKeyDown(Key.RIGHT)).toBe(true);
+    await press(KeySym.F5);
+    expect(timeline().mode).toBe("paused");
+    keys.key(KeySym.Right, false);
+    await frames(3);
+    await press(KeySym.F5);
+    expect(timeline().mode).toBe("live");
+    expect(app.input.isKeyDown(Key.RIGHT)).toBe(false);
+
     // Paused frames run no First, where the window's close is asked for: the timeline asks instead.
     await press(KeySym.F5);
     expect(timeline().mode).toBe("paused");
