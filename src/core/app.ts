@@ -103,6 +103,7 @@ export class App {
   readonly #presentation = new Set<ScheduleLabel>([Render, Last]);
   #driver: FrameDriver | undefined;
   #replaying = false;
+  #presenting = false;
   /** A replayed frame's recorded input, put in place after Input's beginFrame. */
   #pendingInput: Uint8Array | undefined;
   #faults = 0;
@@ -438,10 +439,23 @@ export class App {
    * every real frame, so the window stays responsive and draws the frame it is paused at.
    */
   present(): void {
-    this.#boundary();
-    this.#schedules.get(Render)?.run(this.context);
-    const end = this.#alwaysEndHooks;
-    for (let i = 0; i < end.length; i++) end[i]!(this);
+    this.#presenting = true;
+    try {
+      this.#boundary();
+      this.#schedules.get(Render)?.run(this.context);
+      const end = this.#alwaysEndHooks;
+      for (let i = 0; i < end.length; i++) end[i]!(this);
+    } finally {
+      this.#presenting = false;
+    }
+  }
+
+  /**
+   * Whether the frame running now only shows the state ({@link present}, a paused timeline):
+   * music is held, a new build's probation does not count down, nothing advances.
+   */
+  get presenting(): boolean {
+    return this.#presenting;
   }
 
   /**

@@ -345,7 +345,8 @@ export class HotReloader {
   #onFrameBoundary(): void {
     // A build put in place since the last frame is staged here and swapped in below, in this boundary.
     this.#watcher?.poll();
-    this.#slots.tickProbation();
+    // A paused frame runs no system: it proves nothing about a new build.
+    if (!this.#app.presenting) this.#slots.tickProbation();
     // Called every frame (it returns at once when nothing is staged): in alternated single runs of
     // bench `reload` this kept the swap frame's `waited` stage near the split-up code's best.
     swapStaged(this.#tx);

@@ -313,6 +313,7 @@ export class Sounds {
  */
 export class MusicStreams {
   readonly #entries = new Map<string, MusicEntry>();
+  #held = false;
 
   /** @internal Made by the AudioPlugin. */
   constructor(
@@ -516,11 +517,28 @@ export class MusicStreams {
    */
   update(): void {
     const rl = this.rl;
-    if (!rl) return;
+    if (!rl || this.#held) return; // held (a paused timeline): raylib's pause is not an end
+
     for (const entry of this.#entries.values()) {
       if (!entry.active || entry.paused || !entry.music) continue;
       rl.updateMusicStream(entry.music);
       if (!rl.isMusicStreamPlaying(entry.music)) entry.active = false;
+    }
+  }
+
+  /**
+   * @internal Holds every playing stream (raylib's pause, the streams' own state untouched) or lets
+   * them go on: while a timeline is paused nothing feeds them, and a stream not fed repeats its last
+   * buffer. The AudioPlugin calls it at each frame's end.
+   */
+  hold(on: boolean): void {
+    const rl = this.rl;
+    if (!rl || on === this.#held) return;
+    this.#held = on;
+    for (const entry of this.#entries.values()) {
+      if (!entry.active || entry.paused || !entry.music) continue;
+      if (on) rl.pauseMusicStream(entry.music);
+      else rl.resumeMusicStream(entry.music);
     }
   }
 
@@ -684,6 +702,9 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
         if (device === "null") rl?.paceAudio(ctx.time.frameDelta);
         audio.music.update();
       });
+
+      // A frame that only presents (a paused timeline) feeds no stream: hold them until the game goes on.
+      app.onFrameEnd(() => void (app.replaying || audio.music.hold(app.presenting)), { always: true });
 
       app.onShutdown(() => {
         audio.sounds.unloadAll();

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { App, appChecksum, FixedUpdate, ManualClock, Timeline, TimelinePlugin, Update } from "../../src/api/index.ts";
+import { yieldToEventLoop } from "../../src/core/index.ts";
 import { HotPlugin, HotReloader, hotSystem } from "../../src/hot/index.ts";
 import { Ping, Tally } from "../fixtures/hot-fixture/components.ts";
 import { Fixture } from "../support/fixture.ts";
@@ -20,6 +21,43 @@ describe("rewind through hot systems", () => {
     await fixture.build();
   }, SLOW);
   afterAll(() => fixture?.cleanup());
+
+  test("paused frames do not count down a new build's probation: it proves itself in frames that run its systems", async () => {
+    const clock = new ManualClock();
+    const app = new App({ clock });
+    app.insertResource(new Tally());
+    app.addPlugins(HotPlugin({ library: fixture.library, reload: true, debounceMs: 10, reporter: () => {}, probationFrames: 30 }));
+    app.addSystems(FixedUpdate, hotSystem("counter"));
+    app.addPlugins(TimelinePlugin());
+    const reloader = app.resource(HotReloader);
+    await reloader.ready();
+    const frames = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        clock.advance(STEP_MS);
+        app.runFrame();
+        await Bun.sleep(1);
+        await yieldToEventLoop();
+      }
+    };
+    try {
+      await frames(5);
+      fixture.edit("const TALLY_STEP: u32 = 1;", "const TALLY_STEP: u32 = 2;");
+      await fixture.build();
+      for (let i = 0; i < 1500 && reloader.version < 2; i++) await frames(1);
+      expect(reloader.version).toBe(2);
+      expect(reloader.systems().get("counter")!.probation).toBe(true);
+      app.resource(Timeline).pause();
+      await frames(100);
+      expect(reloader.systems().get("counter")!.probation).toBe(true);
+      app.resource(Timeline).resume();
+      await frames(40);
+      expect(reloader.systems().get("counter")!.probation).toBe(false);
+    } finally {
+      app.shutdown();
+      fixture.edit("const TALLY_STEP: u32 = 2;", "const TALLY_STEP: u32 = 1;");
+      await fixture.build();
+    }
+  }, SLOW);
 
   test("a Local and a lagging EventReader come back with the snapshot: every frame's checksum as recorded", async () => {
     const clock = new ManualClock();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { App, Assets, ManualClock, PostUpdate, Update, yieldToEventLoop } from "../../src/core/index.ts";
+import { App, Assets, ManualClock, PostUpdate, Timeline, TimelinePlugin, Update, yieldToEventLoop } from "../../src/core/index.ts";
 import { defineResource } from "../../src/ecs/index.ts";
 import { HotPlugin, HotReloader, hotSystem, type HotEvent } from "../../src/hot/index.ts";
 import { Audio, AudioPlugin } from "../../src/render/audio.ts";
@@ -127,6 +127,34 @@ describe.skipIf(skipWindowTests({ display: "none" }))("audio on the real librayl
       // Past its end it loops (raylib's default): it plays on.
       await until(() => audio.music.timePlayed("music/long.wav") < paused, "the loop back to the start");
       expect(audio.music.isPlaying("music/long.wav")).toBe(true);
+    } finally {
+      app.shutdown();
+    }
+  });
+
+  test("a paused timeline holds the music (nothing feeds it while paused) and lets it go on when resumed", async () => {
+    writeSineWav(join(dir, "music/held.wav"), { seconds: 3 });
+    const { app, audio, frame, until } = audioApp(dir, "null");
+    app.addPlugins(TimelinePlugin({ report: () => {} }));
+    const timeline = app.resource(Timeline);
+    const step = async () => {
+      app.runFrame();
+      await Bun.sleep(2);
+    };
+    try {
+      audio.music.load("music/held.wav");
+      audio.music.play("music/held.wav");
+      await until(() => audio.music.timePlayed("music/held.wav") > 0.2, "the stream playing");
+      timeline.pause();
+      await step();
+      expect(audio.music.isPlaying("music/held.wav")).toBe(false);
+      const held = audio.music.timePlayed("music/held.wav");
+      for (let i = 0; i < 20; i++) await step();
+      expect(audio.music.timePlayed("music/held.wav")).toBe(held);
+      timeline.resume();
+      await frame();
+      expect(audio.music.isPlaying("music/held.wav")).toBe(true);
+      await until(() => audio.music.timePlayed("music/held.wav") > held, "the stream going on");
     } finally {
       app.shutdown();
     }
