@@ -25,7 +25,7 @@ export type { Layout, LayoutField } from "../ecs/layout.ts";
 export { defineQuery, type RegisteredQuery } from "../ecs/query.ts";
 export { ComponentRegistry } from "../ecs/registry.ts";
 export { defineResource, type ResourceClass, type ResourceFields, type ResourceOptions } from "../ecs/resource.ts";
-export { defineEvent, EventCursor, type EventOptions, type EventType } from "../ecs/event.ts";
+export { defineEvent, EventCursor, type EventOptions, type EventQueueState, type EventType } from "../ecs/event.ts";
 export {
   addComponent,
   createWorld,
@@ -114,7 +114,7 @@ export {
   type SystemFn,
   type SystemLike,
 } from "../core/system.ts";
-export { Time } from "../core/time.ts";
+export { Time, type TimeState } from "../core/time.ts";
 
 // Hot systems: Rust functions swapped between frames.
 export { hotSystem } from "../hot/hot-system.ts";

@@ -19,10 +19,15 @@ const enum Slot {
 
 /** {@link Time}'s state between frames, as {@link Time.saveState} returns it. */
 export interface TimeState {
+  /** Time owed to fixed steps not yet run, ns. */
   readonly accumulatorNs: number;
+  /** Frame time since the first frame, ns. */
   readonly elapsedNs: number;
+  /** Fixed time since the first frame, ns. */
   readonly fixedElapsedNs: number;
+  /** The last frame's clamped delta, ns. */
   readonly lastDeltaNs: number;
+  /** A copy of the TimeData block (`delta`, `elapsed`, …, `frame`). */
   readonly data: Float64Array;
 }
 

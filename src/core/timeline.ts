@@ -175,8 +175,7 @@ export class Timeline {
 
   /** Stops at the current frame: the game shows it and waits for a seek, a step or {@link resume}. */
   pause(): void {
-    if (this.#mode === "looping") this.#mode = "paused";
-    if (this.#mode === "live") this.#mode = "paused";
+    this.#mode = "paused";
   }
 
   /**
@@ -212,7 +211,7 @@ export class Timeline {
     if (first === undefined) throw new Error("timeline: nothing is recorded yet");
     if (target < first) throw new Error(`timeline: frame ${target} is before the oldest kept (${first}; the timeline keeps ${this.seconds} s)`);
     if (target > last) throw new Error(`timeline: frame ${target} is after the newest recorded (${last})`);
-    if (this.#mode === "live") this.#mode = "paused";
+    this.#mode = "paused"; // from live, or out of a loop
     const mark = this.#markAtOrBefore(target)!;
     restoreApp(this.#app, mark.snapshot);
     for (let f = mark.frame + 1; f <= target; f++) this.#rerun(f);
@@ -231,7 +230,7 @@ export class Timeline {
    * newest one as new frames of one fixed step each (recorded as they run).
    */
   forward(frames = 1): void {
-    if (this.#mode === "live") this.#mode = "paused";
+    this.#mode = "paused"; // from live, or out of a loop
     const app = this.#app;
     const last = this.#last();
     const target = app.time.frame + Math.max(0, Math.round(frames));
@@ -352,7 +351,15 @@ export class Timeline {
     let sinceSnapshot = 0;
     let steps = app.time.fixedSteps;
     for (let f = start.frame + 1; f <= to; f++) {
-      this.#rerun(f);
+      try {
+        this.#rerun(f);
+      } catch (e) {
+        // A system no reloader watches threw: the game as it was before, and the error on.
+        this.#marks = kept;
+        restoreApp(app, before, { keepChangedLayouts: true });
+        app.syncClock();
+        throw e;
+      }
       if (app.faults.count !== faults) {
         this.#marks = kept;
         // The reloader rolled the code back, and a migration the save brought with it: its revert

@@ -50,13 +50,19 @@ export const EVENT_READER_LAYOUT = structLayout("EventReaderData", { queue: "u64
 
 const H = EVENT_QUEUE_LAYOUT.byName;
 
-/** An {@link EventQueue} between two frames, as {@link EventQueue.saveState} returns it. */
+/** An event queue between two frames, as `EventQueue.saveState` returns it (an app snapshot holds one per event type). */
 export interface EventQueueState {
+  /** The event type's layout hash then: a queue of another layout is emptied on load. */
   readonly layoutHash: string;
+  /** Events held. */
   readonly count: number;
+  /** The oldest held event's id. */
   readonly firstId: number;
+  /** The id one past the last event present at the update before (older ones go at the next). */
   readonly previousEnd: number;
+  /** The held events' records. */
   readonly records: ArrayBuffer;
+  /** Where each TypeScript reader stood (held strongly while the state is kept). */
   readonly cursors: ReadonlyMap<EventCursor, number>;
 }
 
@@ -123,7 +129,9 @@ export class EventQueue<S extends Readonly<Record<string, FieldType>> = Readonly
    */
   reader(): EventCursor<S> {
     const cursor = new EventCursor(this, this.endId);
-    // Weakly: a reader of a module the dev runner replaced goes with its closures.
+    // Weakly: a reader of a module the dev runner replaced goes with its closures (and its entry
+    // with the next prune; each reload makes readers again, with or without a timeline).
+    if (this.#readers.length >= 16 && (this.#readers.length & (this.#readers.length - 1)) === 0) this.#readers = this.#readers.filter((ref) => ref.deref() !== undefined);
     this.#readers.push(new WeakRef(cursor as unknown as EventCursor));
     return cursor;
   }

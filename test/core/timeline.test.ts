@@ -189,6 +189,23 @@ describe("the timeline", () => {
     expect(() => g.timeline.seek(601)).toThrow("timeline: frame 601 is after the newest recorded (600)");
   });
 
+  test("a small memory budget drops the oldest first: what is kept stays within it, fewer seconds than the time limit allows", () => {
+    const roomy = game(SCRIPT);
+    const tight = game(SCRIPT, { budgetMiB: 0.05 });
+    for (let i = 0; i < 600; i++) {
+      roomy.next();
+      tight.next();
+    }
+    const kept = tight.timeline.status();
+    expect(kept.bytes).toBeLessThanOrEqual(kept.budgetBytes);
+    expect(kept.budgetBytes).toBe(0.05 * 1024 * 1024);
+    expect(roomy.timeline.status().bytes).toBeGreaterThan(kept.budgetBytes); // the budget is what bit
+    expect(kept.seconds).toBeLessThan(roomy.timeline.status().seconds);
+    expect(kept.last).toBe(600);
+    tight.timeline.seek(kept.first);
+    expect(tight.app.time.frame).toBe(kept.first);
+  });
+
   test("a component migrated since the snapshots: a replay converts them on the way in; reverted, the old layout restores as before", () => {
     const g = game(SCRIPT);
     const Vel = defineComponent("TlVel", { vx: "f32" });
@@ -329,5 +346,27 @@ describe("the timeline", () => {
       seen.push(g.sums.get(70)!);
     }
     expect(new Set(seen).size).toBe(1);
+    // A seek while it plays stops there, paused; the loop stays marked.
+    g.timeline.seek(50);
+    expect(g.timeline.status()).toMatchObject({ mode: "paused", cursor: 50, loop: { start: 40, end: 70 } });
+    g.next();
+    expect(g.app.time.frame).toBe(50);
+  });
+
+  test("a system no reloader watches throws during a replay: the error goes on, the game and the timeline as before it", () => {
+    const g = game(SCRIPT);
+    let armed = false;
+    g.app.addSystems(FixedUpdate, function fragile({ app }: SystemContext) {
+      if (armed && app.replaying && app.time.frame > 150) throw new Error("fragile");
+    });
+    for (let i = 0; i < 200; i++) g.next();
+    const before = { sum: g.sum(), status: g.timeline.status() };
+    armed = true;
+    expect(() => g.timeline.replay(1)).toThrow("fragile");
+    expect(g.sum()).toBe(before.sum);
+    expect(g.timeline.status()).toEqual(before.status);
+    armed = false;
+    g.next();
+    expect(g.app.time.frame).toBe(201);
   });
 });
