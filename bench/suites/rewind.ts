@@ -470,7 +470,7 @@ export const rewindSuite: Suite<Record<string, number>> = {
       value: f[`check_over_plain_${checkLabel}`]!.toFixed(2),
       context:
         `the same two Apps, one with DeterminismCheckPlugin, ${f[`check_frames_${checkLabel}`]} frames of one fixed step alternated: ${fmt(f[`check_ms_${checkLabel}`]!)} vs ${fmt(f[`check_plain_ms_${checkLabel}`]!)} ms a frame (every step checked, none diverged); ` +
-        `limited by what each step costs it: a snapshot, a restore, the step run twice, and appChecksums (every column of the living entities hashed) after each of the 4 systems on both runs`,
+        `limited by what each step that agrees costs it: a snapshot, a restore, the step run twice and the checksums (every column of the living entities hashed) at its end on both runs; a step whose ends differ runs twice more with checksums after each system (none here)`,
       spread: [`check_over_plain_${checkLabel}`],
     });
     if (f.example_back_ms !== undefined) {
