@@ -1,17 +1,18 @@
 /**
  * Determinism you can check (issue 26, part 1): every fixed step is run twice from the same
- * snapshot, with checksums taken after each system, and the first system whose writes differ on
- * the second run is named in one line. A rewind, a replay after a save and a looped stretch all
+ * snapshot, and when the two runs end differently, the first system whose writes differ on the
+ * second run is named in one line. A rewind, a replay after a save and a looped stretch all
  * stand on the game being a function of its state and its input inside the fixed steps; this is
  * how a game finds out that it is not, and where.
  *
  *     app.addPlugins(DeterminismCheckPlugin());
  *     // determinism: FixedUpdate step 1234: jitter wrote differently on a second run from the same state (Position) (read Math.random)
  *
- * Each step: a snapshot ({@link snapshotApp}, Time included), the step with a probe after each
- * system ({@link Schedule.setProbe}) recording the app's checksums ({@link appChecksums}, plus the
- * game's plain resources and the draw and audio records the step wrote), a restore, the same step
- * again with the same probe, and a comparison. The game goes on from the second run's state. While
+ * Each step: a snapshot ({@link snapshotApp}, Time included), the step, the app's checksums
+ * ({@link appChecksums}, plus the game's plain resources and the draw and audio records the step
+ * wrote), a restore, the same step again and its checksums. When the two ends differ, the step runs
+ * twice more with a probe after each system ({@link Schedule.setProbe}) recording the checksums,
+ * and the first system whose sums differ is named. The game goes on from the last run's state. While
  * the steps run, `Math.random`, `Date.now` and `performance.now` are wrapped to note which system
  * called them, so a report can say what the system read. Reference: docs/rewind.md.
  *
@@ -96,8 +97,8 @@ export class DeterminismCheck {
 /**
  * Runs every fixed step twice from a snapshot and names the first system whose writes differed
  * on the second run (see the module's comment). Frames a timeline re-simulates are run once.
- * The cost is a snapshot, a restore, a second run and a set of checksums after every system, each
- * step: a development tool, not for a shipped game. Adding it again (a TypeScript reload re-runs
+ * The cost is a snapshot, a restore, a second run and two sets of checksums each step (more for a
+ * step whose runs differ): a development tool, not for a shipped game. Adding it again (a TypeScript reload re-runs
  * the game's plugin) keeps the reports and takes the new options.
  */
 export function DeterminismCheckPlugin(options: DeterminismCheckOptions = {}): Plugin {
