@@ -60,7 +60,7 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
   };
   let recording = true;
   const view: App = new Proxy(app, {
-    get(target, property, receiver) {
+    get(target, property) {
       // After the build, systems that captured the view use the live app (a Startup system inserting a resource).
       const passThrough = !recording;
       switch (passThrough ? undefined : property) {
@@ -171,7 +171,9 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
             return view;
           };
         default: {
-          const value = Reflect.get(target, property, receiver);
+          // The App itself as `this`, for getters too: theirs read private fields (`app.replaying`),
+          // which the view does not have.
+          const value = Reflect.get(target, property, target);
           return typeof value === "function" ? value.bind(target) : value;
         }
       }

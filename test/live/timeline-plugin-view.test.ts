@@ -11,7 +11,7 @@ import { GameReloader } from "../../src/live/game-reloader.ts";
 const API = join(import.meta.dir, "../../src/api/index.ts");
 
 const GAME = `import { addSnapshotPart, FixedUpdate, type App } from ${JSON.stringify(API)};
-export class Tally { steps = 0; ends = 0; alwaysEnds = 0; }
+export class Tally { steps = 0; ends = 0; alwaysEnds = 0; replayed = 0; }
 export default function game(app: App): void {
   const tally = app.insertResource(new Tally());
   // State kept in the plugin's closure, given to the timeline as a part.
@@ -20,6 +20,8 @@ export default function game(app: App): void {
   app.addSystems(FixedUpdate, function count() { hidden += 1; tally.steps = hidden; });
   app.onFrameEnd(() => void (tally.ends += 1));
   app.onFrameEnd(() => void (tally.alwaysEnds += 1), { always: true });
+  // The App's getters through the view (they read private fields): what a re-simulated frame's hook asks.
+  app.onFrameEnd(() => void (tally.replayed += app.replaying ? 1 : 0), { always: true });
 }
 `;
 
@@ -37,7 +39,7 @@ describe("a game plugin under the dev runner, with a timeline", () => {
     await GameReloader.start(app, { entry: join(dir, "game.ts"), reporter: () => {}, watch: false, show: (p) => p });
     app.addPlugins(TimelinePlugin({ snapshotEvery: 8, report: () => {} }));
     const timeline = app.resource(Timeline);
-    const tally = () => app.resources.findByName("Tally")!.value as { steps: number; ends: number; alwaysEnds: number };
+    const tally = () => app.resources.findByName("Tally")!.value as { steps: number; ends: number; alwaysEnds: number; replayed: number };
     try {
       for (let i = 0; i < 100; i++) {
         clock.advance(1000 / 64);
@@ -53,6 +55,7 @@ describe("a game plugin under the dev runner, with a timeline", () => {
       timeline.forward(10);
       expect(tally().alwaysEnds - alwaysEnds).toBe(10);
       expect(tally().ends - ends).toBe(0); // a replayed frame runs only the always ones
+      expect(tally().replayed).toBeGreaterThanOrEqual(10);
     } finally {
       app.shutdown();
     }
