@@ -272,7 +272,7 @@ export function appChecksums(app: App): Map<string, bigint> {
   const out = new Map<string, bigint>();
   out.set("entities", worldChecksum(app.world));
   for (const [name, sum] of componentChecksums(app.world)) out.set(name, sum);
-  for (const [key, value] of app.resources.entries()) {
+  for (const [, value] of app.resources.entries()) {
     if (skipped(app, value)) continue;
     const n = nativeResourceOf(value);
     if (n) out.set(`resource ${n.struct.name}`, Bun.hash.xxHash64(new Uint8Array(n.bytes, 0, n.struct.size)));

@@ -12,112 +12,47 @@ import {
   appChecksum,
   DeterminismCheck,
   DeterminismCheckPlugin,
-  defineComponent,
-  defineEvent,
   defineQuery,
   defineResource,
-  defineState,
-  despawn,
   drawListOf,
   FixedUpdate,
   GlobalRng,
-  Key,
   Last,
-  ManualClock,
-  PreUpdate,
-  ScriptedInputPlugin,
-  spawn,
   Timeline,
   TimelinePlugin,
-  Update,
   type DivergenceReport,
   type SystemContext,
 } from "../../src/api/index.ts";
 import { audioListOf } from "../../src/core/audio-list.ts";
 import { runIf } from "../../src/core/system.ts";
-import { parseKeyScript } from "../../src/core/scripted-input.ts";
+import { SimMode, SimPos, simGame } from "../support/sim-game.ts";
 
-const Pos = defineComponent("DtPos", { x: "f32", y: "f32" });
-const Life = defineComponent("DtLife", { left: "u16" });
-const Popped = defineEvent("DtPopped", { x: "f32" });
-const Tally = defineResource("DtTally", { popped: "u32", sum: "f32" });
 const Stamp = defineResource("DtStamp", { at: "f64" });
-const Mode = defineState("DtMode", ["Calm", "Busy"]);
+const Pos = SimPos;
+const Mode = SimMode;
 
-/** A plain resource of the game's, written in FixedUpdate. */
-class Trail {
-  last: number[] = [];
-  steps = 0;
-}
-
-/** Frames owing 0, 1 and 2 fixed steps at 64 Hz. */
-const DELTAS = [16.6, 16.7, 33.4, 5, 16.6, 25];
 const SCRIPT = "30 down SPACE\n31 up SPACE\n120 down ENTER\n121 up ENTER\n160 down SPACE\n162 up SPACE";
 
 interface Game {
   readonly app: App;
   readonly reports: DivergenceReport[];
+  /** Each frame's checksum, in order. */
   readonly sums: bigint[];
   next(): void;
 }
 
-/**
- * A TypeScript game with what a step may touch: spawns and despawns from GlobalRng, an event read
- * a frame later, a native and a plain resource, a state changed by a key script. `extra` adds
- * the systems under test.
- */
+/** The shared SimGame (test/support/sim-game.ts), with `extra` systems and, if `check`, the determinism check. */
 function game(options: { check: boolean; extra?: (app: App) => void }): Game {
-  const clock = new ManualClock();
-  const app = new App({ clock, seed: 11 });
-  app.addPlugins(ScriptedInputPlugin(parseKeyScript(SCRIPT)));
-  app.initState(Mode, "Calm");
-  app.addEvent(Popped);
-  app.insertResource(new Tally());
-  const trail = app.insertResource(new Trail());
-  const movers = defineQuery(app.world, [Pos, Life]);
-  const popped = app.eventReader(Popped);
-  app.addSystems(PreUpdate, function busy_on_space(ctx: SystemContext) {
-    if (ctx.input.isKeyPressed(Key.SPACE)) ctx.app.nextState(Mode.Busy);
-    if (ctx.input.isKeyPressed(Key.ENTER)) ctx.app.nextState(Mode.Calm);
-  });
-  app.addSystems(
-    FixedUpdate,
-    function live({ world, app, time, resource }: SystemContext) {
-      const rng = resource(GlobalRng);
-      const births = app.state(Mode) === Mode.Busy ? 3 : 1;
-      for (let i = 0; i < births; i++) spawn(world, [Pos, { x: rng.range(0, 100), y: 0 }], [Life, { left: 1 + rng.below(40) }]);
-      for (const e of movers.ids()) {
-        Pos.y[e] = Pos.y[e]! + time.delta * 10;
-        Life.left[e] = Life.left[e]! - 1;
-        if (Life.left[e] === 0) {
-          app.sendEvent(Popped, { x: Pos.x[e]! });
-          despawn(world, e);
-        }
-      }
-    },
-    function trail_steps({ time }: SystemContext) {
-      trail.steps++;
-      trail.last = [...trail.last.slice(-3), time.fixedSteps];
-    },
-  );
-  app.addSystems(Update, function tally({ resource }: SystemContext) {
-    const tally = resource(Tally);
-    for (const e of popped.read()) {
-      tally.popped++;
-      tally.sum += e.x;
-    }
-  });
-  options.extra?.(app);
   const reports: DivergenceReport[] = [];
-  if (options.check) app.addPlugins(DeterminismCheckPlugin({ onDivergence: (r) => reports.push(r) }));
-  const sums: bigint[] = [];
-  app.onFrameEnd((a) => sums.push(appChecksum(a) ^ BigInt(trail.steps * 1000 + trail.last.reduce((s, v) => s * 31 + v, 0))));
-  let n = 0;
-  const next = () => {
-    clock.advance(DELTAS[n++ % DELTAS.length]!);
-    app.update();
+  const g = simGame({ seed: 11, script: SCRIPT, extra: options.extra, plugins: (app) => options.check && app.addPlugins(DeterminismCheckPlugin({ onDivergence: (r) => reports.push(r) })) });
+  return {
+    app: g.app,
+    reports,
+    get sums() {
+      return [...g.sums.values()];
+    },
+    next: g.next,
   };
-  return { app, reports, sums, next };
 }
 
 function run(g: Game, frames: number): void {
@@ -139,10 +74,10 @@ describe("the determinism check", () => {
     expect(g.reports.map((r) => r.system)).toEqual(["jitter"]);
     const [r] = g.reports;
     expect(r!.schedule).toBe("FixedUpdate");
-    expect(r!.differs).toEqual(["DtPos"]);
+    expect(r!.differs).toEqual(["SimPos"]);
     expect(r!.reads).toEqual(["Math.random"]);
     expect(r!.step).toBe(1);
-    expect(r!.line).toBe("determinism: FixedUpdate step 1: jitter wrote differently on a second run from the same state (DtPos) (read Math.random)");
+    expect(r!.line).toBe("determinism: FixedUpdate step 1: jitter wrote differently on a second run from the same state (SimPos) (read Math.random)");
     // Reported once, though every step diverges; the resource keeps it for tests and tools.
     const check = g.app.resource(DeterminismCheck);
     expect(check.reports).toEqual(g.reports);

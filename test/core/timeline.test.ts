@@ -7,97 +7,14 @@
  * the oldest first and a seek past it is refused in one line.
  */
 import { describe, expect, test } from "bun:test";
-import {
-  App,
-  appChecksum,
-  defineComponent,
-  defineEvent,
-  defineQuery,
-  defineResource,
-  defineState,
-  despawn,
-  FixedUpdate,
-  GlobalRng,
-  Key,
-  ManualClock,
-  PreUpdate,
-  ScriptedInputPlugin,
-  spawn,
-  Timeline,
-  TimelinePlugin,
-  Update,
-  type SystemContext,
-} from "../../src/api/index.ts";
-import { parseKeyScript } from "../../src/core/scripted-input.ts";
+import { appChecksum, defineComponent, defineQuery, FixedUpdate, Key, spawn, Timeline, TimelinePlugin, type SystemContext, type TimelineOptions } from "../../src/api/index.ts";
 import { applyMigration, planMigration } from "../../src/ecs/migrate.ts";
+import { SIM_DELTAS, simGame, type SimGame } from "../support/sim-game.ts";
 
-const Pos = defineComponent("TlPos", { x: "f32", y: "f32" });
-const Life = defineComponent("TlLife", { left: "u16" });
-const Popped = defineEvent("TlPopped", { x: "f32" });
-const Tally = defineResource("TlTally", { popped: "u32", sum: "f32" });
-const Mode = defineState("TlMode", ["Calm", "Busy"]);
-
-/** A plain resource of the game's: copied field by field into a snapshot. */
-class History {
-  last: number[] = [];
-  /** Events read by a reader that reads every third frame only (its cursor lags between reads). */
-  lagged = 0;
-}
-
-/** The deltas the clock advances by: frames owing 0, 1 and 2 fixed steps at 64 Hz. */
-const DELTAS = [16.6, 16.7, 33.4, 5, 16.6, 25];
-
-function game(script: string, options: { seconds?: number; budgetMiB?: number; snapshotEvery?: number } = {}): { app: App; clock: ManualClock; timeline: Timeline; sums: Map<number, bigint>; sum(): bigint; next(): void } {
-  const clock = new ManualClock();
-  const app = new App({ clock, seed: 7 });
-  app.addPlugins(ScriptedInputPlugin(parseKeyScript(script)));
-  app.initState(Mode, "Calm");
-  app.addEvent(Popped);
-  app.insertResource(new Tally());
-  const history = app.insertResource(new History());
-  const movers = defineQuery(app.world, [Pos, Life]);
-  const popped = app.eventReader(Popped);
-  const lagging = app.eventReader(Popped);
-  app.addSystems(PreUpdate, function busy_on_space(ctx: SystemContext) {
-    if (ctx.input.isKeyPressed(Key.SPACE)) ctx.app.nextState(Mode.Busy);
-  });
-  app.addSystems(FixedUpdate, function live({ world, app, time, resource }: SystemContext) {
-    const rng = resource(GlobalRng);
-    const births = app.state(Mode) === Mode.Busy ? 3 : 1;
-    for (let i = 0; i < births; i++) spawn(world, [Pos, { x: rng.range(0, 100), y: 0 }], [Life, { left: 1 + rng.below(40) }]);
-    for (const e of movers.ids()) {
-      Pos.y[e] = Pos.y[e]! + time.delta * 10;
-      Life.left[e] = Life.left[e]! - 1;
-      if (Life.left[e] === 0) {
-        app.sendEvent(Popped, { x: Pos.x[e]! });
-        despawn(world, e);
-      }
-    }
-  });
-  app.addSystems(Update, function tally({ resource }: SystemContext) {
-    const tally = resource(Tally);
-    for (const e of popped.read()) {
-      tally.popped++;
-      tally.sum += e.x;
-      history.last = [...history.last.slice(-4), Math.round(e.x)];
-    }
-    if (app.time.frame % 3 === 0) history.lagged = (history.lagged * 7 + lagging.read().length) % 1_000_003;
-  });
-  app.addSystems(Update, function calm_down(ctx: SystemContext) {
-    if (ctx.input.isKeyPressed(Key.ENTER)) ctx.app.nextState(Mode.Calm);
-  });
-  app.addPlugins(TimelinePlugin(options));
-  const timeline = app.resource(Timeline);
-  const sums = new Map<number, bigint>();
-  /** The app's checksum with the plain resource's history folded in. */
-  const sum = () => appChecksum(app) ^ BigInt(Math.round(history.last.reduce((s, v) => s * 31 + v, history.lagged)));
-  app.onFrameEnd((a) => sums.set(a.time.frame, sum()), { always: true });
-  let n = 0;
-  const next = () => {
-    clock.advance(DELTAS[n++ % DELTAS.length]!);
-    app.runFrame();
-  };
-  return { app, clock, timeline, sums, sum, next };
+/** The timeline's game: a SimGame with a timeline of `options`. */
+function game(script: string, options: TimelineOptions = {}): SimGame & { timeline: Timeline } {
+  const g = simGame({ seed: 7, script, plugins: (app) => app.addPlugins(TimelinePlugin(options)) });
+  return { ...g, timeline: g.app.resource(Timeline) };
 }
 
 const SCRIPT = "30 down SPACE\n31 up SPACE\n200 down ENTER\n201 up ENTER\n350 down SPACE\n352 up SPACE\n500 down ENTER\n501 up ENTER";
@@ -137,7 +54,7 @@ describe("the timeline", () => {
     for (let i = 0; i < 320; i++) replay.next();
     let n = 320;
     for (let f = 321; f <= 600; f++) {
-      g.clock.advance(DELTAS[n++ % DELTAS.length]!);
+      g.clock.advance(SIM_DELTAS[n++ % SIM_DELTAS.length]!);
       g.app.runFrame();
       expect(g.sums.get(f)).toBe(recorded.get(f)!);
     }
@@ -170,7 +87,7 @@ describe("the timeline", () => {
     g.timeline.forwardSteps(1);
     expect(g.app.time.fixedSteps).toBeGreaterThanOrEqual(back + 1);
     expect(g.app.time.fixedSteps).toBeLessThanOrEqual(back + 2);
-    // Every frame of DELTAS is visited one way or the other: a 2-step frame (33.4 ms) is in the script.
+    // Every frame of SIM_DELTAS is visited one way or the other: a 2-step frame (33.4 ms) is in the script.
     const seen = new Set<number>();
     for (let i = 0; i < 20; i++) {
       g.timeline.forwardSteps(1);
