@@ -157,7 +157,9 @@ export class Timeline {
     const first = this.#marks[0]?.frame ?? app.time.frame;
     const last = this.#last();
     const firstTime = this.#marks[0]?.snapshot.time.elapsedNs ?? 0;
-    const lastTime = firstTime + this.#frames.slice(first - this.#base + 1).reduce((t, f) => t + f.deltaNs, 0);
+    // A loop, not slice + reduce: the HUD asks every frame, and a frame should allocate nothing.
+    let lastTime = firstTime;
+    for (let i = Math.max(0, first - this.#base + 1); i < this.#frames.length; i++) lastTime += this.#frames[i]!.deltaNs;
     return {
       mode: this.#mode,
       first,
