@@ -144,7 +144,7 @@ function savePlain(key: ResourceKey<unknown>, value: object): unknown {
     return NOT_CAPTURED;
   }
   try {
-    return structuredClone({ ...value });
+    return copyOf(value, new Map());
   } catch (e) {
     if (!warnedPlain.has(value)) {
       warnedPlain.add(value);
@@ -184,10 +184,17 @@ export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOpti
       continue;
     }
     if (!snapshot.plain.has(value as object)) continue;
-    const saved = structuredClone(snapshot.plain.get(value as object));
     const own = value as Partial<Snapshottable>;
-    if (typeof own[RESTORE] === "function") own[RESTORE](saved);
-    else restoreInto(value, saved);
+    try {
+      if (typeof own[RESTORE] === "function") own[RESTORE](structuredClone(snapshot.plain.get(value as object)));
+      else restoreInto(value, snapshot.plain.get(value as object), new Map());
+    } catch (e) {
+      // The resource's own [RESTORE] threw, or a setter of it: the rest of the app is restored, this one said once.
+      if (!warnedPlain.has(value as object)) {
+        warnedPlain.add(value as object);
+        console.error(`hotloop: timeline: resource ${(value as object).constructor.name} could not be restored (${(e as Error).message.split("\n")[0]}): it is left as it is`);
+      }
+    }
   }
   for (const queue of app.events.list()) {
     const state = snapshot.events.get(queue.type.name);
@@ -199,46 +206,105 @@ export function restoreApp(app: App, snapshot: AppSnapshot, options: RestoreOpti
 }
 
 /**
- * Writes `saved` (a structured clone) into `target` in place where their shapes agree, so what the
- * game holds keeps its identity and its class: an object's fields one by one (fields added since
- * are deleted), an array element by element, a typed array of the same kind and length by `set`,
- * a Map or a Set refilled. Anything else is replaced by the saved value. Returns what the slot
- * holds now.
+ * A deep copy of a plain resource's data that keeps each object's class (its prototype), cycles
+ * and shared objects, typed arrays, ArrayBuffers, DataViews, Dates, RegExps, Maps and Sets. Throws
+ * one line for what cannot be copied from outside: a function, a symbol, a nested object of a
+ * class with `#private` fields.
  */
-function restoreInto(target: unknown, saved: unknown): unknown {
-  if (saved === null || typeof saved !== "object" || target === null || typeof target !== "object") return saved;
-  if (ArrayBuffer.isView(saved)) {
-    const view = saved as unknown as { length: number; constructor: unknown };
-    const live = target as unknown as { length: number; constructor: unknown; set(from: ArrayLike<number>): void };
-    if (ArrayBuffer.isView(target) && live.constructor === view.constructor && live.length === view.length) {
-      live.set(saved as unknown as ArrayLike<number>);
-      return target;
-    }
-    return saved;
+function copyOf(value: unknown, seen: Map<object, unknown>): unknown {
+  if (typeof value === "function" || typeof value === "symbol") throw new Error(`a ${typeof value} cannot be copied`);
+  if (value === null || typeof value !== "object") return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  let copy: unknown;
+  if (value instanceof DataView) copy = new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  else if (ArrayBuffer.isView(value)) copy = (value as unknown as { slice(): unknown }).slice();
+  else if (value instanceof ArrayBuffer) copy = value.slice(0);
+  else if (value instanceof Date) copy = new Date(value.getTime());
+  else if (value instanceof RegExp) copy = new RegExp(value.source, value.flags);
+  if (copy !== undefined) {
+    seen.set(value, copy);
+    return copy;
   }
+  if (value instanceof Map) {
+    const map = new Map();
+    seen.set(value, map);
+    for (const [k, v] of value) map.set(copyOf(k, seen), copyOf(v, seen));
+    return map;
+  }
+  if (value instanceof Set) {
+    const set = new Set();
+    seen.set(value, set);
+    for (const v of value) set.add(copyOf(v, seen));
+    return set;
+  }
+  if (Array.isArray(value)) {
+    const array: unknown[] = [];
+    seen.set(value, array);
+    for (let i = 0; i < value.length; i++) array[i] = copyOf(value[i], seen);
+    return array;
+  }
+  const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
+  if (typeof proto?.constructor === "function" && proto !== Object.prototype && hasPrivateMembers(proto.constructor as ResourceKey<unknown>)) {
+    throw new Error(`a nested ${(proto.constructor as { name: string }).name} has #private fields`);
+  }
+  const object = Object.create(proto) as Record<string, unknown>;
+  seen.set(value, object);
+  for (const key of Object.keys(value)) object[key] = copyOf((value as Record<string, unknown>)[key], seen);
+  return object;
+}
+
+/**
+ * Writes `saved` (a {@link copyOf}, left as it is) into `target` in place where they are of one
+ * kind and class, so what the game holds keeps its identity: an object's fields one by one (fields
+ * added since are deleted), an array element by element, a typed array, ArrayBuffer or DataView of
+ * the same size byte for byte, a Date's time, a Map or a Set refilled. Anything else (another class
+ * since, another size) is replaced by a fresh copy of the saved value (`seen` maps each saved object
+ * to the one that stands for it now, so cycles and shared objects stay so). A frozen object keeps its own
+ * fields (they cannot have changed) and has its children restored. Returns what the slot holds now.
+ */
+function restoreInto(target: unknown, saved: unknown, seen: Map<object, unknown>): unknown {
+  if (saved === null || typeof saved !== "object") return saved;
+  const done = seen.get(saved);
+  if (done !== undefined) return done;
+  if (target === null || typeof target !== "object" || Object.getPrototypeOf(target) !== Object.getPrototypeOf(saved)) return copyOf(saved, seen);
+  seen.set(saved, target);
+  if (ArrayBuffer.isView(saved) || saved instanceof ArrayBuffer) {
+    const from = saved instanceof ArrayBuffer ? new Uint8Array(saved) : new Uint8Array(saved.buffer, saved.byteOffset, saved.byteLength);
+    const view = target as ArrayBufferView | ArrayBuffer;
+    const to = view instanceof ArrayBuffer ? new Uint8Array(view) : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    if (to.byteLength !== from.byteLength) return copyOf(saved, seen);
+    to.set(from);
+    return target;
+  }
+  if (saved instanceof Date) {
+    (target as Date).setTime(saved.getTime());
+    return target;
+  }
+  if (saved instanceof RegExp) return copyOf(saved, seen);
+  const frozen = Object.isFrozen(target);
   if (saved instanceof Map) {
-    if (!(target instanceof Map)) return saved;
-    target.clear();
-    for (const [k, v] of saved) target.set(k, v);
+    if (frozen) return target;
+    const map = target as Map<unknown, unknown>;
+    map.clear();
+    for (const [k, v] of saved) map.set(copyOf(k, seen), copyOf(v, seen));
     return target;
   }
   if (saved instanceof Set) {
-    if (!(target instanceof Set)) return saved;
-    target.clear();
-    for (const v of saved) target.add(v);
+    if (frozen) return target;
+    const set = target as Set<unknown>;
+    set.clear();
+    for (const v of saved) set.add(copyOf(v, seen));
     return target;
   }
-  if (Array.isArray(saved)) {
-    if (!Array.isArray(target)) return saved;
-    target.length = saved.length;
-    for (let i = 0; i < saved.length; i++) target[i] = restoreInto(target[i], saved[i]);
-    return target;
-  }
-  if (Array.isArray(target) || ArrayBuffer.isView(target) || target instanceof Map || target instanceof Set) return saved;
   const live = target as Record<string, unknown>;
   const from = saved as Record<string, unknown>;
-  for (const key of Object.keys(live)) if (!Object.hasOwn(from, key)) delete live[key];
-  for (const key of Object.keys(from)) live[key] = restoreInto(live[key], from[key]);
+  if (Array.isArray(saved) && !frozen) (target as unknown[]).length = saved.length;
+  if (!frozen) for (const key of Object.keys(live)) if (!Object.hasOwn(from, key)) delete live[key];
+  for (const key of Object.keys(from)) {
+    const value = restoreInto(live[key], from[key], seen);
+    if (!frozen && live[key] !== value) live[key] = value;
+  }
   return target;
 }
 

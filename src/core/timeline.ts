@@ -348,8 +348,18 @@ export class Timeline {
     const before = snapshotApp(app);
     const kept = this.#marks;
     const faults = app.faults.count;
+    const goBack = (): void => {
+      this.#marks = kept;
+      restoreApp(app, before, { keepChangedLayouts: true });
+      app.syncClock();
+    };
+    try {
+      restoreApp(app, start.snapshot);
+    } catch (e) {
+      goBack();
+      throw e;
+    }
     this.#marks = this.#marks.filter((m) => m.frame <= start.frame || m.pinned);
-    restoreApp(app, start.snapshot);
     let sinceSnapshot = 0;
     let steps = app.time.fixedSteps;
     for (let f = start.frame + 1; f <= to; f++) {
@@ -357,17 +367,13 @@ export class Timeline {
         this.#rerun(f);
       } catch (e) {
         // A system no reloader watches threw: the game as it was before, and the error on.
-        this.#marks = kept;
-        restoreApp(app, before, { keepChangedLayouts: true });
-        app.syncClock();
+        goBack();
         throw e;
       }
       if (app.faults.count !== faults) {
-        this.#marks = kept;
         // The reloader rolled the code back, and a migration the save brought with it: its revert
         // put back the very columns of this moment, which `before` (taken after the migration) could only convert.
-        restoreApp(app, before, { keepChangedLayouts: true });
-        app.syncClock();
+        goBack();
         const fault = { frame: f, system: app.faults.last };
         this.#report(`hotloop: replay: ${fault.system ?? "a system"} failed at replayed frame ${f - start.frame} of ${to - start.frame} (frame ${f}): the game goes on from where it was before the replay`);
         return (this.#lastReplay = { from: start.frame, to, fault, ms: performance.now() - started });
@@ -472,9 +478,12 @@ export class Timeline {
 
   /** Forgets everything recorded (and the loop): the next frame end takes the first snapshot again. */
   #restart(): void {
+    const frame = this.#app.time.frame;
+    this.#report(`hotloop: timeline: frames ran that it did not record (update() called outside its driver): it records again from frame ${frame}${this.#loopStart ? ", the loop cleared" : ""}`);
     this.clearLoop();
     this.#marks = [];
     this.#frames = [];
+    this.#base = frame + 1;
   }
 
   #startPass(): void {

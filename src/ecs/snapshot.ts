@@ -306,8 +306,9 @@ function bytesOf(snap: Snapshot): number {
 /**
  * Writes a snapshot back into its world, in place: the entity index (so the next spawns get the
  * ids they got after the snapshot was taken), masks, membership, every query's members in their
- * order, and every column's values (rows past the snapshot's zeroed). A component or query made
- * after the snapshot starts empty; a query refills in id order only if bitecs registers it anew.
+ * order, and every column's values (rows past the snapshot's zeroed). A component made after the
+ * snapshot starts empty; a query made after it holds the restored entities it matches, in the
+ * entity index's order (as bitecs fills a new query).
  * A component migrated since the snapshot gets its saved columns converted as the migration
  * converted the live ones (src/ecs/migrate.ts `migrateSavedColumns`), unless `keepChangedLayouts`
  * says the live columns already hold the snapshot's moment (they are left as they are).

@@ -68,6 +68,66 @@ describe("app snapshots of plain resources", () => {
     expect("extra" in p).toBe(false);
   });
 
+  test("classes, cycles, frozen parts, Dates, buffers and DataViews come back as they were", () => {
+    class Idle {
+      kind = "idle";
+      speed(): number {
+        return 0;
+      }
+    }
+    class Jumping {
+      kind = "jumping";
+      height = 3;
+      speed(): number {
+        return 2;
+      }
+    }
+    class Node {
+      parent: Node | undefined;
+      children: Node[] = [];
+    }
+    class World {
+      mode: Idle | Jumping = new Idle();
+      trail: Vec[] = [new Vec(1, 0), new Vec(2, 0)];
+      byName = new Map<string, Vec>([["a", new Vec(3, 4)]]);
+      config = Object.freeze({ gravity: 9.8, colors: [1, 2] });
+      when = new Date(1000);
+      raw = new ArrayBuffer(4);
+      view = new DataView(new ArrayBuffer(2));
+      root = new Node();
+    }
+    const app = new App({ clock: new ManualClock() });
+    const w = app.insertResource(new World());
+    const child = new Node();
+    child.parent = w.root;
+    w.root.children.push(child);
+    const { config, when, raw, view } = w;
+    app.update();
+    const snap = snapshotApp(app);
+    w.mode = new Jumping();
+    w.trail.pop();
+    w.byName.get("a")!.x = 0;
+    config.colors.push(3);
+    when.setTime(5000);
+    new Uint8Array(raw)[0] = 9;
+    view.setUint8(1, 7);
+    w.root.children.length = 0;
+    restoreApp(app, snap);
+    expect(w.mode).toBeInstanceOf(Idle);
+    expect(w.mode.speed()).toBe(0);
+    expect(w.trail.map((v) => v.len())).toEqual([1, 2]);
+    expect(w.trail[1]).toBeInstanceOf(Vec);
+    expect(w.byName.get("a")!.len()).toBe(5);
+    expect(w.config).toBe(config);
+    expect(config.colors).toEqual([1, 2]);
+    expect(w.when).toBe(when);
+    expect(when.getTime()).toBe(1000);
+    expect(new Uint8Array(w.raw)[0]).toBe(0);
+    expect(w.view.getUint8(1)).toBe(0);
+    expect(w.root.children.length).toBe(1);
+    expect(w.root.children[0]!.parent).toBe(w.root); // the cycle, as a cycle
+  });
+
   test("#private fields: [SNAPSHOT]/[RESTORE] are used; without them, one line and the resource left as it is", () => {
     const app = new App({ clock: new ManualClock() });
     const deck = app.insertResource(new Deck());

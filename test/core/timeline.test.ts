@@ -237,7 +237,16 @@ describe("the timeline", () => {
       g.clock.advance(16.6);
       g.app.update();
     }
-    g.timeline.resume();
+    const lines: string[] = [];
+    const report = console.error;
+    console.error = (line: string) => void lines.push(String(line));
+    try {
+      g.timeline.resume();
+    } finally {
+      console.error = report;
+    }
+    expect(lines).toEqual(["hotloop: timeline: frames ran that it did not record (update() called outside its driver): it records again from frame 103, the loop cleared"]);
+    expect(g.timeline.status()).toMatchObject({ first: 103, last: 103, loop: undefined });
     for (let i = 0; i < 40; i++) g.next();
     const status = g.timeline.status();
     expect(status.first).toBe(104);
