@@ -386,8 +386,14 @@ export class MusicStreams {
 
   /** Whether stream `name` is playing now (false when paused, silent, or not loaded). */
   isPlaying(name: string): boolean {
-    const music = this.#entries.get(name)?.music;
-    return music !== undefined && this.rl !== undefined && this.rl.isMusicStreamPlaying(music);
+    const entry = this.#entries.get(name);
+    return entry !== undefined && this.#playing(entry);
+  }
+
+  /** Whether a stream plays, a held one (a paused timeline) counted as playing: it goes on when the game does. */
+  #playing(entry: MusicEntry): boolean {
+    if (!entry.music || !this.rl) return false;
+    return this.rl.isMusicStreamPlaying(entry.music) || (this.#held && entry.active && !entry.paused);
   }
 
   /** Seconds of stream `name` played since it started (0 when silent or not loaded). */
@@ -446,7 +452,7 @@ export class MusicStreams {
         fresh.looping = entry.music?.looping ?? true;
         const at = entry.music ? rl.getMusicTimePlayed(entry.music) : 0;
         // A paused stream reports not playing, yet is one: it goes on paused, at the same time.
-        const playing = entry.music !== undefined && (rl.isMusicStreamPlaying(entry.music) || (entry.active && entry.paused));
+        const playing = entry.music !== undefined && (this.#playing(entry) || (entry.active && entry.paused));
         if (entry.music) {
           rl.stopMusicStream(entry.music);
           rl.unloadMusicStream(entry.music);
@@ -457,7 +463,7 @@ export class MusicStreams {
         if (playing) {
           rl.playMusicStream(fresh);
           if (at > 0 && at < rl.getMusicTimeLength(fresh)) rl.seekMusicStream(fresh, at);
-          if (entry.paused) rl.pauseMusicStream(fresh);
+          if (entry.paused || this.#held) rl.pauseMusicStream(fresh);
         } else {
           entry.active = false;
           entry.paused = false;
@@ -483,7 +489,7 @@ export class MusicStreams {
         rl.setMusicVolume(music, entry.volume * gain(record.volume));
         rl.setMusicPitch(music, entry.pitch * gain(record.pitch));
         rl.setMusicPan(music, pan(record.pan));
-        if (!rl.isMusicStreamPlaying(music)) {
+        if (!this.#playing(entry)) {
           rl.stopMusicStream(music); // rewinds: a paused or ended stream starts over
           rl.playMusicStream(music);
         }
@@ -693,6 +699,8 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
       if (options.volume !== undefined) audio.volume = options.volume;
 
       app.aroundSchedule(Last, undefined, (ctx) => {
+        // A live frame after a paused timeline: the streams go on before this frame's records apply.
+        audio.music.hold(false);
         for (let i = 0; i < list.len; i++) {
           const record = list.record(i);
           if (record.kind === AudioKind.PlaySound || record.kind === AudioKind.StopSound) audio.sounds.apply(record);
@@ -704,7 +712,7 @@ export function AudioPlugin(options: AudioPluginOptions = {}): Plugin {
       });
 
       // A frame that only presents (a paused timeline) feeds no stream: hold them until the game goes on.
-      app.onFrameEnd(() => void (app.replaying || audio.music.hold(app.presenting)), { always: true });
+      app.onFrameEnd(() => void (app.presenting && audio.music.hold(true)), { always: true });
 
       app.onShutdown(() => {
         audio.sounds.unloadAll();
