@@ -42,9 +42,9 @@ export interface DivergenceReport {
   readonly schedule: string;
   /** The fixed step (`Time.fixedSteps` during it: 1 for the first). */
   readonly step: number;
-  /** The system's name. */
+  /** The system's name; empty when the runs ended differently but no system's writes differed when probed. */
   readonly system: string;
-  /** Its index in the schedule's run order. */
+  /** Its index in the schedule's run order (-1 when no system is named). */
   readonly index: number;
   /**
    * The checksums that differed after it (as {@link appChecksums} names them: a component's name,
@@ -129,6 +129,13 @@ interface Run {
   end?: Map<string, bigint>;
 }
 
+/** The sources either run's systems read. */
+function readsOf(a: Run, b: Run): Set<string> {
+  const out = new Set<string>();
+  for (const run of [a, b]) for (const reads of run.reads) for (const source of reads ?? []) out.add(source);
+  return out;
+}
+
 /** Whether two sets of checksums are the same. */
 function sameSums(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bigint>): boolean {
   if (a.size !== b.size) return false;
@@ -178,6 +185,8 @@ class CheckedStep {
     const restoreSources = check.watchSources ? this.#watchSources() : undefined;
     let a: Run;
     let b: Run;
+    /** The first pair's ends and reads, when they differed. */
+    let ends: { a: ReadonlyMap<string, bigint>; b: ReadonlyMap<string, bigint>; reads: Set<string> } | undefined;
     const again = (probed: boolean): Run => {
       restoreApp(app, snapshot);
       draw?.truncate(drawLen, textLen);
@@ -193,6 +202,7 @@ class CheckedStep {
       if (app.faults.count !== faults) return;
       b = again(false);
       if (app.faults.count === faults && !sameSums(a.end!, b.end!)) {
+        ends = { a: a.end!, b: b.end!, reads: readsOf(a, b) };
         a = again(true);
         if (app.faults.count !== faults) return;
         b = again(true);
@@ -205,11 +215,28 @@ class CheckedStep {
     check.stepsChecked++;
     // A system that failed was rolled back or disabled by its reloader: the runs differ for that.
     if (app.faults.count !== faults) return;
-    const report = this.#compare(a, b);
+    const report = this.#compare(a, b) ?? (ends && this.#unnamed(ends));
     if (report) {
       check.stepsDiverged++;
       check.report(report);
     }
+  }
+
+  /**
+   * The two runs ended differently, yet no system's writes differed when the step ran twice more
+   * system by system: a divergence that comes and goes, or one in a hook around FixedUpdate. Said
+   * (once) without a system's name, with what differed at the end.
+   */
+  #unnamed(ends: { a: ReadonlyMap<string, bigint>; b: ReadonlyMap<string, bigint>; reads: Set<string> }): DivergenceReport {
+    let differs = [...ends.a.keys()].filter((name) => ends.b.get(name) !== ends.a.get(name));
+    for (const name of ends.b.keys()) if (!ends.a.has(name)) differs.push(name);
+    if (differs.length > 1) differs = differs.filter((d) => d !== "entities");
+    const reads = SOURCES.filter((s) => ends.reads.has(s));
+    const schedule = FixedUpdate.name;
+    const step = this.#app.time.fixedSteps;
+    const read = reads.length > 0 ? ` (read ${reads.join(", ")})` : "";
+    const line = `determinism: ${schedule} step ${step}: the two runs ended differently (${differs.join(", ")}), but no system's writes differed when the step ran again system by system (a divergence that comes and goes, or a hook around ${schedule})${read}`;
+    return { schedule, step, system: "", index: -1, differs, reads, line };
   }
 
   /** Sets the probe on FixedUpdate's schedule (once it exists: a step runs it, so it does). */

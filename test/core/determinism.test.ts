@@ -137,6 +137,42 @@ describe("the determinism check", () => {
     expect(g.app.resource(DeterminismCheck).stepsChecked).toBeGreaterThan(90);
   });
 
+  test("runs that end differently but agree system by system when run again: said without a name, counted", () => {
+    let calls = 0;
+    const g = game({
+      check: true,
+      extra: (app) =>
+        app.addSystems(FixedUpdate, function every_fourth({ world }: SystemContext) {
+          // Differs on one call in four: the first pair of runs of step 1 differs, the probed pair does not.
+          calls++;
+          for (const e of defineQuery(world, [Pos]).ids()) Pos.x[e] = Pos.x[e]! + (calls % 4 === 2 ? 1 : 0);
+        }),
+    });
+    run(g, 1 + 2);
+    const check = g.app.resource(DeterminismCheck);
+    expect(check.stepsDiverged).toBeGreaterThan(0);
+    expect(g.reports[0]!.system).toBe("");
+    expect(g.reports[0]!.line).toMatch(/^determinism: FixedUpdate step \d+: the two runs ended differently \(SimPos\), but no system's writes differed when the step ran again system by system \(a divergence that comes and goes, or a hook around FixedUpdate\)$/);
+  });
+
+  test("a step whose first run fails (its reloader reports a fault) stands as run once", () => {
+    let calls = 0;
+    const g = game({
+      check: true,
+      extra: (app) =>
+        app.addSystems(FixedUpdate, function faulty({ app }: SystemContext) {
+          calls++;
+          if (app.time.fixedSteps === 5 && calls % 2 === 1) app.reportFault("faulty");
+        }),
+    });
+    run(g, 12);
+    const check = g.app.resource(DeterminismCheck);
+    // Every step ran twice but the faulting one, which ran once and was not counted as checked.
+    expect(check.stepsChecked).toBe(g.app.time.fixedSteps - 1);
+    expect(calls).toBe(2 * g.app.time.fixedSteps - 1);
+    expect(g.reports).toEqual([]);
+  });
+
   test("a game with spawns, despawns, events, resources and a state reports nothing over 200 frames", () => {
     const g = game({ check: true });
     run(g, 200);
