@@ -83,8 +83,16 @@ export interface AppSnapshot {
 /** The parts of each app, by its world: the same object whether a plugin reached the app directly or through the dev runner's recording view of it. */
 const partsOfApps = new WeakMap<object, Map<string, SnapshotPart>>();
 
+/**
+ * What a stand-in for the App (the dev runner's recording view of a game plugin) answers to take a
+ * part itself: the part then belongs to that plugin's build, applied with it and rolled back with it.
+ */
+export const SNAPSHOT_PART_HOOK: unique symbol = Symbol.for("hotloop.snapshotPartHook") as never;
+
 /** Registers (or replaces, by name) a part every snapshot of `app` carries. */
 export function addSnapshotPart(app: App, part: SnapshotPart): void {
+  const hook = (app as unknown as Record<symbol, unknown>)[SNAPSHOT_PART_HOOK];
+  if (typeof hook === "function") return void (hook as (part: SnapshotPart) => void)(part);
   let parts = partsOfApps.get(app.world);
   if (!parts) partsOfApps.set(app.world, (parts = new Map()));
   parts.set(part.name, part);

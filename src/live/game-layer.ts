@@ -10,6 +10,7 @@ import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import { Startup, type ScheduleLabel } from "../core/schedule-label.ts";
 import { SystemConfig, type Condition, type SystemContext, type SystemFn } from "../core/system.ts";
 import { oneLineError } from "../core/errors.ts";
+import { addSnapshotPart } from "../core/snapshot.ts";
 import { WatchWord, type Watchdog } from "../core/watchdog.ts";
 import { systemKey, systemsOf, type Recorded, type Recording } from "./recording.ts";
 
@@ -99,6 +100,19 @@ export class GameLayer {
     this.#onThrow = onThrow;
     this.#watchdog = watchdog;
     app.onFrameBoundary((a) => this.#each("boundary", (h) => h(a)));
+    // The game's snapshot parts are its running build's: saved and loaded through the current recording.
+    addSnapshotPart(app, {
+      name: "game-layer",
+      save: () => {
+        const states = new Map<string, unknown>();
+        for (const item of this.#current.items) if (item.kind === "part") states.set(item.part.name, item.part.save());
+        return states;
+      },
+      load: (state) => {
+        const states = state as ReadonlyMap<string, unknown> | undefined;
+        for (const item of this.#current.items) if (item.kind === "part") item.part.load(states?.get(item.part.name));
+      },
+    });
     app.onFrameEnd((a) => this.#each("frame_end", (h) => h(a)));
     app.onFrameEnd((a) => this.#each("frame_end_always", (h) => h(a)), { always: true });
     app.onShutdown((a) => {

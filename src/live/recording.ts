@@ -9,6 +9,7 @@ import { HOTLOOP_OWN, type ResourceKey } from "../core/resources.ts";
 import type { ScheduleLabel } from "../core/schedule-label.ts";
 import { flattenSystems, type SystemConfig, type SystemFn, type SystemLike } from "../core/system.ts";
 import { callerPlace } from "../core/errors.ts";
+import { SNAPSHOT_PART_HOOK, type SnapshotPart } from "../core/snapshot.ts";
 import type { Component } from "../ecs/component.ts";
 import { EventQueue, type EventType } from "../ecs/event.ts";
 import type { NativeResourceClass } from "../ecs/resource.ts";
@@ -22,6 +23,7 @@ export type Recorded = { readonly owner?: string } & (
   /** An event type defined again with another layout: the new queue, put in place at the boundary. */
   | { readonly kind: "event"; readonly queue: EventQueue }
   | { readonly kind: "boundary" | "next_boundary" | "frame_end" | "frame_end_always"; readonly hook: FrameBoundaryHook }
+  | { readonly kind: "part"; readonly part: SnapshotPart }
   | { readonly kind: "shutdown"; readonly hook: ShutdownHook }
   | { readonly kind: "around"; readonly schedule: ScheduleLabel; readonly before?: SystemFn; readonly after?: SystemFn }
 );
@@ -61,6 +63,8 @@ export function record(app: App, plugin: Plugin, previous: Recording | undefined
   let recording = true;
   const view: App = new Proxy(app, {
     get(target, property) {
+      // addSnapshotPart through the view: the part is the plugin's, live while its build is.
+      if (property === SNAPSHOT_PART_HOOK) return (part: SnapshotPart) => void push({ kind: "part", part });
       // After the build, systems that captured the view use the live app (a Startup system inserting a resource).
       const passThrough = !recording;
       switch (passThrough ? undefined : property) {

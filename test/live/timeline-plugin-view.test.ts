@@ -60,4 +60,31 @@ describe("a game plugin under the dev runner, with a timeline", () => {
       app.shutdown();
     }
   });
+
+  test("a save whose system throws is rolled back: the part in snapshots is the running build's, not the discarded one's", async () => {
+    const clock = new ManualClock();
+    const app = new App({ clock });
+    const reloader = await GameReloader.start(app, { entry: join(dir, "game.ts"), reporter: () => {}, watch: false, show: (p) => p });
+    app.addPlugins(TimelinePlugin({ snapshotEvery: 8, report: () => {} }));
+    const timeline = app.resource(Timeline);
+    const tally = () => app.resources.findByName("Tally")!.value as { steps: number };
+    const frame = () => {
+      clock.advance(1000 / 64);
+      app.runFrame();
+    };
+    try {
+      for (let i = 0; i < 60; i++) frame();
+      // The save's `count` throws: the reloader rolls it back to the running build.
+      writeFileSync(join(dir, "game.ts"), GAME.replace("function count() { hidden += 1;", 'function count() { throw new Error("broken save"); hidden += 1;'));
+      await reloader.reload([join(dir, "game.ts")]);
+      for (let i = 0; i < 60; i++) frame();
+      expect(tally().steps).toBe(app.time.fixedSteps - 1); // the throwing step did not count
+      timeline.seek(100);
+      timeline.forward(1);
+      // The running build's closure counter came back with the snapshot and counts on.
+      expect(tally().steps).toBe(app.time.fixedSteps - 1);
+    } finally {
+      app.shutdown();
+    }
+  });
 });
