@@ -136,7 +136,7 @@ export class Input {
   /** Whether a transition was recorded since the last `beginFrame` (skips clearing on quiet frames). */
   #transitions = false;
   #locked = false;
-  #resync = false;
+  #resyncEpoch = 0;
 
   constructor() {
     for (let pad = 0; pad < MAX_GAMEPADS; pad++) this.#axesAtRest(pad);
@@ -278,19 +278,18 @@ export class Input {
   }
 
   /**
-   * Asks the live source (the window's poller) to set the held state of every key and button from
-   * the device at its next poll, not only the changes: after a rewind or a pause, Input holds what
-   * the recorded frame held, and a key released meanwhile would otherwise stay down.
+   * Asks the live sources to set the held state of what they drive, not only its changes, at their
+   * next unlocked frame: after a rewind or a pause, Input holds what the recorded frame held, and a
+   * key let go meanwhile would otherwise stay down. The window's poller mirrors every key and mouse
+   * button from the device, then a key script holds again what it holds at its place.
    */
   requestResync(): void {
-    this.#resync = true;
+    this.#resyncEpoch++;
   }
 
-  /** Whether a resync was asked for since the last call (the poller asks, then mirrors once). */
-  takeResync(): boolean {
-    const asked = this.#resync;
-    this.#resync = false;
-    return asked;
+  /** Counts {@link requestResync} calls: a source that saw another number than this resyncs once. */
+  get resyncEpoch(): number {
+    return this.#resyncEpoch;
   }
 
   /** Puts a recorded InputData block (from {@link copy}) in place: what a replayed frame reads. */

@@ -127,6 +127,18 @@ function gamepadEvent(frame: number, action: string, words: string[], where: str
   return { frame, kind: "gamepad-button", pad, button, down: action === "down" };
 }
 
+/** The keys a script holds down once its first `next` events have been applied. */
+function heldKeys(events: readonly ScriptEvent[], next: number): number[] {
+  const down = new Set<number>();
+  for (let i = 0; i < next; i++) {
+    const e = events[i]!;
+    if (e.kind !== undefined && e.kind !== "key") continue;
+    if (e.down) down.add(e.key);
+    else down.delete(e.key);
+  }
+  return [...down];
+}
+
 const scriptCounts = new WeakMap<App, number>();
 
 /** How many key scripts `app` had before this one: each script's snapshot part has its own name. */
@@ -145,7 +157,13 @@ export function ScriptedInputPlugin(events: readonly ScriptEvent[]): (app: App) 
     let next = 0;
     // Its place in the script is game state: a rewind must not skip the events after it.
     addSnapshotPart(app, { name: `scripted-input#${scriptsOf(app)}`, save: () => next, load: (state) => void (next = (state as number | undefined) ?? 0) });
+    let epoch = app.input.resyncEpoch;
     app.addSystems(First, function applyScriptedInput({ input, time }) {
+      if (!input.locked && epoch !== input.resyncEpoch) {
+        // After a rewind (the window's poller just set the keys from the device): hold again what the script holds here.
+        epoch = input.resyncEpoch;
+        for (const key of heldKeys(events, next)) input.setKey(key, true);
+      }
       while (next < events.length && events[next]!.frame <= time.frame) {
         const e = events[next++]!;
         switch (e.kind) {

@@ -138,11 +138,14 @@ function makeInputPoller(rl: Raylib): (ctx: SystemContext) => void {
   const CHANGED = InputFlag.PRESSED | InputFlag.RELEASED;
   const pollGamepads = makeGamepadPoller(rl);
   const reserved = rl.reservedKeys;
+  let epoch = -1;
   return (ctx) => {
     const input = ctx.input;
     pollGamepads(input);
-    // After a rewind or a pause (Input.requestResync), once: the held state itself, not only its changes.
-    const all = input.takeResync();
+    // After a rewind or a pause (Input.requestResync), once and in a frame that may write Input:
+    // the held state itself, not only its changes.
+    const all = !input.locked && epoch !== -1 && epoch !== input.resyncEpoch;
+    if (!input.locked) epoch = input.resyncEpoch;
     rl.pollKeys(keys);
     for (let k = 0; k < MAX_KEYBOARD_KEYS; k++) {
       const f = keys[k]!;

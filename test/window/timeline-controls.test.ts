@@ -6,8 +6,9 @@
  * (one line) without a display or a raylib.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { Key, ManualClock, Timeline, type App } from "../../src/core/index.ts";
 import { TimelineConsole } from "../../src/dev/timeline-controls.ts";
 import { TIMELINE_HUD_BACKGROUND, TIMELINE_HUD_TEXT } from "../../src/dev/timeline-window.ts";
@@ -46,7 +47,10 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the timeline in a wi
     mkdirSync(SHOTS, { recursive: true });
     const built = Bun.spawnSync([process.execPath, resolve(REPO, "src/cli/main.ts"), "build"], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
     expect(built.exitCode).toBe(0);
-    app = await exampleApp({ headless: false, timeline: true, clock, reporter: (e) => void (e.type === "timeline" && events.push(e)) });
+    // A key script holding D from frame 2, beside the window's keys: a resync must not take it away.
+    const script = join(mkdtempSync(join(tmpdir(), "hotloop-timeline-keys-")), "keys.txt");
+    writeFileSync(script, "2 down D\n");
+    app = await exampleApp({ headless: false, timeline: true, clock, script, reporter: (e) => void (e.type === "timeline" && events.push(e)) });
     const rl = app.resource(Raylib);
     rl.beforeEndDrawing.push(() => {
       if (!capture) return;
@@ -142,6 +146,7 @@ describe.skipIf(skipWindowTests({ display: "answering" }))("the timeline in a wi
     await press(KeySym.F5);
     expect(timeline().mode).toBe("live");
     expect(app.input.isKeyDown(Key.RIGHT)).toBe(false);
+    expect(app.input.isKeyDown(Key.D)).toBe(true); // the script's key: held again after the window's resync
 
     // Paused frames run no First, where the window's close is asked for: the timeline asks instead.
     await press(KeySym.F5);
