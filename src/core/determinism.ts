@@ -136,11 +136,15 @@ function readsOf(a: Run, b: Run): Set<string> {
   return out;
 }
 
-/** Whether two sets of checksums are the same. */
-function sameSums(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bigint>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [name, sum] of a) if (b.get(name) !== sum) return false;
-  return true;
+/**
+ * The names whose checksums differ between two sets, or that only one has; `entities` (which
+ * folds in every component's sum) only when nothing more precise differs.
+ */
+function differingNames(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bigint>): string[] {
+  const differs: string[] = [];
+  for (const [name, sum] of a) if (b.get(name) !== sum) differs.push(name);
+  for (const name of b.keys()) if (!a.has(name)) differs.push(name);
+  return differs.length > 1 ? differs.filter((d) => d !== "entities") : differs;
 }
 
 /** The sources a system may read that a snapshot cannot give back. */
@@ -201,7 +205,7 @@ class CheckedStep {
       // with it): the step stands as run once, as without the check.
       if (app.faults.count !== faults) return;
       b = again(false);
-      if (app.faults.count === faults && !sameSums(a.end!, b.end!)) {
+      if (app.faults.count === faults && differingNames(a.end!, b.end!).length > 0) {
         ends = { a: a.end!, b: b.end!, reads: readsOf(a, b) };
         a = again(true);
         if (app.faults.count !== faults) return;
@@ -228,9 +232,7 @@ class CheckedStep {
    * (once) without a system's name, with what differed at the end.
    */
   #unnamed(ends: { a: ReadonlyMap<string, bigint>; b: ReadonlyMap<string, bigint>; reads: Set<string> }): DivergenceReport {
-    let differs = [...ends.a.keys()].filter((name) => ends.b.get(name) !== ends.a.get(name));
-    for (const name of ends.b.keys()) if (!ends.a.has(name)) differs.push(name);
-    if (differs.length > 1) differs = differs.filter((d) => d !== "entities");
+    const differs = differingNames(ends.a, ends.b);
     const reads = SOURCES.filter((s) => ends.reads.has(s));
     const schedule = FixedUpdate.name;
     const step = this.#app.time.fixedSteps;
@@ -312,12 +314,8 @@ class CheckedStep {
       if (x === undefined || y === undefined) {
         differs = ["ran on one run only"];
       } else {
-        differs = [];
-        for (const [name, sum] of x) if (y.get(name) !== sum) differs.push(name);
-        for (const name of y.keys()) if (!x.has(name)) differs.push(name);
+        differs = differingNames(x, y);
         if (differs.length === 0) continue;
-        // `entities` folds in every component's sum: name it only when nothing more precise differs.
-        if (differs.length > 1) differs = differs.filter((d) => d !== "entities");
       }
       const system = a.names[i] ?? b.names[i]!;
       const reads = SOURCES.filter((s) => a.reads[i]?.has(s) || b.reads[i]?.has(s));

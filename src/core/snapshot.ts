@@ -14,7 +14,7 @@
  */
 import { migrateResourceValue, planResourceMigration, type SchemaResourceClass } from "../ecs/migrate-resource.ts";
 import { nativeResourceOf } from "../ecs/resource.ts";
-import { componentChecksums, restoreWorld, snapshotWorld, worldChecksum, type WorldSnapshot } from "../ecs/snapshot.ts";
+import { restoreWorld, snapshotWorld, worldChecksums, type WorldSnapshot } from "../ecs/snapshot.ts";
 import type { EventQueueState } from "../ecs/event.ts";
 import type { App } from "./app.ts";
 import { hasPrivateMembers, type ResourceKey } from "./resources.ts";
@@ -344,8 +344,9 @@ function convertResource(saved: { readonly bytes: ArrayBuffer; readonly cls: Res
  */
 export function appChecksums(app: App): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  out.set("entities", worldChecksum(app.world));
-  for (const [name, sum] of componentChecksums(app.world)) out.set(name, sum);
+  const world = worldChecksums(app.world);
+  out.set("entities", world.world);
+  for (const [name, sum] of world.components) out.set(name, sum);
   for (const [, value] of app.resources.entries()) {
     if (skipped(app, value)) continue;
     const n = nativeResourceOf(value);

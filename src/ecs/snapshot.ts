@@ -617,10 +617,12 @@ export function worldChecksum(world: World): bigint {
 
 /** Each component's checksum (by name): its members in id order and their values. */
 export function componentChecksums(world: World): Map<string, bigint> {
-  const state = liveState(world);
-  const out = new Map<string, bigint>();
-  for (const entry of byName(state.components)) out.set(entry.component.name, componentSum(state, entry).sum);
-  return out;
+  return worldChecksums(world).components;
+}
+
+/** {@link worldChecksum} and {@link componentChecksums} at once: the world read and each component hashed once. */
+export function worldChecksums(world: World): { readonly world: bigint; readonly components: Map<string, bigint> } {
+  return checksumsOf(liveState(world));
 }
 
 function snapshotChecksum(snap: Snapshot): bigint {
@@ -660,15 +662,22 @@ function byName<T extends { component: Component }>(components: readonly T[]): T
 }
 
 function checksumOf(state: ChecksumState): bigint {
+  return checksumsOf(state).world;
+}
+
+/** The world's checksum and each component's (by name; a component no entity has is listed, and left out of the world's). */
+function checksumsOf(state: ChecksumState): { world: bigint; components: Map<string, bigint> } {
   const header = new Uint32Array([state.aliveCount, state.maxId]);
   let h = Bun.hash.xxHash64(state.dense.subarray(0, state.maxId), Bun.hash.xxHash64(header, SEED));
+  const components = new Map<string, bigint>();
   for (const entry of byName(state.components)) {
     const { sum, members } = componentSum(state, entry);
+    components.set(entry.component.name, sum);
     if (members === 0) continue;
     scratch.fold[0] = sum;
     h = Bun.hash.xxHash64(scratch.fold, h);
   }
-  return h;
+  return { world: h, components };
 }
 
 /**
